@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+
+export interface WranglerDevOptions {
+  root: string;
+  port: number;
+  inspectorPort: number;
+  persistTo: string;
+  envFile: string;
+}
+
+export interface WranglerDev {
+  child: ChildProcess;
+  /** Resolves with the exit code (or signal name) once wrangler has exited. */
+  exited: Promise<number | string>;
+  stop(): Promise<void>;
+}
+
+/** Starts `wrangler dev` for this instance; its output goes straight to the terminal. */
+export function startWranglerDev(opts: WranglerDevOptions): WranglerDev {
+  const args = [
+    "dev",
+    ...["--port", String(opts.port), "--ip", "127.0.0.1"],
+    ...["--inspector-port", String(opts.inspectorPort), "--inspector-ip", "127.0.0.1"],
+    ...["--persist-to", opts.persistTo, "--env-file", opts.envFile],
+    "--show-interactive-dev-session=false",
+  ];
+  const child = spawn(join(opts.root, "node_modules", ".bin", "wrangler"), args, {
+    cwd: opts.root,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: {
+      ...process.env,
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_SEND_METRICS: "false",
+      // Secrets come only from our env file, never from this process' environment.
+      CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true",
+      CLOUDFLARE_INCLUDE_PROCESS_ENV: "false",
+    },
+  });
+  const exited = new Promise<number | string>((resolve) => {
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? 0));
+    child.once("error", (error) => {
+      console.error(`[dev] could not start wrangler: ${error.message}`);
+      resolve(1);
+    });
+  });
+  return {
+    child,
+    exited,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Polls `url` until it answers 2xx; false if `exited` settles or the timeout passes first. */
+export async function waitForHealthy(
+  url: string,
+  exited: Promise<unknown>,
+  timeoutMs = 90_000,
+): Promise<boolean> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + timeoutMs;
+  while (!gone && Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      if (response.ok) return true;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}

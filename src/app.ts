@@ -1,0 +1,87 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import pkg from "../package.json";
+import { ConfigError, loadConfig } from "./env";
+import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
+import { authRoutes } from "./features/auth/auth.routes";
+import { docsPage } from "./features/system/docs";
+import { systemRoutes } from "./features/system/system.routes";
+import { tenantRoutes } from "./features/tenants/tenants.routes";
+import type { AppEnv } from "./lib/app-env";
+import { AppError, errorBody, errorCodeFor } from "./lib/errors";
+import { describeError, log } from "./lib/logger";
+import { validationDetails } from "./lib/openapi";
+import { requestLog, requestServices } from "./lib/request-context";
+
+/** Builds the Worker's HTTP app: middleware, feature routers, the OpenAPI document and docs. */
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success)
+        throw new AppError("validation_failed", "Invalid input", validationDetails(result.error));
+    },
+  });
+
+  app.use(requestLog);
+  app.use(
+    cors({
+      origin: (origin, c) => {
+        const allowed = loadConfig(c.env).corsOrigins;
+        return allowed.includes("*") || allowed.includes(origin) ? origin : null;
+      },
+      allowHeaders: ["Authorization", "Content-Type", "X-Request-Id"],
+      exposeHeaders: ["X-Request-Id", "Retry-After"],
+      maxAge: 600,
+    }),
+  );
+  app.use(secureHeaders());
+
+  // Liveness: no dependencies, so it answers even when the configuration or database is broken.
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.get("/docs", (c) => c.html(docsPage));
+
+  app.use("/api/*", requestServices);
+  app.route("/api", systemRoutes);
+  app.route("/api/auth", authRoutes);
+  app.route("/api/tenants", tenantRoutes);
+  app.route("/api/api-keys", apiKeyRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An access token from /api/auth/login, or a tenant API key (sb_…)",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Switchboard API",
+      version: pkg.version,
+      description:
+        "Backend for AI-assisted customer conversations. Errors share one envelope: `{ error: { code, message, requestId, details? } }`.",
+    },
+  });
+
+  app.notFound((c) => {
+    const error = new AppError("not_found", `No route for ${c.req.method} ${c.req.path}`);
+    return c.json(errorBody(error, c.get("requestId") ?? ""), 404);
+  });
+
+  app.onError((err, c) => {
+    const requestId = c.get("requestId") ?? "";
+    if (err instanceof AppError) {
+      return c.json(errorBody(err, requestId), err.status, err.headers);
+    }
+    // Hono's own 4xx (e.g. a malformed JSON body) keep their status and message.
+    if (err instanceof HTTPException && err.status < 500) {
+      const error = new AppError(errorCodeFor(err.status), err.message);
+      return c.json(errorBody(error, requestId), error.status);
+    }
+    const message = err instanceof ConfigError ? "Server is misconfigured" : "Internal server error";
+    log("error", message, { requestId, path: c.req.path, ...describeError(err) });
+    return c.json(errorBody(new AppError("internal", message), requestId), 500);
+  });
+
+  return app;
+}

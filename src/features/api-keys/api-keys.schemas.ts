@@ -1,0 +1,31 @@
+import { z } from "@hono/zod-openapi";
+import { RoleSchema } from "../tenants/tenants.schemas";
+
+export const CreateApiKeyBody = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    role: RoleSchema.exclude(["PLATFORM_ADMIN"]).default("TENANT_USER"),
+    expiresAt: z.iso
+      .datetime({ offset: true })
+      .refine((value) => Date.parse(value) > Date.now(), "expiresAt must be in the future")
+      .optional()
+      .openapi({ description: "Optional expiry (ISO 8601)" }),
+  })
+  .openapi("CreateApiKey");
+
+export const ApiKeySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: "The key's public start, to recognise it" }),
+    role: RoleSchema,
+    lastUsedAt: z.iso.datetime().nullable(),
+    expiresAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("ApiKey");
+
+export const CreatedApiKeySchema = ApiKeySchema.extend({
+  key: z.string().openapi({ description: "The secret. Shown once; store it now." }),
+}).openapi("CreatedApiKey");

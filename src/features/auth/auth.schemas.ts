@@ -1,0 +1,68 @@
+import { z } from "@hono/zod-openapi";
+import {
+  EmailSchema,
+  PersonNameSchema,
+  TenantNameSchema,
+  TenantSchema,
+  UserSchema,
+} from "../tenants/tenants.schemas";
+
+export const PasswordSchema = z
+  .string()
+  .min(10, "Password must be at least 10 characters")
+  .max(200)
+  .openapi({ example: "correct horse battery" });
+
+export const RegisterBody = z
+  .object({
+    tenantName: TenantNameSchema,
+    name: PersonNameSchema,
+    email: EmailSchema,
+    password: PasswordSchema,
+  })
+  .openapi("Register");
+
+export const LoginBody = z
+  .object({ email: EmailSchema, password: z.string().min(1).max(200) })
+  .openapi("Login");
+
+export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(200) }).openapi("Refresh");
+
+export const ForgotBody = z.object({ email: EmailSchema }).openapi("ForgotPassword");
+
+export const ResetBody = z
+  .object({ token: z.string().min(1).max(200), password: PasswordSchema })
+  .openapi("ResetPassword");
+
+export const AcceptInviteBody = z
+  .object({ token: z.string().min(1).max(200), password: PasswordSchema, name: PersonNameSchema.optional() })
+  .openapi("AcceptInvite");
+
+export const SessionSchema = z
+  .object({
+    tokenType: z.literal("Bearer"),
+    accessToken: z.string(),
+    expiresIn: z.number().int().openapi({ description: "Access token lifetime in seconds" }),
+    refreshToken: z.string(),
+    refreshExpiresIn: z.number().int(),
+    user: UserSchema,
+    tenant: TenantSchema,
+  })
+  .openapi("Session");
+
+export const ProfileSchema = z
+  .object({
+    principal: z.object({
+      kind: z.enum(["user", "api_key"]),
+      id: z.uuid(),
+      tenantId: z.uuid(),
+      role: z.string(),
+    }),
+    user: UserSchema.nullable(),
+    tenant: TenantSchema,
+  })
+  .openapi("Profile");
+
+export const VerifySchema = z
+  .object({ valid: z.boolean(), principal: ProfileSchema.shape.principal.optional() })
+  .openapi("TokenVerification");

@@ -1,0 +1,72 @@
+import { and, eq, gt, isNull, or } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { apiKeys, tenants, users } from "../../db/schema";
+import type { Principal } from "../../lib/app-env";
+import { sha256 } from "../../lib/crypto";
+import { AppError } from "../../lib/errors";
+import { verifyAccessToken } from "../../lib/tokens";
+
+export const API_KEY_PREFIX = "sb_";
+
+const unauthorized = (message: string) => new AppError("unauthorized", message);
+
+/**
+ * Resolves a bearer credential (access token or API key) to a principal, checking against the
+ * database that the user or key is still active, so revocations and role changes apply at once.
+ */
+export async function resolvePrincipal(
+  db: Database,
+  credential: string,
+  jwtSecret: string,
+): Promise<Principal & { apiKeyLastUsedAt?: Date | null }> {
+  if (credential.startsWith(API_KEY_PREFIX)) return resolveApiKey(db, credential);
+  const claims = await verifyAccessToken(credential, jwtSecret);
+  const [row] = await db
+    .select({
+      role: users.role,
+      status: users.status,
+      tenantId: users.tenantId,
+      tenantStatus: tenants.status,
+    })
+    .from(users)
+    .innerJoin(tenants, eq(tenants.id, users.tenantId))
+    .where(eq(users.id, claims.userId));
+  if (row?.status !== "active" || row.tenantId !== claims.tenantId) {
+    throw unauthorized("Invalid or expired access token");
+  }
+  if (row.tenantStatus !== "active") throw new AppError("forbidden", "Tenant is suspended");
+  return { kind: "user", id: claims.userId, tenantId: row.tenantId, role: row.role };
+}
+
+async function resolveApiKey(db: Database, key: string) {
+  const [row] = await db
+    .select({
+      id: apiKeys.id,
+      tenantId: apiKeys.tenantId,
+      role: apiKeys.role,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
+    .from(apiKeys)
+    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .where(
+      and(
+        eq(apiKeys.keyHash, await sha256(key)),
+        isNull(apiKeys.revokedAt),
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date())),
+        eq(tenants.status, "active"),
+      ),
+    );
+  if (!row) throw unauthorized("Invalid, revoked or expired API key");
+  return {
+    kind: "api_key" as const,
+    id: row.id,
+    tenantId: row.tenantId,
+    role: row.role,
+    apiKeyLastUsedAt: row.lastUsedAt,
+  };
+}
+
+/** Records when an API key was last used (callers throttle this to once a minute). */
+export async function touchApiKey(db: Database, id: string): Promise<void> {
+  await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, id));
+}

@@ -1,0 +1,69 @@
+import { z } from "@hono/zod-openapi";
+import { roles } from "../../db/schema";
+
+export const RoleSchema = z.enum(roles).openapi("Role");
+
+export const TenantSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    slug: z.string(),
+    status: z.enum(["active", "suspended"]),
+    settings: z.record(z.string(), z.unknown()),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi("Tenant");
+
+export const UserSchema = z
+  .object({
+    id: z.uuid(),
+    tenantId: z.uuid(),
+    email: z.email(),
+    name: z.string(),
+    role: RoleSchema,
+    status: z.enum(["active", "invited", "deactivated"]),
+    lastLoginAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi("User");
+
+export const TenantNameSchema = z.string().trim().min(1).max(120);
+export const EmailSchema = z
+  .email()
+  .max(254)
+  .transform((email) => email.toLowerCase());
+export const PersonNameSchema = z.string().trim().min(1).max(120);
+
+export const CreateTenantBody = z
+  .object({
+    name: TenantNameSchema,
+    admin: z.object({ email: EmailSchema, name: PersonNameSchema }).optional().openapi({
+      description: "Invite a first tenant admin (an invitation email is sent)",
+    }),
+  })
+  .openapi("CreateTenant");
+
+export const UpdateTenantBody = z
+  .object({
+    name: TenantNameSchema.optional(),
+    settings: z.record(z.string(), z.unknown()).optional(),
+    status: z.enum(["active", "suspended"]).optional().openapi({ description: "Platform admins only" }),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: "Nothing to update" })
+  .openapi("UpdateTenant");
+
+export const InviteUserBody = z
+  .object({ email: EmailSchema, name: PersonNameSchema, role: RoleSchema.default("TENANT_USER") })
+  .openapi("InviteUser");
+
+export const UpdateUserBody = z
+  .object({ role: RoleSchema.optional(), status: z.enum(["active", "deactivated"]).optional() })
+  .refine((body) => body.role !== undefined || body.status !== undefined, { message: "Nothing to update" })
+  .openapi("UpdateUser");
+
+export const TenantUserParams = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
+  userId: z.uuid().openapi({ param: { name: "userId", in: "path" } }),
+});

@@ -1,0 +1,16 @@
+type Level = "debug" | "info" | "warn" | "error";
+
+/** Writes one structured JSON line; the only place in src that touches the console. */
+export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
+  const line = JSON.stringify({ level, message, time: new Date().toISOString(), ...fields });
+  if (level === "error") console.error(line);
+  else if (level === "warn") console.warn(line);
+  else console.log(line);
+}
+
+/** The loggable shape of an unknown thrown value (message and stack, never request data). */
+export function describeError(error: unknown): Record<string, unknown> {
+  return error instanceof Error
+    ? { error: error.message, name: error.name, stack: error.stack }
+    : { error: String(error) };
+}

@@ -1,0 +1,27 @@
+import type { Role } from "../db/schema";
+
+const ADMINS: readonly Role[] = ["PLATFORM_ADMIN", "TENANT_ADMIN"];
+const EVERYONE: readonly Role[] = ["PLATFORM_ADMIN", "TENANT_ADMIN", "TENANT_USER"];
+
+/** Which roles hold each permission. Routes declare the permission they need. */
+export const permissions = {
+  "platform:manage": ["PLATFORM_ADMIN"],
+  "tenant:read": EVERYONE,
+  "tenant:manage": ADMINS,
+  "users:read": ADMINS,
+  "users:manage": ADMINS,
+  "api-keys:manage": ADMINS,
+  "metrics:read": EVERYONE,
+  "profile:read": EVERYONE,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+export function hasPermission(role: Role, permission: Permission): boolean {
+  return (permissions[permission] as readonly Role[]).includes(role);
+}
+
+/** Whether `actor` may hand out `role` (nobody below platform admin can mint platform admins). */
+export function canGrant(actor: Role, role: Role): boolean {
+  return actor === "PLATFORM_ADMIN" || role !== "PLATFORM_ADMIN";
+}

@@ -1,0 +1,39 @@
+import { jwtVerify, SignJWT } from "jose";
+import { type Role, roles } from "../db/schema";
+import { AppError } from "./errors";
+
+const ISSUER = "switchboard";
+const encoder = new TextEncoder();
+
+export interface AccessClaims {
+  userId: string;
+  tenantId: string;
+  role: Role;
+}
+
+/** Signs a short-lived HS256 access token. */
+export async function signAccessToken(claims: AccessClaims, secret: string, ttlSeconds: number) {
+  return new SignJWT({ tid: claims.tenantId, role: claims.role, typ: "access" })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(claims.userId)
+    .setIssuer(ISSUER)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(encoder.encode(secret));
+}
+
+/** Verifies an access token; any failure is a 401 without saying which check failed. */
+export async function verifyAccessToken(token: string, secret: string): Promise<AccessClaims> {
+  try {
+    const { payload } = await jwtVerify(token, encoder.encode(secret), {
+      issuer: ISSUER,
+      algorithms: ["HS256"],
+    });
+    const role = roles.find((r) => r === payload.role);
+    if (payload.typ !== "access" || !payload.sub || typeof payload.tid !== "string" || !role)
+      throw new Error();
+    return { userId: payload.sub, tenantId: payload.tid, role };
+  } catch {
+    throw new AppError("unauthorized", "Invalid or expired access token");
+  }
+}

@@ -1,0 +1,95 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { resendRoutes } from "./fake-resend.ts";
+
+/** One request as a fake route sees it: the body is read up front. */
+export interface FakeRequest {
+  method: string;
+  url: URL;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+export interface FakeResponse {
+  status: number;
+  json: unknown;
+}
+
+export interface FakeRoute {
+  method: "GET" | "POST" | "DELETE";
+  /** Exact path, e.g. `/resend/emails` for the service, `/_test/emails` for test-only inspection. */
+  path: string;
+  handle(req: FakeRequest): FakeResponse;
+}
+
+export interface FakeServices {
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Local stand-ins for paid external APIs, each speaking its real HTTP protocol under its own prefix.
+ * Add a service by writing a module that returns FakeRoute[] and listing it here.
+ */
+export async function startFakeServices(): Promise<FakeServices> {
+  const routes: FakeRoute[] = [...resendRoutes()];
+  const server = createServer((req, res) => {
+    void serve(routes, req, res).catch((error: unknown) => {
+      console.error("[fake-services]", error);
+      if (!res.headersSent) send(res, { status: 500, json: { message: "fake service crashed" } });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("fake services have no TCP address");
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function serve(routes: FakeRoute[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://fake-services");
+  const onPath = routes.filter((route) => route.path === url.pathname);
+  const route = onPath.find((candidate) => candidate.method === req.method);
+  if (!route) {
+    const status = onPath.length > 0 ? 405 : 404;
+    send(res, {
+      status,
+      json: { statusCode: status, name: "not_found", message: `${req.method} ${url.pathname}` },
+    });
+    return;
+  }
+  const body = await readBody(req);
+  if (body === undefined) {
+    send(res, {
+      status: 413,
+      json: { statusCode: 413, name: "payload_too_large", message: "Body too large" },
+    });
+    return;
+  }
+  send(res, route.handle({ method: req.method ?? "GET", url, headers: req.headers, body }));
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function send(res: ServerResponse, response: FakeResponse): void {
+  res.writeHead(response.status, { "content-type": "application/json" }).end(JSON.stringify(response.json));
+}
