@@ -6,6 +6,8 @@ import pkg from "../package.json";
 import { ConfigError, loadConfig } from "./env";
 import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
 import { authRoutes } from "./features/auth/auth.routes";
+import { conversationRoutes } from "./features/conversations/conversations.routes";
+import { realtimeRoutes } from "./features/conversations/realtime.routes";
 import { docsPage } from "./features/system/docs";
 import { systemRoutes } from "./features/system/system.routes";
 import { tenantRoutes } from "./features/tenants/tenants.routes";
@@ -47,6 +49,8 @@ export function createApp() {
   app.route("/api/auth", authRoutes);
   app.route("/api/tenants", tenantRoutes);
   app.route("/api/api-keys", apiKeyRoutes);
+  app.route("/api/conversations", conversationRoutes);
+  app.route("/api", realtimeRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

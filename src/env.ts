@@ -20,6 +20,8 @@ export interface Env {
   AUTH_RATE_LIMITER: RateLimit;
   API_RATE_LIMITER: RateLimit;
   UPLOAD_RATE_LIMITER: RateLimit;
+  CONVERSATION_ROOM: DurableObjectNamespace<import("./features/conversations/conversation-room").ConversationRoom>;
+  TENANT_INBOX: DurableObjectNamespace<import("./features/inbox/tenant-inbox").TenantInbox>;
 }
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);

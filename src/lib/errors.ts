@@ -11,6 +11,7 @@ export const errorStatus = {
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  upgrade_required: 426,
   rate_limited: 429,
   internal: 500,
   service_unavailable: 503,

@@ -13,6 +13,10 @@ export const permissions = {
   "api-keys:manage": ADMINS,
   "metrics:read": EVERYONE,
   "profile:read": EVERYONE,
+  "conversations:read": EVERYONE,
+  "conversations:write": EVERYONE,
+  "conversations:delete": ADMINS,
+  "widget-keys:manage": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -20,6 +20,7 @@ const errorDescriptions = {
   410: "Gone (expired or already used)",
   413: "Payload too large",
   415: "Unsupported media type",
+  426: "Not a WebSocket upgrade request",
   429: "Rate limited (see Retry-After)",
   503: "A dependency is unavailable",
 } as const;

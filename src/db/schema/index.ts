@@ -1,1 +1,2 @@
+export * from "./conversations";
 export * from "./identity";

@@ -1,0 +1,75 @@
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { id, timestamps } from "../columns";
+import { tenants, users } from "./identity";
+
+export const conversationStatuses = ["open", "pending_human", "with_human", "resolved", "expired"] as const;
+export type ConversationStatus = (typeof conversationStatuses)[number];
+export const senderKinds = ["visitor", "staff", "ai", "system"] as const;
+export type SenderKind = (typeof senderKinds)[number];
+
+/** A conversation's Postgres copy. Its room (Durable Object) is the writer of messages and seq. */
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: id(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    status: text().$type<ConversationStatus>().notNull().default("open"),
+    channel: text().notNull().default("web"),
+    visitorId: text(),
+    customerUserId: text(),
+    agentId: uuid(),
+    assigneeId: uuid().references(() => users.id, { onDelete: "set null" }),
+    metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    idleTimeoutSeconds: integer().notNull().default(1800),
+    lastSeq: integer().notNull().default(0),
+    messageCount: integer().notNull().default(0),
+    lastMessageAt: timestamp({ withTimezone: true }),
+    lastMessagePreview: text(),
+    firstVisitorMessageAt: timestamp({ withTimezone: true }),
+    firstResponseAt: timestamp({ withTimezone: true }),
+    resolvedAt: timestamp({ withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    index().on(t.tenantId, t.updatedAt),
+    index().on(t.tenantId, t.status),
+    index().on(t.tenantId, t.visitorId),
+    index().on(t.tenantId, t.customerUserId),
+  ],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid().primaryKey(),
+    tenantId: uuid().notNull(),
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: integer().notNull(),
+    clientId: text(),
+    senderKind: text().$type<SenderKind>().notNull(),
+    senderId: text().notNull(),
+    text: text().notNull(),
+    metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex("messages_conversation_seq_key").on(t.conversationId, t.seq), index().on(t.tenantId)],
+);
+
+/** Read receipts: the highest seq each participant (`kind:id`) has read. */
+export const readReceipts = pgTable(
+  "read_receipts",
+  {
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    participant: text().notNull(),
+    seq: integer().notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.participant] })],
+);

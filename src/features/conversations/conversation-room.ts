@@ -1,0 +1,286 @@
+import { DurableObject } from "cloudflare:workers";
+import { openDatabase } from "../../db/client";
+import type { ConversationStatus } from "../../db/schema";
+import { type Env, loadConfig } from "../../env";
+import { describeError, log } from "../../lib/logger";
+import { ClientFrame, MAX_FRAME_BYTES, type Sender, type ServerFrame } from "./conversations.protocol";
+import { flushToPostgres } from "./room-flush";
+import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
+
+const FLUSH_DELAY_MS = 100;
+const FLUSH_BATCH = 200;
+const MAX_BACKOFF_MS = 60_000;
+const TYPING_THROTTLE_MS = 2_000;
+const CLOSED: readonly string[] = ["resolved", "expired"];
+
+export type PostResult =
+  | { ok: true; duplicate: boolean; message: StoredMessage }
+  | { ok: false; code: "not_found" | "conflict"; message: string };
+
+/**
+ * One conversation: the single writer of its messages. Each accepted message is stored with its
+ * outbox row, broadcast, acked, and later copied to Postgres by the alarm.
+ */
+export class ConversationRoom extends DurableObject<Env> {
+  private readonly store: RoomStore;
+  private readonly typingSentAt = new Map<string, number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new RoomStore(ctx.storage.sql);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
+  }
+
+  /** Creates the room for a new conversation (idempotent). */
+  async init(room: Pick<RoomMeta, "conversationId" | "tenantId" | "idleTimeoutSeconds" | "status">) {
+    if (this.store.meta()) return;
+    this.store.saveMeta({ ...room, assigneeId: null, lastActivityAt: Date.now(), flushAttempts: 0, nextFlushAt: null });
+    await this.armAlarm();
+  }
+
+  /** Accepts a WebSocket whose ticket the Worker verified; replays after `after`, then `ready`. */
+  override async fetch(request: Request): Promise<Response> {
+    const meta = this.store.meta();
+    if (!meta) return Response.json({ error: { code: "not_found", message: "Conversation not found" } }, { status: 404 });
+    const participant: Sender = {
+      kind: request.headers.get("X-Participant-Kind") === "staff" ? "staff" : "visitor",
+      id: request.headers.get("X-Participant-Id") ?? "",
+    };
+    const after = Number(request.headers.get("X-After") ?? 0);
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment(participant);
+    // Replay and `ready` go out in this same synchronous turn, so no live message can slip between.
+    for (let from = after; ; ) {
+      const page = this.store.range(from, undefined, 500);
+      for (const message of page) server.send(JSON.stringify(message));
+      const last = page.at(-1);
+      if (!last) break;
+      from = last.seq;
+    }
+    this.sendTo(server, { type: "ready", lastSeq: this.store.lastSeq() });
+    this.broadcastPresence(participant, "join");
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Stores, broadcasts and acks one message; a known clientId returns the original instead. */
+  async post(
+    sender: Sender,
+    input: { clientId?: string; text: string; metadata?: Record<string, unknown> },
+    origin?: WebSocket,
+  ): Promise<PostResult> {
+    const meta = this.store.meta();
+    if (!meta) return { ok: false, code: "not_found", message: "Conversation not found" };
+    const original = input.clientId ? this.store.byClientId(input.clientId) : null;
+    if (original) return { ok: true, duplicate: true, message: original };
+    if (CLOSED.includes(meta.status)) {
+      return { ok: false, code: "conflict", message: `Conversation is ${meta.status}; resume it first` };
+    }
+    const now = Date.now();
+    const message = this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, now);
+    this.store.saveMeta({ ...meta, lastActivityAt: now });
+    this.broadcast(message, { ackTo: origin });
+    this.publishToInbox(meta, { type: "message", conversationId: meta.conversationId, seq: message.seq, sender, preview: message.text.slice(0, 160), createdAt: message.createdAt });
+    await this.armAlarm();
+    return { ok: true, duplicate: false, message };
+  }
+
+  history(query: { after?: number; before?: number; limit: number }): StoredMessage[] | null {
+    if (!this.store.meta()) return null;
+    return this.store.range(query.after, query.before, query.limit);
+  }
+
+  message(id: string): StoredMessage | null {
+    return this.store.byId(id);
+  }
+
+  /** Records that `participant` has read up to `seq` and tells the room. */
+  async read(participant: Sender, seq: number): Promise<{ seq: number } | null> {
+    const meta = this.store.meta();
+    if (!meta) return null;
+    const capped = Math.min(seq, this.store.lastSeq());
+    if (this.store.markRead(`${participant.kind}:${participant.id}`, capped, Date.now())) {
+      this.broadcast({ type: "read", participant, seq: capped });
+      await this.armAlarm();
+    }
+    return { seq: capped };
+  }
+
+  /** Changes status/assignee (from REST or idle expiry) and tells everyone in the room. */
+  async setStatus(status: ConversationStatus, assigneeId: string | null, reason?: string) {
+    const meta = this.store.meta();
+    if (!meta) return null;
+    this.store.saveMeta({ ...meta, status, assigneeId, lastActivityAt: Date.now() });
+    this.broadcast({ type: "status", status, assigneeId, ...(reason ? { reason } : {}) });
+    await this.armAlarm();
+    return { lastSeq: this.store.lastSeq() };
+  }
+
+  info() {
+    const meta = this.store.meta();
+    return meta ? { ...meta, lastSeq: this.store.lastSeq(), outbox: this.store.outboxStats() } : null;
+  }
+
+  /** Deletes the room's history and closes its sockets (the conversation was deleted). */
+  async destroy(): Promise<void> {
+    for (const socket of this.ctx.getWebSockets()) socket.close(4404, "conversation deleted");
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
+  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const participant = ws.deserializeAttachment() as Sender;
+    const size = typeof data === "string" ? new TextEncoder().encode(data).byteLength : data.byteLength;
+    if (size > MAX_FRAME_BYTES) return this.sendTo(ws, { type: "error", code: "frame_too_large", message: `Frames are limited to ${MAX_FRAME_BYTES} bytes` });
+    const frame = ClientFrame.safeParse(parseJson(data));
+    if (!frame.success) {
+      const issue = frame.error.issues[0];
+      return this.sendTo(ws, { type: "error", code: "invalid_frame", message: issue ? `${issue.path.join(".") || "frame"}: ${issue.message}` : "invalid frame" });
+    }
+    const f = frame.data;
+    if (f.type === "ping") return this.sendTo(ws, { type: "pong" });
+    if (f.type === "read") {
+      await this.read(participant, f.seq);
+      return;
+    }
+    if (f.type === "typing") return this.typing(ws, participant, f.on);
+    const result = await this.post(participant, { clientId: f.clientId, text: f.text }, ws);
+    if (!result.ok) return this.sendTo(ws, { type: "error", code: result.code, message: result.message });
+    // A fresh message's ack was sent before its broadcast (in post); a duplicate gets its ack only.
+    if (result.duplicate) this.sendTo(ws, ackFor(result.message));
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    const participant = ws.deserializeAttachment() as Sender | null;
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
+    } catch {
+      // Already closed.
+    }
+    if (participant) this.broadcastPresence(participant, "leave", ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.webSocketClose(ws, 1011);
+  }
+
+  /** Flushes the outbox to Postgres (with backoff while it is down) and expires idle conversations. */
+  override async alarm(): Promise<void> {
+    let meta = this.store.meta();
+    if (!meta) return;
+    const now = Date.now();
+    if (!CLOSED.includes(meta.status) && now >= meta.lastActivityAt + meta.idleTimeoutSeconds * 1000) {
+      meta = { ...meta, status: "expired" };
+      this.store.saveMeta(meta);
+      this.store.enqueue("status", { status: "expired" }, now);
+      this.broadcast({ type: "status", status: "expired", assigneeId: meta.assigneeId, reason: "idle" });
+    }
+    // The alarm time already encodes the backoff; an earlier wake (expiry) may as well try too.
+    if (this.store.outboxStats().pending > 0) await this.flush(meta);
+    await this.armAlarm();
+  }
+
+  private async flush(meta: RoomMeta): Promise<void> {
+    const { db, close } = openDatabase(this.databaseConfig());
+    try {
+      for (let batch = this.store.outbox(FLUSH_BATCH); batch.length > 0; batch = this.store.outbox(FLUSH_BATCH)) {
+        const exists = await flushToPostgres(db, meta, batch);
+        if (!exists) {
+          log("warn", "conversation gone from Postgres; dropping its room", { conversationId: meta.conversationId });
+          await this.destroy();
+          return;
+        }
+        this.store.removeFromOutbox(batch.at(-1)?.id ?? 0);
+      }
+      this.store.saveMeta({ ...(this.store.meta() ?? meta), flushAttempts: 0, nextFlushAt: null });
+    } catch (error) {
+      const current = this.store.meta() ?? meta;
+      const attempts = current.flushAttempts + 1;
+      const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempts - 1));
+      this.store.saveMeta({ ...current, flushAttempts: attempts, nextFlushAt: Date.now() + delay });
+      log("warn", "outbox flush failed; will retry", { conversationId: meta.conversationId, attempts, delayMs: delay, ...describeError(error) });
+    } finally {
+      this.ctx.waitUntil(close());
+      this.publishToInbox(meta, { type: "outbox", conversationId: meta.conversationId, ...this.store.outboxStats() });
+    }
+  }
+
+  /** Where the outbox goes. A seam for tests that simulate a Postgres outage. */
+  protected databaseConfig() {
+    return loadConfig(this.env);
+  }
+
+  /** Arms the one alarm at the earliest deadline: the next flush or the idle expiry. */
+  private async armAlarm(): Promise<void> {
+    const meta = this.store.meta();
+    if (!meta) return;
+    const deadlines: number[] = [];
+    if (this.store.outboxStats().pending > 0) deadlines.push(meta.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS);
+    if (!CLOSED.includes(meta.status)) deadlines.push(meta.lastActivityAt + meta.idleTimeoutSeconds * 1000);
+    if (deadlines.length === 0) return this.ctx.storage.deleteAlarm();
+    const next = Math.min(...deadlines);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next || current < Date.now()) await this.ctx.storage.setAlarm(next);
+  }
+
+  private typing(ws: WebSocket, participant: Sender, on: boolean): void {
+    const key = `${participant.kind}:${participant.id}`;
+    const now = Date.now();
+    if (on && now - (this.typingSentAt.get(key) ?? 0) < TYPING_THROTTLE_MS) return;
+    this.typingSentAt.set(key, on ? now : 0);
+    this.broadcast({ type: "typing", participant, on }, { except: ws });
+    const meta = this.store.meta();
+    if (meta) this.publishToInbox(meta, { type: "typing", conversationId: meta.conversationId, participant, on });
+  }
+
+  private broadcastPresence(participant: Sender, state: "join" | "leave", leaving?: WebSocket): void {
+    const online = new Map<string, Sender>();
+    for (const socket of this.ctx.getWebSockets()) {
+      if (socket === leaving) continue;
+      const who = socket.deserializeAttachment() as Sender | null;
+      if (who) online.set(`${who.kind}:${who.id}`, who);
+    }
+    this.broadcast({ type: "presence", participant, state, online: [...online.values()] }, { except: leaving });
+  }
+
+  /** Sends to every socket in the room but `except`; `ackTo` (a message's sending socket) gets its ack first. */
+  private broadcast(frame: ServerFrame | StoredMessage, options: { except?: WebSocket; ackTo?: WebSocket } = {}): void {
+    const text = JSON.stringify(frame);
+    for (const socket of this.ctx.getWebSockets()) {
+      if (socket === options.except) continue;
+      try {
+        if (socket === options.ackTo && frame.type === "message") socket.send(JSON.stringify(ackFor(frame as StoredMessage)));
+        socket.send(text);
+      } catch {
+        // The socket is closing; its close handler tidies up.
+      }
+    }
+  }
+
+  private sendTo(ws: WebSocket, frame: ServerFrame): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // The socket is closing.
+    }
+  }
+
+  private publishToInbox(meta: RoomMeta, event: Record<string, unknown>): void {
+    const inbox = this.env.TENANT_INBOX.get(this.env.TENANT_INBOX.idFromName(meta.tenantId));
+    this.ctx.waitUntil(
+      inbox.publish(event).catch((error: unknown) => log("warn", "inbox publish failed", { conversationId: meta.conversationId, ...describeError(error) })),
+    );
+  }
+}
+
+function ackFor(message: StoredMessage): ServerFrame {
+  return { type: "ack", clientId: message.clientId ?? "", seq: message.seq, id: message.id };
+}
+
+function parseJson(data: string | ArrayBuffer): unknown {
+  try {
+    return JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
+  } catch {
+    return undefined;
+  }
+}

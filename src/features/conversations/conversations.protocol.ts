@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/** Limits on what a client may send over the socket or REST. */
+export const MAX_FRAME_BYTES = 16 * 1024;
+export const MAX_TEXT_CHARS = 4000;
+
+export const ClientId = z.string().min(1).max(100);
+export const MessageText = z
+  .string()
+  .max(MAX_TEXT_CHARS, `text is longer than ${MAX_TEXT_CHARS} characters`)
+  .refine((text) => text.trim().length > 0, "text is empty");
+
+/** Frames a client sends. Anything else gets an `error` frame; the socket stays usable. */
+export const ClientFrame = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("message"), clientId: ClientId, text: MessageText }),
+  z.object({ type: z.literal("typing"), on: z.boolean() }),
+  z.object({ type: z.literal("read"), seq: z.number().int().nonnegative() }),
+  z.object({ type: z.literal("ping") }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export type SenderKind = "visitor" | "staff" | "ai" | "system";
+
+export interface Sender {
+  kind: SenderKind;
+  id: string;
+}
+
+export interface MessageFrame {
+  type: "message";
+  seq: number;
+  id: string;
+  clientId?: string;
+  sender: Sender;
+  text: string;
+  createdAt: string;
+}
+
+/** Frames the server sends. */
+export type ServerFrame =
+  | MessageFrame
+  | { type: "ack"; clientId: string; seq: number; id: string }
+  | { type: "ready"; lastSeq: number }
+  | { type: "typing"; participant: Sender; on: boolean }
+  | { type: "presence"; participant: Sender; state: "join" | "leave"; online: Sender[] }
+  | { type: "read"; participant: Sender; seq: number }
+  | { type: "status"; status: string; assigneeId: string | null; reason?: string }
+  | { type: "pong" }
+  | { type: "error"; code: string; message: string };

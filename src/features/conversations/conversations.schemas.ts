@@ -1,0 +1,108 @@
+import { z } from "@hono/zod-openapi";
+import { conversationStatuses, senderKinds } from "../../db/schema";
+import { ClientId, MessageText } from "./conversations.protocol";
+
+const Metadata = z
+  .record(z.string(), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= 8_000, "metadata is larger than 8 kB");
+
+export const ConversationSchema = z
+  .object({
+    id: z.uuid(),
+    tenantId: z.uuid(),
+    status: z.enum(conversationStatuses),
+    channel: z.string(),
+    visitorId: z.string().nullable(),
+    customerUserId: z.string().nullable(),
+    agentId: z.uuid().nullable(),
+    assigneeId: z.uuid().nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+    idleTimeoutSeconds: z.number().int(),
+    lastSeq: z.number().int(),
+    messageCount: z.number().int(),
+    lastMessageAt: z.iso.datetime().nullable(),
+    lastMessagePreview: z.string().nullable(),
+    firstResponseAt: z.iso.datetime().nullable(),
+    resolvedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi("Conversation");
+
+export const ConversationListItem = ConversationSchema.extend({
+  unreadCount: z.number().int().openapi({ description: "Messages from others after the caller's read receipt" }),
+}).openapi("ConversationListItem");
+
+export const CreateConversationBody = z
+  .object({
+    visitorId: z.string().min(1).max(200).optional(),
+    customerUserId: z.string().min(1).max(200).optional(),
+    agentId: z.uuid().optional(),
+    channel: z.string().min(1).max(40).default("web"),
+    metadata: Metadata.default({}),
+    idleTimeoutSeconds: z.number().int().min(60).max(30 * 24 * 3600).default(1800),
+  })
+  .openapi("CreateConversation");
+
+export const ListConversationsQuery = z.object({
+  status: z.enum(conversationStatuses).optional(),
+  assigneeId: z.uuid().optional(),
+  visitorId: z.string().max(200).optional(),
+  customerUserId: z.string().max(200).optional(),
+  channel: z.string().max(40).optional(),
+  updatedSince: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+export const MessageSchema = z
+  .object({
+    type: z.literal("message"),
+    seq: z.number().int(),
+    id: z.uuid(),
+    clientId: z.string().optional(),
+    sender: z.object({ kind: z.enum(senderKinds), id: z.string() }),
+    text: z.string(),
+    createdAt: z.iso.datetime(),
+    metadata: z.record(z.string(), z.unknown()),
+  })
+  .openapi("Message");
+
+export const MessagesQuery = z.object({
+  after: z.coerce.number().int().nonnegative().optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const PostMessageBody = z.object({ clientId: ClientId.optional(), text: MessageText }).openapi("PostMessage");
+
+export const AckSchema = z
+  .object({ clientId: z.string().nullable(), seq: z.number().int(), id: z.uuid(), duplicate: z.boolean(), message: MessageSchema })
+  .openapi("MessageAck");
+
+export const ReadBody = z.object({ seq: z.number().int().nonnegative() }).openapi("ReadReceipt");
+export const AssignBody = z.object({ assigneeId: z.uuid().nullable() }).openapi("Assign");
+
+export const TicketSchema = z
+  .object({
+    ticket: z.string(),
+    expiresIn: z.number().int(),
+    url: z.string().openapi({ description: "WebSocket path with the ticket (add &after=<seq> to resume)" }),
+    lastSeq: z.number().int(),
+  })
+  .openapi("Ticket");
+
+export const StatsSchema = z
+  .object({
+    byStatus: z.record(z.string(), z.number().int()),
+    total: z.number().int(),
+    averageMessages: z.number(),
+    averageDurationSeconds: z.number().nullable(),
+    averageFirstResponseSeconds: z.number().nullable(),
+  })
+  .openapi("ConversationStats");
+
+export const ConversationMessageParams = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
+  messageId: z.uuid().openapi({ param: { name: "messageId", in: "path" } }),
+});

@@ -1,0 +1,207 @@
+import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { type ConversationStatus, conversations, readReceipts, users } from "../../db/schema";
+import type { Env } from "../../env";
+import { base64url, fromBase64url } from "../../lib/crypto";
+import { AppError, notFound } from "../../lib/errors";
+import type { Sender } from "./conversations.protocol";
+import { conversationView } from "./conversations.views";
+
+export interface ConversationDeps {
+  db: Database;
+  env: Env;
+  tenantId: string;
+}
+
+/** The room (Durable Object) of a conversation. */
+export function roomFor(env: Env, conversationId: string) {
+  return env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(conversationId));
+}
+
+export function inboxFor(env: Env, tenantId: string) {
+  return env.TENANT_INBOX.get(env.TENANT_INBOX.idFromName(tenantId));
+}
+
+/** Loads a conversation of the tenant; another tenant's (or none) is a 404. */
+export async function loadConversation(db: Database, tenantId: string, id: string) {
+  const [row] = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.id, id), eq(conversations.tenantId, tenantId)));
+  if (!row) throw notFound("Conversation");
+  return row;
+}
+
+export async function createConversation(
+  { db, env, tenantId }: ConversationDeps,
+  input: {
+    visitorId?: string;
+    customerUserId?: string;
+    agentId?: string;
+    channel: string;
+    metadata: Record<string, unknown>;
+    idleTimeoutSeconds: number;
+  },
+) {
+  const [row] = await db
+    .insert(conversations)
+    .values({ tenantId, ...input })
+    .returning();
+  if (!row) throw new Error("conversation insert returned nothing");
+  await roomFor(env, row.id).init({
+    conversationId: row.id,
+    tenantId,
+    idleTimeoutSeconds: row.idleTimeoutSeconds,
+    status: row.status,
+  });
+  const view = conversationView(row);
+  await inboxFor(env, tenantId).publish({ type: "conversation.created", conversation: view });
+  return view;
+}
+
+interface ListFilters {
+  status?: ConversationStatus;
+  assigneeId?: string;
+  visitorId?: string;
+  customerUserId?: string;
+  channel?: string;
+  updatedSince?: string;
+  cursor?: string;
+  limit: number;
+}
+
+function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
+  try {
+    const { u, i } = JSON.parse(new TextDecoder().decode(fromBase64url(cursor))) as { u: string; i: string };
+    const updatedAt = new Date(u);
+    if (Number.isNaN(updatedAt.getTime()) || typeof i !== "string") throw new Error();
+    return { updatedAt, id: i };
+  } catch {
+    throw new AppError("validation_failed", "Invalid cursor", [{ path: "cursor", message: "Invalid cursor" }]);
+  }
+}
+
+/** Newest first, with the caller's unread count and a cursor for the next page. */
+export async function listConversations(db: Database, tenantId: string, reader: Sender, filters: ListFilters) {
+  const conditions: (SQL | undefined)[] = [
+    eq(conversations.tenantId, tenantId),
+    filters.status ? eq(conversations.status, filters.status) : undefined,
+    filters.assigneeId ? eq(conversations.assigneeId, filters.assigneeId) : undefined,
+    filters.visitorId ? eq(conversations.visitorId, filters.visitorId) : undefined,
+    filters.customerUserId ? eq(conversations.customerUserId, filters.customerUserId) : undefined,
+    filters.channel ? eq(conversations.channel, filters.channel) : undefined,
+    filters.updatedSince ? gte(conversations.updatedAt, new Date(filters.updatedSince)) : undefined,
+  ];
+  if (filters.cursor) {
+    const { updatedAt, id } = decodeCursor(filters.cursor);
+    conditions.push(
+      or(lt(conversations.updatedAt, updatedAt), and(eq(conversations.updatedAt, updatedAt), lt(conversations.id, id))),
+    );
+  }
+  const participant = `${reader.kind}:${reader.id}`;
+  const rows = await db
+    .select({
+      conversation: conversations,
+      unreadCount: sql<number>`(
+        select count(*)::int from messages m
+        where m.conversation_id = ${conversations.id}
+          and m.seq > coalesce(${readReceipts.seq}, 0)
+          and not (m.sender_kind = ${reader.kind} and m.sender_id = ${reader.id}))`,
+    })
+    .from(conversations)
+    .leftJoin(
+      readReceipts,
+      and(eq(readReceipts.conversationId, conversations.id), eq(readReceipts.participant, participant)),
+    )
+    .where(and(...conditions))
+    .orderBy(desc(conversations.updatedAt), desc(conversations.id))
+    .limit(filters.limit + 1);
+  const page = rows.slice(0, filters.limit);
+  const last = page.at(-1)?.conversation;
+  const nextCursor =
+    rows.length > filters.limit && last
+      ? base64url(new TextEncoder().encode(JSON.stringify({ u: last.updatedAt.toISOString(), i: last.id })))
+      : null;
+  return { data: page.map((r) => ({ ...conversationView(r.conversation), unreadCount: r.unreadCount })), nextCursor };
+}
+
+export async function deleteConversation({ db, env, tenantId }: ConversationDeps, id: string) {
+  await loadConversation(db, tenantId, id);
+  await roomFor(env, id).destroy();
+  await db.delete(conversations).where(eq(conversations.id, id));
+}
+
+/** Sets status and assignee in the room (which tells its sockets) and in Postgres. */
+async function changeStatus(
+  { db, env, tenantId }: ConversationDeps,
+  id: string,
+  status: ConversationStatus,
+  assigneeId: string | null,
+  extra: Partial<typeof conversations.$inferInsert> = {},
+) {
+  const room = await roomFor(env, id).setStatus(status, assigneeId);
+  if (!room) throw notFound("Conversation");
+  const [row] = await db
+    .update(conversations)
+    .set({ status, assigneeId, ...extra })
+    .where(and(eq(conversations.id, id), eq(conversations.tenantId, tenantId)))
+    .returning();
+  if (!row) throw notFound("Conversation");
+  const view = conversationView(row);
+  await inboxFor(env, tenantId).publish({ type: "conversation.status", conversationId: id, status, assigneeId });
+  return { conversation: view, lastSeq: room.lastSeq };
+}
+
+/** Reopens an unresolved or expired conversation. */
+export async function resumeConversation(deps: ConversationDeps, id: string) {
+  const current = await loadConversation(deps.db, deps.tenantId, id);
+  if (current.status === "resolved") throw new AppError("conflict", "A resolved conversation cannot be resumed");
+  const status = current.status === "expired" ? "open" : current.status;
+  return changeStatus(deps, id, status, current.assigneeId);
+}
+
+export async function resolveConversation(deps: ConversationDeps, id: string) {
+  const current = await loadConversation(deps.db, deps.tenantId, id);
+  return (await changeStatus(deps, id, "resolved", current.assigneeId, { resolvedAt: new Date() })).conversation;
+}
+
+/** Assigns to an active staff user of the tenant (who then owns it), or unassigns with null. */
+export async function assignConversation(deps: ConversationDeps, id: string, assigneeId: string | null) {
+  const current = await loadConversation(deps.db, deps.tenantId, id);
+  if (assigneeId) {
+    const [user] = await deps.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, assigneeId), eq(users.tenantId, deps.tenantId), eq(users.status, "active")));
+    if (!user) throw new AppError("validation_failed", "assigneeId is not an active user of this tenant");
+  }
+  const status = assigneeId ? "with_human" : current.status === "with_human" ? "pending_human" : current.status;
+  return (await changeStatus(deps, id, status, assigneeId)).conversation;
+}
+
+/** What a sessions dashboard shows: counts by status, averages of size, duration, first response. */
+export async function conversationStats(db: Database, tenantId: string) {
+  const byStatus = await db
+    .select({ status: conversations.status, n: sql<number>`count(*)::int` })
+    .from(conversations)
+    .where(eq(conversations.tenantId, tenantId))
+    .groupBy(conversations.status);
+  const [averages] = await db
+    .select({
+      total: sql<number>`count(*)::int`,
+      averageMessages: sql<number>`coalesce(avg(${conversations.messageCount}), 0)::float`,
+      averageDurationSeconds: sql<number | null>`avg(extract(epoch from ${conversations.resolvedAt} - ${conversations.createdAt}))::float`,
+      averageFirstResponseSeconds: sql<
+        number | null
+      >`avg(extract(epoch from ${conversations.firstResponseAt} - ${conversations.firstVisitorMessageAt}))::float`,
+    })
+    .from(conversations)
+    .where(eq(conversations.tenantId, tenantId));
+  return {
+    byStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
+    total: averages?.total ?? 0,
+    averageMessages: averages?.averageMessages ?? 0,
+    averageDurationSeconds: averages?.averageDurationSeconds ?? null,
+    averageFirstResponseSeconds: averages?.averageFirstResponseSeconds ?? null,
+  };
+}

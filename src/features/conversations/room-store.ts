@@ -1,0 +1,160 @@
+import { uuidv7 } from "../../lib/ids";
+import type { MessageFrame, Sender } from "./conversations.protocol";
+
+export interface StoredMessage extends MessageFrame {
+  metadata: Record<string, unknown>;
+}
+
+export interface OutboxRow {
+  id: number;
+  kind: "message" | "receipt" | "status";
+  payload: string;
+  createdAt: number;
+}
+
+export interface RoomMeta {
+  conversationId: string;
+  tenantId: string;
+  status: string;
+  assigneeId: string | null;
+  idleTimeoutSeconds: number;
+  lastActivityAt: number;
+  flushAttempts: number;
+  nextFlushAt: number | null;
+}
+
+type Row = Record<string, SqlStorageValue>;
+
+/** The room's SQLite: messages (seq has no gaps), read receipts, the Postgres outbox and meta. */
+export class RoomStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`
+      CREATE TABLE IF NOT EXISTS messages (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, client_id TEXT UNIQUE,
+        sender_kind TEXT NOT NULL, sender_id TEXT NOT NULL, text TEXT NOT NULL,
+        metadata TEXT NOT NULL DEFAULT '{}', created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS receipts (participant TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `);
+  }
+
+  meta(): RoomMeta | null {
+    const row = this.sql.exec("SELECT value FROM meta WHERE key = 'room'").toArray()[0];
+    return row ? (JSON.parse(String(row.value)) as RoomMeta) : null;
+  }
+
+  saveMeta(meta: RoomMeta): void {
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('room', ?)", JSON.stringify(meta));
+  }
+
+  lastSeq(): number {
+    return Number(this.sql.exec("SELECT coalesce(max(seq), 0) AS seq FROM messages").one().seq);
+  }
+
+  byClientId(clientId: string): StoredMessage | null {
+    const row = this.sql.exec("SELECT * FROM messages WHERE client_id = ?", clientId).toArray()[0];
+    return row ? toMessage(row) : null;
+  }
+
+  byId(id: string): StoredMessage | null {
+    const row = this.sql.exec("SELECT * FROM messages WHERE id = ?", id).toArray()[0];
+    return row ? toMessage(row) : null;
+  }
+
+  /** Appends a message with the next seq and queues its copy to Postgres (one transaction). */
+  append(sender: Sender, text: string, clientId: string | undefined, metadata: Record<string, unknown>, now: number) {
+    const seq = this.lastSeq() + 1;
+    const id = uuidv7(now);
+    this.sql.exec(
+      "INSERT INTO messages (seq, id, client_id, sender_kind, sender_id, text, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      seq,
+      id,
+      clientId ?? null,
+      sender.kind,
+      sender.id,
+      text,
+      JSON.stringify(metadata),
+      now,
+    );
+    const message: StoredMessage = {
+      type: "message",
+      seq,
+      id,
+      ...(clientId ? { clientId } : {}),
+      sender,
+      text,
+      createdAt: new Date(now).toISOString(),
+      metadata,
+    };
+    this.enqueue("message", message, now);
+    return message;
+  }
+
+  /** Messages with after < seq < before, oldest first (or the newest `limit` when only `before`/nothing is given). */
+  range(after: number | undefined, before: number | undefined, limit: number): StoredMessage[] {
+    const low = after ?? 0;
+    const high = before ?? Number.MAX_SAFE_INTEGER;
+    const rows =
+      after === undefined
+        ? this.sql.exec("SELECT * FROM messages WHERE seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?", low, high, limit).toArray().reverse()
+        : this.sql.exec("SELECT * FROM messages WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?", low, high, limit).toArray();
+    return rows.map(toMessage);
+  }
+
+  /** Raises a participant's read position (never lowers it); returns whether it moved. */
+  markRead(participant: string, seq: number, now: number): boolean {
+    const current = this.sql.exec("SELECT seq FROM receipts WHERE participant = ?", participant).toArray()[0];
+    if (current && Number(current.seq) >= seq) return false;
+    this.sql.exec("INSERT OR REPLACE INTO receipts (participant, seq) VALUES (?, ?)", participant, seq);
+    this.enqueue("receipt", { participant, seq }, now);
+    return true;
+  }
+
+  receipts(): { participant: string; seq: number }[] {
+    return this.sql
+      .exec("SELECT participant, seq FROM receipts")
+      .toArray()
+      .map((row) => ({ participant: String(row.participant), seq: Number(row.seq) }));
+  }
+
+  enqueue(kind: OutboxRow["kind"], payload: unknown, now: number): void {
+    this.sql.exec("INSERT INTO outbox (kind, payload, created_at) VALUES (?, ?, ?)", kind, JSON.stringify(payload), now);
+  }
+
+  outbox(limit: number): OutboxRow[] {
+    return this.sql
+      .exec("SELECT id, kind, payload, created_at FROM outbox ORDER BY id LIMIT ?", limit)
+      .toArray()
+      .map((row) => ({
+        id: Number(row.id),
+        kind: row.kind as OutboxRow["kind"],
+        payload: String(row.payload),
+        createdAt: Number(row.created_at),
+      }));
+  }
+
+  outboxStats(): { pending: number; oldestAt: number | null } {
+    const row = this.sql.exec("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox").one();
+    return { pending: Number(row.n), oldestAt: row.oldest === null ? null : Number(row.oldest) };
+  }
+
+  removeFromOutbox(upToId: number): void {
+    this.sql.exec("DELETE FROM outbox WHERE id <= ?", upToId);
+  }
+}
+
+function toMessage(row: Row): StoredMessage {
+  const clientId = row.client_id === null ? undefined : String(row.client_id);
+  return {
+    type: "message",
+    seq: Number(row.seq),
+    id: String(row.id),
+    ...(clientId ? { clientId } : {}),
+    sender: { kind: row.sender_kind as Sender["kind"], id: String(row.sender_id) },
+    text: String(row.text),
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+    metadata: JSON.parse(String(row.metadata)) as Record<string, unknown>,
+  };
+}

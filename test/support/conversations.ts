@@ -1,0 +1,30 @@
+import { callJson, type TestTenant } from "./api";
+import { mustOpen } from "./ws";
+
+export interface Conversation {
+  id: string;
+  status: string;
+  lastSeq: number;
+  messageCount: number;
+  assigneeId: string | null;
+}
+
+export async function createConversation(tenant: { accessToken: string }, body: Record<string, unknown> = {}) {
+  return callJson<Conversation>("/api/conversations", { token: tenant.accessToken, json: body }, 201);
+}
+
+export async function staffTicket(tenant: { accessToken: string }, conversationId: string) {
+  return callJson<{ ticket: string; url: string; lastSeq: number }>(
+    `/api/conversations/${conversationId}/ticket`,
+    { token: tenant.accessToken, method: "POST" },
+    200,
+  );
+}
+
+/** Joins a conversation's room as the tenant's staff user and waits for `ready`. */
+export async function joinAsStaff(tenant: TestTenant | { accessToken: string }, conversationId: string, after = 0) {
+  const { url } = await staffTicket(tenant, conversationId);
+  const client = await mustOpen(`${url}&after=${after}`);
+  await client.next((f) => f.type === "ready");
+  return client;
+}
