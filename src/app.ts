@@ -11,6 +11,7 @@ import { realtimeRoutes } from "./features/conversations/realtime.routes";
 import { docsPage } from "./features/system/docs";
 import { systemRoutes } from "./features/system/system.routes";
 import { tenantRoutes } from "./features/tenants/tenants.routes";
+import { widgetKeyRoutes, widgetRoutes } from "./features/widget/widget.routes";
 import type { AppEnv } from "./lib/app-env";
 import { AppError, errorBody, errorCodeFor } from "./lib/errors";
 import { describeError, log } from "./lib/logger";
@@ -30,6 +31,8 @@ export function createApp() {
   app.use(
     cors({
       origin: (origin, c) => {
+        // Widget sessions come from tenants' own sites; the route checks the Origin against the widget key.
+        if (c.req.path.startsWith("/api/widget/")) return origin;
         const allowed = loadConfig(c.env).corsOrigins;
         return allowed.includes("*") || allowed.includes(origin) ? origin : null;
       },
@@ -51,6 +54,8 @@ export function createApp() {
   app.route("/api/api-keys", apiKeyRoutes);
   app.route("/api/conversations", conversationRoutes);
   app.route("/api", realtimeRoutes);
+  app.route("/api/widget-keys", widgetKeyRoutes);
+  app.route("/api/widget", widgetRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

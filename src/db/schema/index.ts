@@ -1,2 +1,4 @@
 export * from "./conversations";
+export * from "./documents";
 export * from "./identity";
+export * from "./widget";

@@ -22,7 +22,7 @@ export type PostResult =
  * outbox row, broadcast, acked, and later copied to Postgres by the alarm.
  */
 export class ConversationRoom extends DurableObject<Env> {
-  private readonly store: RoomStore;
+  private store: RoomStore;
   private readonly typingSentAt = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -126,6 +126,8 @@ export class ConversationRoom extends DurableObject<Env> {
     for (const socket of this.ctx.getWebSockets()) socket.close(4404, "conversation deleted");
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    // This instance may still be asked things (e.g. a late request): give it empty tables.
+    this.store = new RoomStore(this.ctx.storage.sql);
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {

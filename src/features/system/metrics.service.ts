@@ -1,68 +1,58 @@
-import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { apiKeys, refreshTokens, tenants, users } from "../../db/schema";
+import { tenants } from "../../db/schema";
+import type { Env } from "../../env";
 import type { Principal } from "../../lib/app-env";
+import { inboxFor } from "../conversations/conversations.service";
 
-export interface TenantMetrics {
-  tenantId: string;
-  users: number;
-  activeUsers: number;
-  activeApiKeys: number;
-  activeSessions: number;
-}
+/** Per-tenant gauges as scalar subqueries (`tenants.id` is spelled out: drizzle leaves single-table columns unqualified). */
+const countQueries = {
+  users: sql<number>`(select count(*)::int from users x where x.tenant_id = tenants.id)`,
+  activeUsers: sql<number>`(select count(*)::int from users x where x.tenant_id = tenants.id and x.status = 'active')`,
+  activeApiKeys: sql<number>`(select count(*)::int from api_keys x where x.tenant_id = tenants.id and x.revoked_at is null)`,
+  activeSessions: sql<number>`(select count(*)::int from refresh_tokens x where x.tenant_id = tenants.id
+    and x.revoked_at is null and x.rotated_at is null and x.expires_at > now())`,
+  conversations: sql<number>`(select count(*)::int from conversations x where x.tenant_id = tenants.id)`,
+  openConversations: sql<number>`(select count(*)::int from conversations x where x.tenant_id = tenants.id
+    and x.status in ('open', 'pending_human', 'with_human'))`,
+  messages: sql<number>`(select count(*)::int from messages x where x.tenant_id = tenants.id)`,
+};
 
-/** Counts per tenant: every tenant for a platform admin, the caller's own otherwise. */
-export async function tenantMetrics(db: Database, principal: Principal): Promise<TenantMetrics[]> {
-  const scope = principal.role === "PLATFORM_ADMIN" ? undefined : eq(tenants.id, principal.tenantId);
-  const now = new Date();
-  const userCounts = db
-    .select({
-      tenantId: users.tenantId,
-      total: count().as("total"),
-      active: sql<number>`count(*) filter (where ${users.status} = 'active')`.as("active"),
-    })
-    .from(users)
-    .groupBy(users.tenantId)
-    .as("u");
-  const keyCounts = db
-    .select({ tenantId: apiKeys.tenantId, n: count().as("keys") })
-    .from(apiKeys)
-    .where(isNull(apiKeys.revokedAt))
-    .groupBy(apiKeys.tenantId)
-    .as("k");
-  const sessionCounts = db
-    .select({ tenantId: refreshTokens.tenantId, n: count().as("sessions") })
-    .from(refreshTokens)
-    .where(
-      and(isNull(refreshTokens.revokedAt), isNull(refreshTokens.rotatedAt), gt(refreshTokens.expiresAt, now)),
-    )
-    .groupBy(refreshTokens.tenantId)
-    .as("s");
-  const rows = await db
-    .select({
-      tenantId: tenants.id,
-      users: sql<number>`coalesce(${userCounts.total}, 0)::int`,
-      activeUsers: sql<number>`coalesce(${userCounts.active}, 0)::int`,
-      activeApiKeys: sql<number>`coalesce(${keyCounts.n}, 0)::int`,
-      activeSessions: sql<number>`coalesce(${sessionCounts.n}, 0)::int`,
-    })
-    .from(tenants)
-    .leftJoin(userCounts, eq(userCounts.tenantId, tenants.id))
-    .leftJoin(keyCounts, eq(keyCounts.tenantId, tenants.id))
-    .leftJoin(sessionCounts, eq(sessionCounts.tenantId, tenants.id))
-    .where(scope)
-    .orderBy(tenants.createdAt);
-  return rows;
-}
-
-const metricHelp: Record<Exclude<keyof TenantMetrics, "tenantId">, string> = {
+const metricHelp = {
   users: "Users in the tenant",
   activeUsers: "Users who can sign in",
   activeApiKeys: "API keys not revoked",
   activeSessions: "Refresh tokens that can still be used",
-};
+  conversations: "Conversations",
+  openConversations: "Conversations not resolved or expired",
+  messages: "Messages stored in Postgres",
+  outboxPending: "Messages and receipts waiting in rooms to be copied to Postgres",
+  flushLagSeconds: "Age of the oldest item waiting to be copied to Postgres",
+} as const;
 
-/** Prometheus text exposition of the same counts. */
+export type TenantMetrics = { tenantId: string } & Record<keyof typeof metricHelp, number>;
+
+// A platform admin's view asks every tenant's inbox for its lag; cap the fan-out.
+const MAX_TENANTS = 200;
+
+/** Counts per tenant: every tenant for a platform admin, the caller's own otherwise. */
+export async function tenantMetrics(db: Database, env: Env, principal: Principal): Promise<TenantMetrics[]> {
+  const scope = principal.role === "PLATFORM_ADMIN" ? undefined : eq(tenants.id, principal.tenantId);
+  const rows = await db
+    .select({ tenantId: tenants.id, ...countQueries })
+    .from(tenants)
+    .where(scope)
+    .orderBy(tenants.createdAt)
+    .limit(MAX_TENANTS);
+  return Promise.all(
+    rows.map(async (row) => {
+      const lag = await inboxFor(env, row.tenantId).flushLag();
+      return { ...row, outboxPending: lag.pending, flushLagSeconds: lag.lagSeconds };
+    }),
+  );
+}
+
+/** Prometheus text exposition of the same gauges. */
 export function toPrometheus(rows: TenantMetrics[]): string {
   const lines: string[] = [];
   for (const [key, help] of Object.entries(metricHelp) as [keyof typeof metricHelp, string][]) {

@@ -36,6 +36,11 @@ const MetricsSchema = z
         activeUsers: z.number().int(),
         activeApiKeys: z.number().int(),
         activeSessions: z.number().int(),
+        conversations: z.number().int(),
+        openConversations: z.number().int(),
+        messages: z.number().int(),
+        outboxPending: z.number().int(),
+        flushLagSeconds: z.number(),
       }),
     ),
   })
@@ -121,7 +126,7 @@ export const systemRoutes = createRouter()
       },
     }),
     async (c) => {
-      const rows = await tenantMetrics(c.var.db, c.var.principal);
+      const rows = await tenantMetrics(c.var.db, c.env, c.var.principal);
       if (c.req.header("Accept")?.includes("text/plain")) {
         return c.text(toPrometheus(rows), 200, {
           "Content-Type": "text/plain; version=0.0.4; charset=utf-8",

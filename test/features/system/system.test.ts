@@ -117,7 +117,18 @@ describe("system endpoints", () => {
       200,
     );
     expect(body.tenants).toEqual([
-      { tenantId: tenant.tenant.id, users: 1, activeUsers: 1, activeApiKeys: 0, activeSessions: 1 },
+      {
+        tenantId: tenant.tenant.id,
+        users: 1,
+        activeUsers: 1,
+        activeApiKeys: 0,
+        activeSessions: 1,
+        conversations: 0,
+        openConversations: 0,
+        messages: 0,
+        outboxPending: 0,
+        flushLagSeconds: 0,
+      },
     ]);
     const text = await call("/api/metrics", { token: tenant.accessToken, headers: { Accept: "text/plain" } });
     expect(text.headers.get("Content-Type")).toContain("text/plain");

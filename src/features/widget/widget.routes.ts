@@ -1,0 +1,72 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearerSecurity, createRouter } from "../../lib/openapi";
+import { clientIp, enforceRateLimit } from "../../lib/rate-limit";
+import { authErrors, errors, IdParams, json } from "../../lib/responses";
+import { jsonBody } from "../../lib/route-helpers";
+import { authorize } from "../auth/auth.middleware";
+import { CreatedWidgetKeySchema, CreateWidgetKeyBody, WidgetKeySchema, WidgetSessionBody, WidgetSessionSchema } from "./widget.schemas";
+import { createWidgetKey, listWidgetKeys, revokeWidgetKey, startWidgetSession } from "./widget.service";
+
+const tags = ["Widget"];
+const security = bearerSecurity;
+const middleware = authorize("widget-keys:manage");
+
+export const widgetKeyRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/",
+      tags,
+      security,
+      middleware,
+      summary: "Create a widget key (its identity secret is shown once)",
+      request: jsonBody(CreateWidgetKeyBody),
+      responses: { 201: json(CreatedWidgetKeySchema, "Created"), ...errors(400, ...authErrors) },
+    }),
+    async (c) => c.json(await createWidgetKey(c.var.db, c.var.principal.tenantId, c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      tags,
+      security,
+      middleware,
+      summary: "List widget keys",
+      responses: { 200: json(z.object({ data: z.array(WidgetKeySchema) }), "Widget keys"), ...errors(...authErrors) },
+    }),
+    async (c) => c.json({ data: await listWidgetKeys(c.var.db, c.var.principal.tenantId) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}",
+      tags,
+      security,
+      middleware,
+      summary: "Revoke a widget key",
+      request: { params: IdParams },
+      responses: { 204: { description: "Revoked" }, ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => {
+      await revokeWidgetKey(c.var.db, c.var.principal.tenantId, c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  );
+
+export const widgetRoutes = createRouter().openapi(
+  createRoute({
+    method: "post",
+    path: "/sessions",
+    tags,
+    summary: "Start or resume a visitor's chat from an embedding page (checks the Origin)",
+    request: jsonBody(WidgetSessionBody),
+    responses: { 200: json(WidgetSessionSchema, "Visitor token, conversation and ticket"), ...errors(400, 401, 403, 404, 429) },
+  }),
+  async (c) => {
+    const input = c.req.valid("json");
+    await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+    const deps = { db: c.var.db, env: c.env, secret: c.var.config.JWT_SECRET };
+    return c.json(await startWidgetSession(deps, c.req.header("Origin"), input), 200);
+  },
+);

@@ -1,0 +1,122 @@
+import { and, desc, eq, isNull, ne } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { conversations, widgetKeys } from "../../db/schema";
+import type { Env } from "../../env";
+import { constantTimeEqual, randomToken } from "../../lib/crypto";
+import { AppError, notFound } from "../../lib/errors";
+import { createConversation, loadConversation, resumeConversation } from "../conversations/conversations.service";
+import { conversationView } from "../conversations/conversations.views";
+import { issueConversationTicket } from "../conversations/tickets.service";
+import { signVisitorToken, verifyVisitorToken } from "./visitor-token";
+
+type WidgetKeyRow = typeof widgetKeys.$inferSelect;
+
+function widgetKeyView({ identitySecret: _secret, tenantId: _tenant, updatedAt: _updated, ...row }: WidgetKeyRow) {
+  return { ...row, revokedAt: row.revokedAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString() };
+}
+
+export async function createWidgetKey(
+  db: Database,
+  tenantId: string,
+  input: { name: string; allowedOrigins: string[]; agentId?: string },
+) {
+  const identitySecret = randomToken(32);
+  const [row] = await db
+    .insert(widgetKeys)
+    .values({ tenantId, ...input, publicKey: `wk_${randomToken(18)}`, identitySecret })
+    .returning();
+  if (!row) throw new Error("widget key insert returned nothing");
+  return { ...widgetKeyView(row), identitySecret };
+}
+
+export async function listWidgetKeys(db: Database, tenantId: string) {
+  const rows = await db.select().from(widgetKeys).where(eq(widgetKeys.tenantId, tenantId)).orderBy(desc(widgetKeys.createdAt));
+  return rows.map(widgetKeyView);
+}
+
+export async function revokeWidgetKey(db: Database, tenantId: string, id: string) {
+  const [row] = await db
+    .update(widgetKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(widgetKeys.id, id), eq(widgetKeys.tenantId, tenantId), isNull(widgetKeys.revokedAt)))
+    .returning({ id: widgetKeys.id });
+  if (!row) throw notFound("Widget key");
+}
+
+async function hmacHex(secret: string, message: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const signature = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message));
+  return [...new Uint8Array(signature)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+interface SessionInput {
+  widgetKey: string;
+  visitorToken?: string;
+  conversationId?: string;
+  visitor?: { name?: string; email?: string; userId?: string; userHash?: string };
+}
+
+/**
+ * Starts or resumes a visitor's chat from a page embedding the widget: checks the key and the page's
+ * Origin, keeps the visitor (token) and their open conversation, and returns a fresh ticket.
+ */
+export async function startWidgetSession(
+  deps: { db: Database; env: Env; secret: string },
+  origin: string | undefined,
+  input: SessionInput,
+) {
+  const { db, env, secret } = deps;
+  const [key] = await db
+    .select()
+    .from(widgetKeys)
+    .where(and(eq(widgetKeys.publicKey, input.widgetKey), isNull(widgetKeys.revokedAt)));
+  if (!key) throw new AppError("unauthorized", "Unknown or revoked widget key");
+  if (!key.allowedOrigins.includes("*") && !(origin && key.allowedOrigins.includes(origin))) {
+    throw new AppError("forbidden", `Origin ${origin ?? "(none)"} is not allowed for this widget key`);
+  }
+
+  let customerUserId: string | null = null;
+  if (input.visitor?.userId) {
+    const expected = await hmacHex(key.identitySecret, input.visitor.userId);
+    const given = new TextEncoder().encode(input.visitor.userHash ?? "");
+    if (!constantTimeEqual(new TextEncoder().encode(expected), given)) {
+      throw new AppError("forbidden", "userHash does not verify userId");
+    }
+    customerUserId = input.visitor.userId;
+  }
+  const known = input.visitorToken ? await verifyVisitorToken(input.visitorToken, secret, key.id) : null;
+  const visitorId = known?.visitorId ?? `v_${randomToken(12)}`;
+  customerUserId ??= known?.customerUserId ?? null;
+
+  const conversationDeps = { db, env, tenantId: key.tenantId };
+  let conversation = await findVisitorConversation(db, key.tenantId, visitorId, input.conversationId);
+  if (conversation?.status === "expired") conversation = (await resumeConversation(conversationDeps, conversation.id)).conversation;
+  conversation ??= await createConversation(conversationDeps, {
+    visitorId,
+    ...(customerUserId ? { customerUserId } : {}),
+    ...(key.agentId ? { agentId: key.agentId } : {}),
+    channel: "web",
+    metadata: { ...(input.visitor?.name ? { name: input.visitor.name } : {}), ...(input.visitor?.email ? { email: input.visitor.email } : {}) },
+    idleTimeoutSeconds: 1800,
+  });
+  const visitorToken = await signVisitorToken({ visitorId, tenantId: key.tenantId, widgetKeyId: key.id, customerUserId }, secret);
+  const ticket = await issueConversationTicket(env, secret, conversation, "visitor", visitorId);
+  return { visitorId, visitorToken, conversation, ticket };
+}
+
+/** The visitor's named conversation (404 if it is not theirs), else their latest unresolved one, if any. */
+async function findVisitorConversation(db: Database, tenantId: string, visitorId: string, conversationId?: string) {
+  if (conversationId) {
+    const row = await loadConversation(db, tenantId, conversationId);
+    if (row.visitorId !== visitorId) throw notFound("Conversation");
+    // A resolved chat stays closed: the visitor starts a new one.
+    return row.status === "resolved" ? undefined : conversationView(row);
+  }
+  const [row] = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.visitorId, visitorId), ne(conversations.status, "resolved")))
+    .orderBy(desc(conversations.updatedAt))
+    .limit(1);
+  return row ? conversationView(row) : undefined;
+}

@@ -1,0 +1,91 @@
+import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { Config } from "../env";
+
+export interface StoredObject {
+  body: ReadableStream<Uint8Array>;
+  size: number;
+  contentType: string | undefined;
+}
+
+/** Object storage for original files: the R2 binding, or any S3 API (AWS S3, R2's S3 endpoint). */
+export interface Storage {
+  readonly name: "r2" | "s3";
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  get(key: string): Promise<StoredObject | null>;
+  /** Reads the whole object (for extraction); null when it is gone. */
+  bytes(key: string): Promise<Uint8Array | null>;
+  delete(keys: string[]): Promise<void>;
+}
+
+/** The storage adapter the configuration selects. */
+export function createStorage(config: Config, bucket: R2Bucket): Storage {
+  return config.STORAGE_PROVIDER === "s3" ? s3Storage(config) : r2Storage(bucket);
+}
+
+/** Storage on a Workers R2 binding (works locally under wrangler dev and in tests). */
+export function r2Storage(bucket: R2Bucket): Storage {
+  return {
+    name: "r2",
+    async put(key, bytes, contentType) {
+      await bucket.put(key, bytes, { httpMetadata: { contentType } });
+    },
+    async get(key) {
+      const object = await bucket.get(key);
+      if (!object) return null;
+      return { body: object.body, size: object.size, contentType: object.httpMetadata?.contentType };
+    },
+    async bytes(key) {
+      const object = await bucket.get(key);
+      return object ? new Uint8Array(await object.arrayBuffer()) : null;
+    },
+    async delete(keys) {
+      if (keys.length > 0) await bucket.delete(keys);
+    },
+  };
+}
+
+/** Storage through the S3 API with `@aws-sdk/client-s3`. */
+export function s3Storage(config: Config): Storage {
+  const { S3_BUCKET: bucket, S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = config;
+  if (!bucket || !accessKeyId || !secretAccessKey) throw new Error("S3 storage is not configured");
+  const client = new S3Client({
+    region: config.S3_REGION,
+    credentials: { accessKeyId, secretAccessKey },
+    ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT, forcePathStyle: true } : {}),
+  });
+  const get = async (key: string) => {
+    try {
+      return await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      if (error instanceof Error && error.name === "NoSuchKey") return null;
+      throw error;
+    }
+  };
+  return {
+    name: "s3",
+    async put(key, bytes, contentType) {
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }),
+      );
+    },
+    async get(key) {
+      const object = await get(key);
+      if (!object?.Body) return null;
+      return {
+        body: object.Body.transformToWebStream() as ReadableStream<Uint8Array>,
+        size: object.ContentLength ?? 0,
+        contentType: object.ContentType,
+      };
+    },
+    async bytes(key) {
+      const object = await get(key);
+      return object?.Body ? await object.Body.transformToByteArray() : null;
+    },
+    async delete(keys) {
+      if (keys.length === 0) return;
+      await client.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })) } }),
+      );
+    },
+  };
+}

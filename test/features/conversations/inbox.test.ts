@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { call, callJson, registerTenant } from "../../support/api";
+import { createConversation, joinAsStaff } from "../../support/conversations";
+import { mustOpen, openSocket } from "../../support/ws";
+
+async function openInbox(token: string) {
+  const { url } = await callJson<{ url: string }>("/api/inbox/ticket", { method: "POST", token }, 200);
+  return mustOpen(url);
+}
+
+describe("staff inbox", () => {
+  it("sends a snapshot, then conversation, message, typing and status events", async () => {
+    const tenant = await registerTenant();
+    const existing = await createConversation(tenant, { visitorId: "v-existing" });
+    const inbox = await openInbox(tenant.accessToken);
+    const snapshot = await inbox.next((f) => f.type === "snapshot");
+    expect((snapshot.conversations as { id: string }[]).map((c) => c.id)).toEqual([existing.id]);
+
+    const created = await createConversation(tenant, { visitorId: "v-new" });
+    expect(await inbox.next((f) => f.type === "conversation.created")).toMatchObject({ conversation: { id: created.id } });
+
+    const room = await joinAsStaff(tenant, created.id);
+    room.send({ type: "typing", on: true });
+    expect(await inbox.next((f) => f.type === "typing")).toMatchObject({ conversationId: created.id, on: true });
+    room.send({ type: "message", clientId: "1", text: "Where is my order?" });
+    expect(await inbox.next((f) => f.type === "message")).toMatchObject({
+      conversationId: created.id,
+      seq: 1,
+      preview: "Where is my order?",
+    });
+
+    await callJson(`/api/conversations/${created.id}/resolve`, { method: "POST", token: tenant.accessToken }, 200);
+    expect(await inbox.next((f) => f.type === "conversation.status")).toMatchObject({ conversationId: created.id, status: "resolved" });
+  });
+
+  it("never shows one tenant's events to another", async () => {
+    const a = await registerTenant();
+    const b = await registerTenant();
+    const inboxB = await openInbox(b.accessToken);
+    await inboxB.next((f) => f.type === "snapshot");
+    await createConversation(a);
+    const mine = await createConversation(b);
+    const event = await inboxB.next((f) => f.type === "conversation.created");
+    expect(event).toMatchObject({ conversation: { id: mine.id } });
+    expect(inboxB.frames.filter((f) => f.type === "conversation.created")).toHaveLength(1);
+  });
+
+  it("refuses an inbox connection without a valid ticket", async () => {
+    const refused = await openSocket("/api/inbox/ws?ticket=bad");
+    expect(refused).toBeInstanceOf(Response);
+    expect((refused as Response).status).toBe(401);
+    expect((await call("/api/inbox/ticket", { method: "POST" })).status).toBe(401);
+  });
+});

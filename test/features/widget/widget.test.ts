@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { call, callJson, registerTenant } from "../../support/api";
+import { isType, mustOpen } from "../../support/ws";
+
+const ORIGIN = "https://shop.example.test";
+
+interface WidgetKey {
+  id: string;
+  publicKey: string;
+  identitySecret?: string;
+}
+
+interface WidgetSession {
+  visitorId: string;
+  visitorToken: string;
+  conversation: { id: string; visitorId: string; customerUserId: string | null; status: string };
+  ticket: { url: string; lastSeq: number };
+}
+
+async function widgetKey(token: string, allowedOrigins = [ORIGIN]) {
+  return callJson<WidgetKey>("/api/widget-keys", { token, json: { name: "Shop", allowedOrigins } }, 201);
+}
+
+const session = (body: Record<string, unknown>, origin = ORIGIN) =>
+  call("/api/widget/sessions", { json: body, headers: { Origin: origin } });
+
+async function hmac(secret: string, message: string) {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
+  return [...signature].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+describe("widget keys and visitor sessions", () => {
+  it("starts a visitor chat from an allowed origin and lets staff and visitor talk", async () => {
+    const tenant = await registerTenant();
+    const key = await widgetKey(tenant.accessToken);
+    expect(key.publicKey).toMatch(/^wk_/);
+    const response = await session({ widgetKey: key.publicKey, visitor: { name: "Ada" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
+    const visitor = (await response.json()) as WidgetSession;
+    expect(visitor.conversation).toMatchObject({ visitorId: visitor.visitorId, status: "open" });
+
+    const visitorSocket = await mustOpen(visitor.ticket.url);
+    await visitorSocket.next(isType("ready"));
+    visitorSocket.send({ type: "message", clientId: "v1", text: "Hi, I need help" });
+    expect(await visitorSocket.next(isType("ack"))).toMatchObject({ seq: 1 });
+    const reply = await callJson<{ seq: number }>(
+      `/api/conversations/${visitor.conversation.id}/messages`,
+      { token: tenant.accessToken, json: { text: "Hello Ada!" } },
+      201,
+    );
+    const delivered = await visitorSocket.next((f) => f.type === "message" && f.seq === reply.seq);
+    expect(delivered).toMatchObject({ text: "Hello Ada!", sender: { kind: "staff" } });
+  });
+
+  it("resumes the same visitor and conversation with the visitor token", async () => {
+    const tenant = await registerTenant();
+    const key = await widgetKey(tenant.accessToken);
+    const first = (await (await session({ widgetKey: key.publicKey })).json()) as WidgetSession;
+    const again = (await (await session({ widgetKey: key.publicKey, visitorToken: first.visitorToken })).json()) as WidgetSession;
+    expect(again.visitorId).toBe(first.visitorId);
+    expect(again.conversation.id).toBe(first.conversation.id);
+    // A token from another tenant's widget is ignored: a new visitor.
+    const other = await widgetKey((await registerTenant()).accessToken);
+    const stranger = (await (await session({ widgetKey: other.publicKey, visitorToken: first.visitorToken })).json()) as WidgetSession;
+    expect(stranger.visitorId).not.toBe(first.visitorId);
+    // Another visitor cannot join this conversation by id.
+    const intruder = await session({ widgetKey: key.publicKey, conversationId: first.conversation.id });
+    expect(intruder.status).toBe(404);
+  });
+
+  it("refuses other origins, unknown and revoked keys", async () => {
+    const tenant = await registerTenant();
+    const key = await widgetKey(tenant.accessToken);
+    expect((await session({ widgetKey: key.publicKey }, "https://evil.example")).status).toBe(403);
+    expect((await session({ widgetKey: "wk_nope" })).status).toBe(401);
+    expect((await call(`/api/widget-keys/${key.id}`, { method: "DELETE", token: tenant.accessToken })).status).toBe(204);
+    expect((await session({ widgetKey: key.publicKey })).status).toBe(401);
+    const invalid = await call("/api/widget-keys", { token: tenant.accessToken, json: { name: "x", allowedOrigins: ["shop.example/path"] } });
+    expect(invalid.status).toBe(400);
+  });
+
+  it("verifies a visitor's identity with the key's HMAC secret", async () => {
+    const tenant = await registerTenant();
+    const key = await widgetKey(tenant.accessToken);
+    const userHash = await hmac(key.identitySecret ?? "", "crm-user-7");
+    const verified = (await (await session({ widgetKey: key.publicKey, visitor: { userId: "crm-user-7", userHash } })).json()) as WidgetSession;
+    expect(verified.conversation.customerUserId).toBe("crm-user-7");
+    const forged = await session({ widgetKey: key.publicKey, visitor: { userId: "crm-user-8", userHash } });
+    expect(forged.status).toBe(403);
+    const list = await callJson<{ data: Record<string, unknown>[] }>("/api/widget-keys", { token: tenant.accessToken }, 200);
+    expect(list.data[0]).not.toHaveProperty("identitySecret");
+  });
+});
