@@ -31,5 +31,7 @@ export default defineConfig({
     globalSetup: ["./test/support/node/global-setup.ts"],
     testTimeout: 15_000,
     hookTimeout: 30_000,
+    // The Worker logs one JSON line per request; show warnings and errors only.
+    onConsoleLog: (log) => !/^\{"level":"(info|debug)"/.test(log),
   },
 });

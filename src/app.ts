@@ -1,4 +1,4 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
@@ -17,6 +17,7 @@ import { AppError, errorBody, errorCodeFor } from "./lib/errors";
 import { describeError, log } from "./lib/logger";
 import { validationDetails } from "./lib/openapi";
 import { requestLog, requestServices } from "./lib/request-context";
+import { json } from "./lib/responses";
 
 /** Builds the Worker's HTTP app: middleware, feature routers, the OpenAPI document and docs. */
 export function createApp() {
@@ -44,7 +45,16 @@ export function createApp() {
   app.use(secureHeaders());
 
   // Liveness: no dependencies, so it answers even when the configuration or database is broken.
-  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/health",
+      tags: ["System"],
+      summary: "Liveness (no dependencies)",
+      responses: { 200: json(z.object({ status: z.literal("ok") }), "Alive") },
+    }),
+    (c) => c.json({ status: "ok" as const }, 200),
+  );
   app.get("/docs", (c) => c.html(docsPage));
 
   app.use("/api/*", requestServices);

@@ -34,8 +34,8 @@ describe("outbox to Postgres", () => {
     const stub = room(conversation.id);
 
     // The room's next flush goes to a Postgres address nothing answers on (refused by the db proxy).
-    await runInDurableObject(stub, (instance: Seam) => {
-      instance.databaseConfig = () => ({ ...loadConfig(env), DATABASE_URL: "postgres://nobody:none@127.0.0.1:9/none" });
+    await runInDurableObject(stub, (instance) => {
+      (instance as unknown as Seam).databaseConfig = () => ({ ...loadConfig(env), DATABASE_URL: "postgres://nobody:none@127.0.0.1:9/none" });
     });
     for (let n = 1; n <= 5; n++) client.send({ type: "message", clientId: `down-${n}`, text: `while down ${n}` });
     expect((await client.collect(isType("message"), 5)).map((f) => f.seq)).toEqual([1, 2, 3, 4, 5]);
@@ -52,8 +52,8 @@ describe("outbox to Postgres", () => {
     client.send({ type: "message", clientId: "down-6", text: "still here" });
     await client.next((f) => f.type === "message" && f.seq === 6);
 
-    await runInDurableObject(stub, (instance: Seam) => {
-      delete instance.databaseConfig;
+    await runInDurableObject(stub, (instance) => {
+      delete (instance as unknown as Seam).databaseConfig;
     });
     await runDurableObjectAlarm(stub);
     expect(await storedCount(conversation.id)).toBe(6);
