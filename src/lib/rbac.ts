@@ -17,6 +17,12 @@ export const permissions = {
   "conversations:write": EVERYONE,
   "conversations:delete": ADMINS,
   "widget-keys:manage": ADMINS,
+  "agents:read": EVERYONE,
+  "agents:manage": ADMINS,
+  "ai:chat": EVERYONE,
+  "documents:read": EVERYONE,
+  "documents:write": EVERYONE,
+  "knowledge:manage": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

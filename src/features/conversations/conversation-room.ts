@@ -3,7 +3,10 @@ import { openDatabase } from "../../db/client";
 import type { ConversationStatus } from "../../db/schema";
 import { type Env, loadConfig } from "../../env";
 import { describeError, log } from "../../lib/logger";
+import { type AgentContext, loadAgentContext } from "../ai/answer";
+import { handoffMessage } from "../ai/handoff";
 import { ClientFrame, MAX_FRAME_BYTES, type Sender, type ServerFrame } from "./conversations.protocol";
+import { RoomAi } from "./room-ai";
 import { flushToPostgres } from "./room-flush";
 import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
 
@@ -12,6 +15,7 @@ const FLUSH_BATCH = 200;
 const MAX_BACKOFF_MS = 60_000;
 const TYPING_THROTTLE_MS = 2_000;
 const CLOSED: readonly string[] = ["resolved", "expired"];
+const SYSTEM: Sender = { kind: "system", id: "switchboard" };
 
 export type PostResult =
   | { ok: true; duplicate: boolean; message: StoredMessage }
@@ -23,16 +27,32 @@ export type PostResult =
  */
 export class ConversationRoom extends DurableObject<Env> {
   private store: RoomStore;
+  private readonly ai: RoomAi;
   private readonly typingSentAt = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage.sql);
+    this.ai = new RoomAi(ctx.storage.sql, {
+      meta: () => this.store.meta(),
+      config: () => this.databaseConfig(),
+      history: (limit) => this.store.recent(limit),
+      lastSeq: () => this.store.lastSeq(),
+      broadcast: (frame) => this.broadcast(frame),
+      send: (ws, frame) => this.sendTo(ws, frame),
+      append: async (sender, text, metadata) => {
+        const result = await this.post(sender, { text, metadata });
+        return { seq: result.ok ? result.message.seq : 0 };
+      },
+      enqueueUsage: (usage) => this.store.enqueue("usage", { ...usage, createdAt: Date.now() }, Date.now()),
+      handoff: (reason, agent) => this.handoff(reason, agent),
+    });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
+    ctx.blockConcurrencyWhile(() => this.ai.repairInterrupted());
   }
 
   /** Creates the room for a new conversation (idempotent). */
-  async init(room: Pick<RoomMeta, "conversationId" | "tenantId" | "idleTimeoutSeconds" | "status">) {
+  async init(room: Pick<RoomMeta, "conversationId" | "tenantId" | "agentId" | "idleTimeoutSeconds" | "status">) {
     if (this.store.meta()) return;
     this.store.saveMeta({ ...room, assigneeId: null, lastActivityAt: Date.now(), flushAttempts: 0, nextFlushAt: null });
     await this.armAlarm();
@@ -58,6 +78,7 @@ export class ConversationRoom extends DurableObject<Env> {
       if (!last) break;
       from = last.seq;
     }
+    this.ai.replayActive(server, request.headers.get("X-Stream-Id"), Number(request.headers.get("X-Stream-From") ?? 0));
     this.sendTo(server, { type: "ready", lastSeq: this.store.lastSeq() });
     this.broadcastPresence(participant, "join");
     return new Response(null, { status: 101, webSocket: client });
@@ -77,9 +98,14 @@ export class ConversationRoom extends DurableObject<Env> {
       return { ok: false, code: "conflict", message: `Conversation is ${meta.status}; resume it first` };
     }
     const now = Date.now();
+    // A person replying owns the conversation: the AI steps back.
+    if (sender.kind === "staff" && (meta.status === "open" || meta.status === "pending_human")) {
+      this.changeStatus("with_human", meta.assigneeId ?? sender.id);
+    }
     const message = this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, now);
-    this.store.saveMeta({ ...meta, lastActivityAt: now });
+    this.store.saveMeta({ ...(this.store.meta() ?? meta), lastActivityAt: now });
     this.broadcast(message, { ackTo: origin });
+    if (sender.kind === "visitor") this.ai.schedule();
     this.publishToInbox(meta, { type: "message", conversationId: meta.conversationId, seq: message.seq, sender, preview: message.text.slice(0, 160), createdAt: message.createdAt });
     await this.armAlarm();
     return { ok: true, duplicate: false, message };
@@ -106,14 +132,56 @@ export class ConversationRoom extends DurableObject<Env> {
     return { seq: capped };
   }
 
-  /** Changes status/assignee (from REST or idle expiry) and tells everyone in the room. */
+  /** Changes status/assignee from REST and tells everyone in the room. */
   async setStatus(status: ConversationStatus, assigneeId: string | null, reason?: string) {
-    const meta = this.store.meta();
-    if (!meta) return null;
-    this.store.saveMeta({ ...meta, status, assigneeId, lastActivityAt: Date.now() });
-    this.broadcast({ type: "status", status, assigneeId, ...(reason ? { reason } : {}) });
+    if (!this.store.meta()) return null;
+    this.changeStatus(status, assigneeId, reason);
     await this.armAlarm();
     return { lastSeq: this.store.lastSeq() };
+  }
+
+  /** Resolves once no AI reply is running. */
+  async aiIdle(): Promise<void> {
+    await this.ai.idle();
+  }
+
+  /**
+   * The single place status changes: meta, the Postgres copy (outbox), the room and the inbox.
+   * Anything but `open` stops the AI.
+   */
+  private changeStatus(status: ConversationStatus, assigneeId: string | null, reason?: string): void {
+    const meta = this.store.meta();
+    if (!meta) return;
+    if (status !== "open") this.ai.cancel(status === "with_human" ? "a human took over" : `conversation is ${status}`);
+    const now = Date.now();
+    this.store.saveMeta({ ...meta, status, assigneeId, lastActivityAt: now });
+    this.store.enqueue("status", { status, assigneeId }, now);
+    this.broadcast({ type: "status", status, assigneeId, ...(reason ? { reason } : {}) });
+    this.publishToInbox(meta, { type: "conversation.status", conversationId: meta.conversationId, status, assigneeId, ...(reason ? { reason } : {}) });
+  }
+
+  /** Hands an AI-answered conversation to a person: pending_human, a system message, the inbox told. */
+  private async handoff(reason: string, agent: AgentContext["agent"] | null): Promise<void> {
+    const meta = this.store.meta();
+    if (!meta || meta.status !== "open") return;
+    this.changeStatus("pending_human", meta.assigneeId, reason);
+    const hours = agent ? agent.businessHours : await this.agentHours(meta);
+    await this.post(SYSTEM, { text: handoffMessage(hours), metadata: { handoff: true, reason } });
+    await this.armAlarm();
+  }
+
+  private async agentHours(meta: RoomMeta) {
+    if (!meta.agentId) return null;
+    const config = this.databaseConfig();
+    const { db, close } = openDatabase(config);
+    try {
+      return (await loadAgentContext({ db, config }, meta.tenantId, meta.agentId)).agent.businessHours;
+    } catch (error) {
+      log("warn", "could not load business hours", { conversationId: meta.conversationId, ...describeError(error) });
+      return null;
+    } finally {
+      close().catch(() => {});
+    }
   }
 
   info() {
@@ -146,6 +214,10 @@ export class ConversationRoom extends DurableObject<Env> {
       return;
     }
     if (f.type === "typing") return this.typing(ws, participant, f.on);
+    if (f.type === "handoff") {
+      if (participant.kind !== "visitor") return this.sendTo(ws, { type: "error", code: "forbidden", message: "Only the visitor asks for a human" });
+      return this.handoff("the visitor asked for a person", null);
+    }
     const result = await this.post(participant, { clientId: f.clientId, text: f.text }, ws);
     if (!result.ok) return this.sendTo(ws, { type: "error", code: result.code, message: result.message });
     // A fresh message's ack was sent before its broadcast (in post); a duplicate gets its ack only.
@@ -172,10 +244,8 @@ export class ConversationRoom extends DurableObject<Env> {
     if (!meta) return;
     const now = Date.now();
     if (!CLOSED.includes(meta.status) && now >= meta.lastActivityAt + meta.idleTimeoutSeconds * 1000) {
-      meta = { ...meta, status: "expired" };
-      this.store.saveMeta(meta);
-      this.store.enqueue("status", { status: "expired" }, now);
-      this.broadcast({ type: "status", status: "expired", assigneeId: meta.assigneeId, reason: "idle" });
+      this.changeStatus("expired", meta.assigneeId, "idle");
+      meta = this.store.meta() ?? meta;
     }
     // The alarm time already encodes the backoff; an earlier wake (expiry) may as well try too.
     if (this.store.outboxStats().pending > 0) await this.flush(meta);

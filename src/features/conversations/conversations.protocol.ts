@@ -16,6 +16,7 @@ export const ClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("typing"), on: z.boolean() }),
   z.object({ type: z.literal("read"), seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal("ping") }),
+  z.object({ type: z.literal("handoff") }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -45,5 +46,9 @@ export type ServerFrame =
   | { type: "presence"; participant: Sender; state: "join" | "leave"; online: Sender[] }
   | { type: "read"; participant: Sender; seq: number }
   | { type: "status"; status: string; assigneeId: string | null; reason?: string }
+  | { type: "ai.thinking"; streamId: string }
+  | { type: "ai.delta"; streamId: string; index: number; text: string }
+  | { type: "ai.cancelled"; streamId: string; reason: string }
+  | { type: "ai.interrupted"; streamId: string }
   | { type: "pong" }
   | { type: "error"; code: string; message: string };

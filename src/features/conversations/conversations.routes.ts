@@ -28,6 +28,7 @@ import {
   conversationStats,
   createConversation,
   deleteConversation,
+  handBack,
   listConversations,
   loadConversation,
   resolveConversation,
@@ -161,6 +162,19 @@ export const conversationRoutes = createRouter()
       responses: { 200: json(ConversationSchema, "Assigned"), ...errors(400, 404, ...authErrors) },
     }),
     async (c) => c.json(await assignConversation(deps(c), c.req.valid("param").id, c.req.valid("json").assigneeId), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/handback",
+      tags,
+      security,
+      summary: "Hand the conversation back to its AI agent",
+      middleware: authorize("conversations:write"),
+      request: { params: IdParams },
+      responses: { 200: json(ConversationSchema, "Back with the AI"), ...errors(400, 404, 409, ...authErrors) },
+    }),
+    async (c) => c.json(await handBack(deps(c), c.req.valid("param").id), 200),
   )
   .openapi(
     createRoute({

@@ -5,6 +5,7 @@ import type { Env } from "../../env";
 import { base64url, fromBase64url } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import type { Sender } from "./conversations.protocol";
+import { loadAgent } from "../ai/agents.service";
 import { conversationView } from "./conversations.views";
 
 export interface ConversationDeps {
@@ -43,17 +44,22 @@ export async function createConversation(
     idleTimeoutSeconds: number;
   },
 ) {
+  const agent = input.agentId ? await loadAgent(db, tenantId, input.agentId).catch(() => null) : null;
+  if (input.agentId && !agent) throw new AppError("validation_failed", "agentId is not an agent of this tenant");
   const [row] = await db
     .insert(conversations)
     .values({ tenantId, ...input })
     .returning();
   if (!row) throw new Error("conversation insert returned nothing");
-  await roomFor(env, row.id).init({
+  const room = roomFor(env, row.id);
+  await room.init({
     conversationId: row.id,
     tenantId,
+    agentId: row.agentId,
     idleTimeoutSeconds: row.idleTimeoutSeconds,
     status: row.status,
   });
+  if (agent?.enabled && agent.greeting) await room.post({ kind: "ai", id: agent.id }, { text: agent.greeting, metadata: { greeting: true } });
   const view = conversationView(row);
   await inboxFor(env, tenantId).publish({ type: "conversation.created", conversation: view });
   return view;
@@ -163,6 +169,15 @@ export async function resumeConversation(deps: ConversationDeps, id: string) {
 export async function resolveConversation(deps: ConversationDeps, id: string) {
   const current = await loadConversation(deps.db, deps.tenantId, id);
   return (await changeStatus(deps, id, "resolved", current.assigneeId, { resolvedAt: new Date() })).conversation;
+}
+
+/** Gives a conversation back to its AI agent (or back to the open queue when it has none). */
+export async function handBack(deps: ConversationDeps, id: string) {
+  const current = await loadConversation(deps.db, deps.tenantId, id);
+  if (current.status === "resolved" || current.status === "expired") {
+    throw new AppError("conflict", `A ${current.status} conversation cannot be handed back`);
+  }
+  return (await changeStatus(deps, id, "open", null)).conversation;
 }
 
 /** Assigns to an active staff user of the tenant (who then owns it), or unassigns with null. */

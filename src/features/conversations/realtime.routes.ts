@@ -11,6 +11,8 @@ const tags = ["Realtime"];
 const WsQuery = z.object({
   ticket: z.string().min(1).max(2000),
   after: z.coerce.number().int().nonnegative().default(0),
+  stream: z.string().max(100).optional().openapi({ description: "The AI reply stream the client was following" }),
+  streamFrom: z.coerce.number().int().nonnegative().default(0).openapi({ description: "First delta index it still needs" }),
 });
 
 const upgradeResponses = {
@@ -37,7 +39,7 @@ export const realtimeRoutes = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const { ticket, after } = c.req.valid("query");
+      const { ticket, after, stream, streamFrom } = c.req.valid("query");
       const claims = await verifyTicket(ticket, c.var.config.JWT_SECRET, "conversation", id);
       await loadConversation(c.var.db, claims.tenantId, id);
       requireUpgrade(c.req.header("Upgrade"));
@@ -45,6 +47,8 @@ export const realtimeRoutes = createRouter()
       headers.set("X-Participant-Kind", claims.kind);
       headers.set("X-Participant-Id", claims.participantId);
       headers.set("X-After", String(after));
+      if (stream) headers.set("X-Stream-Id", stream);
+      headers.set("X-Stream-From", String(streamFrom));
       return roomFor(c.env, id).fetch(new Request(c.req.url, { headers }));
     },
   )

@@ -1,7 +1,18 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { type ConversationStatus, conversations, messages, readReceipts } from "../../db/schema";
+import { aiUsage, type ConversationStatus, conversations, messages, readReceipts } from "../../db/schema";
 import type { OutboxRow, StoredMessage } from "./room-store";
+
+interface UsageRow {
+  id: string;
+  agentId: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  costEstimate: number;
+  createdAt: number;
+}
 
 /**
  * Copies a batch of outbox rows to Postgres in one transaction. Idempotent: messages are unique by
@@ -56,8 +67,19 @@ export async function flushToPostgres(
     }
 
     for (const row of batch.filter((r) => r.kind === "status")) {
-      const { status } = JSON.parse(row.payload) as { status: ConversationStatus };
-      await tx.update(conversations).set({ status }).where(eq(conversations.id, conversationId));
+      const { status, assigneeId } = JSON.parse(row.payload) as { status: ConversationStatus; assigneeId?: string | null };
+      await tx
+        .update(conversations)
+        .set({ status, ...(assigneeId === undefined ? {} : { assigneeId }) })
+        .where(eq(conversations.id, conversationId));
+    }
+
+    const usage = batch.filter((r) => r.kind === "usage").map((r) => JSON.parse(r.payload) as UsageRow);
+    if (usage.length > 0) {
+      await tx
+        .insert(aiUsage)
+        .values(usage.map((u) => ({ ...u, tenantId, conversationId, createdAt: new Date(u.createdAt) })))
+        .onConflictDoNothing();
     }
     return true;
   });

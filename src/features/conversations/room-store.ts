@@ -7,7 +7,7 @@ export interface StoredMessage extends MessageFrame {
 
 export interface OutboxRow {
   id: number;
-  kind: "message" | "receipt" | "status";
+  kind: "message" | "receipt" | "status" | "usage";
   payload: string;
   createdAt: number;
 }
@@ -15,6 +15,7 @@ export interface OutboxRow {
 export interface RoomMeta {
   conversationId: string;
   tenantId: string;
+  agentId: string | null;
   status: string;
   assigneeId: string | null;
   idleTimeoutSeconds: number;
@@ -90,6 +91,11 @@ export class RoomStore {
     };
     this.enqueue("message", message, now);
     return message;
+  }
+
+  /** The last `limit` messages as the AI sees them. */
+  recent(limit: number): { seq: number; sender: Sender["kind"]; text: string }[] {
+    return this.range(undefined, undefined, limit).map((m) => ({ seq: m.seq, sender: m.sender.kind, text: m.text }));
   }
 
   /** Messages with after < seq < before, oldest first (or the newest `limit` when only `before`/nothing is given). */

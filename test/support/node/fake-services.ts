@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { openAiRoutes } from "./fake-openai.ts";
+import { openAiEmbeddingsRoutes } from "./fake-openai-embeddings.ts";
 import { resendRoutes } from "./fake-resend.ts";
+import { textractRoutes } from "./fake-textract.ts";
 
 /** One request as a fake route sees it: the body is read up front. */
 export interface FakeRequest {
@@ -11,14 +14,16 @@ export interface FakeRequest {
 
 export interface FakeResponse {
   status: number;
-  json: unknown;
+  json?: unknown;
+  /** Writes the response itself (server-sent events, delays); `status`/`json` are then unused. */
+  raw?: (res: ServerResponse) => Promise<void>;
 }
 
 export interface FakeRoute {
   method: "GET" | "POST" | "DELETE";
   /** Exact path, e.g. `/resend/emails` for the service, `/_test/emails` for test-only inspection. */
   path: string;
-  handle(req: FakeRequest): FakeResponse;
+  handle(req: FakeRequest): FakeResponse | Promise<FakeResponse>;
 }
 
 export interface FakeServices {
@@ -33,7 +38,12 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
  * Add a service by writing a module that returns FakeRoute[] and listing it here.
  */
 export async function startFakeServices(): Promise<FakeServices> {
-  const routes: FakeRoute[] = [...resendRoutes()];
+  const routes: FakeRoute[] = [
+    ...openAiRoutes(),
+    ...resendRoutes(),
+    ...openAiEmbeddingsRoutes(),
+    ...textractRoutes(),
+  ];
   const server = createServer((req, res) => {
     void serve(routes, req, res).catch((error: unknown) => {
       console.error("[fake-services]", error);
@@ -75,7 +85,9 @@ async function serve(routes: FakeRoute[], req: IncomingMessage, res: ServerRespo
     });
     return;
   }
-  send(res, route.handle({ method: req.method ?? "GET", url, headers: req.headers, body }));
+  const response = await route.handle({ method: req.method ?? "GET", url, headers: req.headers, body });
+  if (response.raw) await response.raw(res);
+  else send(res, response);
 }
 
 async function readBody(req: IncomingMessage): Promise<string | undefined> {

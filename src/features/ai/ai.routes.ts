@@ -1,0 +1,157 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { aiUsage, type ModelSettings } from "../../db/schema";
+import type { AppEnv } from "../../lib/app-env";
+import { uuidv7 } from "../../lib/ids";
+import { bearerSecurity, createRouter } from "../../lib/openapi";
+import { assertOutboundUrl } from "../../lib/outbound";
+import { authErrors, errors, IdParams, json } from "../../lib/responses";
+import { jsonBody } from "../../lib/route-helpers";
+import { authorize } from "../auth/auth.middleware";
+import { AgentSchema, AiConfigSchema, CreateAgentBody, PutAiConfigBody, TestBody, TestResultSchema, UpdateAgentBody } from "./ai.schemas";
+import { createAgent, deleteAgent, getAiConfig, listAgents, loadAgent, agentView, putAiConfig, updateAgent } from "./agents.service";
+import { type Answer, generateAnswer, loadAgentContext } from "./answer";
+import { trainAgent } from "./train";
+
+const tags = ["AI agents"];
+const security = bearerSecurity;
+const read = authorize("agents:read");
+const manage = authorize("agents:manage");
+
+/** A tenant-given provider URL must pass the outbound (SSRF) rules when it is saved, not only when called. */
+function checkModel(c: Context<AppEnv>, model: ModelSettings | null | undefined) {
+  if (model?.baseUrl) assertOutboundUrl(model.baseUrl, c.var.config.ALLOW_PRIVATE_OUTBOUND, "model.baseUrl");
+}
+
+/** Runs one answer without a conversation and records its usage. */
+async function testAnswer(c: Context<AppEnv>, agentId: string | null, message: string) {
+  const { db, config, principal } = c.var;
+  const ctx = await loadAgentContext({ db, config }, principal.tenantId, agentId);
+  const answer: Answer = await generateAnswer({ db, config }, ctx, [{ sender: "visitor", text: message }]);
+  if (answer.usage) await db.insert(aiUsage).values({ id: uuidv7(), tenantId: principal.tenantId, agentId, ...answer.usage });
+  return {
+    mode: answer.mode,
+    reply: answer.text,
+    handoff: answer.handoff,
+    citations: answer.citations,
+    passages: answer.passages.map(({ chunkId: _chunk, ...p }) => p),
+    usage: answer.usage,
+  };
+}
+
+export const agentRoutes = createRouter()
+  .openapi(
+    createRoute({ method: "get", path: "/", tags, security, middleware: read, summary: "List agents", responses: { 200: json(z.object({ data: z.array(AgentSchema) }), "Agents"), ...errors(...authErrors) } }),
+    async (c) => c.json({ data: await listAgents(c.var.db, c.var.principal.tenantId) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/",
+      tags,
+      security,
+      middleware: manage,
+      summary: "Create an agent",
+      request: jsonBody(CreateAgentBody),
+      responses: { 201: json(AgentSchema, "Created"), ...errors(400, ...authErrors) },
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      checkModel(c, input.model);
+      return c.json(await createAgent(c.var.db, c.var.principal.tenantId, input), 201);
+    },
+  )
+  .openapi(
+    createRoute({ method: "get", path: "/{id}", tags, security, middleware: read, summary: "Get an agent", request: { params: IdParams }, responses: { 200: json(AgentSchema, "The agent"), ...errors(400, 404, ...authErrors) } }),
+    async (c) => c.json(agentView(await loadAgent(c.var.db, c.var.principal.tenantId, c.req.valid("param").id)), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/{id}",
+      tags,
+      security,
+      middleware: manage,
+      summary: "Update an agent",
+      request: { params: IdParams, ...jsonBody(UpdateAgentBody) },
+      responses: { 200: json(AgentSchema, "Updated"), ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      checkModel(c, input.model);
+      return c.json(await updateAgent(c.var.db, c.var.principal.tenantId, c.req.valid("param").id, input), 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: "delete", path: "/{id}", tags, security, middleware: manage, summary: "Delete an agent", request: { params: IdParams }, responses: { 204: { description: "Deleted" }, ...errors(400, 404, ...authErrors) } }),
+    async (c) => {
+      await deleteAgent(c.var.db, c.var.principal.tenantId, c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/test",
+      tags,
+      security,
+      middleware: manage,
+      summary: "Ask the agent something without a conversation: the reply and the passages it used",
+      request: { params: IdParams, ...jsonBody(TestBody) },
+      responses: { 200: json(TestResultSchema, "The answer"), ...errors(400, 404, 429, ...authErrors) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await loadAgent(c.var.db, c.var.principal.tenantId, id);
+      return c.json(await testAnswer(c, id, c.req.valid("json").message), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/train",
+      tags,
+      security,
+      middleware: manage,
+      summary: "Re-index the documents of the agent's collections",
+      request: { params: IdParams },
+      responses: { 202: json(z.object({ queued: z.number().int() }), "Documents queued for processing"), ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => c.json({ queued: await trainAgent(c, c.req.valid("param").id) }, 202),
+  );
+
+export const aiConfigRoutes = createRouter()
+  .openapi(
+    createRoute({ method: "get", path: "/config", tags, security, middleware: read, summary: "The tenant's AI defaults", responses: { 200: json(AiConfigSchema, "AI settings"), ...errors(...authErrors) } }),
+    async (c) => c.json(await getAiConfig(c.var.db, c.var.principal.tenantId), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/config",
+      tags,
+      security,
+      middleware: manage,
+      summary: "Set the tenant's AI defaults and provider key (stored encrypted, never returned)",
+      request: jsonBody(PutAiConfigBody),
+      responses: { 200: json(AiConfigSchema, "Saved"), ...errors(400, ...authErrors) },
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      checkModel(c, input.defaultModel);
+      return c.json(await putAiConfig(c.var.db, c.var.principal.tenantId, c.var.config.ENCRYPTION_KEY, input), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/test",
+      tags,
+      security,
+      middleware: manage,
+      summary: "Ask the tenant's default assistant something without a conversation",
+      request: jsonBody(TestBody),
+      responses: { 200: json(TestResultSchema, "The answer"), ...errors(400, 429, ...authErrors) },
+    }),
+    async (c) => c.json(await testAnswer(c, null, c.req.valid("json").message), 200),
+  );

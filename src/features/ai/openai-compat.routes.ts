@@ -1,0 +1,160 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, asc, eq, or } from "drizzle-orm";
+import type { Context } from "hono";
+import { agents, aiUsage } from "../../db/schema";
+import type { AppEnv } from "../../lib/app-env";
+import { AppError } from "../../lib/errors";
+import { isUuid, uuidv7 } from "../../lib/ids";
+import { describeError, log } from "../../lib/logger";
+import { bearerSecurity, createRouter } from "../../lib/openapi";
+import { authErrors, errors, json } from "../../lib/responses";
+import { jsonBody } from "../../lib/route-helpers";
+import { authorize } from "../auth/auth.middleware";
+import { type AgentContext, type Answer, generateAnswer, loadAgentContext } from "./answer";
+import type { HistoryItem } from "./prompt";
+import { ProviderError } from "./provider";
+
+const tags = ["OpenAI-compatible"];
+
+const Content = z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() }).loose())]);
+
+const ChatCompletionBody = z
+  .object({
+    model: z.string().min(1).max(200).openapi({ description: "An agent's name or id" }),
+    messages: z
+      .array(z.object({ role: z.enum(["system", "developer", "user", "assistant", "tool"]), content: Content.nullable() }).loose())
+      .min(1)
+      .max(200),
+    stream: z.boolean().default(false),
+  })
+  .loose()
+  .openapi("ChatCompletionRequest");
+
+const textOf = (content: z.infer<typeof Content> | null) =>
+  typeof content === "string" ? content : (content ?? []).map((part) => part.text ?? "").join("");
+
+/** Finds the agent a `model` names (id or name) in the caller's tenant. */
+async function agentFor(c: Context<AppEnv>, model: string): Promise<AgentContext> {
+  const { db, config, principal } = c.var;
+  const [row] = await db
+    .select({ id: agents.id })
+    .from(agents)
+    .where(and(eq(agents.tenantId, principal.tenantId), eq(agents.enabled, true), isUuid(model) ? or(eq(agents.id, model), eq(agents.name, model)) : eq(agents.name, model)));
+  if (!row) throw new AppError("not_found", `The model '${model}' does not exist (models are your agents' names)`);
+  return loadAgentContext({ db, config }, principal.tenantId, row.id);
+}
+
+function toHistory(messages: z.infer<typeof ChatCompletionBody>["messages"]): { history: HistoryItem[]; instructions: string } {
+  const instructions = messages.filter((m) => m.role === "system" || m.role === "developer").map((m) => textOf(m.content));
+  const history = messages
+    .filter((m) => m.role === "user" || m.role === "assistant")
+    .map((m): HistoryItem => ({ sender: m.role === "user" ? "visitor" : "ai", text: textOf(m.content) }));
+  return { history, instructions: instructions.join("\n\n") };
+}
+
+const usageOf = (answer: Answer) => {
+  const prompt = answer.usage?.promptTokens ?? 0;
+  const completion = answer.usage?.completionTokens ?? 0;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+};
+
+function providerFailure(error: unknown): unknown {
+  return error instanceof ProviderError ? new AppError("service_unavailable", `${error.message}; try again later`) : error;
+}
+
+export const openAiCompatRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/models",
+      tags,
+      security: bearerSecurity,
+      middleware: authorize("ai:chat"),
+      summary: "Your enabled agents, as OpenAI models",
+      responses: {
+        200: json(z.object({ object: z.literal("list"), data: z.array(z.object({ id: z.string(), object: z.literal("model"), created: z.number(), owned_by: z.string() })) }), "Models"),
+        ...errors(...authErrors),
+      },
+    }),
+    async (c) => {
+      const rows = await c.var.db
+        .select({ name: agents.name, createdAt: agents.createdAt })
+        .from(agents)
+        .where(and(eq(agents.tenantId, c.var.principal.tenantId), eq(agents.enabled, true)))
+        .orderBy(asc(agents.createdAt));
+      const data = rows.map((r) => ({ id: r.name, object: "model" as const, created: Math.floor(r.createdAt.getTime() / 1000), owned_by: "switchboard" }));
+      return c.json({ object: "list" as const, data }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/chat/completions",
+      tags,
+      security: bearerSecurity,
+      middleware: authorize("ai:chat"),
+      summary: "Chat with an agent (grounded in its documents) in OpenAI's format; `stream: true` for server-sent events",
+      request: jsonBody(ChatCompletionBody),
+      responses: {
+        200: {
+          description: "A chat.completion, or text/event-stream of chat.completion.chunk",
+          content: { "application/json": { schema: z.object({}).loose() }, "text/event-stream": { schema: z.string() } },
+        },
+        ...errors(400, 404, 429, 503, ...authErrors),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const ctx = await agentFor(c, body.model);
+      const { history, instructions } = toHistory(body.messages);
+      if (!history.some((m) => m.sender === "visitor")) throw new AppError("validation_failed", "messages needs at least one user message");
+      const agentCtx = instructions ? { ...ctx, agent: { ...ctx.agent, systemPrompt: `${ctx.agent.systemPrompt}\n\n${instructions}` } } : ctx;
+      const id = `chatcmpl-${uuidv7()}`;
+      const created = Math.floor(Date.now() / 1000);
+      const deps = { db: c.var.db, config: c.var.config };
+      const record = (answer: Answer) =>
+        answer.usage ? c.var.db.insert(aiUsage).values({ id: uuidv7(), tenantId: c.var.principal.tenantId, agentId: ctx.agent.id, ...answer.usage }) : Promise.resolve();
+
+      if (!body.stream) {
+        const answer = await generateAnswer(deps, agentCtx, history).catch((error: unknown) => {
+          throw providerFailure(error);
+        });
+        await record(answer);
+        return c.json(
+          {
+            id,
+            object: "chat.completion",
+            created,
+            model: body.model,
+            choices: [{ index: 0, message: { role: "assistant", content: answer.text }, finish_reason: "stop" }],
+            usage: usageOf(answer),
+            citations: answer.citations,
+          },
+          200,
+        );
+      }
+
+      const encoder = new TextEncoder();
+      const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+      const writer = writable.getWriter();
+      const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
+        writer.write(encoder.encode(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`));
+      const run = (async () => {
+        try {
+          await chunk({ role: "assistant", content: "" }, null);
+          const answer = await generateAnswer(deps, agentCtx, history, { onDelta: (text) => void chunk({ content: text }, null) });
+          await chunk({}, "stop", { usage: usageOf(answer), citations: answer.citations });
+          await record(answer);
+        } catch (error) {
+          log("warn", "chat completion stream failed", { requestId: c.var.requestId, ...describeError(error) });
+          const message = error instanceof ProviderError || error instanceof AppError ? error.message : "internal error";
+          await writer.write(encoder.encode(`data: ${JSON.stringify({ error: { message, type: "server_error" } })}\n\n`));
+        } finally {
+          await writer.write(encoder.encode("data: [DONE]\n\n"));
+          await writer.close();
+        }
+      })();
+      c.var.background(run, "chat completion stream");
+      return new Response(readable, { headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" } });
+    },
+  );

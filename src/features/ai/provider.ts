@@ -1,0 +1,117 @@
+import OpenAI from "openai";
+import type { ModelSettings } from "../../db/schema";
+import { assertOutboundUrl } from "../../lib/outbound";
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface ProviderCall {
+  model: ModelSettings;
+  apiKey: string;
+  allowPrivate: boolean;
+  timeoutMs: number;
+}
+
+export interface ProviderResult {
+  text: string;
+  toolCall: { name: string; arguments: string } | null;
+  usage: { promptTokens: number; completionTokens: number };
+}
+
+export type ProviderFailure = "rate_limited" | "timeout" | "unavailable" | "rejected";
+
+/** A provider call that failed in a way the visitor should hear about (never with provider details). */
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_BASE_URL: Record<ModelSettings["provider"], string | null> = {
+  openai: "https://api.openai.com/v1",
+  openrouter: "https://openrouter.ai/api/v1",
+  custom: null,
+};
+
+/** The tool a model can call to hand the conversation to a person. */
+export const HANDOFF_TOOL = {
+  type: "function" as const,
+  function: {
+    name: "handoff",
+    description: "Hand the conversation to a human colleague when the visitor asks for a person or you cannot help.",
+    parameters: { type: "object", properties: { reason: { type: "string" } }, required: ["reason"] },
+  },
+};
+
+/** Base URL for the model settings, checked against SSRF rules. */
+export function providerBaseUrl(model: ModelSettings, allowPrivate: boolean): string {
+  const base = model.baseUrl ?? DEFAULT_BASE_URL[model.provider];
+  if (!base) throw new ProviderError("rejected", "A custom provider needs a base URL");
+  return assertOutboundUrl(base, allowPrivate, "Provider base URL").toString().replace(/\/$/, "");
+}
+
+/** Streams one chat completion from an OpenAI-compatible API, reporting text deltas as they come. */
+export async function streamChat(
+  call: ProviderCall,
+  messages: ChatMessage[],
+  options: { tools?: (typeof HANDOFF_TOOL)[]; signal?: AbortSignal; onDelta?: (text: string) => void },
+): Promise<ProviderResult> {
+  const client = new OpenAI({
+    apiKey: call.apiKey,
+    baseURL: providerBaseUrl(call.model, call.allowPrivate),
+    maxRetries: 0,
+    timeout: call.timeoutMs,
+  });
+  let text = "";
+  let toolName = "";
+  let toolArguments = "";
+  let usage = { promptTokens: 0, completionTokens: 0 };
+  try {
+    const stream = await client.chat.completions.create(
+      {
+        model: call.model.model,
+        messages,
+        temperature: call.model.temperature,
+        max_tokens: call.model.maxTokens,
+        stream: true,
+        stream_options: { include_usage: true },
+        ...(options.tools?.length ? { tools: options.tools } : {}),
+      },
+      { signal: options.signal },
+    );
+    for await (const chunk of stream) {
+      if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+      const delta = chunk.choices[0]?.delta;
+      if (delta?.content) {
+        text += delta.content;
+        options.onDelta?.(delta.content);
+      }
+      for (const tool of delta?.tool_calls ?? []) {
+        toolName += tool.function?.name ?? "";
+        toolArguments += tool.function?.arguments ?? "";
+      }
+    }
+  } catch (error) {
+    throw toProviderError(error, options.signal);
+  }
+  return { text, toolCall: toolName ? { name: toolName, arguments: toolArguments } : null, usage };
+}
+
+function toProviderError(error: unknown, signal?: AbortSignal): Error {
+  if (signal?.aborted) return error instanceof Error ? error : new Error(String(error));
+  if (error instanceof ProviderError) return error;
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError("timeout", "The AI provider timed out");
+  if (error instanceof OpenAI.APIError) {
+    if (error.status === 429) return new ProviderError("rate_limited", "The AI provider is rate limiting us");
+    if (error.status === 401 || error.status === 403 || error.status === 400 || error.status === 404) {
+      return new ProviderError("rejected", `The AI provider refused the request (${error.status})`);
+    }
+    return new ProviderError("unavailable", `The AI provider failed (${error.status ?? "no status"})`);
+  }
+  return new ProviderError("unavailable", "The AI provider could not be reached");
+}
