@@ -30,7 +30,11 @@ describe("staff inbox", () => {
     });
 
     await callJson(`/api/conversations/${created.id}/resolve`, { method: "POST", token: tenant.accessToken }, 200);
-    expect(await inbox.next((f) => f.type === "conversation.status")).toMatchObject({ conversationId: created.id, status: "resolved" });
+    expect(await inbox.next((f) => f.type === "conversation.status" && f.status === "resolved")).toMatchObject({
+      conversationId: created.id,
+    });
+    // The staff message before had made it theirs.
+    expect(inbox.frames.find((f) => f.type === "conversation.status")).toMatchObject({ status: "with_human", assigneeId: tenant.user.id });
   });
 
   it("never shows one tenant's events to another", async () => {

@@ -42,10 +42,11 @@ describe("outbox to Postgres", () => {
     await runDurableObjectAlarm(stub);
     expect(await storedCount(conversation.id)).toBe(0);
     const info = await stub.info();
-    expect(info?.outbox.pending).toBe(5);
+    // Five messages plus the status change the first staff message caused (open → with_human).
+    expect(info?.outbox.pending).toBe(6);
     expect(info?.flushAttempts).toBe(1);
 
-    const metrics = await waitForMetrics(tenant.accessToken, (m) => m.outboxPending === 5);
+    const metrics = await waitForMetrics(tenant.accessToken, (m) => m.outboxPending === 6);
     expect(metrics.flushLagSeconds).toBeGreaterThanOrEqual(0);
 
     // Still chatting during the outage.

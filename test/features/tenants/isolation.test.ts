@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { addUser, call, callJson, registerTenant } from "../../support/api";
+import { createAgent } from "../../support/ai";
 import { createConversation } from "../../support/conversations";
+import { upload, waitUntilSettled } from "../documents/helpers";
 
 interface Probe {
   method: string;
@@ -39,6 +41,13 @@ describe("tenant isolation", () => {
       201,
     );
     const C = `/api/conversations/${conversation.id}`;
+    const agent = await createAgent(a, { name: "A agent" });
+    const collection = await callJson<{ id: string }>("/api/knowledge/collections", { token: a.accessToken, json: { name: "a-private" } }, 201);
+    const document = await upload(a.accessToken, new TextEncoder().encode("Tenant A secret pricing: 42 zorkmids."), "a.txt", {
+      collection: "a-private",
+    });
+    await waitUntilSettled(a.accessToken, document.id);
+    const D = `/api/documents/${document.id}`;
     const probes: Probe[] = [
       { method: "GET", route: "/api/tenants/{id}", path: `/api/tenants/${A}` },
       { method: "PUT", route: "/api/tenants/{id}", path: `/api/tenants/${A}`, json: { name: "pwned" } },
@@ -74,6 +83,18 @@ describe("tenant isolation", () => {
       { method: "GET", route: "/api/conversations/{id}/messages/{messageId}", path: `${C}/messages/${message.id}` },
       { method: "POST", route: "/api/conversations/{id}/read", path: `${C}/read`, json: { seq: 1 } },
       { method: "DELETE", route: "/api/widget-keys/{id}", path: `/api/widget-keys/${widgetKey.id}` },
+      { method: "POST", route: "/api/conversations/{id}/handback", path: `${C}/handback` },
+      { method: "GET", route: "/api/agents/{id}", path: `/api/agents/${agent.id}` },
+      { method: "PUT", route: "/api/agents/{id}", path: `/api/agents/${agent.id}`, json: { name: "pwned" } },
+      { method: "DELETE", route: "/api/agents/{id}", path: `/api/agents/${agent.id}` },
+      { method: "POST", route: "/api/agents/{id}/test", path: `/api/agents/${agent.id}/test`, json: { message: "zorkmids" } },
+      { method: "POST", route: "/api/agents/{id}/train", path: `/api/agents/${agent.id}/train` },
+      { method: "GET", route: "/api/documents/{id}", path: D },
+      { method: "GET", route: "/api/documents/{id}/status", path: `${D}/status` },
+      { method: "GET", route: "/api/documents/{id}/download", path: `${D}/download` },
+      { method: "POST", route: "/api/documents/{id}/process", path: `${D}/process` },
+      { method: "DELETE", route: "/api/documents/{id}", path: D },
+      { method: "DELETE", route: "/api/knowledge/collections/{id}", path: `/api/knowledge/collections/${collection.id}` },
     ];
     // The room's WebSocket takes a ticket, not a bearer token: realtime.test.ts shows a ticket
     // signed for tenant B is refused with 404 on A's conversation.
@@ -93,15 +114,30 @@ describe("tenant isolation", () => {
         expect(text).not.toContain(a.email);
         expect(text).not.toContain("Tenant A");
         expect(text).not.toContain("private to A");
+        expect(text).not.toContain("zorkmids");
       }
     }
 
     // Lists only ever show the caller's own tenant.
-    for (const path of ["/api/api-keys", "/api/metrics", "/api/auth/profile", "/api/conversations", "/api/widget-keys"]) {
+    for (const path of [
+      "/api/api-keys",
+      "/api/metrics",
+      "/api/auth/profile",
+      "/api/conversations",
+      "/api/widget-keys",
+      "/api/agents",
+      "/api/documents",
+      "/api/knowledge/collections",
+      "/api/knowledge/search?q=zorkmids",
+      "/v1/models",
+    ]) {
       const text = await (await call(path, { token: b.accessToken })).text();
       expect(text).not.toContain(A);
       expect(text).not.toContain(aKey.id);
       expect(text).not.toContain(conversation.id);
+      expect(text).not.toContain(document.id);
+      expect(text).not.toContain("zorkmids");
+      expect(text).not.toContain("A agent");
     }
 
     // And tenant A is untouched.
@@ -114,5 +150,5 @@ describe("tenant isolation", () => {
     expect((await callJson<{ name: string }>(`/api/tenants/${A}`, { token: a.accessToken }, 200)).name).toBe(
       "Tenant A",
     );
-  });
+  }, 60_000);
 });
