@@ -19,12 +19,24 @@ function ipv4(host: string): number | null {
 
 function isPrivateHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal") || host.endsWith(".local")) return true;
+  if (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host.endsWith(".internal") ||
+    host.endsWith(".local")
+  )
+    return true;
   const v4 = ipv4(host);
   if (v4 !== null) return PRIVATE_V4.some(([base, bits]) => v4 >>> (32 - bits) === base >>> (32 - bits));
   if (host.includes(":")) {
     // IPv6 literals: loopback, unspecified, unique-local, link-local and IPv4-mapped are refused.
-    return host === "::1" || host === "::" || /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host.startsWith("::ffff:");
+    return (
+      host === "::1" ||
+      host === "::" ||
+      /^f[cd]/.test(host) ||
+      /^fe[89ab]/.test(host) ||
+      host.startsWith("::ffff:")
+    );
   }
   return false;
 }
@@ -41,8 +53,10 @@ export function assertOutboundUrl(raw: string, allowPrivate: boolean, what = "UR
   } catch {
     throw new AppError("validation_failed", `${what} is not a valid URL`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new AppError("validation_failed", `${what} must be http(s)`);
-  if (url.username || url.password) throw new AppError("validation_failed", `${what} must not contain credentials`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new AppError("validation_failed", `${what} must be http(s)`);
+  if (url.username || url.password)
+    throw new AppError("validation_failed", `${what} must not contain credentials`);
   if (!allowPrivate && isPrivateHost(url.hostname)) {
     throw new AppError("validation_failed", `${what} points to a private or loopback address`);
   }

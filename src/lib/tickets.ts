@@ -16,7 +16,13 @@ export interface TicketClaims {
 
 /** Signs a short-lived ticket for a WebSocket URL (browsers cannot set headers on a WebSocket). */
 export async function signTicket(claims: TicketClaims, secret: string): Promise<string> {
-  return new SignJWT({ scope: claims.scope, tid: claims.tenantId, kind: claims.kind, pid: claims.participantId, typ: "ticket" })
+  return new SignJWT({
+    scope: claims.scope,
+    tid: claims.tenantId,
+    kind: claims.kind,
+    pid: claims.participantId,
+    typ: "ticket",
+  })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(claims.target)
     .setIssuedAt()
@@ -25,7 +31,12 @@ export async function signTicket(claims: TicketClaims, secret: string): Promise<
 }
 
 /** Verifies a ticket; 401 when bad or expired, 403 when it was issued for another target than `target`. */
-export async function verifyTicket(ticket: string, secret: string, scope: TicketClaims["scope"], target?: string) {
+export async function verifyTicket(
+  ticket: string,
+  secret: string,
+  scope: TicketClaims["scope"],
+  target?: string,
+) {
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(ticket, encoder.encode(secret), { algorithms: ["HS256"] }));
@@ -38,6 +49,7 @@ export async function verifyTicket(ticket: string, secret: string, scope: Ticket
   }
   if (kind !== "visitor" && kind !== "staff") throw new AppError("unauthorized", "Invalid ticket");
   if (typeof sub !== "string") throw new AppError("unauthorized", "Invalid ticket");
-  if (target !== undefined && sub !== target) throw new AppError("forbidden", "This ticket was issued for another conversation");
+  if (target !== undefined && sub !== target)
+    throw new AppError("forbidden", "This ticket was issued for another conversation");
   return { scope, target: sub, tenantId: tid, kind, participantId: pid } satisfies TicketClaims;
 }

@@ -36,7 +36,11 @@ export async function requestsFor(model: string): Promise<RecordedRequest[]> {
 }
 
 /** Waits until the fake model has received `count` requests (a gate can only be released after). */
-export async function waitForRequests(model: string, count: number, timeoutMs = 5000): Promise<RecordedRequest[]> {
+export async function waitForRequests(
+  model: string,
+  count: number,
+  timeoutMs = 5000,
+): Promise<RecordedRequest[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const requests = await requestsFor(model);
@@ -51,7 +55,11 @@ export async function release(model: string): Promise<void> {
 }
 
 /** Points the tenant's AI at the fake OpenAI-compatible server. */
-export async function useFakeProvider(tenant: TestTenant, model: string, extra: Record<string, unknown> = {}) {
+export async function useFakeProvider(
+  tenant: TestTenant,
+  model: string,
+  extra: Record<string, unknown> = {},
+) {
   await callJson(
     "/api/ai/config",
     {
@@ -59,7 +67,13 @@ export async function useFakeProvider(tenant: TestTenant, model: string, extra: 
       token: tenant.accessToken,
       json: {
         providerApiKey: "sk-test-tenant-key",
-        defaultModel: { provider: "custom", baseUrl: fake("/openai/v1"), model, temperature: 0.2, maxTokens: 300 },
+        defaultModel: {
+          provider: "custom",
+          baseUrl: fake("/openai/v1"),
+          model,
+          temperature: 0.2,
+          maxTokens: 300,
+        },
         ...extra,
       },
     },
@@ -70,7 +84,10 @@ export async function useFakeProvider(tenant: TestTenant, model: string, extra: 
 export async function createAgent(tenant: TestTenant, body: Record<string, unknown> = {}) {
   return callJson<{ id: string; name: string }>(
     "/api/agents",
-    { token: tenant.accessToken, json: { name: `agent-${unique()}`, systemPrompt: "You are Acme's support assistant.", ...body } },
+    {
+      token: tenant.accessToken,
+      json: { name: `agent-${unique()}`, systemPrompt: "You are Acme's support assistant.", ...body },
+    },
     201,
   );
 }
@@ -90,14 +107,19 @@ export async function visitorChat(tenant: TestTenant, agentId: string): Promise<
     { token: tenant.accessToken, json: { name: "site", allowedOrigins: [origin], agentId } },
     201,
   );
-  const session = await callJson<{ conversation: { id: string }; visitorToken: string; ticket: { url: string } }>(
-    "/api/widget/sessions",
-    { json: { widgetKey: key.publicKey }, headers: { Origin: origin } },
-    200,
-  );
+  const session = await callJson<{
+    conversation: { id: string };
+    visitorToken: string;
+    ticket: { url: string };
+  }>("/api/widget/sessions", { json: { widgetKey: key.publicKey }, headers: { Origin: origin } }, 200);
   const socket = await mustOpen(session.ticket.url);
   await socket.next(isType("ready"));
-  return { socket, conversationId: session.conversation.id, visitorToken: session.visitorToken, widgetKey: key.publicKey };
+  return {
+    socket,
+    conversationId: session.conversation.id,
+    visitorToken: session.visitorToken,
+    widgetKey: key.publicKey,
+  };
 }
 
 export const room = (id: string) => env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(id));

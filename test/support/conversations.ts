@@ -9,7 +9,10 @@ export interface Conversation {
   assigneeId: string | null;
 }
 
-export async function createConversation(tenant: { accessToken: string }, body: Record<string, unknown> = {}) {
+export async function createConversation(
+  tenant: { accessToken: string },
+  body: Record<string, unknown> = {},
+) {
   return callJson<Conversation>("/api/conversations", { token: tenant.accessToken, json: body }, 201);
 }
 
@@ -22,7 +25,11 @@ export async function staffTicket(tenant: { accessToken: string }, conversationI
 }
 
 /** Joins a conversation's room as the tenant's staff user and waits for `ready`. */
-export async function joinAsStaff(tenant: TestTenant | { accessToken: string }, conversationId: string, after = 0) {
+export async function joinAsStaff(
+  tenant: TestTenant | { accessToken: string },
+  conversationId: string,
+  after = 0,
+) {
   const { url } = await staffTicket(tenant, conversationId);
   const client = await mustOpen(`${url}&after=${after}`);
   await client.next((f) => f.type === "ready");

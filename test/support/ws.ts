@@ -20,7 +20,9 @@ export interface WsClient {
 
 /** Opens a WebSocket through the Worker's fetch handler; returns the refusal response when not upgraded. */
 export async function openSocket(path: string): Promise<WsClient | Response> {
-  const response = await exports.default.fetch(new Request(`http://switchboard.test${path}`, { headers: { Upgrade: "websocket" } }));
+  const response = await exports.default.fetch(
+    new Request(`http://switchboard.test${path}`, { headers: { Upgrade: "websocket" } }),
+  );
   const socket = response.webSocket;
   if (!socket) return response;
   socket.accept();
@@ -61,7 +63,11 @@ export async function openSocket(path: string): Promise<WsClient | Response> {
     send: (frame) => socket.send(JSON.stringify(frame)),
     sendRaw: (data) => socket.send(data),
     next: (match, options = {}) =>
-      waitFor(() => frames.slice(options.from ?? 0).find(match), options.timeoutMs ?? 5000, "a matching frame"),
+      waitFor(
+        () => frames.slice(options.from ?? 0).find(match),
+        options.timeoutMs ?? 5000,
+        "a matching frame",
+      ),
     collect: (match, count, timeoutMs = 5000) =>
       waitFor(
         () => {

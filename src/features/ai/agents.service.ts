@@ -1,6 +1,12 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { agents, aiSettings, type BusinessHours, type HandoffRules, type ModelSettings } from "../../db/schema";
+import {
+  agents,
+  aiSettings,
+  type BusinessHours,
+  type HandoffRules,
+  type ModelSettings,
+} from "../../db/schema";
 import { notFound } from "../../lib/errors";
 import { seal } from "../../lib/secret-box";
 
@@ -23,17 +29,25 @@ export function agentView(row: AgentRow) {
 }
 
 export async function loadAgent(db: Database, tenantId: string, id: string): Promise<AgentRow> {
-  const [row] = await db.select().from(agents).where(and(eq(agents.id, id), eq(agents.tenantId, tenantId)));
+  const [row] = await db
+    .select()
+    .from(agents)
+    .where(and(eq(agents.id, id), eq(agents.tenantId, tenantId)));
   if (!row) throw notFound("Agent");
   return row;
 }
 
 export async function listAgents(db: Database, tenantId: string) {
-  return (await db.select().from(agents).where(eq(agents.tenantId, tenantId)).orderBy(asc(agents.createdAt))).map(agentView);
+  return (
+    await db.select().from(agents).where(eq(agents.tenantId, tenantId)).orderBy(asc(agents.createdAt))
+  ).map(agentView);
 }
 
 export async function createAgent(db: Database, tenantId: string, input: AgentInput) {
-  const [row] = await db.insert(agents).values({ ...input, tenantId }).returning();
+  const [row] = await db
+    .insert(agents)
+    .values({ ...input, tenantId })
+    .returning();
   if (!row) throw new Error("agent insert returned nothing");
   return agentView(row);
 }
@@ -49,7 +63,10 @@ export async function updateAgent(db: Database, tenantId: string, id: string, in
 }
 
 export async function deleteAgent(db: Database, tenantId: string, id: string) {
-  const deleted = await db.delete(agents).where(and(eq(agents.id, id), eq(agents.tenantId, tenantId))).returning({ id: agents.id });
+  const deleted = await db
+    .delete(agents)
+    .where(and(eq(agents.id, id), eq(agents.tenantId, tenantId)))
+    .returning({ id: agents.id });
   if (deleted.length === 0) throw notFound("Agent");
 }
 
@@ -79,8 +96,15 @@ export async function putAiConfig(
   const { providerApiKey, ...rest } = input;
   const values = {
     ...rest,
-    ...(providerApiKey === undefined ? {} : { providerApiKeyEncrypted: providerApiKey === null ? null : await seal(providerApiKey, encryptionKey) }),
+    ...(providerApiKey === undefined
+      ? {}
+      : {
+          providerApiKeyEncrypted: providerApiKey === null ? null : await seal(providerApiKey, encryptionKey),
+        }),
   };
-  await db.insert(aiSettings).values({ tenantId, ...values }).onConflictDoUpdate({ target: aiSettings.tenantId, set: values });
+  await db
+    .insert(aiSettings)
+    .values({ tenantId, ...values })
+    .onConflictDoUpdate({ target: aiSettings.tenantId, set: values });
   return getAiConfig(db, tenantId);
 }

@@ -8,8 +8,25 @@ import { assertOutboundUrl } from "../../lib/outbound";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { authorize } from "../auth/auth.middleware";
-import { AgentSchema, AiConfigSchema, CreateAgentBody, PutAiConfigBody, TestBody, TestResultSchema, UpdateAgentBody } from "./ai.schemas";
-import { createAgent, deleteAgent, getAiConfig, listAgents, loadAgent, agentView, putAiConfig, updateAgent } from "./agents.service";
+import {
+  agentView,
+  createAgent,
+  deleteAgent,
+  getAiConfig,
+  listAgents,
+  loadAgent,
+  putAiConfig,
+  updateAgent,
+} from "./agents.service";
+import {
+  AgentSchema,
+  AiConfigSchema,
+  CreateAgentBody,
+  PutAiConfigBody,
+  TestBody,
+  TestResultSchema,
+  UpdateAgentBody,
+} from "./ai.schemas";
 import { type Answer, generateAnswer, loadAgentContext } from "./answer";
 import { trainAgent } from "./train";
 
@@ -28,7 +45,8 @@ async function testAnswer(c: Context<AppEnv>, agentId: string | null, message: s
   const { db, config, principal } = c.var;
   const ctx = await loadAgentContext({ db, config }, principal.tenantId, agentId);
   const answer: Answer = await generateAnswer({ db, config }, ctx, [{ sender: "visitor", text: message }]);
-  if (answer.usage) await db.insert(aiUsage).values({ id: uuidv7(), tenantId: principal.tenantId, agentId, ...answer.usage });
+  if (answer.usage)
+    await db.insert(aiUsage).values({ id: uuidv7(), tenantId: principal.tenantId, agentId, ...answer.usage });
   return {
     mode: answer.mode,
     reply: answer.text,
@@ -41,7 +59,15 @@ async function testAnswer(c: Context<AppEnv>, agentId: string | null, message: s
 
 export const agentRoutes = createRouter()
   .openapi(
-    createRoute({ method: "get", path: "/", tags, security, middleware: read, summary: "List agents", responses: { 200: json(z.object({ data: z.array(AgentSchema) }), "Agents"), ...errors(...authErrors) } }),
+    createRoute({
+      method: "get",
+      path: "/",
+      tags,
+      security,
+      middleware: read,
+      summary: "List agents",
+      responses: { 200: json(z.object({ data: z.array(AgentSchema) }), "Agents"), ...errors(...authErrors) },
+    }),
     async (c) => c.json({ data: await listAgents(c.var.db, c.var.principal.tenantId) }, 200),
   )
   .openapi(
@@ -62,8 +88,18 @@ export const agentRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({ method: "get", path: "/{id}", tags, security, middleware: read, summary: "Get an agent", request: { params: IdParams }, responses: { 200: json(AgentSchema, "The agent"), ...errors(400, 404, ...authErrors) } }),
-    async (c) => c.json(agentView(await loadAgent(c.var.db, c.var.principal.tenantId, c.req.valid("param").id)), 200),
+    createRoute({
+      method: "get",
+      path: "/{id}",
+      tags,
+      security,
+      middleware: read,
+      summary: "Get an agent",
+      request: { params: IdParams },
+      responses: { 200: json(AgentSchema, "The agent"), ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) =>
+      c.json(agentView(await loadAgent(c.var.db, c.var.principal.tenantId, c.req.valid("param").id)), 200),
   )
   .openapi(
     createRoute({
@@ -79,11 +115,23 @@ export const agentRoutes = createRouter()
     async (c) => {
       const input = c.req.valid("json");
       checkModel(c, input.model);
-      return c.json(await updateAgent(c.var.db, c.var.principal.tenantId, c.req.valid("param").id, input), 200);
+      return c.json(
+        await updateAgent(c.var.db, c.var.principal.tenantId, c.req.valid("param").id, input),
+        200,
+      );
     },
   )
   .openapi(
-    createRoute({ method: "delete", path: "/{id}", tags, security, middleware: manage, summary: "Delete an agent", request: { params: IdParams }, responses: { 204: { description: "Deleted" }, ...errors(400, 404, ...authErrors) } }),
+    createRoute({
+      method: "delete",
+      path: "/{id}",
+      tags,
+      security,
+      middleware: manage,
+      summary: "Delete an agent",
+      request: { params: IdParams },
+      responses: { 204: { description: "Deleted" }, ...errors(400, 404, ...authErrors) },
+    }),
     async (c) => {
       await deleteAgent(c.var.db, c.var.principal.tenantId, c.req.valid("param").id);
       return c.body(null, 204);
@@ -115,14 +163,25 @@ export const agentRoutes = createRouter()
       middleware: manage,
       summary: "Re-index the documents of the agent's collections",
       request: { params: IdParams },
-      responses: { 202: json(z.object({ queued: z.number().int() }), "Documents queued for processing"), ...errors(400, 404, ...authErrors) },
+      responses: {
+        202: json(z.object({ queued: z.number().int() }), "Documents queued for processing"),
+        ...errors(400, 404, ...authErrors),
+      },
     }),
     async (c) => c.json({ queued: await trainAgent(c, c.req.valid("param").id) }, 202),
   );
 
 export const aiConfigRoutes = createRouter()
   .openapi(
-    createRoute({ method: "get", path: "/config", tags, security, middleware: read, summary: "The tenant's AI defaults", responses: { 200: json(AiConfigSchema, "AI settings"), ...errors(...authErrors) } }),
+    createRoute({
+      method: "get",
+      path: "/config",
+      tags,
+      security,
+      middleware: read,
+      summary: "The tenant's AI defaults",
+      responses: { 200: json(AiConfigSchema, "AI settings"), ...errors(...authErrors) },
+    }),
     async (c) => c.json(await getAiConfig(c.var.db, c.var.principal.tenantId), 200),
   )
   .openapi(
@@ -139,7 +198,10 @@ export const aiConfigRoutes = createRouter()
     async (c) => {
       const input = c.req.valid("json");
       checkModel(c, input.defaultModel);
-      return c.json(await putAiConfig(c.var.db, c.var.principal.tenantId, c.var.config.ENCRYPTION_KEY, input), 200);
+      return c.json(
+        await putAiConfig(c.var.db, c.var.principal.tenantId, c.var.config.ENCRYPTION_KEY, input),
+        200,
+      );
     },
   )
   .openapi(

@@ -5,12 +5,19 @@ const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM");
 export const ModelSettingsSchema = z
   .object({
     provider: z.enum(["openai", "openrouter", "custom"]),
-    baseUrl: z.url().max(500).optional().openapi({ description: "Required for custom (e.g. a local Ollama: http://localhost:11434/v1)" }),
+    baseUrl: z
+      .url()
+      .max(500)
+      .optional()
+      .openapi({ description: "Required for custom (e.g. a local Ollama: http://localhost:11434/v1)" }),
     model: z.string().min(1).max(200),
     temperature: z.number().min(0).max(2).default(0.3),
     maxTokens: z.number().int().min(1).max(32_000).default(800),
   })
-  .refine((m) => m.provider !== "custom" || m.baseUrl, { message: "baseUrl is required for a custom provider", path: ["baseUrl"] })
+  .refine((m) => m.provider !== "custom" || m.baseUrl, {
+    message: "baseUrl is required for a custom provider",
+    path: ["baseUrl"],
+  })
   .openapi("ModelSettings");
 
 const timezone = z
@@ -28,7 +35,10 @@ const timezone = z
 export const BusinessHoursSchema = z
   .object({
     timezone,
-    weekly: z.partialRecord(z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), z.array(z.tuple([HHMM, HHMM])).max(4)),
+    weekly: z.partialRecord(
+      z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]),
+      z.array(z.tuple([HHMM, HHMM])).max(4),
+    ),
   })
   .openapi("BusinessHours");
 
@@ -36,7 +46,9 @@ const agentFields = {
   name: z.string().trim().min(1).max(120),
   systemPrompt: z.string().max(20_000).default(""),
   greeting: z.string().max(2000).nullable().optional(),
-  model: ModelSettingsSchema.nullable().optional().openapi({ description: "Absent: the tenant default; none at all: retrieval mode" }),
+  model: ModelSettingsSchema.nullable()
+    .optional()
+    .openapi({ description: "Absent: the tenant default; none at all: retrieval mode" }),
   collections: z.array(z.string().min(1).max(200)).max(50).default([]),
   handoffRules: z.object({ keywords: z.array(z.string().min(1).max(100)).max(50) }).default({ keywords: [] }),
   businessHours: BusinessHoursSchema.nullable().optional(),
@@ -75,7 +87,9 @@ export const AgentSchema = z
 
 export const AiConfigSchema = z
   .object({
-    providerApiKeySet: z.boolean().openapi({ description: "Whether a provider API key is stored (it is never returned)" }),
+    providerApiKeySet: z
+      .boolean()
+      .openapi({ description: "Whether a provider API key is stored (it is never returned)" }),
     defaultModel: ModelSettingsSchema.nullable(),
     defaultSystemPrompt: z.string(),
     monthlyTokenBudget: z.number().int().nullable(),
@@ -84,7 +98,13 @@ export const AiConfigSchema = z
 
 export const PutAiConfigBody = z
   .object({
-    providerApiKey: z.string().min(1).max(500).nullable().optional().openapi({ description: "Stored encrypted; null removes it" }),
+    providerApiKey: z
+      .string()
+      .min(1)
+      .max(500)
+      .nullable()
+      .optional()
+      .openapi({ description: "Stored encrypted; null removes it" }),
     defaultModel: ModelSettingsSchema.nullable().optional(),
     defaultSystemPrompt: z.string().max(20_000).optional(),
     monthlyTokenBudget: z.number().int().positive().nullable().optional(),
@@ -98,10 +118,26 @@ export const TestResultSchema = z
     mode: z.enum(["model", "retrieval"]),
     reply: z.string(),
     handoff: z.object({ reason: z.string() }).nullable(),
-    citations: z.array(z.object({ documentId: z.uuid(), title: z.string(), page: z.number().int().nullable() })),
-    passages: z.array(z.object({ documentId: z.uuid(), title: z.string(), page: z.number().int().nullable(), score: z.number(), content: z.string() })),
+    citations: z.array(
+      z.object({ documentId: z.uuid(), title: z.string(), page: z.number().int().nullable() }),
+    ),
+    passages: z.array(
+      z.object({
+        documentId: z.uuid(),
+        title: z.string(),
+        page: z.number().int().nullable(),
+        score: z.number(),
+        content: z.string(),
+      }),
+    ),
     usage: z
-      .object({ model: z.string(), promptTokens: z.number().int(), completionTokens: z.number().int(), latencyMs: z.number(), costEstimate: z.number() })
+      .object({
+        model: z.string(),
+        promptTokens: z.number().int(),
+        completionTokens: z.number().int(),
+        latencyMs: z.number(),
+        costEstimate: z.number(),
+      })
       .nullable(),
   })
   .openapi("AgentTestResult");

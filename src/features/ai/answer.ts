@@ -14,7 +14,10 @@ type AgentRow = typeof agents.$inferSelect;
 
 export interface AgentContext {
   tenantId: string;
-  agent: Pick<AgentRow, "id" | "name" | "systemPrompt" | "collections" | "handoffRules" | "businessHours" | "greeting" | "enabled">;
+  agent: Pick<
+    AgentRow,
+    "id" | "name" | "systemPrompt" | "collections" | "handoffRules" | "businessHours" | "greeting" | "enabled"
+  >;
   model: ModelSettings | null;
   apiKey: string | null;
 }
@@ -25,7 +28,13 @@ export interface Answer {
   citations: Citation[];
   passages: Passage[];
   handoff: { reason: string } | null;
-  usage: { model: string; promptTokens: number; completionTokens: number; latencyMs: number; costEstimate: number } | null;
+  usage: {
+    model: string;
+    promptTokens: number;
+    completionTokens: number;
+    latencyMs: number;
+    costEstimate: number;
+  } | null;
 }
 
 interface Deps {
@@ -36,7 +45,11 @@ interface Deps {
 const HISTORY_BUDGET_TOKENS = 3000;
 
 /** An agent with the tenant's provider settings; without `agentId`, the tenant's default assistant. */
-export async function loadAgentContext(deps: Deps, tenantId: string, agentId?: string | null): Promise<AgentContext> {
+export async function loadAgentContext(
+  deps: Deps,
+  tenantId: string,
+  agentId?: string | null,
+): Promise<AgentContext> {
   const [settings] = await deps.db.select().from(aiSettings).where(eq(aiSettings.tenantId, tenantId));
   const agent = agentId
     ? await loadAgent(deps.db, tenantId, agentId)
@@ -50,12 +63,20 @@ export async function loadAgentContext(deps: Deps, tenantId: string, agentId?: s
         greeting: null,
         enabled: true,
       };
-  const apiKey = settings?.providerApiKeyEncrypted ? await open(settings.providerApiKeyEncrypted, deps.config.ENCRYPTION_KEY) : null;
-  return { tenantId, agent, model: ("model" in agent ? agent.model : null) ?? settings?.defaultModel ?? null, apiKey };
+  const apiKey = settings?.providerApiKeyEncrypted
+    ? await open(settings.providerApiKeyEncrypted, deps.config.ENCRYPTION_KEY)
+    : null;
+  return {
+    tenantId,
+    agent,
+    model: ("model" in agent ? agent.model : null) ?? settings?.defaultModel ?? null,
+    apiKey,
+  };
 }
 
 /** Whether replies come from a model (else retrieval mode: quoted passages, no generated text). */
-export const usesModel = (ctx: AgentContext) => Boolean(ctx.model && (ctx.apiKey || ctx.model.provider === "custom"));
+export const usesModel = (ctx: AgentContext) =>
+  Boolean(ctx.model && (ctx.apiKey || ctx.model.provider === "custom"));
 
 /**
  * Answers the latest visitor turn: retrieves passages from the agent's collections, then either
@@ -77,15 +98,22 @@ export async function generateAnswer(
     return { mode: "retrieval", text, citations, passages, handoff: null, usage: null };
   }
   const { used, budget } = await monthlyBudget(deps.db, ctx.tenantId);
-  if (budget !== null && used >= budget) throw new AppError("rate_limited", "This month's AI token budget is spent");
+  if (budget !== null && used >= budget)
+    throw new AppError("rate_limited", "This month's AI token budget is spent");
 
   const started = Date.now();
   const result: ProviderResult = await streamChat(
-    { model: ctx.model, apiKey: ctx.apiKey ?? "none", allowPrivate: deps.config.ALLOW_PRIVATE_OUTBOUND, timeoutMs: deps.config.AI_TIMEOUT_SECONDS * 1000 },
+    {
+      model: ctx.model,
+      apiKey: ctx.apiKey ?? "none",
+      allowPrivate: deps.config.ALLOW_PRIVATE_OUTBOUND,
+      timeoutMs: deps.config.AI_TIMEOUT_SECONDS * 1000,
+    },
     buildMessages(ctx.agent.systemPrompt, passages, history, HISTORY_BUDGET_TOKENS),
     { tools: [HANDOFF_TOOL], ...options },
   );
-  const handoff = result.toolCall?.name === "handoff" ? { reason: parseReason(result.toolCall.arguments) } : null;
+  const handoff =
+    result.toolCall?.name === "handoff" ? { reason: parseReason(result.toolCall.arguments) } : null;
   const { promptTokens, completionTokens } = result.usage;
   return {
     mode: "model",

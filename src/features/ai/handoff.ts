@@ -13,7 +13,13 @@ export function asksForHuman(text: string, keywords: string[]): boolean {
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 
 function localTime(now: Date, timezone: string): { day: (typeof DAYS)[number]; minutes: number } {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone: timezone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: timezone,
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   const day = get("weekday").toLowerCase().slice(0, 3) as (typeof DAYS)[number];
   return { day, minutes: Number(get("hour")) * 60 + Number(get("minute")) };
@@ -28,7 +34,9 @@ const toMinutes = (hhmm: string) => {
 export function isOpen(hours: BusinessHours | null | undefined, now = new Date()): boolean {
   if (!hours) return true;
   const { day, minutes } = localTime(now, hours.timezone);
-  return (hours.weekly[day] ?? []).some(([start, end]) => minutes >= toMinutes(start) && minutes < toMinutes(end));
+  return (hours.weekly[day] ?? []).some(
+    ([start, end]) => minutes >= toMinutes(start) && minutes < toMinutes(end),
+  );
 }
 
 /** "Mon 09:00–17:00, Tue …" for telling a visitor when someone will answer. */
@@ -36,12 +44,16 @@ export function describeHours(hours: BusinessHours): string {
   const days = DAYS.slice(1)
     .concat("sun")
     .filter((day) => (hours.weekly[day] ?? []).length > 0)
-    .map((day) => `${day[0]?.toUpperCase()}${day.slice(1)} ${(hours.weekly[day] ?? []).map(([s, e]) => `${s}–${e}`).join(", ")}`);
+    .map(
+      (day) =>
+        `${day[0]?.toUpperCase()}${day.slice(1)} ${(hours.weekly[day] ?? []).map(([s, e]) => `${s}–${e}`).join(", ")}`,
+    );
   return `${days.join("; ")} (${hours.timezone})`;
 }
 
 /** The system message a visitor sees when handed to a person. */
 export function handoffMessage(hours: BusinessHours | null | undefined, now = new Date()): string {
-  if (isOpen(hours, now) || !hours) return "I've asked a member of our team to join. Someone will reply here shortly.";
+  if (isOpen(hours, now) || !hours)
+    return "I've asked a member of our team to join. Someone will reply here shortly.";
   return `I've asked a member of our team to join. We're closed right now — our hours are ${describeHours(hours)} — and someone will reply here when we're back.`;
 }

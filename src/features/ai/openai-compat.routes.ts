@@ -16,13 +16,23 @@ import { ProviderError } from "./provider";
 
 const tags = ["OpenAI-compatible"];
 
-const Content = z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() }).loose())]);
+const Content = z.union([
+  z.string(),
+  z.array(z.object({ type: z.string(), text: z.string().optional() }).loose()),
+]);
 
 const ChatCompletionBody = z
   .object({
     model: z.string().min(1).max(200).openapi({ description: "An agent's name or id" }),
     messages: z
-      .array(z.object({ role: z.enum(["system", "developer", "user", "assistant", "tool"]), content: Content.nullable() }).loose())
+      .array(
+        z
+          .object({
+            role: z.enum(["system", "developer", "user", "assistant", "tool"]),
+            content: Content.nullable(),
+          })
+          .loose(),
+      )
       .min(1)
       .max(200),
     stream: z.boolean().default(false),
@@ -39,13 +49,25 @@ async function agentFor(c: Context<AppEnv>, model: string): Promise<AgentContext
   const [row] = await db
     .select({ id: agents.id })
     .from(agents)
-    .where(and(eq(agents.tenantId, principal.tenantId), eq(agents.enabled, true), isUuid(model) ? or(eq(agents.id, model), eq(agents.name, model)) : eq(agents.name, model)));
-  if (!row) throw new AppError("not_found", `The model '${model}' does not exist (models are your agents' names)`);
+    .where(
+      and(
+        eq(agents.tenantId, principal.tenantId),
+        eq(agents.enabled, true),
+        isUuid(model) ? or(eq(agents.id, model), eq(agents.name, model)) : eq(agents.name, model),
+      ),
+    );
+  if (!row)
+    throw new AppError("not_found", `The model '${model}' does not exist (models are your agents' names)`);
   return loadAgentContext({ db, config }, principal.tenantId, row.id);
 }
 
-function toHistory(messages: z.infer<typeof ChatCompletionBody>["messages"]): { history: HistoryItem[]; instructions: string } {
-  const instructions = messages.filter((m) => m.role === "system" || m.role === "developer").map((m) => textOf(m.content));
+function toHistory(messages: z.infer<typeof ChatCompletionBody>["messages"]): {
+  history: HistoryItem[];
+  instructions: string;
+} {
+  const instructions = messages
+    .filter((m) => m.role === "system" || m.role === "developer")
+    .map((m) => textOf(m.content));
   const history = messages
     .filter((m) => m.role === "user" || m.role === "assistant")
     .map((m): HistoryItem => ({ sender: m.role === "user" ? "visitor" : "ai", text: textOf(m.content) }));
@@ -59,7 +81,9 @@ const usageOf = (answer: Answer) => {
 };
 
 function providerFailure(error: unknown): unknown {
-  return error instanceof ProviderError ? new AppError("service_unavailable", `${error.message}; try again later`) : error;
+  return error instanceof ProviderError
+    ? new AppError("service_unavailable", `${error.message}; try again later`)
+    : error;
 }
 
 export const openAiCompatRoutes = createRouter()
@@ -72,7 +96,20 @@ export const openAiCompatRoutes = createRouter()
       middleware: authorize("ai:chat"),
       summary: "Your enabled agents, as OpenAI models",
       responses: {
-        200: json(z.object({ object: z.literal("list"), data: z.array(z.object({ id: z.string(), object: z.literal("model"), created: z.number(), owned_by: z.string() })) }), "Models"),
+        200: json(
+          z.object({
+            object: z.literal("list"),
+            data: z.array(
+              z.object({
+                id: z.string(),
+                object: z.literal("model"),
+                created: z.number(),
+                owned_by: z.string(),
+              }),
+            ),
+          }),
+          "Models",
+        ),
         ...errors(...authErrors),
       },
     }),
@@ -82,7 +119,12 @@ export const openAiCompatRoutes = createRouter()
         .from(agents)
         .where(and(eq(agents.tenantId, c.var.principal.tenantId), eq(agents.enabled, true)))
         .orderBy(asc(agents.createdAt));
-      const data = rows.map((r) => ({ id: r.name, object: "model" as const, created: Math.floor(r.createdAt.getTime() / 1000), owned_by: "switchboard" }));
+      const data = rows.map((r) => ({
+        id: r.name,
+        object: "model" as const,
+        created: Math.floor(r.createdAt.getTime() / 1000),
+        owned_by: "switchboard",
+      }));
       return c.json({ object: "list" as const, data }, 200);
     },
   )
@@ -93,12 +135,16 @@ export const openAiCompatRoutes = createRouter()
       tags,
       security: bearerSecurity,
       middleware: authorize("ai:chat"),
-      summary: "Chat with an agent (grounded in its documents) in OpenAI's format; `stream: true` for server-sent events",
+      summary:
+        "Chat with an agent (grounded in its documents) in OpenAI's format; `stream: true` for server-sent events",
       request: jsonBody(ChatCompletionBody),
       responses: {
         200: {
           description: "A chat.completion, or text/event-stream of chat.completion.chunk",
-          content: { "application/json": { schema: z.object({}).loose() }, "text/event-stream": { schema: z.string() } },
+          content: {
+            "application/json": { schema: z.object({}).loose() },
+            "text/event-stream": { schema: z.string() },
+          },
         },
         ...errors(400, 404, 429, 503, ...authErrors),
       },
@@ -107,13 +153,25 @@ export const openAiCompatRoutes = createRouter()
       const body = c.req.valid("json");
       const ctx = await agentFor(c, body.model);
       const { history, instructions } = toHistory(body.messages);
-      if (!history.some((m) => m.sender === "visitor")) throw new AppError("validation_failed", "messages needs at least one user message");
-      const agentCtx = instructions ? { ...ctx, agent: { ...ctx.agent, systemPrompt: `${ctx.agent.systemPrompt}\n\n${instructions}` } } : ctx;
+      if (!history.some((m) => m.sender === "visitor"))
+        throw new AppError("validation_failed", "messages needs at least one user message");
+      const agentCtx = instructions
+        ? { ...ctx, agent: { ...ctx.agent, systemPrompt: `${ctx.agent.systemPrompt}\n\n${instructions}` } }
+        : ctx;
       const id = `chatcmpl-${uuidv7()}`;
       const created = Math.floor(Date.now() / 1000);
       const deps = { db: c.var.db, config: c.var.config };
       const record = (answer: Answer) =>
-        answer.usage ? c.var.db.insert(aiUsage).values({ id: uuidv7(), tenantId: c.var.principal.tenantId, agentId: ctx.agent.id, ...answer.usage }) : Promise.resolve();
+        answer.usage
+          ? c.var.db
+              .insert(aiUsage)
+              .values({
+                id: uuidv7(),
+                tenantId: c.var.principal.tenantId,
+                agentId: ctx.agent.id,
+                ...answer.usage,
+              })
+          : Promise.resolve();
 
       if (!body.stream) {
         const answer = await generateAnswer(deps, agentCtx, history).catch((error: unknown) => {
@@ -126,7 +184,9 @@ export const openAiCompatRoutes = createRouter()
             object: "chat.completion",
             created,
             model: body.model,
-            choices: [{ index: 0, message: { role: "assistant", content: answer.text }, finish_reason: "stop" }],
+            choices: [
+              { index: 0, message: { role: "assistant", content: answer.text }, finish_reason: "stop" },
+            ],
             usage: usageOf(answer),
             citations: answer.citations,
           },
@@ -137,24 +197,42 @@ export const openAiCompatRoutes = createRouter()
       const encoder = new TextEncoder();
       const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
       const writer = writable.getWriter();
-      const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
-        writer.write(encoder.encode(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`));
+      const chunk = (
+        delta: Record<string, unknown>,
+        finish: string | null,
+        extra: Record<string, unknown> = {},
+      ) =>
+        writer.write(
+          encoder.encode(
+            `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`,
+          ),
+        );
       const run = (async () => {
         try {
           await chunk({ role: "assistant", content: "" }, null);
-          const answer = await generateAnswer(deps, agentCtx, history, { onDelta: (text) => void chunk({ content: text }, null) });
+          const answer = await generateAnswer(deps, agentCtx, history, {
+            onDelta: (text) => void chunk({ content: text }, null),
+          });
           await chunk({}, "stop", { usage: usageOf(answer), citations: answer.citations });
           await record(answer);
         } catch (error) {
-          log("warn", "chat completion stream failed", { requestId: c.var.requestId, ...describeError(error) });
-          const message = error instanceof ProviderError || error instanceof AppError ? error.message : "internal error";
-          await writer.write(encoder.encode(`data: ${JSON.stringify({ error: { message, type: "server_error" } })}\n\n`));
+          log("warn", "chat completion stream failed", {
+            requestId: c.var.requestId,
+            ...describeError(error),
+          });
+          const message =
+            error instanceof ProviderError || error instanceof AppError ? error.message : "internal error";
+          await writer.write(
+            encoder.encode(`data: ${JSON.stringify({ error: { message, type: "server_error" } })}\n\n`),
+          );
         } finally {
           await writer.write(encoder.encode("data: [DONE]\n\n"));
           await writer.close();
         }
       })();
       c.var.background(run, "chat completion stream");
-      return new Response(readable, { headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" } });
+      return new Response(readable, {
+        headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" },
+      });
     },
   );

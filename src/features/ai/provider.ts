@@ -43,7 +43,8 @@ export const HANDOFF_TOOL = {
   type: "function" as const,
   function: {
     name: "handoff",
-    description: "Hand the conversation to a human colleague when the visitor asks for a person or you cannot help.",
+    description:
+      "Hand the conversation to a human colleague when the visitor asks for a person or you cannot help.",
     parameters: { type: "object", properties: { reason: { type: "string" } }, required: ["reason"] },
   },
 };
@@ -85,7 +86,8 @@ export async function streamChat(
       { signal: options.signal },
     );
     for await (const chunk of stream) {
-      if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+      if (chunk.usage)
+        usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
       const delta = chunk.choices[0]?.delta;
       if (delta?.content) {
         text += delta.content;
@@ -105,7 +107,8 @@ export async function streamChat(
 function toProviderError(error: unknown, signal?: AbortSignal): Error {
   if (signal?.aborted) return error instanceof Error ? error : new Error(String(error));
   if (error instanceof ProviderError) return error;
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError("timeout", "The AI provider timed out");
+  if (error instanceof OpenAI.APIConnectionTimeoutError)
+    return new ProviderError("timeout", "The AI provider timed out");
   if (error instanceof OpenAI.APIError) {
     if (error.status === 429) return new ProviderError("rate_limited", "The AI provider is rate limiting us");
     if (error.status === 401 || error.status === 403 || error.status === 400 || error.status === 404) {

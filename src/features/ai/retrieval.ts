@@ -37,7 +37,11 @@ export async function retrieve(
   const found = (
     await Promise.all(
       scopes.map((collection) =>
-        searchKnowledge(search, tenantId, { q, limit: PASSAGES, ...(collection ? { collection } : {}) }).catch((error: unknown) => {
+        searchKnowledge(search, tenantId, {
+          q,
+          limit: PASSAGES,
+          ...(collection ? { collection } : {}),
+        }).catch((error: unknown) => {
           // A collection deleted after the agent was configured just contributes nothing.
           if (error instanceof AppError && error.code === "not_found") return { data: [] };
           throw error;
@@ -50,7 +54,12 @@ export async function retrieve(
   const rows = await deps.db
     .select({ id: documentChunks.id, content: documentChunks.content })
     .from(documentChunks)
-    .where(inArray(documentChunks.id, best.map((p) => p.chunkId)));
+    .where(
+      inArray(
+        documentChunks.id,
+        best.map((p) => p.chunkId),
+      ),
+    );
   const content = new Map(rows.map((row) => [row.id, row.content]));
   return best.map((p) => ({
     chunkId: p.chunkId,

@@ -18,9 +18,17 @@ export async function trainAgent(c: Context<AppEnv>, agentId: string): Promise<n
       .from(collections)
       .where(and(eq(collections.tenantId, principal.tenantId), inArray(collections.name, agent.collections)));
     const ids = [...named.map((row) => row.id), ...agent.collections];
-    scope.push(inArray(documents.collectionId, ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id))));
+    scope.push(
+      inArray(
+        documents.collectionId,
+        ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)),
+      ),
+    );
   }
-  const rows = await db.select({ id: documents.id }).from(documents).where(and(...scope));
+  const rows = await db
+    .select({ id: documents.id })
+    .from(documents)
+    .where(and(...scope));
   const deps = {
     db,
     storage: createStorage(config, c.env.DOCUMENTS_BUCKET),

@@ -25,9 +25,14 @@ export function estimateCost(model: string, promptTokens: number, completionToke
 export async function monthlyBudget(db: Database, tenantId: string) {
   const monthStart = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1));
   const [used] = await db
-    .select({ tokens: sql<number>`coalesce(sum(${aiUsage.promptTokens} + ${aiUsage.completionTokens}), 0)::int` })
+    .select({
+      tokens: sql<number>`coalesce(sum(${aiUsage.promptTokens} + ${aiUsage.completionTokens}), 0)::int`,
+    })
     .from(aiUsage)
     .where(and(eq(aiUsage.tenantId, tenantId), gte(aiUsage.createdAt, monthStart)));
-  const [settings] = await db.select({ budget: aiSettings.monthlyTokenBudget }).from(aiSettings).where(eq(aiSettings.tenantId, tenantId));
+  const [settings] = await db
+    .select({ budget: aiSettings.monthlyTokenBudget })
+    .from(aiSettings)
+    .where(eq(aiSettings.tenantId, tenantId));
   return { used: used?.tokens ?? 0, budget: settings?.budget ?? null };
 }

@@ -52,16 +52,28 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /** Creates the room for a new conversation (idempotent). */
-  async init(room: Pick<RoomMeta, "conversationId" | "tenantId" | "agentId" | "idleTimeoutSeconds" | "status">) {
+  async init(
+    room: Pick<RoomMeta, "conversationId" | "tenantId" | "agentId" | "idleTimeoutSeconds" | "status">,
+  ) {
     if (this.store.meta()) return;
-    this.store.saveMeta({ ...room, assigneeId: null, lastActivityAt: Date.now(), flushAttempts: 0, nextFlushAt: null });
+    this.store.saveMeta({
+      ...room,
+      assigneeId: null,
+      lastActivityAt: Date.now(),
+      flushAttempts: 0,
+      nextFlushAt: null,
+    });
     await this.armAlarm();
   }
 
   /** Accepts a WebSocket whose ticket the Worker verified; replays after `after`, then `ready`. */
   override async fetch(request: Request): Promise<Response> {
     const meta = this.store.meta();
-    if (!meta) return Response.json({ error: { code: "not_found", message: "Conversation not found" } }, { status: 404 });
+    if (!meta)
+      return Response.json(
+        { error: { code: "not_found", message: "Conversation not found" } },
+        { status: 404 },
+      );
     const participant: Sender = {
       kind: request.headers.get("X-Participant-Kind") === "staff" ? "staff" : "visitor",
       id: request.headers.get("X-Participant-Id") ?? "",
@@ -78,7 +90,11 @@ export class ConversationRoom extends DurableObject<Env> {
       if (!last) break;
       from = last.seq;
     }
-    this.ai.replayActive(server, request.headers.get("X-Stream-Id"), Number(request.headers.get("X-Stream-From") ?? 0));
+    this.ai.replayActive(
+      server,
+      request.headers.get("X-Stream-Id"),
+      Number(request.headers.get("X-Stream-From") ?? 0),
+    );
     this.sendTo(server, { type: "ready", lastSeq: this.store.lastSeq() });
     this.broadcastPresence(participant, "join");
     return new Response(null, { status: 101, webSocket: client });
@@ -106,7 +122,14 @@ export class ConversationRoom extends DurableObject<Env> {
     this.store.saveMeta({ ...(this.store.meta() ?? meta), lastActivityAt: now });
     this.broadcast(message, { ackTo: origin });
     if (sender.kind === "visitor") this.ai.schedule();
-    this.publishToInbox(meta, { type: "message", conversationId: meta.conversationId, seq: message.seq, sender, preview: message.text.slice(0, 160), createdAt: message.createdAt });
+    this.publishToInbox(meta, {
+      type: "message",
+      conversationId: meta.conversationId,
+      seq: message.seq,
+      sender,
+      preview: message.text.slice(0, 160),
+      createdAt: message.createdAt,
+    });
     await this.armAlarm();
     return { ok: true, duplicate: false, message };
   }
@@ -152,18 +175,25 @@ export class ConversationRoom extends DurableObject<Env> {
   private changeStatus(status: ConversationStatus, assigneeId: string | null, reason?: string): void {
     const meta = this.store.meta();
     if (!meta) return;
-    if (status !== "open") this.ai.cancel(status === "with_human" ? "a human took over" : `conversation is ${status}`);
+    if (status !== "open")
+      this.ai.cancel(status === "with_human" ? "a human took over" : `conversation is ${status}`);
     const now = Date.now();
     this.store.saveMeta({ ...meta, status, assigneeId, lastActivityAt: now });
     this.store.enqueue("status", { status, assigneeId }, now);
     this.broadcast({ type: "status", status, assigneeId, ...(reason ? { reason } : {}) });
-    this.publishToInbox(meta, { type: "conversation.status", conversationId: meta.conversationId, status, assigneeId, ...(reason ? { reason } : {}) });
+    this.publishToInbox(meta, {
+      type: "conversation.status",
+      conversationId: meta.conversationId,
+      status,
+      assigneeId,
+      ...(reason ? { reason } : {}),
+    });
   }
 
   /** Hands an AI-answered conversation to a person: pending_human, a system message, the inbox told. */
   private async handoff(reason: string, agent: AgentContext["agent"] | null): Promise<void> {
     const meta = this.store.meta();
-    if (!meta || meta.status !== "open") return;
+    if (meta?.status !== "open") return;
     this.changeStatus("pending_human", meta.assigneeId, reason);
     const hours = agent ? agent.businessHours : await this.agentHours(meta);
     await this.post(SYSTEM, { text: handoffMessage(hours), metadata: { handoff: true, reason } });
@@ -177,7 +207,10 @@ export class ConversationRoom extends DurableObject<Env> {
     try {
       return (await loadAgentContext({ db, config }, meta.tenantId, meta.agentId)).agent.businessHours;
     } catch (error) {
-      log("warn", "could not load business hours", { conversationId: meta.conversationId, ...describeError(error) });
+      log("warn", "could not load business hours", {
+        conversationId: meta.conversationId,
+        ...describeError(error),
+      });
       return null;
     } finally {
       close().catch(() => {});
@@ -201,11 +234,20 @@ export class ConversationRoom extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const participant = ws.deserializeAttachment() as Sender;
     const size = typeof data === "string" ? new TextEncoder().encode(data).byteLength : data.byteLength;
-    if (size > MAX_FRAME_BYTES) return this.sendTo(ws, { type: "error", code: "frame_too_large", message: `Frames are limited to ${MAX_FRAME_BYTES} bytes` });
+    if (size > MAX_FRAME_BYTES)
+      return this.sendTo(ws, {
+        type: "error",
+        code: "frame_too_large",
+        message: `Frames are limited to ${MAX_FRAME_BYTES} bytes`,
+      });
     const frame = ClientFrame.safeParse(parseJson(data));
     if (!frame.success) {
       const issue = frame.error.issues[0];
-      return this.sendTo(ws, { type: "error", code: "invalid_frame", message: issue ? `${issue.path.join(".") || "frame"}: ${issue.message}` : "invalid frame" });
+      return this.sendTo(ws, {
+        type: "error",
+        code: "invalid_frame",
+        message: issue ? `${issue.path.join(".") || "frame"}: ${issue.message}` : "invalid frame",
+      });
     }
     const f = frame.data;
     if (f.type === "ping") return this.sendTo(ws, { type: "pong" });
@@ -215,7 +257,12 @@ export class ConversationRoom extends DurableObject<Env> {
     }
     if (f.type === "typing") return this.typing(ws, participant, f.on);
     if (f.type === "handoff") {
-      if (participant.kind !== "visitor") return this.sendTo(ws, { type: "error", code: "forbidden", message: "Only the visitor asks for a human" });
+      if (participant.kind !== "visitor")
+        return this.sendTo(ws, {
+          type: "error",
+          code: "forbidden",
+          message: "Only the visitor asks for a human",
+        });
       return this.handoff("the visitor asked for a person", null);
     }
     const result = await this.post(participant, { clientId: f.clientId, text: f.text }, ws);
@@ -255,10 +302,16 @@ export class ConversationRoom extends DurableObject<Env> {
   private async flush(meta: RoomMeta): Promise<void> {
     const { db, close } = openDatabase(this.databaseConfig());
     try {
-      for (let batch = this.store.outbox(FLUSH_BATCH); batch.length > 0; batch = this.store.outbox(FLUSH_BATCH)) {
+      for (
+        let batch = this.store.outbox(FLUSH_BATCH);
+        batch.length > 0;
+        batch = this.store.outbox(FLUSH_BATCH)
+      ) {
         const exists = await flushToPostgres(db, meta, batch);
         if (!exists) {
-          log("warn", "conversation gone from Postgres; dropping its room", { conversationId: meta.conversationId });
+          log("warn", "conversation gone from Postgres; dropping its room", {
+            conversationId: meta.conversationId,
+          });
           await this.destroy();
           return;
         }
@@ -270,10 +323,19 @@ export class ConversationRoom extends DurableObject<Env> {
       const attempts = current.flushAttempts + 1;
       const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempts - 1));
       this.store.saveMeta({ ...current, flushAttempts: attempts, nextFlushAt: Date.now() + delay });
-      log("warn", "outbox flush failed; will retry", { conversationId: meta.conversationId, attempts, delayMs: delay, ...describeError(error) });
+      log("warn", "outbox flush failed; will retry", {
+        conversationId: meta.conversationId,
+        attempts,
+        delayMs: delay,
+        ...describeError(error),
+      });
     } finally {
       this.ctx.waitUntil(close());
-      this.publishToInbox(meta, { type: "outbox", conversationId: meta.conversationId, ...this.store.outboxStats() });
+      this.publishToInbox(meta, {
+        type: "outbox",
+        conversationId: meta.conversationId,
+        ...this.store.outboxStats(),
+      });
     }
   }
 
@@ -302,7 +364,8 @@ export class ConversationRoom extends DurableObject<Env> {
     this.typingSentAt.set(key, on ? now : 0);
     this.broadcast({ type: "typing", participant, on }, { except: ws });
     const meta = this.store.meta();
-    if (meta) this.publishToInbox(meta, { type: "typing", conversationId: meta.conversationId, participant, on });
+    if (meta)
+      this.publishToInbox(meta, { type: "typing", conversationId: meta.conversationId, participant, on });
   }
 
   private broadcastPresence(participant: Sender, state: "join" | "leave", leaving?: WebSocket): void {
@@ -312,16 +375,23 @@ export class ConversationRoom extends DurableObject<Env> {
       const who = socket.deserializeAttachment() as Sender | null;
       if (who) online.set(`${who.kind}:${who.id}`, who);
     }
-    this.broadcast({ type: "presence", participant, state, online: [...online.values()] }, { except: leaving });
+    this.broadcast(
+      { type: "presence", participant, state, online: [...online.values()] },
+      { except: leaving },
+    );
   }
 
   /** Sends to every socket in the room but `except`; `ackTo` (a message's sending socket) gets its ack first. */
-  private broadcast(frame: ServerFrame | StoredMessage, options: { except?: WebSocket; ackTo?: WebSocket } = {}): void {
+  private broadcast(
+    frame: ServerFrame | StoredMessage,
+    options: { except?: WebSocket; ackTo?: WebSocket } = {},
+  ): void {
     const text = JSON.stringify(frame);
     for (const socket of this.ctx.getWebSockets()) {
       if (socket === options.except) continue;
       try {
-        if (socket === options.ackTo && frame.type === "message") socket.send(JSON.stringify(ackFor(frame as StoredMessage)));
+        if (socket === options.ackTo && frame.type === "message")
+          socket.send(JSON.stringify(ackFor(frame as StoredMessage)));
         socket.send(text);
       } catch {
         // The socket is closing; its close handler tidies up.
@@ -340,7 +410,14 @@ export class ConversationRoom extends DurableObject<Env> {
   private publishToInbox(meta: RoomMeta, event: Record<string, unknown>): void {
     const inbox = this.env.TENANT_INBOX.get(this.env.TENANT_INBOX.idFromName(meta.tenantId));
     this.ctx.waitUntil(
-      inbox.publish(event).catch((error: unknown) => log("warn", "inbox publish failed", { conversationId: meta.conversationId, ...describeError(error) })),
+      inbox
+        .publish(event)
+        .catch((error: unknown) =>
+          log("warn", "inbox publish failed", {
+            conversationId: meta.conversationId,
+            ...describeError(error),
+          }),
+        ),
     );
   }
 }

@@ -69,11 +69,23 @@ export const conversationRoutes = createRouter()
       middleware: authorize("conversations:read"),
       request: { query: ListConversationsQuery },
       responses: {
-        200: json(z.object({ data: z.array(ConversationListItem), nextCursor: z.string().nullable() }), "A page"),
+        200: json(
+          z.object({ data: z.array(ConversationListItem), nextCursor: z.string().nullable() }),
+          "A page",
+        ),
         ...errors(400, ...authErrors),
       },
     }),
-    async (c) => c.json(await listConversations(c.var.db, c.var.principal.tenantId, staff(c.var.principal), c.req.valid("query")), 200),
+    async (c) =>
+      c.json(
+        await listConversations(
+          c.var.db,
+          c.var.principal.tenantId,
+          staff(c.var.principal),
+          c.req.valid("query"),
+        ),
+        200,
+      ),
   )
   .openapi(
     createRoute({
@@ -98,7 +110,11 @@ export const conversationRoutes = createRouter()
       request: { params: IdParams },
       responses: { 200: json(ConversationSchema, "The conversation"), ...errors(400, 404, ...authErrors) },
     }),
-    async (c) => c.json(conversationView(await loadConversation(c.var.db, c.var.principal.tenantId, c.req.valid("param").id)), 200),
+    async (c) =>
+      c.json(
+        conversationView(await loadConversation(c.var.db, c.var.principal.tenantId, c.req.valid("param").id)),
+        200,
+      ),
   )
   .openapi(
     createRoute({
@@ -133,7 +149,13 @@ export const conversationRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       const { conversation } = await resumeConversation(deps(c), id);
-      const ticket = await issueConversationTicket(c.env, c.var.config.JWT_SECRET, conversation, "staff", c.var.principal.id);
+      const ticket = await issueConversationTicket(
+        c.env,
+        c.var.config.JWT_SECRET,
+        conversation,
+        "staff",
+        c.var.principal.id,
+      );
       return c.json({ conversation, ticket }, 200);
     },
   )
@@ -161,7 +183,8 @@ export const conversationRoutes = createRouter()
       request: { params: IdParams, ...jsonBody(AssignBody) },
       responses: { 200: json(ConversationSchema, "Assigned"), ...errors(400, 404, ...authErrors) },
     }),
-    async (c) => c.json(await assignConversation(deps(c), c.req.valid("param").id, c.req.valid("json").assigneeId), 200),
+    async (c) =>
+      c.json(await assignConversation(deps(c), c.req.valid("param").id, c.req.valid("json").assigneeId), 200),
   )
   .openapi(
     createRoute({
@@ -172,7 +195,10 @@ export const conversationRoutes = createRouter()
       summary: "Hand the conversation back to its AI agent",
       middleware: authorize("conversations:write"),
       request: { params: IdParams },
-      responses: { 200: json(ConversationSchema, "Back with the AI"), ...errors(400, 404, 409, ...authErrors) },
+      responses: {
+        200: json(ConversationSchema, "Back with the AI"),
+        ...errors(400, 404, 409, ...authErrors),
+      },
     }),
     async (c) => c.json(await handBack(deps(c), c.req.valid("param").id), 200),
   )
@@ -188,8 +214,21 @@ export const conversationRoutes = createRouter()
       responses: { 200: json(TicketSchema, "Ticket"), ...errors(400, 404, ...authErrors) },
     }),
     async (c) => {
-      const conversation = await loadConversation(c.var.db, c.var.principal.tenantId, c.req.valid("param").id);
-      return c.json(await issueConversationTicket(c.env, c.var.config.JWT_SECRET, conversation, "staff", c.var.principal.id), 200);
+      const conversation = await loadConversation(
+        c.var.db,
+        c.var.principal.tenantId,
+        c.req.valid("param").id,
+      );
+      return c.json(
+        await issueConversationTicket(
+          c.env,
+          c.var.config.JWT_SECRET,
+          conversation,
+          "staff",
+          c.var.principal.id,
+        ),
+        200,
+      );
     },
   )
   .openapi(
@@ -201,7 +240,10 @@ export const conversationRoutes = createRouter()
       summary: "Messages ordered by seq (after/before are exclusive seq bounds)",
       middleware: authorize("conversations:read"),
       request: { params: IdParams, query: MessagesQuery },
-      responses: { 200: json(z.object({ data: z.array(MessageSchema) }), "Messages"), ...errors(400, 404, ...authErrors) },
+      responses: {
+        200: json(z.object({ data: z.array(MessageSchema) }), "Messages"),
+        ...errors(400, 404, ...authErrors),
+      },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -248,10 +290,19 @@ export const conversationRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       await loadConversation(c.var.db, c.var.principal.tenantId, id);
-      const result = (await roomFor(c.env, id).post(staff(c.var.principal), c.req.valid("json"))) as PostResult;
+      const result = (await roomFor(c.env, id).post(
+        staff(c.var.principal),
+        c.req.valid("json"),
+      )) as PostResult;
       if (!result.ok) throw new AppError(result.code, result.message);
       const { message, duplicate } = result;
-      const ack = { clientId: message.clientId ?? null, seq: message.seq, id: message.id, duplicate, message };
+      const ack = {
+        clientId: message.clientId ?? null,
+        seq: message.seq,
+        id: message.id,
+        duplicate,
+        message,
+      };
       return duplicate ? c.json(ack, 200) : c.json(ack, 201);
     },
   )
@@ -264,7 +315,10 @@ export const conversationRoutes = createRouter()
       summary: "Read receipt: the caller has read up to seq",
       middleware: authorize("conversations:read"),
       request: { params: IdParams, ...jsonBody(ReadBody) },
-      responses: { 200: json(z.object({ seq: z.number().int() }), "Recorded"), ...errors(400, 404, ...authErrors) },
+      responses: {
+        200: json(z.object({ seq: z.number().int() }), "Recorded"),
+        ...errors(400, 404, ...authErrors),
+      },
     }),
     async (c) => {
       const { id } = c.req.valid("param");

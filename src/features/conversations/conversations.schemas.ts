@@ -30,7 +30,10 @@ export const ConversationSchema = z
   .openapi("Conversation");
 
 export const ConversationListItem = ConversationSchema.extend({
-  unreadCount: z.number().int().openapi({ description: "Messages from others after the caller's read receipt" }),
+  unreadCount: z
+    .number()
+    .int()
+    .openapi({ description: "Messages from others after the caller's read receipt" }),
 }).openapi("ConversationListItem");
 
 export const CreateConversationBody = z
@@ -40,7 +43,12 @@ export const CreateConversationBody = z
     agentId: z.uuid().optional(),
     channel: z.string().min(1).max(40).default("web"),
     metadata: Metadata.default({}),
-    idleTimeoutSeconds: z.number().int().min(60).max(30 * 24 * 3600).default(1800),
+    idleTimeoutSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 24 * 3600)
+      .default(1800),
   })
   .openapi("CreateConversation");
 
@@ -74,10 +82,18 @@ export const MessagesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const PostMessageBody = z.object({ clientId: ClientId.optional(), text: MessageText }).openapi("PostMessage");
+export const PostMessageBody = z
+  .object({ clientId: ClientId.optional(), text: MessageText })
+  .openapi("PostMessage");
 
 export const AckSchema = z
-  .object({ clientId: z.string().nullable(), seq: z.number().int(), id: z.uuid(), duplicate: z.boolean(), message: MessageSchema })
+  .object({
+    clientId: z.string().nullable(),
+    seq: z.number().int(),
+    id: z.uuid(),
+    duplicate: z.boolean(),
+    message: MessageSchema,
+  })
   .openapi("MessageAck");
 
 export const ReadBody = z.object({ seq: z.number().int().nonnegative() }).openapi("ReadReceipt");

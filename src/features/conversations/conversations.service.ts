@@ -4,8 +4,8 @@ import { type ConversationStatus, conversations, readReceipts, users } from "../
 import type { Env } from "../../env";
 import { base64url, fromBase64url } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
-import type { Sender } from "./conversations.protocol";
 import { loadAgent } from "../ai/agents.service";
+import type { Sender } from "./conversations.protocol";
 import { conversationView } from "./conversations.views";
 
 export interface ConversationDeps {
@@ -45,7 +45,8 @@ export async function createConversation(
   },
 ) {
   const agent = input.agentId ? await loadAgent(db, tenantId, input.agentId).catch(() => null) : null;
-  if (input.agentId && !agent) throw new AppError("validation_failed", "agentId is not an agent of this tenant");
+  if (input.agentId && !agent)
+    throw new AppError("validation_failed", "agentId is not an agent of this tenant");
   const [row] = await db
     .insert(conversations)
     .values({ tenantId, ...input })
@@ -59,7 +60,8 @@ export async function createConversation(
     idleTimeoutSeconds: row.idleTimeoutSeconds,
     status: row.status,
   });
-  if (agent?.enabled && agent.greeting) await room.post({ kind: "ai", id: agent.id }, { text: agent.greeting, metadata: { greeting: true } });
+  if (agent?.enabled && agent.greeting)
+    await room.post({ kind: "ai", id: agent.id }, { text: agent.greeting, metadata: { greeting: true } });
   const view = conversationView(row);
   await inboxFor(env, tenantId).publish({ type: "conversation.created", conversation: view });
   return view;
@@ -83,12 +85,19 @@ function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
     if (Number.isNaN(updatedAt.getTime()) || typeof i !== "string") throw new Error();
     return { updatedAt, id: i };
   } catch {
-    throw new AppError("validation_failed", "Invalid cursor", [{ path: "cursor", message: "Invalid cursor" }]);
+    throw new AppError("validation_failed", "Invalid cursor", [
+      { path: "cursor", message: "Invalid cursor" },
+    ]);
   }
 }
 
 /** Newest first, with the caller's unread count and a cursor for the next page. */
-export async function listConversations(db: Database, tenantId: string, reader: Sender, filters: ListFilters) {
+export async function listConversations(
+  db: Database,
+  tenantId: string,
+  reader: Sender,
+  filters: ListFilters,
+) {
   const conditions: (SQL | undefined)[] = [
     eq(conversations.tenantId, tenantId),
     filters.status ? eq(conversations.status, filters.status) : undefined,
@@ -101,7 +110,10 @@ export async function listConversations(db: Database, tenantId: string, reader: 
   if (filters.cursor) {
     const { updatedAt, id } = decodeCursor(filters.cursor);
     conditions.push(
-      or(lt(conversations.updatedAt, updatedAt), and(eq(conversations.updatedAt, updatedAt), lt(conversations.id, id))),
+      or(
+        lt(conversations.updatedAt, updatedAt),
+        and(eq(conversations.updatedAt, updatedAt), lt(conversations.id, id)),
+      ),
     );
   }
   const participant = `${reader.kind}:${reader.id}`;
@@ -128,7 +140,10 @@ export async function listConversations(db: Database, tenantId: string, reader: 
     rows.length > filters.limit && last
       ? base64url(new TextEncoder().encode(JSON.stringify({ u: last.updatedAt.toISOString(), i: last.id })))
       : null;
-  return { data: page.map((r) => ({ ...conversationView(r.conversation), unreadCount: r.unreadCount })), nextCursor };
+  return {
+    data: page.map((r) => ({ ...conversationView(r.conversation), unreadCount: r.unreadCount })),
+    nextCursor,
+  };
 }
 
 export async function deleteConversation({ db, env, tenantId }: ConversationDeps, id: string) {
@@ -154,21 +169,28 @@ async function changeStatus(
     .returning();
   if (!row) throw notFound("Conversation");
   const view = conversationView(row);
-  await inboxFor(env, tenantId).publish({ type: "conversation.status", conversationId: id, status, assigneeId });
+  await inboxFor(env, tenantId).publish({
+    type: "conversation.status",
+    conversationId: id,
+    status,
+    assigneeId,
+  });
   return { conversation: view, lastSeq: room.lastSeq };
 }
 
 /** Reopens an unresolved or expired conversation. */
 export async function resumeConversation(deps: ConversationDeps, id: string) {
   const current = await loadConversation(deps.db, deps.tenantId, id);
-  if (current.status === "resolved") throw new AppError("conflict", "A resolved conversation cannot be resumed");
+  if (current.status === "resolved")
+    throw new AppError("conflict", "A resolved conversation cannot be resumed");
   const status = current.status === "expired" ? "open" : current.status;
   return changeStatus(deps, id, status, current.assigneeId);
 }
 
 export async function resolveConversation(deps: ConversationDeps, id: string) {
   const current = await loadConversation(deps.db, deps.tenantId, id);
-  return (await changeStatus(deps, id, "resolved", current.assigneeId, { resolvedAt: new Date() })).conversation;
+  return (await changeStatus(deps, id, "resolved", current.assigneeId, { resolvedAt: new Date() }))
+    .conversation;
 }
 
 /** Gives a conversation back to its AI agent (or back to the open queue when it has none). */
@@ -190,7 +212,11 @@ export async function assignConversation(deps: ConversationDeps, id: string, ass
       .where(and(eq(users.id, assigneeId), eq(users.tenantId, deps.tenantId), eq(users.status, "active")));
     if (!user) throw new AppError("validation_failed", "assigneeId is not an active user of this tenant");
   }
-  const status = assigneeId ? "with_human" : current.status === "with_human" ? "pending_human" : current.status;
+  const status = assigneeId
+    ? "with_human"
+    : current.status === "with_human"
+      ? "pending_human"
+      : current.status;
   return (await changeStatus(deps, id, status, assigneeId)).conversation;
 }
 
@@ -205,7 +231,9 @@ export async function conversationStats(db: Database, tenantId: string) {
     .select({
       total: sql<number>`count(*)::int`,
       averageMessages: sql<number>`coalesce(avg(${conversations.messageCount}), 0)::float`,
-      averageDurationSeconds: sql<number | null>`avg(extract(epoch from ${conversations.resolvedAt} - ${conversations.createdAt}))::float`,
+      averageDurationSeconds: sql<
+        number | null
+      >`avg(extract(epoch from ${conversations.resolvedAt} - ${conversations.createdAt}))::float`,
       averageFirstResponseSeconds: sql<
         number | null
       >`avg(extract(epoch from ${conversations.firstResponseAt} - ${conversations.firstVisitorMessageAt}))::float`,

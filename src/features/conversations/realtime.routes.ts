@@ -11,8 +11,17 @@ const tags = ["Realtime"];
 const WsQuery = z.object({
   ticket: z.string().min(1).max(2000),
   after: z.coerce.number().int().nonnegative().default(0),
-  stream: z.string().max(100).optional().openapi({ description: "The AI reply stream the client was following" }),
-  streamFrom: z.coerce.number().int().nonnegative().default(0).openapi({ description: "First delta index it still needs" }),
+  stream: z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ description: "The AI reply stream the client was following" }),
+  streamFrom: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(0)
+    .openapi({ description: "First delta index it still needs" }),
 });
 
 const upgradeResponses = {
@@ -71,7 +80,10 @@ export const realtimeRoutes = createRouter()
         { scope: "inbox", target: tenantId, tenantId, kind: "staff", participantId: id },
         c.var.config.JWT_SECRET,
       );
-      return c.json({ ticket, expiresIn: 60, url: `/api/inbox/ws?ticket=${encodeURIComponent(ticket)}` }, 200);
+      return c.json(
+        { ticket, expiresIn: 60, url: `/api/inbox/ws?ticket=${encodeURIComponent(ticket)}` },
+        200,
+      );
     },
   )
   .openapi(

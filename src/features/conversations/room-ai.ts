@@ -53,10 +53,14 @@ export class RoomAi {
       const streamId = String(row.stream_id);
       this.setStatus(streamId, "interrupted");
       this.port.broadcast({ type: "ai.interrupted", streamId });
-      await this.port.append(SYSTEM, "The assistant's reply was interrupted. Please send your question again, or ask for a human.", {
-        streamId,
-        interrupted: true,
-      });
+      await this.port.append(
+        SYSTEM,
+        "The assistant's reply was interrupted. Please send your question again, or ask for a human.",
+        {
+          streamId,
+          interrupted: true,
+        },
+      );
     }
   }
 
@@ -89,7 +93,11 @@ export class RoomAi {
     const id = String(active.stream_id);
     const from = id === streamId ? fromIndex : 0;
     if (from === 0) this.port.send(ws, { type: "ai.thinking", streamId: id });
-    for (const row of this.sql.exec("SELECT idx, text FROM ai_deltas WHERE stream_id = ? AND idx >= ? ORDER BY idx", id, from)) {
+    for (const row of this.sql.exec(
+      "SELECT idx, text FROM ai_deltas WHERE stream_id = ? AND idx >= ? ORDER BY idx",
+      id,
+      from,
+    )) {
       this.port.send(ws, { type: "ai.delta", streamId: id, index: Number(row.idx), text: String(row.text) });
     }
   }
@@ -139,14 +147,19 @@ export class RoomAi {
       this.current = null;
       this.setStatus(streamId, "done");
       if (answer.text.trim()) {
-        await this.port.append({ kind: "ai", id: agentId }, answer.text, { streamId, mode: answer.mode, citations: answer.citations });
+        await this.port.append({ kind: "ai", id: agentId }, answer.text, {
+          streamId,
+          mode: answer.mode,
+          citations: answer.citations,
+        });
       }
       if (answer.usage) this.port.enqueueUsage({ id: uuidv7(), agentId, ...answer.usage });
       if (answer.handoff) await this.port.handoff(answer.handoff.reason, ctx.agent);
     } catch (error) {
       if (abort.signal.aborted) return;
       this.current = null;
-      if (this.sql.exec("SELECT 1 FROM ai_streams WHERE stream_id = ?", streamId).toArray().length > 0) this.setStatus(streamId, "failed");
+      if (this.sql.exec("SELECT 1 FROM ai_streams WHERE stream_id = ?", streamId).toArray().length > 0)
+        this.setStatus(streamId, "failed");
       log("warn", "AI reply failed", { conversationId: meta.conversationId, ...describeError(error) });
       await this.port.append(SYSTEM, failureMessage(error), { streamId, failed: true });
       await this.port.handoff("the assistant could not answer", ctx?.agent ?? null);
@@ -160,7 +173,9 @@ export class RoomAi {
    * in while the previous reply was streaming sit before it by seq, but are still to be answered.
    */
   private pendingLast(history: (HistoryItem & { seq: number })[]): HistoryItem[] {
-    const answered = Number(this.sql.exec("SELECT coalesce(max(answers_up_to), 0) AS seq FROM ai_streams").one().seq);
+    const answered = Number(
+      this.sql.exec("SELECT coalesce(max(answers_up_to), 0) AS seq FROM ai_streams").one().seq,
+    );
     const lastHuman = history.filter((m) => m.sender === "staff").at(-1)?.seq ?? 0;
     const cutoff = Math.max(answered, lastHuman);
     const isPending = (m: HistoryItem & { seq: number }) => m.sender === "visitor" && m.seq > cutoff;

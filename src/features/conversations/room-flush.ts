@@ -33,7 +33,9 @@ export async function flushToPostgres(
       .for("update");
     if (!exists) return false;
 
-    const newMessages = batch.filter((row) => row.kind === "message").map((row) => JSON.parse(row.payload) as StoredMessage);
+    const newMessages = batch
+      .filter((row) => row.kind === "message")
+      .map((row) => JSON.parse(row.payload) as StoredMessage);
     if (newMessages.length > 0) {
       await tx
         .insert(messages)
@@ -67,7 +69,10 @@ export async function flushToPostgres(
     }
 
     for (const row of batch.filter((r) => r.kind === "status")) {
-      const { status, assigneeId } = JSON.parse(row.payload) as { status: ConversationStatus; assigneeId?: string | null };
+      const { status, assigneeId } = JSON.parse(row.payload) as {
+        status: ConversationStatus;
+        assigneeId?: string | null;
+      };
       await tx
         .update(conversations)
         .set({ status, ...(assigneeId === undefined ? {} : { assigneeId }) })

@@ -65,7 +65,13 @@ export class RoomStore {
   }
 
   /** Appends a message with the next seq and queues its copy to Postgres (one transaction). */
-  append(sender: Sender, text: string, clientId: string | undefined, metadata: Record<string, unknown>, now: number) {
+  append(
+    sender: Sender,
+    text: string,
+    clientId: string | undefined,
+    metadata: Record<string, unknown>,
+    now: number,
+  ) {
     const seq = this.lastSeq() + 1;
     const id = uuidv7(now);
     this.sql.exec(
@@ -95,7 +101,11 @@ export class RoomStore {
 
   /** The last `limit` messages as the AI sees them. */
   recent(limit: number): { seq: number; sender: Sender["kind"]; text: string }[] {
-    return this.range(undefined, undefined, limit).map((m) => ({ seq: m.seq, sender: m.sender.kind, text: m.text }));
+    return this.range(undefined, undefined, limit).map((m) => ({
+      seq: m.seq,
+      sender: m.sender.kind,
+      text: m.text,
+    }));
   }
 
   /** Messages with after < seq < before, oldest first (or the newest `limit` when only `before`/nothing is given). */
@@ -104,8 +114,18 @@ export class RoomStore {
     const high = before ?? Number.MAX_SAFE_INTEGER;
     const rows =
       after === undefined
-        ? this.sql.exec("SELECT * FROM messages WHERE seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?", low, high, limit).toArray().reverse()
-        : this.sql.exec("SELECT * FROM messages WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?", low, high, limit).toArray();
+        ? this.sql
+            .exec(
+              "SELECT * FROM messages WHERE seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+              low,
+              high,
+              limit,
+            )
+            .toArray()
+            .reverse()
+        : this.sql
+            .exec("SELECT * FROM messages WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?", low, high, limit)
+            .toArray();
     return rows.map(toMessage);
   }
 
@@ -126,7 +146,12 @@ export class RoomStore {
   }
 
   enqueue(kind: OutboxRow["kind"], payload: unknown, now: number): void {
-    this.sql.exec("INSERT INTO outbox (kind, payload, created_at) VALUES (?, ?, ?)", kind, JSON.stringify(payload), now);
+    this.sql.exec(
+      "INSERT INTO outbox (kind, payload, created_at) VALUES (?, ?, ?)",
+      kind,
+      JSON.stringify(payload),
+      now,
+    );
   }
 
   outbox(limit: number): OutboxRow[] {

@@ -28,7 +28,12 @@ export class TenantInbox extends DurableObject<Env> {
       const rows = await db
         .select()
         .from(conversations)
-        .where(and(eq(conversations.tenantId, tenantId), inArray(conversations.status, ["open", "pending_human", "with_human"])))
+        .where(
+          and(
+            eq(conversations.tenantId, tenantId),
+            inArray(conversations.status, ["open", "pending_human", "with_human"]),
+          ),
+        )
         .orderBy(desc(conversations.updatedAt))
         .limit(SNAPSHOT_SIZE);
       server.send(JSON.stringify({ type: "snapshot", conversations: rows.map(conversationView) }));
@@ -41,7 +46,11 @@ export class TenantInbox extends DurableObject<Env> {
   /** Forwards an event to every connected staff socket; outbox reports update the flush lag. */
   async publish(event: Record<string, unknown>): Promise<void> {
     if (event.type === "outbox") {
-      const { conversationId, pending, oldestAt } = event as { conversationId: string; pending: number; oldestAt: number | null };
+      const { conversationId, pending, oldestAt } = event as {
+        conversationId: string;
+        pending: number;
+        oldestAt: number | null;
+      };
       if (pending > 0) {
         this.ctx.storage.sql.exec(
           "INSERT OR REPLACE INTO outbox_lag (conversation_id, pending, oldest_at) VALUES (?, ?, ?)",
@@ -66,9 +75,14 @@ export class TenantInbox extends DurableObject<Env> {
 
   /** Messages waiting to reach Postgres across the tenant's rooms, and the age of the oldest. */
   flushLag(): { pending: number; lagSeconds: number } {
-    const row = this.ctx.storage.sql.exec("SELECT coalesce(sum(pending), 0) AS pending, min(oldest_at) AS oldest FROM outbox_lag").one();
+    const row = this.ctx.storage.sql
+      .exec("SELECT coalesce(sum(pending), 0) AS pending, min(oldest_at) AS oldest FROM outbox_lag")
+      .one();
     const oldest = row.oldest === null ? null : Number(row.oldest);
-    return { pending: Number(row.pending), lagSeconds: oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000) };
+    return {
+      pending: Number(row.pending),
+      lagSeconds: oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000),
+    };
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

@@ -12,7 +12,12 @@ export interface VisitorClaims {
 
 /** A long-lived token that lets a browser come back as the same visitor. */
 export function signVisitorToken(claims: VisitorClaims, secret: string): Promise<string> {
-  return new SignJWT({ tid: claims.tenantId, wk: claims.widgetKeyId, cuid: claims.customerUserId, typ: "visitor" })
+  return new SignJWT({
+    tid: claims.tenantId,
+    wk: claims.widgetKeyId,
+    cuid: claims.customerUserId,
+    typ: "visitor",
+  })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(claims.visitorId)
     .setIssuedAt()
@@ -21,10 +26,20 @@ export function signVisitorToken(claims: VisitorClaims, secret: string): Promise
 }
 
 /** The visitor a token names, or null when it is invalid, expired or for another widget key. */
-export async function verifyVisitorToken(token: string, secret: string, widgetKeyId: string): Promise<VisitorClaims | null> {
+export async function verifyVisitorToken(
+  token: string,
+  secret: string,
+  widgetKeyId: string,
+): Promise<VisitorClaims | null> {
   try {
     const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ["HS256"] });
-    if (payload.typ !== "visitor" || payload.wk !== widgetKeyId || !payload.sub || typeof payload.tid !== "string") return null;
+    if (
+      payload.typ !== "visitor" ||
+      payload.wk !== widgetKeyId ||
+      !payload.sub ||
+      typeof payload.tid !== "string"
+    )
+      return null;
     const customerUserId = typeof payload.cuid === "string" ? payload.cuid : null;
     return { visitorId: payload.sub, tenantId: payload.tid, widgetKeyId, customerUserId };
   } catch {

@@ -4,7 +4,13 @@ import { clientIp, enforceRateLimit } from "../../lib/rate-limit";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { authorize } from "../auth/auth.middleware";
-import { CreatedWidgetKeySchema, CreateWidgetKeyBody, WidgetKeySchema, WidgetSessionBody, WidgetSessionSchema } from "./widget.schemas";
+import {
+  CreatedWidgetKeySchema,
+  CreateWidgetKeyBody,
+  WidgetKeySchema,
+  WidgetSessionBody,
+  WidgetSessionSchema,
+} from "./widget.schemas";
 import { createWidgetKey, listWidgetKeys, revokeWidgetKey, startWidgetSession } from "./widget.service";
 
 const tags = ["Widget"];
@@ -33,7 +39,10 @@ export const widgetKeyRoutes = createRouter()
       security,
       middleware,
       summary: "List widget keys",
-      responses: { 200: json(z.object({ data: z.array(WidgetKeySchema) }), "Widget keys"), ...errors(...authErrors) },
+      responses: {
+        200: json(z.object({ data: z.array(WidgetKeySchema) }), "Widget keys"),
+        ...errors(...authErrors),
+      },
     }),
     async (c) => c.json({ data: await listWidgetKeys(c.var.db, c.var.principal.tenantId) }, 200),
   )
@@ -61,7 +70,10 @@ export const widgetRoutes = createRouter().openapi(
     tags,
     summary: "Start or resume a visitor's chat from an embedding page (checks the Origin)",
     request: jsonBody(WidgetSessionBody),
-    responses: { 200: json(WidgetSessionSchema, "Visitor token, conversation and ticket"), ...errors(400, 401, 403, 404, 429) },
+    responses: {
+      200: json(WidgetSessionSchema, "Visitor token, conversation and ticket"),
+      ...errors(400, 401, 403, 404, 429),
+    },
   }),
   async (c) => {
     const input = c.req.valid("json");

@@ -4,7 +4,10 @@ import { ConversationSchema, TicketSchema } from "../conversations/conversations
 const Origin = z
   .string()
   .max(200)
-  .refine((value) => value === "*" || /^https?:\/\/[^/\s]+$/.test(value), "an origin such as https://shop.example (no path), or *");
+  .refine(
+    (value) => value === "*" || /^https?:\/\/[^/\s]+$/.test(value),
+    "an origin such as https://shop.example (no path), or *",
+  );
 
 export const CreateWidgetKeyBody = z
   .object({
@@ -28,23 +31,34 @@ export const WidgetKeySchema = z
 
 export const CreatedWidgetKeySchema = WidgetKeySchema.extend({
   identitySecret: z.string().openapi({
-    description: "Shown once. Your server sends userHash = hex(HMAC-SHA256(identitySecret, userId)) to verify a visitor",
+    description:
+      "Shown once. Your server sends userHash = hex(HMAC-SHA256(identitySecret, userId)) to verify a visitor",
   }),
 }).openapi("CreatedWidgetKey");
 
 export const WidgetSessionBody = z
   .object({
     widgetKey: z.string().min(1).max(100),
-    visitorToken: z.string().max(2000).optional().openapi({ description: "From an earlier session: keeps the same visitor" }),
+    visitorToken: z
+      .string()
+      .max(2000)
+      .optional()
+      .openapi({ description: "From an earlier session: keeps the same visitor" }),
     conversationId: z.uuid().optional(),
     visitor: z
       .object({
         name: z.string().max(120).optional(),
         email: z.email().max(254).optional(),
         userId: z.string().min(1).max(200).optional(),
-        userHash: z.string().regex(/^[0-9a-f]{64}$/, "hex HMAC-SHA256").optional(),
+        userHash: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, "hex HMAC-SHA256")
+          .optional(),
       })
-      .refine((v) => !v.userId || v.userHash, { message: "userHash is required with userId", path: ["userHash"] })
+      .refine((v) => !v.userId || v.userHash, {
+        message: "userHash is required with userId",
+        path: ["userHash"],
+      })
       .optional(),
   })
   .openapi("WidgetSession");

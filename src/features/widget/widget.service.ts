@@ -4,14 +4,23 @@ import { conversations, widgetKeys } from "../../db/schema";
 import type { Env } from "../../env";
 import { constantTimeEqual, randomToken } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
-import { createConversation, loadConversation, resumeConversation } from "../conversations/conversations.service";
+import {
+  createConversation,
+  loadConversation,
+  resumeConversation,
+} from "../conversations/conversations.service";
 import { conversationView } from "../conversations/conversations.views";
 import { issueConversationTicket } from "../conversations/tickets.service";
 import { signVisitorToken, verifyVisitorToken } from "./visitor-token";
 
 type WidgetKeyRow = typeof widgetKeys.$inferSelect;
 
-function widgetKeyView({ identitySecret: _secret, tenantId: _tenant, updatedAt: _updated, ...row }: WidgetKeyRow) {
+function widgetKeyView({
+  identitySecret: _secret,
+  tenantId: _tenant,
+  updatedAt: _updated,
+  ...row
+}: WidgetKeyRow) {
   return { ...row, revokedAt: row.revokedAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString() };
 }
 
@@ -30,7 +39,11 @@ export async function createWidgetKey(
 }
 
 export async function listWidgetKeys(db: Database, tenantId: string) {
-  const rows = await db.select().from(widgetKeys).where(eq(widgetKeys.tenantId, tenantId)).orderBy(desc(widgetKeys.createdAt));
+  const rows = await db
+    .select()
+    .from(widgetKeys)
+    .where(eq(widgetKeys.tenantId, tenantId))
+    .orderBy(desc(widgetKeys.createdAt));
   return rows.map(widgetKeyView);
 }
 
@@ -44,7 +57,13 @@ export async function revokeWidgetKey(db: Database, tenantId: string, id: string
 }
 
 async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   const signature = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message));
   return [...new Uint8Array(signature)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -90,22 +109,34 @@ export async function startWidgetSession(
 
   const conversationDeps = { db, env, tenantId: key.tenantId };
   let conversation = await findVisitorConversation(db, key.tenantId, visitorId, input.conversationId);
-  if (conversation?.status === "expired") conversation = (await resumeConversation(conversationDeps, conversation.id)).conversation;
+  if (conversation?.status === "expired")
+    conversation = (await resumeConversation(conversationDeps, conversation.id)).conversation;
   conversation ??= await createConversation(conversationDeps, {
     visitorId,
     ...(customerUserId ? { customerUserId } : {}),
     ...(key.agentId ? { agentId: key.agentId } : {}),
     channel: "web",
-    metadata: { ...(input.visitor?.name ? { name: input.visitor.name } : {}), ...(input.visitor?.email ? { email: input.visitor.email } : {}) },
+    metadata: {
+      ...(input.visitor?.name ? { name: input.visitor.name } : {}),
+      ...(input.visitor?.email ? { email: input.visitor.email } : {}),
+    },
     idleTimeoutSeconds: 1800,
   });
-  const visitorToken = await signVisitorToken({ visitorId, tenantId: key.tenantId, widgetKeyId: key.id, customerUserId }, secret);
+  const visitorToken = await signVisitorToken(
+    { visitorId, tenantId: key.tenantId, widgetKeyId: key.id, customerUserId },
+    secret,
+  );
   const ticket = await issueConversationTicket(env, secret, conversation, "visitor", visitorId);
   return { visitorId, visitorToken, conversation, ticket };
 }
 
 /** The visitor's named conversation (404 if it is not theirs), else their latest unresolved one, if any. */
-async function findVisitorConversation(db: Database, tenantId: string, visitorId: string, conversationId?: string) {
+async function findVisitorConversation(
+  db: Database,
+  tenantId: string,
+  visitorId: string,
+  conversationId?: string,
+) {
   if (conversationId) {
     const row = await loadConversation(db, tenantId, conversationId);
     if (row.visitorId !== visitorId) throw notFound("Conversation");
@@ -115,7 +146,13 @@ async function findVisitorConversation(db: Database, tenantId: string, visitorId
   const [row] = await db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.visitorId, visitorId), ne(conversations.status, "resolved")))
+    .where(
+      and(
+        eq(conversations.tenantId, tenantId),
+        eq(conversations.visitorId, visitorId),
+        ne(conversations.status, "resolved"),
+      ),
+    )
     .orderBy(desc(conversations.updatedAt))
     .limit(1);
   return row ? conversationView(row) : undefined;

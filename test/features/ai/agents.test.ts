@@ -1,14 +1,20 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import OpenAI from "openai";
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/db/client";
 import { aiSettings } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
+import {
+  createAgent,
+  requestsFor,
+  script,
+  uniqueModel,
+  useFakeProvider,
+  visitorChat,
+} from "../../support/ai";
 import { call, callJson, registerTenant } from "../../support/api";
-import { createAgent, requestsFor, script, uniqueModel, useFakeProvider, visitorChat } from "../../support/ai";
-import { type Frame } from "../../support/ws";
+import type { Frame } from "../../support/ws";
 import { upload, waitUntilSettled } from "../documents/helpers";
 
 const fromAi = (f: Frame) => f.type === "message" && (f.sender as { kind: string }).kind === "ai";
@@ -32,9 +38,17 @@ describe("agents and AI settings", () => {
       201,
     );
     expect(agent).toMatchObject({ name: "Support", enabled: true });
-    const updated = await callJson(`/api/agents/${agent.id}`, { method: "PUT", token: tenant.accessToken, json: { enabled: false } }, 200);
+    const updated = await callJson(
+      `/api/agents/${agent.id}`,
+      { method: "PUT", token: tenant.accessToken, json: { enabled: false } },
+      200,
+    );
     expect(updated).toMatchObject({ enabled: false, systemPrompt: "Be brief." });
-    const list = await callJson<{ data: { id: string }[] }>("/api/agents", { token: tenant.accessToken }, 200);
+    const list = await callJson<{ data: { id: string }[] }>(
+      "/api/agents",
+      { token: tenant.accessToken },
+      200,
+    );
     expect(list.data.map((a) => a.id)).toEqual([agent.id]);
 
     for (const bad of [
@@ -46,7 +60,9 @@ describe("agents and AI settings", () => {
       const response = await call("/api/agents", { token: tenant.accessToken, json: bad });
       expect(response.status, JSON.stringify(bad)).toBe(400);
     }
-    expect((await call(`/api/agents/${agent.id}`, { method: "DELETE", token: tenant.accessToken })).status).toBe(204);
+    expect(
+      (await call(`/api/agents/${agent.id}`, { method: "DELETE", token: tenant.accessToken })).status,
+    ).toBe(204);
     expect((await call(`/api/agents/${agent.id}`, { token: tenant.accessToken })).status).toBe(404);
   });
 
@@ -54,12 +70,18 @@ describe("agents and AI settings", () => {
     const tenant = await registerTenant();
     const saved = await callJson<Record<string, unknown>>(
       "/api/ai/config",
-      { method: "PUT", token: tenant.accessToken, json: { providerApiKey: "sk-live-very-secret", monthlyTokenBudget: 5000 } },
+      {
+        method: "PUT",
+        token: tenant.accessToken,
+        json: { providerApiKey: "sk-live-very-secret", monthlyTokenBudget: 5000 },
+      },
       200,
     );
     expect(saved).toMatchObject({ providerApiKeySet: true, monthlyTokenBudget: 5000 });
     expect(JSON.stringify(saved)).not.toContain("sk-live");
-    expect(JSON.stringify(await callJson("/api/ai/config", { token: tenant.accessToken }, 200))).not.toContain("sk-live");
+    expect(
+      JSON.stringify(await callJson("/api/ai/config", { token: tenant.accessToken }, 200)),
+    ).not.toContain("sk-live");
     const { db, close } = openDatabase(loadConfig(env));
     const [row] = await db.select().from(aiSettings).where(eq(aiSettings.tenantId, tenant.tenant.id));
     await close();
@@ -78,16 +100,31 @@ describe("agents and AI settings", () => {
     const tenant = await registerTenant();
     const model = uniqueModel();
     await useFakeProvider(tenant, model);
-    const doc = await upload(tenant.accessToken, new TextEncoder().encode("Shipping\n\nWe ship to Norway in 5 working days."), "shipping.txt");
+    const doc = await upload(
+      tenant.accessToken,
+      new TextEncoder().encode("Shipping\n\nWe ship to Norway in 5 working days."),
+      "shipping.txt",
+    );
     await waitUntilSettled(tenant.accessToken, doc.id);
     const agent = await createAgent(tenant);
-    await script(model, [{ type: "text", chunks: ["Five working days."], usage: { prompt_tokens: 120, completion_tokens: 4 } }]);
-    const result = await callJson<{ mode: string; reply: string; passages: { documentId: string }[]; usage: { promptTokens: number } }>(
+    await script(model, [
+      { type: "text", chunks: ["Five working days."], usage: { prompt_tokens: 120, completion_tokens: 4 } },
+    ]);
+    const result = await callJson<{
+      mode: string;
+      reply: string;
+      passages: { documentId: string }[];
+      usage: { promptTokens: number };
+    }>(
       `/api/agents/${agent.id}/test`,
       { token: tenant.accessToken, json: { message: "How long does shipping to Norway take?" } },
       200,
     );
-    expect(result).toMatchObject({ mode: "model", reply: "Five working days.", usage: { promptTokens: 120 } });
+    expect(result).toMatchObject({
+      mode: "model",
+      reply: "Five working days.",
+      usage: { promptTokens: 120 },
+    });
     expect(result.passages[0]?.documentId).toBe(doc.id);
   });
 });
@@ -97,7 +134,9 @@ describe("retrieval mode (no provider configured)", () => {
     const tenant = await registerTenant();
     const doc = await upload(
       tenant.accessToken,
-      new TextEncoder().encode("Warranty\n\nEvery kettle has a two year warranty covering the heating element."),
+      new TextEncoder().encode(
+        "Warranty\n\nEvery kettle has a two year warranty covering the heating element.",
+      ),
       "warranty.txt",
     );
     await waitUntilSettled(tenant.accessToken, doc.id);
@@ -122,11 +161,16 @@ describe("OpenAI-compatible endpoint", () => {
     const model = uniqueModel();
     await useFakeProvider(tenant, model);
     const agent = await createAgent(tenant, { name: `helpdesk-${model}` });
-    const key = await callJson<{ key: string }>("/api/api-keys", { token: tenant.accessToken, json: { name: "sdk" } }, 201);
+    const key = await callJson<{ key: string }>(
+      "/api/api-keys",
+      { token: tenant.accessToken, json: { name: "sdk" } },
+      201,
+    );
     const client = new OpenAI({
       apiKey: key.key,
       baseURL: "http://switchboard.test/v1",
-      fetch: (url: string | URL | Request, init?: RequestInit) => exports.default.fetch(new Request(url, init)),
+      fetch: (url: string | URL | Request, init?: RequestInit) =>
+        exports.default.fetch(new Request(url, init)),
     });
     return { tenant, model, agent, client };
   }
@@ -137,12 +181,22 @@ describe("OpenAI-compatible endpoint", () => {
     expect(models.data.map((m) => m.id)).toEqual([agent.name]);
 
     await script(model, [{ type: "text", chunks: ["Hello from the agent."] }]);
-    const completion = await client.chat.completions.create({ model: agent.name, messages: [{ role: "user", content: "hi" }] });
+    const completion = await client.chat.completions.create({
+      model: agent.name,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(completion.choices[0]?.message.content).toBe("Hello from the agent.");
     expect(completion.usage?.total_tokens).toBe(60);
 
     await script(model, [{ type: "text", chunks: ["Str", "eam", "ed."] }]);
-    const stream = await client.chat.completions.create({ model: agent.id, stream: true, messages: [{ role: "system", content: "Answer in English." }, { role: "user", content: "stream please" }] });
+    const stream = await client.chat.completions.create({
+      model: agent.id,
+      stream: true,
+      messages: [
+        { role: "system", content: "Answer in English." },
+        { role: "user", content: "stream please" },
+      ],
+    });
     let text = "";
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
     expect(text).toBe("Streamed.");
@@ -153,8 +207,15 @@ describe("OpenAI-compatible endpoint", () => {
   it("refuses unknown models and other tenants' agents", async () => {
     const { client } = await clientFor();
     const other = await clientFor();
-    await expect(client.chat.completions.create({ model: other.agent.name, messages: [{ role: "user", content: "hi" }] })).rejects.toMatchObject({ status: 404 });
-    await expect(client.chat.completions.create({ model: "nope", messages: [{ role: "user", content: "hi" }] })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      client.chat.completions.create({
+        model: other.agent.name,
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(
+      client.chat.completions.create({ model: "nope", messages: [{ role: "user", content: "hi" }] }),
+    ).rejects.toMatchObject({ status: 404 });
     expect((await call("/v1/models")).status).toBe(401);
   });
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
+import {
+  createAgent,
+  requestsFor,
+  room,
+  script,
+  uniqueModel,
+  useFakeProvider,
+  visitorChat,
+} from "../../support/ai";
 import { callJson, registerTenant } from "../../support/api";
-import { createAgent, requestsFor, room, script, uniqueModel, useFakeProvider, visitorChat } from "../../support/ai";
 import { joinAsStaff } from "../../support/conversations";
 import { type Frame, isType, mustOpen } from "../../support/ws";
 
@@ -56,11 +64,21 @@ describe("handoff to a human", () => {
     const model = uniqueModel();
     await useFakeProvider(tenant, model);
     const agent = await createAgent(tenant);
-    await script(model, [{ type: "tool_call", name: "handoff", arguments: JSON.stringify({ reason: "billing dispute" }), text: "Let me get a colleague." }]);
+    await script(model, [
+      {
+        type: "tool_call",
+        name: "handoff",
+        arguments: JSON.stringify({ reason: "billing dispute" }),
+        text: "Let me get a colleague.",
+      },
+    ]);
     const chat = await visitorChat(tenant, agent.id);
     chat.socket.send({ type: "message", clientId: "1", text: "You charged me twice!" });
     expect((await chat.socket.next(fromAi)).text).toBe("Let me get a colleague.");
-    expect(await chat.socket.next(isType("status"))).toMatchObject({ status: "pending_human", reason: "billing dispute" });
+    expect(await chat.socket.next(isType("status"))).toMatchObject({
+      status: "pending_human",
+      reason: "billing dispute",
+    });
   });
 
   it("gives the conversation to the staff member who replies, and back to the AI on hand-back", async () => {
@@ -74,7 +92,9 @@ describe("handoff to a human", () => {
 
     const staff = await joinAsStaff(tenant, chat.conversationId);
     staff.send({ type: "message", clientId: "s", text: "Hi, this is Sam." });
-    expect(await chat.socket.next((f) => f.type === "status" && f.status === "with_human")).toMatchObject({ assigneeId: tenant.user.id });
+    expect(await chat.socket.next((f) => f.type === "status" && f.status === "with_human")).toMatchObject({
+      assigneeId: tenant.user.id,
+    });
 
     const back = await callJson<{ status: string; assigneeId: string | null }>(
       `/api/conversations/${chat.conversationId}/handback`,
@@ -94,7 +114,9 @@ describe("handoff to a human", () => {
     // Open one minute a week, at a time that is not now.
     const now = new Date();
     const day = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][(now.getUTCDay() + 3) % 7] ?? "mon";
-    const agent = await createAgent(tenant, { businessHours: { timezone: "UTC", weekly: { [day]: [["09:00", "09:01"]] } } });
+    const agent = await createAgent(tenant, {
+      businessHours: { timezone: "UTC", weekly: { [day]: [["09:00", "09:01"]] } },
+    });
     const chat = await visitorChat(tenant, agent.id);
     chat.socket.send({ type: "handoff" });
     const notice = await chat.socket.next(fromSystem);
@@ -116,7 +138,11 @@ describe("when the AI cannot answer", () => {
     expect(notice.text).toMatch(/unavailable/);
     expect(notice.text).not.toContain("upstream exploded");
     expect(await chat.socket.next(isType("status"))).toMatchObject({ status: "pending_human" });
-    const history = await callJson<{ data: Frame[] }>(`/api/conversations/${chat.conversationId}/messages`, { token: tenant.accessToken }, 200);
+    const history = await callJson<{ data: Frame[] }>(
+      `/api/conversations/${chat.conversationId}/messages`,
+      { token: tenant.accessToken },
+      200,
+    );
     expect(history.data.map((m) => m.text)).toContain("Is anyone there?");
   });
 
@@ -140,7 +166,9 @@ describe("when the AI cannot answer", () => {
     const tenant = await registerTenant();
     const model = uniqueModel();
     await useFakeProvider(tenant, model, { monthlyTokenBudget: 100 });
-    await script(model, [{ type: "text", chunks: ["spent"], usage: { prompt_tokens: 90, completion_tokens: 20 } }]);
+    await script(model, [
+      { type: "text", chunks: ["spent"], usage: { prompt_tokens: 90, completion_tokens: 20 } },
+    ]);
     await callJson("/api/ai/test", { token: tenant.accessToken, json: { message: "use the budget" } }, 200);
     const agent = await createAgent(tenant);
     const chat = await visitorChat(tenant, agent.id);

@@ -1,6 +1,5 @@
 import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { callJson, registerTenant } from "../../support/api";
 import {
   createAgent,
   release,
@@ -12,6 +11,7 @@ import {
   visitorChat,
   waitForRequests,
 } from "../../support/ai";
+import { callJson, registerTenant } from "../../support/api";
 import { joinAsStaff } from "../../support/conversations";
 import { type Frame, isType, mustOpen } from "../../support/ws";
 import { upload, waitUntilSettled } from "../documents/helpers";
@@ -24,7 +24,9 @@ describe("AI replies in the room", () => {
     const tenant = await registerTenant();
     const model = uniqueModel();
     await useFakeProvider(tenant, model);
-    const policy = new TextEncoder().encode("Refund policy\n\nRefunds are accepted within 30 days of purchase with a receipt.");
+    const policy = new TextEncoder().encode(
+      "Refund policy\n\nRefunds are accepted within 30 days of purchase with a receipt.",
+    );
     const doc = await upload(tenant.accessToken, policy, "refunds.txt", { collection: "help" });
     expect((await waitUntilSettled(tenant.accessToken, doc.id)).status).toBe("ready");
     const agent = await createAgent(tenant, { collections: ["help"] });
@@ -40,7 +42,11 @@ describe("AI replies in the room", () => {
     expect(reply).toMatchObject({
       text: "You can get a refund within 30 days [1].",
       sender: { kind: "ai", id: agent.id },
-      metadata: { streamId: thinking.streamId, mode: "model", citations: [{ documentId: doc.id, title: expect.any(String) }] },
+      metadata: {
+        streamId: thinking.streamId,
+        mode: "model",
+        citations: [{ documentId: doc.id, title: expect.any(String) }],
+      },
     });
 
     const [request] = await requestsFor(model);
@@ -65,7 +71,11 @@ describe("AI replies in the room", () => {
     const streamId = String(deltas[0]?.streamId);
 
     // A second connection that had seen delta 0 only.
-    const staff = await callJson<{ url: string }>(`/api/conversations/${chat.conversationId}/ticket`, { method: "POST", token: tenant.accessToken }, 200);
+    const staff = await callJson<{ url: string }>(
+      `/api/conversations/${chat.conversationId}/ticket`,
+      { method: "POST", token: tenant.accessToken },
+      200,
+    );
     const late = await mustOpen(`${staff.url}&after=1&stream=${streamId}&streamFrom=1`);
     await late.next(isType("ready"));
     expect(late.frames.filter(isType("ai.delta")).map((d) => d.index)).toEqual([1]);
@@ -116,10 +126,17 @@ describe("AI replies in the room", () => {
     const staff = await joinAsStaff(tenant, chat.conversationId);
     staff.send({ type: "message", clientId: "s1", text: "Hi, I'm Sam from support." });
     expect(await chat.socket.next(isType("ai.cancelled"))).toMatchObject({ reason: "a human took over" });
-    expect(await chat.socket.next(isType("status"))).toMatchObject({ status: "with_human", assigneeId: tenant.user.id });
+    expect(await chat.socket.next(isType("status"))).toMatchObject({
+      status: "with_human",
+      assigneeId: tenant.user.id,
+    });
     await release(model);
     await room(chat.conversationId).aiIdle();
-    const history = await callJson<{ data: Frame[] }>(`/api/conversations/${chat.conversationId}/messages`, { token: tenant.accessToken }, 200);
+    const history = await callJson<{ data: Frame[] }>(
+      `/api/conversations/${chat.conversationId}/messages`,
+      { token: tenant.accessToken },
+      200,
+    );
     expect(history.data.filter(aiMessage)).toHaveLength(0);
 
     // The visitor keeps talking to the human: no AI reply.
@@ -142,7 +159,11 @@ describe("AI replies in the room", () => {
     await abortAllDurableObjects();
     await release(model);
     // The next activation repairs the stream it finds still marked as streaming.
-    const history = await callJson<{ data: Frame[] }>(`/api/conversations/${chat.conversationId}/messages`, { token: tenant.accessToken }, 200);
+    const history = await callJson<{ data: Frame[] }>(
+      `/api/conversations/${chat.conversationId}/messages`,
+      { token: tenant.accessToken },
+      200,
+    );
     const notice = history.data.filter(systemMessage).at(-1);
     expect(notice?.text).toMatch(/interrupted/);
     expect(notice?.metadata).toMatchObject({ streamId: delta.streamId, interrupted: true });

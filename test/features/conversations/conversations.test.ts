@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addUser, call, callJson, registerTenant } from "../../support/api";
 import { type Conversation, createConversation, joinAsStaff } from "../../support/conversations";
@@ -19,18 +19,41 @@ interface Message {
 describe("conversations over REST", () => {
   it("creates, reads, lists with filters and paginates by cursor", async () => {
     const tenant = await registerTenant();
-    const a = await createConversation(tenant, { visitorId: "visitor-a", channel: "web", metadata: { page: "/pricing" } });
+    const a = await createConversation(tenant, {
+      visitorId: "visitor-a",
+      channel: "web",
+      metadata: { page: "/pricing" },
+    });
     const b = await createConversation(tenant, { customerUserId: "crm-42", channel: "email" });
     const c = await createConversation(tenant, { visitorId: "visitor-a" });
-    expect(a).toMatchObject({ status: "open", lastSeq: 0, visitorId: "visitor-a", metadata: { page: "/pricing" } });
-    expect(await callJson(`/api/conversations/${a.id}`, { token: tenant.accessToken }, 200)).toMatchObject({ id: a.id });
+    expect(a).toMatchObject({
+      status: "open",
+      lastSeq: 0,
+      visitorId: "visitor-a",
+      metadata: { page: "/pricing" },
+    });
+    expect(await callJson(`/api/conversations/${a.id}`, { token: tenant.accessToken }, 200)).toMatchObject({
+      id: a.id,
+    });
 
-    const byVisitor = await callJson<{ data: Conversation[] }>("/api/conversations?visitorId=visitor-a", { token: tenant.accessToken }, 200);
+    const byVisitor = await callJson<{ data: Conversation[] }>(
+      "/api/conversations?visitorId=visitor-a",
+      { token: tenant.accessToken },
+      200,
+    );
     expect(byVisitor.data.map((x) => x.id).sort()).toEqual([a.id, c.id].sort());
-    const email = await callJson<{ data: Conversation[] }>("/api/conversations?channel=email", { token: tenant.accessToken }, 200);
+    const email = await callJson<{ data: Conversation[] }>(
+      "/api/conversations?channel=email",
+      { token: tenant.accessToken },
+      200,
+    );
     expect(email.data.map((x) => x.id)).toEqual([b.id]);
 
-    const first = await callJson<{ data: Conversation[]; nextCursor: string }>("/api/conversations?limit=2", { token: tenant.accessToken }, 200);
+    const first = await callJson<{ data: Conversation[]; nextCursor: string }>(
+      "/api/conversations?limit=2",
+      { token: tenant.accessToken },
+      200,
+    );
     expect(first.data).toHaveLength(2);
     const second = await callJson<{ data: Conversation[]; nextCursor: string | null }>(
       `/api/conversations?limit=2&cursor=${first.nextCursor}`,
@@ -50,8 +73,16 @@ describe("conversations over REST", () => {
     const tenant = await registerTenant();
     const conversation = await createConversation(tenant);
     const path = `/api/conversations/${conversation.id}/messages`;
-    const first = await callJson<{ seq: number; id: string; duplicate: boolean }>(path, { token: tenant.accessToken, json: { clientId: "k1", text: "one" } }, 201);
-    const again = await callJson<{ seq: number; id: string; duplicate: boolean }>(path, { token: tenant.accessToken, json: { clientId: "k1", text: "one" } }, 200);
+    const first = await callJson<{ seq: number; id: string; duplicate: boolean }>(
+      path,
+      { token: tenant.accessToken, json: { clientId: "k1", text: "one" } },
+      201,
+    );
+    const again = await callJson<{ seq: number; id: string; duplicate: boolean }>(
+      path,
+      { token: tenant.accessToken, json: { clientId: "k1", text: "one" } },
+      200,
+    );
     expect(again).toMatchObject({ seq: first.seq, id: first.id, duplicate: true });
     await callJson(path, { token: tenant.accessToken, json: { text: "two" } }, 201);
     await callJson(path, { token: tenant.accessToken, json: { text: "three" } }, 201);
@@ -62,9 +93,17 @@ describe("conversations over REST", () => {
       [2, "two"],
       [3, "three"],
     ]);
-    const after = await callJson<{ data: Message[] }>(`${path}?after=1&limit=1`, { token: tenant.accessToken }, 200);
+    const after = await callJson<{ data: Message[] }>(
+      `${path}?after=1&limit=1`,
+      { token: tenant.accessToken },
+      200,
+    );
     expect(after.data.map((m) => m.seq)).toEqual([2]);
-    const before = await callJson<{ data: Message[] }>(`${path}?before=3`, { token: tenant.accessToken }, 200);
+    const before = await callJson<{ data: Message[] }>(
+      `${path}?before=3`,
+      { token: tenant.accessToken },
+      200,
+    );
     expect(before.data.map((m) => m.seq)).toEqual([1, 2]);
     const one = await callJson<Message>(`${path}/${first.id}`, { token: tenant.accessToken }, 200);
     expect(one.text).toBe("one");
@@ -77,22 +116,39 @@ describe("conversations over REST", () => {
     const colleague = await addUser(tenant.tenant.id, "TENANT_USER");
     const conversation = await createConversation(tenant);
     const path = `/api/conversations/${conversation.id}/messages`;
-    for (const text of ["hello", "are you there?", "latest words"]) await callJson(path, { token: colleague.accessToken, json: { text } }, 201);
+    for (const text of ["hello", "are you there?", "latest words"])
+      await callJson(path, { token: colleague.accessToken, json: { text } }, 201);
     await flush(conversation.id);
 
-    const list = await callJson<{ data: (Conversation & { unreadCount: number; lastMessagePreview: string })[] }>(
+    const list = await callJson<{
+      data: (Conversation & { unreadCount: number; lastMessagePreview: string })[];
+    }>("/api/conversations", { token: tenant.accessToken }, 200);
+    expect(list.data[0]).toMatchObject({
+      id: conversation.id,
+      lastSeq: 3,
+      messageCount: 3,
+      lastMessagePreview: "latest words",
+      unreadCount: 3,
+    });
+
+    await callJson(
+      `/api/conversations/${conversation.id}/read`,
+      { token: tenant.accessToken, json: { seq: 2 } },
+      200,
+    );
+    await flush(conversation.id);
+    const afterRead = await callJson<{ data: { unreadCount: number }[] }>(
       "/api/conversations",
       { token: tenant.accessToken },
       200,
     );
-    expect(list.data[0]).toMatchObject({ id: conversation.id, lastSeq: 3, messageCount: 3, lastMessagePreview: "latest words", unreadCount: 3 });
-
-    await callJson(`/api/conversations/${conversation.id}/read`, { token: tenant.accessToken, json: { seq: 2 } }, 200);
-    await flush(conversation.id);
-    const afterRead = await callJson<{ data: { unreadCount: number }[] }>("/api/conversations", { token: tenant.accessToken }, 200);
     expect(afterRead.data[0]?.unreadCount).toBe(1);
     // The sender's own messages are never unread for them.
-    const theirs = await callJson<{ data: { unreadCount: number }[] }>("/api/conversations", { token: colleague.accessToken }, 200);
+    const theirs = await callJson<{ data: { unreadCount: number }[] }>(
+      "/api/conversations",
+      { token: colleague.accessToken },
+      200,
+    );
     expect(theirs.data[0]?.unreadCount).toBe(0);
   });
 
@@ -108,7 +164,10 @@ describe("conversations over REST", () => {
       200,
     );
     expect(assigned).toMatchObject({ status: "with_human", assigneeId: agent.user.id });
-    expect(await watcher.next(isType("status"))).toMatchObject({ status: "with_human", assigneeId: agent.user.id });
+    expect(await watcher.next(isType("status"))).toMatchObject({
+      status: "with_human",
+      assigneeId: agent.user.id,
+    });
     const stranger = await registerTenant();
     const foreign = await call(`/api/conversations/${conversation.id}/assign`, {
       method: "PUT",
@@ -117,14 +176,32 @@ describe("conversations over REST", () => {
     });
     expect(foreign.status).toBe(400);
 
-    const resolved = await callJson<Conversation>(`/api/conversations/${conversation.id}/resolve`, { method: "POST", token: tenant.accessToken }, 200);
+    const resolved = await callJson<Conversation>(
+      `/api/conversations/${conversation.id}/resolve`,
+      { method: "POST", token: tenant.accessToken },
+      200,
+    );
     expect(resolved.status).toBe("resolved");
-    const closed = await call(`/api/conversations/${conversation.id}/messages`, { token: tenant.accessToken, json: { text: "late" } });
+    const closed = await call(`/api/conversations/${conversation.id}/messages`, {
+      token: tenant.accessToken,
+      json: { text: "late" },
+    });
     expect(closed.status).toBe(409);
-    expect((await call(`/api/conversations/${conversation.id}/resume`, { method: "POST", token: tenant.accessToken })).status).toBe(409);
+    expect(
+      (
+        await call(`/api/conversations/${conversation.id}/resume`, {
+          method: "POST",
+          token: tenant.accessToken,
+        })
+      ).status,
+    ).toBe(409);
 
     const open = await createConversation(tenant);
-    await callJson(`/api/conversations/${open.id}/messages`, { token: tenant.accessToken, json: { text: "x" } }, 201);
+    await callJson(
+      `/api/conversations/${open.id}/messages`,
+      { token: tenant.accessToken, json: { text: "x" } },
+      201,
+    );
     const resumed = await callJson<{ conversation: Conversation; ticket: { lastSeq: number; url: string } }>(
       `/api/conversations/${open.id}/resume`,
       { method: "POST", token: tenant.accessToken },
@@ -140,26 +217,47 @@ describe("conversations over REST", () => {
     const watcher = await joinAsStaff(tenant, conversation.id);
     const stub = room(conversation.id);
     await runInRoom(stub, (instance) => {
-      const store = (instance as unknown as { store: { meta(): Record<string, unknown>; saveMeta(m: unknown): void } }).store;
+      const store = (
+        instance as unknown as { store: { meta(): Record<string, unknown>; saveMeta(m: unknown): void } }
+      ).store;
       store.saveMeta({ ...store.meta(), lastActivityAt: Date.now() - 61_000 });
     });
     await runDurableObjectAlarm(stub);
     expect(await watcher.next(isType("status"))).toMatchObject({ status: "expired", reason: "idle" });
     await runDurableObjectAlarm(stub);
-    expect(await callJson(`/api/conversations/${conversation.id}`, { token: tenant.accessToken }, 200)).toMatchObject({ status: "expired" });
+    expect(
+      await callJson(`/api/conversations/${conversation.id}`, { token: tenant.accessToken }, 200),
+    ).toMatchObject({ status: "expired" });
 
-    const resumed = await callJson<{ conversation: Conversation }>(`/api/conversations/${conversation.id}/resume`, { method: "POST", token: tenant.accessToken }, 200);
+    const resumed = await callJson<{ conversation: Conversation }>(
+      `/api/conversations/${conversation.id}/resume`,
+      { method: "POST", token: tenant.accessToken },
+      200,
+    );
     expect(resumed.conversation.status).toBe("open");
-    await callJson(`/api/conversations/${conversation.id}/messages`, { token: tenant.accessToken, json: { text: "back" } }, 201);
+    await callJson(
+      `/api/conversations/${conversation.id}/messages`,
+      { token: tenant.accessToken, json: { text: "back" } },
+      201,
+    );
   });
 
   it("deletes a conversation's history everywhere", async () => {
     const tenant = await registerTenant();
     const conversation = await createConversation(tenant);
-    await callJson(`/api/conversations/${conversation.id}/messages`, { token: tenant.accessToken, json: { text: "secret" } }, 201);
+    await callJson(
+      `/api/conversations/${conversation.id}/messages`,
+      { token: tenant.accessToken, json: { text: "secret" } },
+      201,
+    );
     await flush(conversation.id);
-    expect((await call(`/api/conversations/${conversation.id}`, { method: "DELETE", token: tenant.accessToken })).status).toBe(204);
-    expect((await call(`/api/conversations/${conversation.id}`, { token: tenant.accessToken })).status).toBe(404);
+    expect(
+      (await call(`/api/conversations/${conversation.id}`, { method: "DELETE", token: tenant.accessToken }))
+        .status,
+    ).toBe(204);
+    expect((await call(`/api/conversations/${conversation.id}`, { token: tenant.accessToken })).status).toBe(
+      404,
+    );
     expect(await room(conversation.id).info()).toBeNull();
     expect(await room(conversation.id).history({ limit: 10 })).toBeNull();
   });
@@ -167,15 +265,27 @@ describe("conversations over REST", () => {
   it("reports statistics by status with first-response time", async () => {
     const tenant = await registerTenant();
     const conversation = await createConversation(tenant, { visitorId: "v1" });
-    const visitorSide = await callJson<{ id: string }>("/api/conversations", { token: tenant.accessToken, json: {} }, 201);
-    await callJson(`/api/conversations/${visitorSide.id}/resolve`, { method: "POST", token: tenant.accessToken }, 200);
-    await callJson(`/api/conversations/${conversation.id}/messages`, { token: tenant.accessToken, json: { text: "hi" } }, 201);
-    await flush(conversation.id);
-    const stats = await callJson<{ byStatus: Record<string, number>; total: number; averageMessages: number }>(
-      "/api/conversations/stats",
-      { token: tenant.accessToken },
+    const visitorSide = await callJson<{ id: string }>(
+      "/api/conversations",
+      { token: tenant.accessToken, json: {} },
+      201,
+    );
+    await callJson(
+      `/api/conversations/${visitorSide.id}/resolve`,
+      { method: "POST", token: tenant.accessToken },
       200,
     );
+    await callJson(
+      `/api/conversations/${conversation.id}/messages`,
+      { token: tenant.accessToken, json: { text: "hi" } },
+      201,
+    );
+    await flush(conversation.id);
+    const stats = await callJson<{
+      byStatus: Record<string, number>;
+      total: number;
+      averageMessages: number;
+    }>("/api/conversations/stats", { token: tenant.accessToken }, 200);
     // The staff message made its conversation the staff member's (with_human).
     expect(stats).toMatchObject({ total: 2, byStatus: { with_human: 1, resolved: 1 }, averageMessages: 0.5 });
   });

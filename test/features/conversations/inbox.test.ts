@@ -17,11 +17,16 @@ describe("staff inbox", () => {
     expect((snapshot.conversations as { id: string }[]).map((c) => c.id)).toEqual([existing.id]);
 
     const created = await createConversation(tenant, { visitorId: "v-new" });
-    expect(await inbox.next((f) => f.type === "conversation.created")).toMatchObject({ conversation: { id: created.id } });
+    expect(await inbox.next((f) => f.type === "conversation.created")).toMatchObject({
+      conversation: { id: created.id },
+    });
 
     const room = await joinAsStaff(tenant, created.id);
     room.send({ type: "typing", on: true });
-    expect(await inbox.next((f) => f.type === "typing")).toMatchObject({ conversationId: created.id, on: true });
+    expect(await inbox.next((f) => f.type === "typing")).toMatchObject({
+      conversationId: created.id,
+      on: true,
+    });
     room.send({ type: "message", clientId: "1", text: "Where is my order?" });
     expect(await inbox.next((f) => f.type === "message")).toMatchObject({
       conversationId: created.id,
@@ -29,12 +34,21 @@ describe("staff inbox", () => {
       preview: "Where is my order?",
     });
 
-    await callJson(`/api/conversations/${created.id}/resolve`, { method: "POST", token: tenant.accessToken }, 200);
-    expect(await inbox.next((f) => f.type === "conversation.status" && f.status === "resolved")).toMatchObject({
+    await callJson(
+      `/api/conversations/${created.id}/resolve`,
+      { method: "POST", token: tenant.accessToken },
+      200,
+    );
+    expect(
+      await inbox.next((f) => f.type === "conversation.status" && f.status === "resolved"),
+    ).toMatchObject({
       conversationId: created.id,
     });
     // The staff message before had made it theirs.
-    expect(inbox.frames.find((f) => f.type === "conversation.status")).toMatchObject({ status: "with_human", assigneeId: tenant.user.id });
+    expect(inbox.frames.find((f) => f.type === "conversation.status")).toMatchObject({
+      status: "with_human",
+      assigneeId: tenant.user.id,
+    });
   });
 
   it("never shows one tenant's events to another", async () => {

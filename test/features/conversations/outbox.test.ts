@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/db/client";
@@ -15,7 +15,10 @@ const room = (id: string) => env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idF
 async function storedCount(conversationId: string): Promise<number> {
   const { db, close } = openDatabase(loadConfig(env));
   try {
-    const [row] = await db.select({ n: count() }).from(messages).where(eq(messages.conversationId, conversationId));
+    const [row] = await db
+      .select({ n: count() })
+      .from(messages)
+      .where(eq(messages.conversationId, conversationId));
     return row?.n ?? 0;
   } finally {
     await close();
@@ -35,9 +38,13 @@ describe("outbox to Postgres", () => {
 
     // The room's next flush goes to a Postgres address nothing answers on (refused by the db proxy).
     await runInDurableObject(stub, (instance) => {
-      (instance as unknown as Seam).databaseConfig = () => ({ ...loadConfig(env), DATABASE_URL: "postgres://nobody:none@127.0.0.1:9/none" });
+      (instance as unknown as Seam).databaseConfig = () => ({
+        ...loadConfig(env),
+        DATABASE_URL: "postgres://nobody:none@127.0.0.1:9/none",
+      });
     });
-    for (let n = 1; n <= 5; n++) client.send({ type: "message", clientId: `down-${n}`, text: `while down ${n}` });
+    for (let n = 1; n <= 5; n++)
+      client.send({ type: "message", clientId: `down-${n}`, text: `while down ${n}` });
     expect((await client.collect(isType("message"), 5)).map((f) => f.seq)).toEqual([1, 2, 3, 4, 5]);
     await runDurableObjectAlarm(stub);
     expect(await storedCount(conversation.id)).toBe(0);
@@ -68,9 +75,15 @@ describe("outbox to Postgres", () => {
     const tenant = await registerTenant();
     const conversation = await createConversation(tenant);
     const path = `/api/conversations/${conversation.id}/messages`;
-    for (const text of ["a", "b", "c"]) await callJson(path, { token: tenant.accessToken, json: { text } }, 201);
+    for (const text of ["a", "b", "c"])
+      await callJson(path, { token: tenant.accessToken, json: { text } }, 201);
     const history = await callJson<{ data: { seq: number }[] }>(path, { token: tenant.accessToken }, 200);
-    const batch = history.data.map((message, i) => ({ id: i + 1, kind: "message" as const, payload: JSON.stringify(message), createdAt: Date.now() }));
+    const batch = history.data.map((message, i) => ({
+      id: i + 1,
+      kind: "message" as const,
+      payload: JSON.stringify(message),
+      createdAt: Date.now(),
+    }));
     const { db, close } = openDatabase(loadConfig(env));
     try {
       const target = { conversationId: conversation.id, tenantId: tenant.tenant.id };

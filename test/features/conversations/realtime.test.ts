@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { call, callJson, registerTenant } from "../../support/api";
@@ -19,7 +19,12 @@ describe("conversation room over WebSocket", () => {
     const from = alice.frames.length;
     alice.send({ type: "message", clientId: "c-1", text: "hello" });
     const message = await bob.next(isType("message"));
-    expect(message).toMatchObject({ seq: 1, clientId: "c-1", text: "hello", sender: { kind: "staff", id: tenant.user.id } });
+    expect(message).toMatchObject({
+      seq: 1,
+      clientId: "c-1",
+      text: "hello",
+      sender: { kind: "staff", id: tenant.user.id },
+    });
     await alice.next(isType("message"), { from });
     const mine = alice.frames.slice(from).filter((f) => f.type === "ack" || f.type === "message");
     expect(mine.map((f) => f.type)).toEqual(["ack", "message"]);
@@ -36,7 +41,11 @@ describe("conversation room over WebSocket", () => {
     client.send({ type: "message", clientId: "same", text: "once" });
     const acks = await client.collect(isType("ack"), 2);
     expect(acks[1]).toEqual(first);
-    const history = await callJson<{ data: unknown[] }>(`/api/conversations/${conversation.id}/messages`, { token: tenant.accessToken }, 200);
+    const history = await callJson<{ data: unknown[] }>(
+      `/api/conversations/${conversation.id}/messages`,
+      { token: tenant.accessToken },
+      200,
+    );
     expect(history.data).toHaveLength(1);
     expect(messagesOf(client.frames)).toHaveLength(1);
   });
@@ -47,7 +56,8 @@ describe("conversation room over WebSocket", () => {
     const clients = await Promise.all([0, 1, 2].map(() => joinAsStaff(tenant, conversation.id)));
     const perSender = 20;
     clients.forEach((client, i) => {
-      for (let n = 0; n < perSender; n++) client.send({ type: "message", clientId: `s${i}-${n}`, text: `from ${i} #${n}` });
+      for (let n = 0; n < perSender; n++)
+        client.send({ type: "message", clientId: `s${i}-${n}`, text: `from ${i} #${n}` });
     });
     const total = perSender * clients.length;
     const seen = await Promise.all(clients.map((client) => client.collect(isType("message"), total, 10_000)));
@@ -57,7 +67,9 @@ describe("conversation room over WebSocket", () => {
     expect(seen[0]?.map((f) => f.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     // Each sender's own messages keep the order it sent them in.
     for (let i = 0; i < clients.length; i++) {
-      const own = (seen[0] ?? []).filter((f) => String(f.clientId).startsWith(`s${i}-`)).map((f) => f.clientId);
+      const own = (seen[0] ?? [])
+        .filter((f) => String(f.clientId).startsWith(`s${i}-`))
+        .map((f) => f.clientId);
       expect(own).toEqual(Array.from({ length: perSender }, (_, n) => `s${i}-${n}`));
     }
   });
@@ -123,7 +135,13 @@ describe("conversation room over WebSocket", () => {
     client.send({ type: "message", clientId: "y", text: "a".repeat(5000) });
     client.sendRaw(JSON.stringify({ type: "message", clientId: "z", text: "b".repeat(17_000) }));
     const errors = await client.collect(isType("error"), 5);
-    expect(errors.map((e) => e.code)).toEqual(["invalid_frame", "invalid_frame", "invalid_frame", "invalid_frame", "frame_too_large"]);
+    expect(errors.map((e) => e.code)).toEqual([
+      "invalid_frame",
+      "invalid_frame",
+      "invalid_frame",
+      "invalid_frame",
+      "frame_too_large",
+    ]);
     expect(String(errors[3]?.message)).toMatch(/text/);
     client.send({ type: "ping" });
     await client.next(isType("pong"));
@@ -138,7 +156,8 @@ describe("conversation room over WebSocket", () => {
     const other = await registerTenantUserOf(tenant);
     const b = await joinAsStaff(other, conversation.id);
     const join = await a.next(
-      (f) => f.type === "presence" && f.state === "join" && (f.participant as { id: string }).id === other.user.id,
+      (f) =>
+        f.type === "presence" && f.state === "join" && (f.participant as { id: string }).id === other.user.id,
     );
     expect((join.online as unknown[]).length).toBe(2);
 
@@ -152,7 +171,9 @@ describe("conversation room over WebSocket", () => {
     expect(a.frames.filter(isType("typing"))).toHaveLength(1);
 
     b.close();
-    expect(await a.next((f) => f.type === "presence" && f.state === "leave")).toMatchObject({ online: [{ id: tenant.user.id }] });
+    expect(await a.next((f) => f.type === "presence" && f.state === "leave")).toMatchObject({
+      online: [{ id: tenant.user.id }],
+    });
   });
 });
 
@@ -171,28 +192,59 @@ describe("tickets", () => {
       const body = (await response.json()) as { error: { code: string } };
       return { status: response.status, code: body.error.code };
     };
-    expect(await refused(`/api/conversations/${conversation.id}/ws?ticket=nonsense`)).toEqual({ status: 401, code: "unauthorized" });
+    expect(await refused(`/api/conversations/${conversation.id}/ws?ticket=nonsense`)).toEqual({
+      status: 401,
+      code: "unauthorized",
+    });
 
-    const expired = await new SignJWT({ scope: "conversation", tid: tenant.tenant.id, kind: "staff", pid: tenant.user.id, typ: "ticket" })
+    const expired = await new SignJWT({
+      scope: "conversation",
+      tid: tenant.tenant.id,
+      kind: "staff",
+      pid: tenant.user.id,
+      typ: "ticket",
+    })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(conversation.id)
       .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
       .sign(new TextEncoder().encode(env.JWT_SECRET));
-    expect(await refused(`/api/conversations/${conversation.id}/ws?ticket=${expired}`)).toEqual({ status: 401, code: "unauthorized" });
+    expect(await refused(`/api/conversations/${conversation.id}/ws?ticket=${expired}`)).toEqual({
+      status: 401,
+      code: "unauthorized",
+    });
 
     const { ticket } = await staffTicket(tenant, otherConversation.id);
-    expect(await refused(`/api/conversations/${conversation.id}/ws?ticket=${ticket}`)).toEqual({ status: 403, code: "forbidden" });
+    expect(await refused(`/api/conversations/${conversation.id}/ws?ticket=${ticket}`)).toEqual({
+      status: 403,
+      code: "forbidden",
+    });
 
     // Tenant B cannot get a ticket for A's conversation, nor use a ticket across tenants.
-    expect((await call(`/api/conversations/${conversation.id}/ticket`, { method: "POST", token: stranger.accessToken })).status).toBe(404);
-    const forged = await new SignJWT({ scope: "conversation", tid: stranger.tenant.id, kind: "staff", pid: stranger.user.id, typ: "ticket" })
+    expect(
+      (
+        await call(`/api/conversations/${conversation.id}/ticket`, {
+          method: "POST",
+          token: stranger.accessToken,
+        })
+      ).status,
+    ).toBe(404);
+    const forged = await new SignJWT({
+      scope: "conversation",
+      tid: stranger.tenant.id,
+      kind: "staff",
+      pid: stranger.user.id,
+      typ: "ticket",
+    })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(conversation.id)
       .setIssuedAt()
       .setExpirationTime("60s")
       .sign(new TextEncoder().encode(env.JWT_SECRET));
-    expect(await refused(`/api/conversations/${conversation.id}/ws?ticket=${forged}`)).toEqual({ status: 404, code: "not_found" });
+    expect(await refused(`/api/conversations/${conversation.id}/ws?ticket=${forged}`)).toEqual({
+      status: 404,
+      code: "not_found",
+    });
     expect(strangers.id).not.toBe(conversation.id);
 
     const plain = await call(`${(await staffTicket(tenant, conversation.id)).url}`);

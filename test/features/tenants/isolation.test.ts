@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addUser, call, callJson, registerTenant } from "../../support/api";
 import { createAgent } from "../../support/ai";
+import { addUser, call, callJson, registerTenant } from "../../support/api";
 import { createConversation } from "../../support/conversations";
 import { upload, waitUntilSettled } from "../documents/helpers";
 
@@ -42,10 +42,19 @@ describe("tenant isolation", () => {
     );
     const C = `/api/conversations/${conversation.id}`;
     const agent = await createAgent(a, { name: "A agent" });
-    const collection = await callJson<{ id: string }>("/api/knowledge/collections", { token: a.accessToken, json: { name: "a-private" } }, 201);
-    const document = await upload(a.accessToken, new TextEncoder().encode("Tenant A secret pricing: 42 zorkmids."), "a.txt", {
-      collection: "a-private",
-    });
+    const collection = await callJson<{ id: string }>(
+      "/api/knowledge/collections",
+      { token: a.accessToken, json: { name: "a-private" } },
+      201,
+    );
+    const document = await upload(
+      a.accessToken,
+      new TextEncoder().encode("Tenant A secret pricing: 42 zorkmids."),
+      "a.txt",
+      {
+        collection: "a-private",
+      },
+    );
     await waitUntilSettled(a.accessToken, document.id);
     const D = `/api/documents/${document.id}`;
     const probes: Probe[] = [
@@ -76,25 +85,48 @@ describe("tenant isolation", () => {
       { method: "DELETE", route: "/api/conversations/{id}", path: C },
       { method: "POST", route: "/api/conversations/{id}/resume", path: `${C}/resume` },
       { method: "POST", route: "/api/conversations/{id}/resolve", path: `${C}/resolve` },
-      { method: "PUT", route: "/api/conversations/{id}/assign", path: `${C}/assign`, json: { assigneeId: null } },
+      {
+        method: "PUT",
+        route: "/api/conversations/{id}/assign",
+        path: `${C}/assign`,
+        json: { assigneeId: null },
+      },
       { method: "POST", route: "/api/conversations/{id}/ticket", path: `${C}/ticket` },
       { method: "GET", route: "/api/conversations/{id}/messages", path: `${C}/messages` },
-      { method: "POST", route: "/api/conversations/{id}/messages", path: `${C}/messages`, json: { text: "spy" } },
-      { method: "GET", route: "/api/conversations/{id}/messages/{messageId}", path: `${C}/messages/${message.id}` },
+      {
+        method: "POST",
+        route: "/api/conversations/{id}/messages",
+        path: `${C}/messages`,
+        json: { text: "spy" },
+      },
+      {
+        method: "GET",
+        route: "/api/conversations/{id}/messages/{messageId}",
+        path: `${C}/messages/${message.id}`,
+      },
       { method: "POST", route: "/api/conversations/{id}/read", path: `${C}/read`, json: { seq: 1 } },
       { method: "DELETE", route: "/api/widget-keys/{id}", path: `/api/widget-keys/${widgetKey.id}` },
       { method: "POST", route: "/api/conversations/{id}/handback", path: `${C}/handback` },
       { method: "GET", route: "/api/agents/{id}", path: `/api/agents/${agent.id}` },
       { method: "PUT", route: "/api/agents/{id}", path: `/api/agents/${agent.id}`, json: { name: "pwned" } },
       { method: "DELETE", route: "/api/agents/{id}", path: `/api/agents/${agent.id}` },
-      { method: "POST", route: "/api/agents/{id}/test", path: `/api/agents/${agent.id}/test`, json: { message: "zorkmids" } },
+      {
+        method: "POST",
+        route: "/api/agents/{id}/test",
+        path: `/api/agents/${agent.id}/test`,
+        json: { message: "zorkmids" },
+      },
       { method: "POST", route: "/api/agents/{id}/train", path: `/api/agents/${agent.id}/train` },
       { method: "GET", route: "/api/documents/{id}", path: D },
       { method: "GET", route: "/api/documents/{id}/status", path: `${D}/status` },
       { method: "GET", route: "/api/documents/{id}/download", path: `${D}/download` },
       { method: "POST", route: "/api/documents/{id}/process", path: `${D}/process` },
       { method: "DELETE", route: "/api/documents/{id}", path: D },
-      { method: "DELETE", route: "/api/knowledge/collections/{id}", path: `/api/knowledge/collections/${collection.id}` },
+      {
+        method: "DELETE",
+        route: "/api/knowledge/collections/{id}",
+        path: `/api/knowledge/collections/${collection.id}`,
+      },
     ];
     // The room's WebSocket takes a ticket, not a bearer token: realtime.test.ts shows a ticket
     // signed for tenant B is refused with 404 on A's conversation.
@@ -104,7 +136,9 @@ describe("tenant isolation", () => {
     const scoped = Object.entries(doc.paths)
       .filter(([path]) => path.includes("{"))
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
-    expect(new Set(probes.map((p) => `${p.method} ${p.route}`))).toEqual(new Set(scoped.filter((r) => !ticketRoutes.has(r))));
+    expect(new Set(probes.map((p) => `${p.method} ${p.route}`))).toEqual(
+      new Set(scoped.filter((r) => !ticketRoutes.has(r))),
+    );
 
     for (const token of [b.accessToken, bKey.key]) {
       for (const probe of probes) {

@@ -25,7 +25,13 @@ const session = (body: Record<string, unknown>, origin = ORIGIN) =>
   call("/api/widget/sessions", { json: body, headers: { Origin: origin } });
 
 async function hmac(secret: string, message: string) {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
   return [...signature].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -58,12 +64,16 @@ describe("widget keys and visitor sessions", () => {
     const tenant = await registerTenant();
     const key = await widgetKey(tenant.accessToken);
     const first = (await (await session({ widgetKey: key.publicKey })).json()) as WidgetSession;
-    const again = (await (await session({ widgetKey: key.publicKey, visitorToken: first.visitorToken })).json()) as WidgetSession;
+    const again = (await (
+      await session({ widgetKey: key.publicKey, visitorToken: first.visitorToken })
+    ).json()) as WidgetSession;
     expect(again.visitorId).toBe(first.visitorId);
     expect(again.conversation.id).toBe(first.conversation.id);
     // A token from another tenant's widget is ignored: a new visitor.
     const other = await widgetKey((await registerTenant()).accessToken);
-    const stranger = (await (await session({ widgetKey: other.publicKey, visitorToken: first.visitorToken })).json()) as WidgetSession;
+    const stranger = (await (
+      await session({ widgetKey: other.publicKey, visitorToken: first.visitorToken })
+    ).json()) as WidgetSession;
     expect(stranger.visitorId).not.toBe(first.visitorId);
     // Another visitor cannot join this conversation by id.
     const intruder = await session({ widgetKey: key.publicKey, conversationId: first.conversation.id });
@@ -75,9 +85,14 @@ describe("widget keys and visitor sessions", () => {
     const key = await widgetKey(tenant.accessToken);
     expect((await session({ widgetKey: key.publicKey }, "https://evil.example")).status).toBe(403);
     expect((await session({ widgetKey: "wk_nope" })).status).toBe(401);
-    expect((await call(`/api/widget-keys/${key.id}`, { method: "DELETE", token: tenant.accessToken })).status).toBe(204);
+    expect(
+      (await call(`/api/widget-keys/${key.id}`, { method: "DELETE", token: tenant.accessToken })).status,
+    ).toBe(204);
     expect((await session({ widgetKey: key.publicKey })).status).toBe(401);
-    const invalid = await call("/api/widget-keys", { token: tenant.accessToken, json: { name: "x", allowedOrigins: ["shop.example/path"] } });
+    const invalid = await call("/api/widget-keys", {
+      token: tenant.accessToken,
+      json: { name: "x", allowedOrigins: ["shop.example/path"] },
+    });
     expect(invalid.status).toBe(400);
   });
 
@@ -85,11 +100,17 @@ describe("widget keys and visitor sessions", () => {
     const tenant = await registerTenant();
     const key = await widgetKey(tenant.accessToken);
     const userHash = await hmac(key.identitySecret ?? "", "crm-user-7");
-    const verified = (await (await session({ widgetKey: key.publicKey, visitor: { userId: "crm-user-7", userHash } })).json()) as WidgetSession;
+    const verified = (await (
+      await session({ widgetKey: key.publicKey, visitor: { userId: "crm-user-7", userHash } })
+    ).json()) as WidgetSession;
     expect(verified.conversation.customerUserId).toBe("crm-user-7");
     const forged = await session({ widgetKey: key.publicKey, visitor: { userId: "crm-user-8", userHash } });
     expect(forged.status).toBe(403);
-    const list = await callJson<{ data: Record<string, unknown>[] }>("/api/widget-keys", { token: tenant.accessToken }, 200);
+    const list = await callJson<{ data: Record<string, unknown>[] }>(
+      "/api/widget-keys",
+      { token: tenant.accessToken },
+      200,
+    );
     expect(list.data[0]).not.toHaveProperty("identitySecret");
   });
 });

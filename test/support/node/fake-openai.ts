@@ -19,7 +19,14 @@ interface Recorded {
 
 const openAiError = (status: number, message: string, code: string | null = null): FakeResponse => ({
   status,
-  json: { error: { message, type: status === 429 ? "rate_limit_exceeded" : "invalid_request_error", param: null, code } },
+  json: {
+    error: {
+      message,
+      type: status === 429 ? "rate_limit_exceeded" : "invalid_request_error",
+      param: null,
+      code,
+    },
+  },
 });
 
 /**
@@ -36,7 +43,8 @@ export function openAiRoutes(): FakeRoute[] {
       method: "POST",
       path: "/openai/v1/chat/completions",
       handle: async (req) => {
-        if (!/^Bearer \S+/.test(req.headers.authorization ?? "")) return openAiError(401, "Incorrect API key provided", "invalid_api_key");
+        if (!/^Bearer \S+/.test(req.headers.authorization ?? ""))
+          return openAiError(401, "Incorrect API key provided", "invalid_api_key");
         let body: Record<string, unknown>;
         try {
           body = JSON.parse(req.body) as Record<string, unknown>;
@@ -44,20 +52,30 @@ export function openAiRoutes(): FakeRoute[] {
           return openAiError(400, "We could not parse the JSON body of your request.");
         }
         const model = String(body.model ?? "");
-        requests.set(model, [...(requests.get(model) ?? []), { authorization: req.headers.authorization, body }]);
+        requests.set(model, [
+          ...(requests.get(model) ?? []),
+          { authorization: req.headers.authorization, body },
+        ]);
         const script = scripts.get(model)?.shift() ?? { type: "text", chunks: ["(unscripted reply)"] };
         if (script.type === "error") return openAiError(script.status, script.message, script.code ?? null);
         if (script.type === "slow") await new Promise((resolve) => setTimeout(resolve, script.delayMs));
         const stream = body.stream === true;
         const gate =
-          script.type === "gate" ? new Promise<void>((resolve) => gates.set(model, resolve)) : Promise.resolve();
-        return stream ? { status: 200, raw: (res) => writeStream(res, model, script, gate) } : { status: 200, json: completion(model, script) };
+          script.type === "gate"
+            ? new Promise<void>((resolve) => gates.set(model, resolve))
+            : Promise.resolve();
+        return stream
+          ? { status: 200, raw: (res) => writeStream(res, model, script, gate) }
+          : { status: 200, json: completion(model, script) };
       },
     },
     {
       method: "GET",
       path: "/openai/v1/models",
-      handle: () => ({ status: 200, json: { object: "list", data: [{ id: "fake-model", object: "model", created: 0, owned_by: "fake" }] } }),
+      handle: () => ({
+        status: 200,
+        json: { object: "list", data: [{ id: "fake-model", object: "model", created: 0, owned_by: "fake" }] },
+      }),
     },
     {
       method: "POST",
@@ -92,7 +110,13 @@ const textOf = (script: Scripted) =>
 function completion(model: string, script: Scripted) {
   const toolCalls =
     script.type === "tool_call"
-      ? [{ id: `call_${randomUUID()}`, type: "function", function: { name: script.name, arguments: script.arguments } }]
+      ? [
+          {
+            id: `call_${randomUUID()}`,
+            type: "function",
+            function: { name: script.name, arguments: script.arguments },
+          },
+        ]
       : undefined;
   return {
     id: `chatcmpl-${randomUUID()}`,
@@ -102,7 +126,11 @@ function completion(model: string, script: Scripted) {
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content: textOf(script) || null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: "assistant",
+          content: textOf(script) || null,
+          ...(toolCalls ? { tool_calls: toolCalls } : {}),
+        },
         finish_reason: toolCalls ? "tool_calls" : "stop",
       },
     ],
@@ -111,18 +139,29 @@ function completion(model: string, script: Scripted) {
 }
 
 function usageOf(script: Scripted) {
-  const usage = script.type === "text" && script.usage ? script.usage : { prompt_tokens: 50, completion_tokens: 10 };
+  const usage =
+    script.type === "text" && script.usage ? script.usage : { prompt_tokens: 50, completion_tokens: 10 };
   return { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
 }
 
-async function writeStream(res: ServerResponse, model: string, script: Scripted, gate: Promise<void>): Promise<void> {
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+async function writeStream(
+  res: ServerResponse,
+  model: string,
+  script: Scripted,
+  gate: Promise<void>,
+): Promise<void> {
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+  });
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: unknown) =>
     `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
   res.write(chunk({ role: "assistant", content: "" }, null));
-  const pieces = "chunks" in script ? script.chunks : script.type === "tool_call" && script.text ? [script.text] : [];
+  const pieces =
+    "chunks" in script ? script.chunks : script.type === "tool_call" && script.text ? [script.text] : [];
   for (const [i, piece] of pieces.entries()) {
     if (script.type === "gate" && i === script.pauseAfter) await gate;
     res.write(chunk({ content: piece }, null));
@@ -130,7 +169,19 @@ async function writeStream(res: ServerResponse, model: string, script: Scripted,
   }
   if (script.type === "tool_call") {
     res.write(
-      chunk({ tool_calls: [{ index: 0, id: `call_${randomUUID()}`, type: "function", function: { name: script.name, arguments: script.arguments } }] }, null),
+      chunk(
+        {
+          tool_calls: [
+            {
+              index: 0,
+              id: `call_${randomUUID()}`,
+              type: "function",
+              function: { name: script.name, arguments: script.arguments },
+            },
+          ],
+        },
+        null,
+      ),
     );
   }
   res.write(chunk({}, script.type === "tool_call" ? "tool_calls" : "stop"));
