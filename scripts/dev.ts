@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { proxyTarget, startDbProxy } from "./lib/db-proxy.ts";
 import { gitCommit, loadLocalSecrets, writeEnvFile } from "./lib/dev-env.ts";
-import { freePort } from "./lib/free-port.ts";
+import { freePort, isPortFree } from "./lib/free-port.ts";
 import { migrate } from "./lib/migrate.ts";
 import { startPostgres } from "./lib/postgres.ts";
 import { startWranglerDev, waitForHealthy } from "./lib/wrangler-dev.ts";
@@ -50,6 +50,12 @@ async function shutdown(code: number): Promise<void> {
 // Another Ctrl-C more than 2 s into the cleanup exits at once.
 process.on("SIGINT", () => void shutdown(130));
 process.on("SIGTERM", () => void shutdown(143));
+
+// A second instance on the same port would also open the same PGlite data directory: refuse early.
+if (!(await isPortFree(port))) {
+  console.error(`Port ${port} is in use (another \`npm run dev\`?). Pick another one: PORT=8788 npm run dev`);
+  process.exit(1);
+}
 
 try {
   mkdirSync(instanceDir, { recursive: true });

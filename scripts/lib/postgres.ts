@@ -1,10 +1,7 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
-import { freePort } from "./free-port.ts";
+import { mkdirSync } from "node:fs";
+import { findPostgresBinaries, startThrowaway } from "./postgres-throwaway.ts";
+
+export { findPostgresBinaries };
 
 export type PostgresKind = "external" | "throwaway" | "embedded";
 
@@ -24,114 +21,12 @@ export interface StartPostgresOptions {
   log?: (line: string) => void;
 }
 
-const DATABASE = "switchboard";
-
 /** Provides a real PostgreSQL: the given URL, else a throwaway server from local binaries, else PGlite. */
 export async function startPostgres(opts: StartPostgresOptions = {}): Promise<RunningPostgres> {
   if (opts.url) return { url: opts.url, kind: "external", stop: async () => {} };
   const bindir = opts.preferEmbedded ? undefined : findPostgresBinaries();
-  if (bindir) return startThrowaway(bindir, opts.log ?? (() => {}));
+  if (bindir) return { ...(await startThrowaway(bindir, opts.log ?? (() => {}))), kind: "throwaway" };
   return startEmbedded(opts.dataDir);
-}
-
-/** The directory holding initdb and postgres, if a PostgreSQL server is installed. */
-export function findPostgresBinaries(): string | undefined {
-  const candidates: string[] = [];
-  try {
-    candidates.push(execFileSync("pg_config", ["--bindir"], { encoding: "utf8" }).trim());
-  } catch {
-    // pg_config is missing: fall back to Debian's versioned layout below.
-  }
-  const debianRoot = "/usr/lib/postgresql";
-  if (existsSync(debianRoot)) {
-    const versions = readdirSync(debianRoot).sort((a, b) => Number(b) - Number(a));
-    candidates.push(...versions.map((version) => join(debianRoot, version, "bin")));
-  }
-  return candidates.find((dir) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "postgres")));
-}
-
-interface OsUser {
-  uid: number;
-  gid: number;
-}
-
-/** Postgres refuses to run as root, so as root the server runs as the `postgres` OS user. */
-function serverUser(): OsUser | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
-  return { uid: id("-u"), gid: id("-g") };
-}
-
-async function startThrowaway(bindir: string, log: (line: string) => void): Promise<RunningPostgres> {
-  const started = performance.now();
-  const user = serverUser();
-  const root = mkdtempSync(join(tmpdir(), "switchboard-pg-"));
-  const dataDir = join(root, "data");
-  const socketDir = join(root, "sock");
-  mkdirSync(socketDir);
-  if (user) chownSync(root, user.uid, user.gid);
-  if (user) chownSync(socketDir, user.uid, user.gid);
-  const password = randomBytes(18).toString("hex");
-  const pwfile = join(root, "pwfile");
-  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
-  if (user) chownSync(pwfile, user.uid, user.gid);
-  const removeRoot = () => rmSync(root, { recursive: true, force: true });
-
-  try {
-    await run(
-      join(bindir, "initdb"),
-      [
-        ...["-D", dataDir, "-U", "postgres", "-A", "scram-sha-256", `--pwfile=${pwfile}`],
-        ...["-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
-      ],
-      { cwd: root, user },
-    );
-  } catch (error) {
-    removeRoot();
-    throw error;
-  } finally {
-    rmSync(pwfile, { force: true });
-  }
-
-  const port = await freePort();
-  const server = spawn(
-    join(bindir, "postgres"),
-    [
-      ...["-D", dataDir, "-p", String(port), "-k", socketDir],
-      ...["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off"],
-      ...["-c", "full_page_writes=off", "-c", "max_connections=200"],
-    ],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"], ...(user ?? {}) },
-  );
-  const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
-  const output: string[] = [];
-  for (const stream of [server.stdout, server.stderr]) {
-    stream?.setEncoding("utf8");
-    stream?.on("data", (chunk: string) => {
-      for (const line of chunk.split("\n").filter(Boolean)) {
-        output.push(line);
-        log(line);
-      }
-    });
-  }
-
-  const stop = async () => {
-    await stopProcess(server, exited);
-    removeRoot();
-  };
-  const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
-  try {
-    await waitForServer(adminUrl, exited, output);
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${DATABASE}`);
-    await admin.end();
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  log(`throwaway PostgreSQL on 127.0.0.1:${port} ready in ${Math.round(performance.now() - started)} ms`);
-  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/${DATABASE}`, kind: "throwaway", stop };
 }
 
 async function startEmbedded(dataDir: string | undefined): Promise<RunningPostgres> {
@@ -153,54 +48,4 @@ async function startEmbedded(dataDir: string | undefined): Promise<RunningPostgr
       await db.close();
     },
   };
-}
-
-interface RunOptions {
-  cwd: string;
-  user: OsUser | undefined;
-}
-
-function run(command: string, args: string[], options: RunOptions): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-      ...(options.user ?? {}),
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("error", reject);
-    child.once("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}:\n${output}`)),
-    );
-  });
-}
-
-async function waitForServer(url: string, exited: Promise<number | null>, output: string[]): Promise<void> {
-  let stopped = false;
-  void exited.then(() => (stopped = true));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (stopped) throw new Error(`postgres exited during start:\n${output.join("\n")}`);
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch {
-      await client.end().catch(() => {});
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error(`postgres did not accept connections within 30 s:\n${output.join("\n")}`);
-}
-
-/** SIGINT is postgres' fast shutdown: roll back open transactions, disconnect clients, exit. */
-async function stopProcess(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGINT");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
 }

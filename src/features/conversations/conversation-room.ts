@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { openDatabase } from "../../db/client";
+import { type Database, openDatabase } from "../../db/client";
 import type { ConversationStatus } from "../../db/schema";
 import { type Env, loadConfig } from "../../env";
 import { describeError, log } from "../../lib/logger";
@@ -7,6 +7,7 @@ import { type AgentContext, loadAgentContext } from "../ai/answer";
 import { handoffMessage } from "../ai/handoff";
 import { ClientFrame, MAX_FRAME_BYTES, type Sender, type ServerFrame } from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
+import { type PlanOutcome, RoomPlans, type ProposeInput } from "./room-plans";
 import { flushToPostgres } from "./room-flush";
 import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
 
@@ -28,7 +29,9 @@ export type PostResult =
 export class ConversationRoom extends DurableObject<Env> {
   private store: RoomStore;
   private readonly ai: RoomAi;
+  private readonly plans: RoomPlans;
   private readonly typingSentAt = new Map<string, number>();
+  private pool: { url: string; db: Database; close: () => Promise<void> } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -36,6 +39,7 @@ export class ConversationRoom extends DurableObject<Env> {
     this.ai = new RoomAi(ctx.storage.sql, {
       meta: () => this.store.meta(),
       config: () => this.databaseConfig(),
+      database: () => this.database(),
       history: (limit) => this.store.recent(limit),
       lastSeq: () => this.store.lastSeq(),
       broadcast: (frame) => this.broadcast(frame),
@@ -47,8 +51,23 @@ export class ConversationRoom extends DurableObject<Env> {
       enqueueUsage: (usage) => this.store.enqueue("usage", { ...usage, createdAt: Date.now() }, Date.now()),
       handoff: (reason, agent) => this.handoff(reason, agent),
     });
+    this.plans = new RoomPlans(ctx.storage.sql, {
+      meta: () => this.store.meta(),
+      config: () => this.databaseConfig(),
+      database: () => this.database(),
+      broadcast: (frame) => this.broadcast(frame),
+      send: (ws, frame) => this.sendTo(ws, frame),
+      append: async (sender, text, metadata) => {
+        const result = await this.post(sender, { text, metadata });
+        return result.ok ? { id: result.message.id, seq: result.message.seq } : null;
+      },
+      armAlarm: () => this.armAlarm(),
+    });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
-    ctx.blockConcurrencyWhile(() => this.ai.repairInterrupted());
+    ctx.blockConcurrencyWhile(async () => {
+      await this.ai.repairInterrupted();
+      await this.plans.repairInterrupted();
+    });
   }
 
   /** Creates the room for a new conversation (idempotent). */
@@ -95,6 +114,7 @@ export class ConversationRoom extends DurableObject<Env> {
       request.headers.get("X-Stream-Id"),
       Number(request.headers.get("X-Stream-From") ?? 0),
     );
+    this.plans.replayPending(server);
     this.sendTo(server, { type: "ready", lastSeq: this.store.lastSeq() });
     this.broadcastPresence(participant, "join");
     return new Response(null, { status: 101, webSocket: client });
@@ -163,6 +183,28 @@ export class ConversationRoom extends DurableObject<Env> {
     return { lastSeq: this.store.lastSeq() };
   }
 
+  /** Stores a plan the agent proposes (it waits here for approval until it expires). */
+  async proposePlan(input: ProposeInput): Promise<PlanOutcome> {
+    return this.plans.propose(input);
+  }
+
+  /** Approves a pending plan once (with the approver's edits) and runs it; resolves when it has run. */
+  async approvePlan(
+    planId: string,
+    by: Parameters<RoomPlans["approve"]>[1],
+    options: Parameters<RoomPlans["approve"]>[2],
+  ): Promise<PlanOutcome> {
+    return this.plans.approve(planId, by, options);
+  }
+
+  async rejectPlan(planId: string, by: Parameters<RoomPlans["reject"]>[1], reason: string | null) {
+    return this.plans.reject(planId, by, reason);
+  }
+
+  plan(planId: string) {
+    return this.plans.get(planId);
+  }
+
   /** Resolves once no AI reply is running. */
   async aiIdle(): Promise<void> {
     await this.ai.idle();
@@ -202,18 +244,15 @@ export class ConversationRoom extends DurableObject<Env> {
 
   private async agentHours(meta: RoomMeta) {
     if (!meta.agentId) return null;
-    const config = this.databaseConfig();
-    const { db, close } = openDatabase(config);
     try {
-      return (await loadAgentContext({ db, config }, meta.tenantId, meta.agentId)).agent.businessHours;
+      const deps = { db: this.database(), config: this.databaseConfig() };
+      return (await loadAgentContext(deps, meta.tenantId, meta.agentId)).agent.businessHours;
     } catch (error) {
       log("warn", "could not load business hours", {
         conversationId: meta.conversationId,
         ...describeError(error),
       });
       return null;
-    } finally {
-      close().catch(() => {});
     }
   }
 
@@ -256,6 +295,7 @@ export class ConversationRoom extends DurableObject<Env> {
       return;
     }
     if (f.type === "typing") return this.typing(ws, participant, f.on);
+    if (f.type === "approve" || f.type === "reject") return this.plans.onFrame(ws, participant, f);
     if (f.type === "handoff") {
       if (participant.kind !== "visitor")
         return this.sendTo(ws, {
@@ -294,13 +334,14 @@ export class ConversationRoom extends DurableObject<Env> {
       this.changeStatus("expired", meta.assigneeId, "idle");
       meta = this.store.meta() ?? meta;
     }
+    await this.plans.onAlarm();
     // The alarm time already encodes the backoff; an earlier wake (expiry) may as well try too.
     if (this.store.outboxStats().pending > 0) await this.flush(meta);
     await this.armAlarm();
   }
 
   private async flush(meta: RoomMeta): Promise<void> {
-    const { db, close } = openDatabase(this.databaseConfig());
+    const db = this.database();
     try {
       for (
         let batch = this.store.outbox(FLUSH_BATCH);
@@ -330,7 +371,6 @@ export class ConversationRoom extends DurableObject<Env> {
         ...describeError(error),
       });
     } finally {
-      this.ctx.waitUntil(close());
       this.publishToInbox(meta, {
         type: "outbox",
         conversationId: meta.conversationId,
@@ -344,6 +384,20 @@ export class ConversationRoom extends DurableObject<Env> {
     return loadConfig(this.env);
   }
 
+  /**
+   * The room's Postgres pool, kept while the object lives: connecting per flush or per AI reply
+   * (WebSocket + auth) cost more than the work. A new URL (config change) gets a new pool.
+   */
+  private database(): Database {
+    const config = this.databaseConfig();
+    if (this.pool?.url !== config.DATABASE_URL) {
+      this.pool?.close().catch(() => {});
+      const { db, close } = openDatabase(config);
+      this.pool = { url: config.DATABASE_URL, db, close };
+    }
+    return this.pool.db;
+  }
+
   /** Arms the one alarm at the earliest deadline: the next flush or the idle expiry. */
   private async armAlarm(): Promise<void> {
     const meta = this.store.meta();
@@ -351,6 +405,8 @@ export class ConversationRoom extends DurableObject<Env> {
     const deadlines: number[] = [];
     if (this.store.outboxStats().pending > 0) deadlines.push(meta.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS);
     if (!CLOSED.includes(meta.status)) deadlines.push(meta.lastActivityAt + meta.idleTimeoutSeconds * 1000);
+    const planDeadline = this.plans.nextDeadline();
+    if (planDeadline !== null) deadlines.push(planDeadline);
     if (deadlines.length === 0) return this.ctx.storage.deleteAlarm();
     const next = Math.min(...deadlines);
     const current = await this.ctx.storage.getAlarm();
@@ -410,14 +466,12 @@ export class ConversationRoom extends DurableObject<Env> {
   private publishToInbox(meta: RoomMeta, event: Record<string, unknown>): void {
     const inbox = this.env.TENANT_INBOX.get(this.env.TENANT_INBOX.idFromName(meta.tenantId));
     this.ctx.waitUntil(
-      inbox
-        .publish(event)
-        .catch((error: unknown) =>
-          log("warn", "inbox publish failed", {
-            conversationId: meta.conversationId,
-            ...describeError(error),
-          }),
-        ),
+      inbox.publish(event).catch((error: unknown) =>
+        log("warn", "inbox publish failed", {
+          conversationId: meta.conversationId,
+          ...describeError(error),
+        }),
+      ),
     );
   }
 }

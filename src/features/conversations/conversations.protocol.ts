@@ -17,6 +17,9 @@ export const ClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("read"), seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal("ping") }),
   z.object({ type: z.literal("handoff") }),
+  // Plans (docs/realtime.md): staff allowed to approve decide; a visitor may reject (cancel).
+  z.object({ type: z.literal("approve"), planId: z.string().min(1).max(100) }),
+  z.object({ type: z.literal("reject"), planId: z.string().min(1).max(100), reason: z.string().max(500).optional() }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -37,6 +40,19 @@ export interface MessageFrame {
   createdAt: string;
 }
 
+/** What happened to a plan: proposed, approved, a step changed, or how it ended. */
+export type PlanEvent =
+  | "proposed"
+  | "approved"
+  | "step"
+  | "completed"
+  | "completed_with_errors"
+  | "failed"
+  | "rejected"
+  | "expired"
+  | "superseded"
+  | "interrupted";
+
 /** Frames the server sends. */
 export type ServerFrame =
   | MessageFrame
@@ -50,5 +66,6 @@ export type ServerFrame =
   | { type: "ai.delta"; streamId: string; index: number; text: string }
   | { type: "ai.cancelled"; streamId: string; reason: string }
   | { type: "ai.interrupted"; streamId: string }
+  | { type: "plan"; event: PlanEvent; plan: { id: string; status: string; [key: string]: unknown } }
   | { type: "pong" }
   | { type: "error"; code: string; message: string };

@@ -1,4 +1,4 @@
-import { openDatabase } from "../../db/client";
+import type { Database } from "../../db/client";
 import type { Config } from "../../env";
 import { AppError } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";
@@ -14,6 +14,7 @@ import type { RoomMeta } from "./room-store";
 export interface RoomPort {
   meta(): RoomMeta | null;
   config(): Config;
+  database(): Database;
   history(limit: number): (HistoryItem & { seq: number })[];
   lastSeq(): number;
   broadcast(frame: ServerFrame): void;
@@ -118,7 +119,7 @@ export class RoomAi {
 
   private async replyOnce(meta: RoomMeta, agentId: string): Promise<void> {
     const config = this.port.config();
-    const { db, close } = openDatabase(config);
+    const db = this.port.database();
     const streamId = uuidv7();
     const abort = new AbortController();
     let ctx: AgentContext | null = null;
@@ -163,8 +164,6 @@ export class RoomAi {
       log("warn", "AI reply failed", { conversationId: meta.conversationId, ...describeError(error) });
       await this.port.append(SYSTEM, failureMessage(error), { streamId, failed: true });
       await this.port.handoff("the assistant could not answer", ctx?.agent ?? null);
-    } finally {
-      close().catch(() => {});
     }
   }
 
