@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** Local secrets, generated once per clone and reused; never printed. Add a name here to get a new one. */
-const SECRET_NAMES = ["JWT_SECRET"] as const;
+const SECRET_NAMES = ["JWT_SECRET", "ENCRYPTION_KEY"] as const;
 
 export type LocalSecrets = Record<(typeof SECRET_NAMES)[number], string>;
 
