@@ -1,37 +1,72 @@
 /// <reference path="./test/support/provided-context.d.ts" />
+/// <reference path="./test/e2e/provided-context.d.ts" />
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
-  plugins: [
-    // Runs after globalSetup, so inject() sees the servers it started.
-    cloudflareTest(async ({ inject }) => {
-      const fakeServicesUrl = inject("fakeServicesUrl");
-      return {
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            ENVIRONMENT: "test",
-            DATABASE_URL: inject("databaseUrl"),
-            DB_PROXY_URL: inject("dbProxyUrl"),
-            FAKE_SERVICES_URL: fakeServicesUrl,
-            JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789abcdef",
-            EMAIL_PROVIDER: "resend",
-            EMAIL_API_URL: `${fakeServicesUrl}/resend`,
-            EMAIL_API_KEY: "re_test_key",
-            EMAIL_FROM: "Switchboard <noreply@switchboard.test>",
-            CORS_ORIGINS: "http://localhost:8787,https://app.example.test",
-          },
-        },
-      };
-    }),
-  ],
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["./test/support/node/global-setup.ts"],
-    testTimeout: 15_000,
-    hookTimeout: 30_000,
     // The Worker logs one JSON line per request; show warnings and errors only.
     onConsoleLog: (log) => !/^\{"level":"(info|debug)"/.test(log),
+    projects: [
+      {
+        plugins: [
+          // Runs after globalSetup, so inject() sees the servers it started.
+          cloudflareTest(async ({ inject }) => {
+            const fakeServicesUrl = inject("fakeServicesUrl");
+            return {
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  ENVIRONMENT: "test",
+                  DATABASE_URL: inject("databaseUrl"),
+                  DB_PROXY_URL: inject("dbProxyUrl"),
+                  FAKE_SERVICES_URL: fakeServicesUrl,
+                  JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789abcdef",
+                  EMAIL_PROVIDER: "resend",
+                  EMAIL_API_URL: `${fakeServicesUrl}/resend`,
+                  EMAIL_API_KEY: "re_test_key",
+                  EMAIL_FROM: "Switchboard <noreply@switchboard.test>",
+                  CORS_ORIGINS: "http://localhost:8787,https://app.example.test",
+                  // Documents: Textract and embeddings are local fakes speaking the real protocols.
+                  MAX_UPLOAD_BYTES: String(4 * 1024 * 1024),
+                  DOCUMENT_RETRY_BASE_SECONDS: "0",
+                  OCR_PROVIDER: "textract",
+                  TEXTRACT_REGION: "eu-west-1",
+                  TEXTRACT_ENDPOINT: `${fakeServicesUrl}/textract`,
+                  TEXTRACT_ACCESS_KEY_ID: "AKIATESTTEXTRACT",
+                  TEXTRACT_SECRET_ACCESS_KEY: "test-textract-secret",
+                  TEXTRACT_MAX_ATTEMPTS: "1",
+                  EMBEDDINGS_API_URL: `${fakeServicesUrl}/openai/v1`,
+                  EMBEDDINGS_API_KEY: "sk-test-embeddings",
+                  // AI: agents talk to the fake OpenAI-compatible server on loopback.
+                  ENCRYPTION_KEY: "test-encryption-key-0123456789abcdef0123456789",
+                  ALLOW_PRIVATE_OUTBOUND: "true",
+                  AI_TIMEOUT_SECONDS: "2",
+                },
+              },
+            };
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/e2e/**"],
+          globalSetup: ["./test/support/node/global-setup.ts"],
+          testTimeout: 15_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        // Headless Chromium and Node clients against the running app (`wrangler dev`), outside workerd.
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["./test/e2e/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

@@ -1,8 +1,9 @@
 // `npm run bench:ai`: what the room adds to a streamed AI reply. A local OpenAI-compatible server
 // streams a fixed reply; we measure, through `wrangler dev` on loopback, the time from a visitor's
 // message to the first `ai.delta` and the extra time per delta, next to the same stream read directly.
-import { spawnAppStack } from "./lib/app-stack.ts";
+
 import { startFakeServices } from "../test/support/node/fake-services.ts";
+import { spawnAppStack } from "./lib/app-stack.ts";
 
 const REPLIES = Number(process.env.BENCH_REPLIES ?? 30);
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 50);
@@ -19,7 +20,8 @@ async function json<T>(url: string, init: RequestInit & { token?: string } = {})
   if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
   if (init.body) headers.set("Content-Type", "application/json");
   const response = await fetch(url, { ...init, headers });
-  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${url}: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`${init.method ?? "GET"} ${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
@@ -30,11 +32,19 @@ try {
   const model = `bench-${Date.now()}`;
   const reply = Array.from({ length: CHUNKS }, (_, i) => `word${i} `);
   const script = () =>
-    json(`${fake.url}/_test/openai/script`, { method: "POST", body: JSON.stringify({ model, responses: [{ type: "text", chunks: reply }] }) });
+    json(`${fake.url}/_test/openai/script`, {
+      method: "POST",
+      body: JSON.stringify({ model, responses: [{ type: "text", chunks: reply }] }),
+    });
 
   const session = await json<{ accessToken: string }>(`${api}/api/auth/register`, {
     method: "POST",
-    body: JSON.stringify({ tenantName: "Bench", name: "Bench", email: `bench-${Date.now()}@example.test`, password: "bench password 1" }),
+    body: JSON.stringify({
+      tenantName: "Bench",
+      name: "Bench",
+      email: `bench-${Date.now()}@example.test`,
+      password: "bench password 1",
+    }),
   });
   const token = session.accessToken;
   await json(`${api}/api/ai/config`, {
@@ -42,10 +52,20 @@ try {
     token,
     body: JSON.stringify({
       providerApiKey: "sk-bench",
-      defaultModel: { provider: "custom", baseUrl: `${fake.url}/openai/v1`, model, temperature: 0, maxTokens: 500 },
+      defaultModel: {
+        provider: "custom",
+        baseUrl: `${fake.url}/openai/v1`,
+        model,
+        temperature: 0,
+        maxTokens: 500,
+      },
     }),
   });
-  const agent = await json<{ id: string }>(`${api}/api/agents`, { method: "POST", token, body: JSON.stringify({ name: "bench" }) });
+  const agent = await json<{ id: string }>(`${api}/api/agents`, {
+    method: "POST",
+    token,
+    body: JSON.stringify({ name: "bench" }),
+  });
   const key = await json<{ publicKey: string }>(`${api}/api/widget-keys`, {
     method: "POST",
     token,
@@ -67,7 +87,8 @@ try {
     for (;;) {
       const { done, value } = (await reader?.read()) ?? { done: true, value: undefined };
       if (done) break;
-      if (!first && new TextDecoder().decode(value).includes('"content":"word')) first = performance.now() - started;
+      if (!first && new TextDecoder().decode(value).includes('"content":"word'))
+        first = performance.now() - started;
     }
     direct.push({ first, total: performance.now() - started });
   }
@@ -108,10 +129,48 @@ try {
 
   const directStream = direct.map((d) => d.total - d.first);
   const perDelta = room.map((r, i) => (r.stream - (directStream[i] ?? 0)) / (CHUNKS - 1));
-  console.log(`AI replies through the room: ${REPLIES} replies × ${CHUNKS} deltas, wrangler dev on loopback (${stack.databaseKind} Postgres)`);
-  console.log(`  direct from provider: first chunk p50 ${ms(pct(direct.map((d) => d.first), 50))}, whole stream p50 ${ms(pct(direct.map((d) => d.total), 50))}`);
-  console.log(`  time to first delta (send → first ai.delta): p50 ${ms(pct(room.map((r) => r.first), 50))}  p90 ${ms(pct(room.map((r) => r.first), 90))}  max ${ms(Math.max(...room.map((r) => r.first)))}`);
-  console.log(`  send → stored reply: p50 ${ms(pct(room.map((r) => r.stored), 50))}  p90 ${ms(pct(room.map((r) => r.stored), 90))}`);
+  console.log(
+    `AI replies through the room: ${REPLIES} replies × ${CHUNKS} deltas, wrangler dev on loopback (${stack.databaseKind} Postgres)`,
+  );
+  console.log(
+    `  direct from provider: first chunk p50 ${ms(
+      pct(
+        direct.map((d) => d.first),
+        50,
+      ),
+    )}, whole stream p50 ${ms(
+      pct(
+        direct.map((d) => d.total),
+        50,
+      ),
+    )}`,
+  );
+  console.log(
+    `  time to first delta (send → first ai.delta): p50 ${ms(
+      pct(
+        room.map((r) => r.first),
+        50,
+      ),
+    )}  p90 ${ms(
+      pct(
+        room.map((r) => r.first),
+        90,
+      ),
+    )}  max ${ms(Math.max(...room.map((r) => r.first)))}`,
+  );
+  console.log(
+    `  send → stored reply: p50 ${ms(
+      pct(
+        room.map((r) => r.stored),
+        50,
+      ),
+    )}  p90 ${ms(
+      pct(
+        room.map((r) => r.stored),
+        90,
+      ),
+    )}`,
+  );
   console.log(`  per-delta overhead vs direct: p50 ${ms(pct(perDelta, 50))}  p90 ${ms(pct(perDelta, 90))}`);
 } finally {
   await stack.stop();

@@ -4,10 +4,18 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import pkg from "../package.json";
 import { ConfigError, loadConfig } from "./env";
+import { actionRoutes } from "./features/actions/actions.routes";
+import { agentRoutes, aiConfigRoutes } from "./features/ai/ai.routes";
+import { openAiCompatRoutes } from "./features/ai/openai-compat.routes";
 import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
 import { authRoutes } from "./features/auth/auth.routes";
 import { conversationRoutes } from "./features/conversations/conversations.routes";
 import { realtimeRoutes } from "./features/conversations/realtime.routes";
+import { documentRoutes } from "./features/documents/documents.routes";
+import { feedbackRoutes } from "./features/feedback/feedback.routes";
+import { knowledgeRoutes } from "./features/knowledge/knowledge.routes";
+import { chatRoutes } from "./features/plans/chat.routes";
+import { planRoutes } from "./features/plans/plans.routes";
 import { docsPage } from "./features/system/docs";
 import { systemRoutes } from "./features/system/system.routes";
 import { tenantRoutes } from "./features/tenants/tenants.routes";
@@ -58,6 +66,9 @@ export function createApp() {
   app.get("/docs", (c) => c.html(docsPage));
 
   app.use("/api/*", requestServices);
+  app.use("/v1/*", requestServices);
+  app.use("/chat/*", requestServices);
+  app.route("/v1", openAiCompatRoutes);
   app.route("/api", systemRoutes);
   app.route("/api/auth", authRoutes);
   app.route("/api/tenants", tenantRoutes);
@@ -66,6 +77,14 @@ export function createApp() {
   app.route("/api", realtimeRoutes);
   app.route("/api/widget-keys", widgetKeyRoutes);
   app.route("/api/widget", widgetRoutes);
+  app.route("/api/agents", agentRoutes);
+  app.route("/api/ai", aiConfigRoutes);
+  app.route("/api/documents", documentRoutes);
+  app.route("/api/knowledge", knowledgeRoutes);
+  app.route("/api/agents", actionRoutes);
+  app.route("/api/plans", planRoutes);
+  app.route("/api/messages", feedbackRoutes);
+  app.route("/chat", chatRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

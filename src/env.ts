@@ -16,12 +16,40 @@ export interface Env {
   EMAIL_API_KEY?: string;
   EMAIL_FROM?: string;
   GIT_COMMIT?: string;
+  ENCRYPTION_KEY?: string;
+  ALLOW_PRIVATE_OUTBOUND?: string;
+  AI_TIMEOUT_SECONDS?: string;
   ASSETS: Fetcher;
   AUTH_RATE_LIMITER: RateLimit;
   API_RATE_LIMITER: RateLimit;
   UPLOAD_RATE_LIMITER: RateLimit;
-  CONVERSATION_ROOM: DurableObjectNamespace<import("./features/conversations/conversation-room").ConversationRoom>;
+  CONVERSATION_ROOM: DurableObjectNamespace<
+    import("./features/conversations/conversation-room").ConversationRoom
+  >;
   TENANT_INBOX: DurableObjectNamespace<import("./features/inbox/tenant-inbox").TenantInbox>;
+  DOCUMENTS_BUCKET: R2Bucket;
+  DOCUMENT_QUEUE: Queue<import("./features/documents/documents.jobs").DocumentJob>;
+  MAX_UPLOAD_BYTES?: string;
+  DOCUMENT_MAX_PAGES?: string;
+  DOCUMENT_RETRY_BASE_SECONDS?: string;
+  DOCUMENT_SLICE_SECONDS?: string;
+  STORAGE_PROVIDER?: string;
+  S3_ENDPOINT?: string;
+  S3_REGION?: string;
+  S3_BUCKET?: string;
+  S3_ACCESS_KEY_ID?: string;
+  S3_SECRET_ACCESS_KEY?: string;
+  OCR_PROVIDER?: string;
+  TEXTRACT_REGION?: string;
+  TEXTRACT_ENDPOINT?: string;
+  TEXTRACT_ACCESS_KEY_ID?: string;
+  TEXTRACT_SECRET_ACCESS_KEY?: string;
+  TEXTRACT_FEATURES?: string;
+  TEXTRACT_MAX_ATTEMPTS?: string;
+  EMBEDDINGS_API_URL?: string;
+  EMBEDDINGS_API_KEY?: string;
+  EMBEDDINGS_MODEL?: string;
+  EMBEDDINGS_DIMENSIONS?: string;
 }
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -42,6 +70,36 @@ const configSchema = z
     EMAIL_API_KEY: z.string().optional(),
     EMAIL_FROM: z.string().default("Switchboard <noreply@localhost>"),
     GIT_COMMIT: z.string().default("unknown"),
+    ENCRYPTION_KEY: z.string().min(32, "ENCRYPTION_KEY must be at least 32 characters").optional(),
+    // Outbound calls to tenant-given URLs (AI providers, action APIs) may reach private addresses only when true.
+    ALLOW_PRIVATE_OUTBOUND: z.stringbool().default(false),
+    AI_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+    // Documents and knowledge (README: Configuration).
+    MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(25 * 1024 * 1024),
+    DOCUMENT_MAX_PAGES: z.coerce.number().int().positive().default(2000),
+    DOCUMENT_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).default(10),
+    DOCUMENT_SLICE_SECONDS: z.coerce.number().positive().default(20),
+    STORAGE_PROVIDER: z.enum(["r2", "s3"]).default("r2"),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_REGION: z.string().default("auto"),
+    S3_BUCKET: z.string().optional(),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    OCR_PROVIDER: z.enum(["none", "textract"]).default("none"),
+    TEXTRACT_REGION: z.string().optional(),
+    TEXTRACT_ENDPOINT: z.string().url().optional(),
+    TEXTRACT_ACCESS_KEY_ID: z.string().optional(),
+    TEXTRACT_SECRET_ACCESS_KEY: z.string().optional(),
+    TEXTRACT_FEATURES: z.string().default("TABLES,FORMS"),
+    TEXTRACT_MAX_ATTEMPTS: z.coerce.number().int().positive().default(3),
+    EMBEDDINGS_API_URL: z.string().url().optional(),
+    EMBEDDINGS_API_KEY: z.string().optional(),
+    EMBEDDINGS_MODEL: z.string().default("text-embedding-3-small"),
+    EMBEDDINGS_DIMENSIONS: z.coerce.number().int().positive().optional(),
   })
   .superRefine((config, ctx) => {
     const local = config.ENVIRONMENT === "development" || config.ENVIRONMENT === "test";
@@ -52,8 +110,26 @@ const configSchema = z
         message: "JWT_SECRET is required outside local dev",
       });
     }
+    if (!local && !config.ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ENCRYPTION_KEY"],
+        message: "ENCRYPTION_KEY is required outside local dev",
+      });
+    }
     if (!local && config.DB_PROXY_URL) {
       ctx.addIssue({ code: "custom", path: ["DB_PROXY_URL"], message: "DB_PROXY_URL is for local dev only" });
+    }
+    for (const [name, needed] of [
+      ["S3_BUCKET", config.STORAGE_PROVIDER === "s3"],
+      ["S3_ACCESS_KEY_ID", config.STORAGE_PROVIDER === "s3"],
+      ["S3_SECRET_ACCESS_KEY", config.STORAGE_PROVIDER === "s3"],
+      ["TEXTRACT_REGION", config.OCR_PROVIDER === "textract"],
+      ["TEXTRACT_ACCESS_KEY_ID", config.OCR_PROVIDER === "textract"],
+      ["TEXTRACT_SECRET_ACCESS_KEY", config.OCR_PROVIDER === "textract"],
+    ] as const) {
+      if (needed && !config[name])
+        ctx.addIssue({ code: "custom", path: [name], message: `${name} is required` });
     }
     if (config.EMAIL_PROVIDER === "resend" && !config.EMAIL_API_KEY) {
       ctx.addIssue({
@@ -67,6 +143,8 @@ const configSchema = z
     ...config,
     // Local dev without a secret still works, but never with a guessable constant outside it.
     JWT_SECRET: config.JWT_SECRET ?? `dev-only-${crypto.randomUUID()}${crypto.randomUUID()}`,
+    // Locally the JWT secret doubles as the encryption key when none is set (dev.ts sets both).
+    ENCRYPTION_KEY: config.ENCRYPTION_KEY ?? config.JWT_SECRET ?? "",
     corsOrigins: config.CORS_ORIGINS.split(",")
       .map((origin) => origin.trim())
       .filter(Boolean),

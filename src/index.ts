@@ -1,11 +1,23 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
+import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
 
 export { ConversationRoom } from "./features/conversations/conversation-room";
 export { TenantInbox } from "./features/inbox/tenant-inbox";
 
 const app = createApp();
 
+/** Queue consumers by queue name suffix (names carry the environment, e.g. switchboard-staging-documents). */
+const queueConsumers = [
+  { suffix: "-documents-dlq", consume: consumeDeadDocumentJobs },
+  { suffix: "-documents", consume: consumeDocumentJobs },
+];
+
 export default {
   fetch: app.fetch,
+  queue: async (batch, env) => {
+    const consumer = queueConsumers.find(({ suffix }) => batch.queue.endsWith(suffix));
+    if (!consumer) throw new Error(`No consumer for queue ${batch.queue}`);
+    await consumer.consume(batch, env);
+  },
 } satisfies ExportedHandler<Env>;

@@ -10,9 +10,12 @@ export type Database = ReturnType<typeof drizzle<typeof schema>>;
  * A database handle for one request. The Pool connects on first query; call `close()` via
  * `waitUntil` when the request is done. Never keep one in module scope.
  */
-export function openDatabase(config: Pick<Config, "DATABASE_URL" | "DB_PROXY_URL">) {
+export function openDatabase(
+  config: Pick<Config, "DATABASE_URL" | "DB_PROXY_URL">,
+  options: { idleTimeoutMillis?: number } = {},
+) {
   if (config.DB_PROXY_URL) routeThroughDevProxy(config.DB_PROXY_URL);
-  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 5 });
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 5, ...options });
   // An idle client whose socket dies (the request's I/O ended first) must not crash the isolate;
   // the next query of this request, if any, reports the failure.
   pool.on("error", (error: unknown) => log("debug", "database connection closed", describeError(error)));

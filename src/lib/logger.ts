@@ -10,7 +10,8 @@ export function log(level: Level, message: string, fields: Record<string, unknow
 
 /** The loggable shape of an unknown thrown value (message and stack, never request data). */
 export function describeError(error: unknown): Record<string, unknown> {
-  return error instanceof Error
-    ? { error: error.message, name: error.name, stack: error.stack }
-    : { error: String(error) };
+  if (!(error instanceof Error)) return { error: String(error) };
+  // drizzle wraps driver errors ("Failed query: …"): the cause says what actually went wrong.
+  const cause = error.cause instanceof Error ? { cause: error.cause.message } : {};
+  return { error: error.message, name: error.name, stack: error.stack, ...cause };
 }

@@ -1,10 +1,4 @@
-import {
-  AnalyzeDocumentCommand,
-  type Block,
-  DetectDocumentTextCommand,
-  type FeatureType,
-  TextractClient,
-} from "@aws-sdk/client-textract";
+import type { Block, FeatureType, TextractClientConfig } from "@aws-sdk/client-textract";
 import type { Config } from "../env";
 import { textFromBlocks } from "./textract-blocks";
 
@@ -40,23 +34,28 @@ export function createOcr(config: Config): Ocr | null {
   const { TEXTRACT_REGION: region, TEXTRACT_ACCESS_KEY_ID: accessKeyId } = config;
   const secretAccessKey = config.TEXTRACT_SECRET_ACCESS_KEY;
   if (!region || !accessKeyId || !secretAccessKey) throw new Error("Textract is not configured");
-  const client = new TextractClient({
+  const clientConfig: TextractClientConfig = {
     region,
     credentials: { accessKeyId, secretAccessKey },
     maxAttempts: config.TEXTRACT_MAX_ATTEMPTS,
     ...(config.TEXTRACT_ENDPOINT ? { endpoint: config.TEXTRACT_ENDPOINT } : {}),
-  });
+  };
   const features = config.TEXTRACT_FEATURES.split(",")
     .map((feature) => feature.trim().toUpperCase())
     .filter((feature): feature is FeatureType => FEATURES.has(feature));
-  return textractOcr(client, features);
+  return textractOcr(clientConfig, features);
 }
 
 /** Synchronous Textract per page: AnalyzeDocument when features are asked for, else DetectDocumentText. */
-export function textractOcr(client: TextractClient, features: FeatureType[]): Ocr {
+export function textractOcr(clientConfig: TextractClientConfig, features: FeatureType[]): Ocr {
+  // The SDK is loaded when a scanned page first needs it, not by every isolate that builds the adapter.
+  const sdk = () => import("@aws-sdk/client-textract");
+  let client: InstanceType<Awaited<ReturnType<typeof sdk>>["TextractClient"]> | undefined;
   return {
     name: "textract",
     async readPage(singlePagePdf) {
+      const { AnalyzeDocumentCommand, DetectDocumentTextCommand, TextractClient } = await sdk();
+      client ??= new TextractClient(clientConfig);
       let blocks: Block[];
       try {
         const document = { Bytes: singlePagePdf };

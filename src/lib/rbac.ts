@@ -23,6 +23,10 @@ export const permissions = {
   "documents:read": EVERYONE,
   "documents:write": EVERYONE,
   "knowledge:manage": ADMINS,
+  "actions:manage": ADMINS,
+  "plans:read": EVERYONE,
+  /** Approve or reject plans proposed by agents (REST, WebSocket, /chat/completion). */
+  "plans:approve": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -1,4 +1,3 @@
-import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Config } from "../env";
 
 export interface StoredObject {
@@ -48,14 +47,19 @@ export function r2Storage(bucket: R2Bucket): Storage {
 export function s3Storage(config: Config): Storage {
   const { S3_BUCKET: bucket, S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = config;
   if (!bucket || !accessKeyId || !secretAccessKey) throw new Error("S3 storage is not configured");
-  const client = new S3Client({
-    region: config.S3_REGION,
-    credentials: { accessKeyId, secretAccessKey },
-    ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT, forcePathStyle: true } : {}),
-  });
+  // Loaded on first use so deployments on the R2 binding never pay for the SDK's startup.
+  const sdk = import("@aws-sdk/client-s3").then((s3) => ({
+    s3,
+    client: new s3.S3Client({
+      region: config.S3_REGION,
+      credentials: { accessKeyId, secretAccessKey },
+      ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT, forcePathStyle: true } : {}),
+    }),
+  }));
   const get = async (key: string) => {
+    const { s3, client } = await sdk;
     try {
-      return await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return await client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
     } catch (error) {
       if (error instanceof Error && error.name === "NoSuchKey") return null;
       throw error;
@@ -64,8 +68,9 @@ export function s3Storage(config: Config): Storage {
   return {
     name: "s3",
     async put(key, bytes, contentType) {
+      const { s3, client } = await sdk;
       await client.send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }),
+        new s3.PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }),
       );
     },
     async get(key) {
@@ -83,8 +88,9 @@ export function s3Storage(config: Config): Storage {
     },
     async delete(keys) {
       if (keys.length === 0) return;
+      const { s3, client } = await sdk;
       await client.send(
-        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })) } }),
+        new s3.DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })) } }),
       );
     },
   };

@@ -72,7 +72,11 @@ function childrenOf(block: Block, byId: Map<string, Block>, type: "CHILD" | "VAL
 function wordsText(words: Block[]): string {
   return words
     .map((word) =>
-      word.BlockType === "SELECTION_ELEMENT" ? (word.SelectionStatus === "SELECTED" ? "[x]" : "[ ]") : word.Text,
+      word.BlockType === "SELECTION_ELEMENT"
+        ? word.SelectionStatus === "SELECTED"
+          ? "[x]"
+          : "[ ]"
+        : word.Text,
     )
     .filter(Boolean)
     .join(" ");

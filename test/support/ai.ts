@@ -6,6 +6,7 @@ import { isType, mustOpen, type WsClient } from "./ws";
 export type Scripted =
   | { type: "text"; chunks: string[]; usage?: { prompt_tokens: number; completion_tokens: number } }
   | { type: "tool_call"; name: string; arguments: string; text?: string }
+  | { type: "tool_calls"; calls: { name: string; arguments: string }[]; text?: string }
   | { type: "error"; status: number; message: string; code?: string }
   | { type: "gate"; chunks: string[]; pauseAfter: number }
   | { type: "slow"; delayMs: number; chunks: string[] };

@@ -163,14 +163,12 @@ export const openAiCompatRoutes = createRouter()
       const deps = { db: c.var.db, config: c.var.config };
       const record = (answer: Answer) =>
         answer.usage
-          ? c.var.db
-              .insert(aiUsage)
-              .values({
-                id: uuidv7(),
-                tenantId: c.var.principal.tenantId,
-                agentId: ctx.agent.id,
-                ...answer.usage,
-              })
+          ? c.var.db.insert(aiUsage).values({
+              id: uuidv7(),
+              tenantId: c.var.principal.tenantId,
+              agentId: ctx.agent.id,
+              ...answer.usage,
+            })
           : Promise.resolve();
 
       if (!body.stream) {

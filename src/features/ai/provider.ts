@@ -14,10 +14,23 @@ export interface ProviderCall {
   timeoutMs: number;
 }
 
+export interface ToolCall {
+  name: string;
+  arguments: string;
+}
+
 export interface ProviderResult {
   text: string;
-  toolCall: { name: string; arguments: string } | null;
+  /** The first tool call (handoff); `toolCalls` has them all, in the model's order. */
+  toolCall: ToolCall | null;
+  toolCalls: ToolCall[];
   usage: { promptTokens: number; completionTokens: number };
+}
+
+/** A function the model may call (OpenAI's tool format). */
+export interface ToolDefinition {
+  type: "function";
+  function: { name: string; description: string; parameters: Record<string, unknown> };
 }
 
 export type ProviderFailure = "rate_limited" | "timeout" | "unavailable" | "rejected";
@@ -60,7 +73,7 @@ export function providerBaseUrl(model: ModelSettings, allowPrivate: boolean): st
 export async function streamChat(
   call: ProviderCall,
   messages: ChatMessage[],
-  options: { tools?: (typeof HANDOFF_TOOL)[]; signal?: AbortSignal; onDelta?: (text: string) => void },
+  options: { tools?: ToolDefinition[]; signal?: AbortSignal; onDelta?: (text: string) => void },
 ): Promise<ProviderResult> {
   const client = new OpenAI({
     apiKey: call.apiKey,
@@ -69,8 +82,7 @@ export async function streamChat(
     timeout: call.timeoutMs,
   });
   let text = "";
-  let toolName = "";
-  let toolArguments = "";
+  const toolCalls: ToolCall[] = [];
   let usage = { promptTokens: 0, completionTokens: 0 };
   try {
     const stream = await client.chat.completions.create(
@@ -93,15 +105,19 @@ export async function streamChat(
         text += delta.content;
         options.onDelta?.(delta.content);
       }
+      // Several calls stream interleaved, each piece tagged with its call's index.
       for (const tool of delta?.tool_calls ?? []) {
-        toolName += tool.function?.name ?? "";
-        toolArguments += tool.function?.arguments ?? "";
+        const call = toolCalls[tool.index] ?? { name: "", arguments: "" };
+        call.name += tool.function?.name ?? "";
+        call.arguments += tool.function?.arguments ?? "";
+        toolCalls[tool.index] = call;
       }
     }
   } catch (error) {
     throw toProviderError(error, options.signal);
   }
-  return { text, toolCall: toolName ? { name: toolName, arguments: toolArguments } : null, usage };
+  const calls = toolCalls.filter((call) => call?.name);
+  return { text, toolCall: calls[0] ?? null, toolCalls: calls, usage };
 }
 
 function toProviderError(error: unknown, signal?: AbortSignal): Error {

@@ -7,11 +7,14 @@ import { type AgentContext, loadAgentContext } from "../ai/answer";
 import { handoffMessage } from "../ai/handoff";
 import { ClientFrame, MAX_FRAME_BYTES, type Sender, type ServerFrame } from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
-import { type PlanOutcome, RoomPlans, type ProposeInput } from "./room-plans";
 import { flushToPostgres } from "./room-flush";
+import { type PlanOutcome, type ProposeInput, RoomPlans } from "./room-plans";
 import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
 
-const FLUSH_DELAY_MS = 100;
+// Messages written within this window go to Postgres in one transaction.
+const FLUSH_DELAY_MS = 500;
+// The inbox hears about a busy room at most this often (one event with the latest message).
+const INBOX_MESSAGE_INTERVAL_MS = 250;
 const FLUSH_BATCH = 200;
 const MAX_BACKOFF_MS = 60_000;
 const TYPING_THROTTLE_MS = 2_000;
@@ -32,6 +35,9 @@ export class ConversationRoom extends DurableObject<Env> {
   private readonly plans: RoomPlans;
   private readonly typingSentAt = new Map<string, number>();
   private pool: { url: string; db: Database; close: () => Promise<void> } | null = null;
+  /** The alarm as this instance last set it (undefined: not known since waking). */
+  private alarmAt: number | null | undefined;
+  private inboxMessage: { event: Record<string, unknown>; count: number } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -88,7 +94,8 @@ export class ConversationRoom extends DurableObject<Env> {
   /** Accepts a WebSocket whose ticket the Worker verified; replays after `after`, then `ready`. */
   override async fetch(request: Request): Promise<Response> {
     const meta = this.store.meta();
-    if (!meta)
+    // The Worker checked the ticket (no database round trip per join); the tenant must match too.
+    if (!meta || meta.tenantId !== request.headers.get("X-Tenant-Id"))
       return Response.json(
         { error: { code: "not_found", message: "Conversation not found" } },
         { status: 404 },
@@ -139,10 +146,9 @@ export class ConversationRoom extends DurableObject<Env> {
       this.changeStatus("with_human", meta.assigneeId ?? sender.id);
     }
     const message = this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, now);
-    this.store.saveMeta({ ...(this.store.meta() ?? meta), lastActivityAt: now });
     this.broadcast(message, { ackTo: origin });
     if (sender.kind === "visitor") this.ai.schedule();
-    this.publishToInbox(meta, {
+    this.queueInboxMessage(meta, {
       type: "message",
       conversationId: meta.conversationId,
       seq: message.seq,
@@ -327,16 +333,17 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** Flushes the outbox to Postgres (with backoff while it is down) and expires idle conversations. */
   override async alarm(): Promise<void> {
+    this.alarmAt = null;
     let meta = this.store.meta();
     if (!meta) return;
     const now = Date.now();
-    if (!CLOSED.includes(meta.status) && now >= meta.lastActivityAt + meta.idleTimeoutSeconds * 1000) {
+    if (!CLOSED.includes(meta.status) && now >= this.idleDeadline(meta)) {
       this.changeStatus("expired", meta.assigneeId, "idle");
       meta = this.store.meta() ?? meta;
     }
     await this.plans.onAlarm();
     // The alarm time already encodes the backoff; an earlier wake (expiry) may as well try too.
-    if (this.store.outboxStats().pending > 0) await this.flush(meta);
+    if (this.store.pendingCount() > 0) await this.flush(meta);
     await this.armAlarm();
   }
 
@@ -392,25 +399,41 @@ export class ConversationRoom extends DurableObject<Env> {
     const config = this.databaseConfig();
     if (this.pool?.url !== config.DATABASE_URL) {
       this.pool?.close().catch(() => {});
-      const { db, close } = openDatabase(config);
+      // Idle connections close soon: an open socket would keep the object from hibernating.
+      const { db, close } = openDatabase(config, { idleTimeoutMillis: 3_000 });
       this.pool = { url: config.DATABASE_URL, db, close };
     }
     return this.pool.db;
   }
 
-  /** Arms the one alarm at the earliest deadline: the next flush or the idle expiry. */
+  /** Idle expiry: the timeout after the last message or status change. */
+  private idleDeadline(meta: RoomMeta): number {
+    return Math.max(meta.lastActivityAt, this.store.lastMessageAt()) + meta.idleTimeoutSeconds * 1000;
+  }
+
+  /**
+   * Arms the one alarm at the earliest deadline: the next flush, the idle expiry or a plan's expiry.
+   * An alarm already set earlier is kept (the alarm re-arms itself), so a busy room sets it once per
+   * flush window, not per message.
+   */
   private async armAlarm(): Promise<void> {
     const meta = this.store.meta();
     if (!meta) return;
+    const now = Date.now();
     const deadlines: number[] = [];
-    if (this.store.outboxStats().pending > 0) deadlines.push(meta.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS);
-    if (!CLOSED.includes(meta.status)) deadlines.push(meta.lastActivityAt + meta.idleTimeoutSeconds * 1000);
+    if (this.store.pendingCount() > 0) deadlines.push(meta.nextFlushAt ?? now + FLUSH_DELAY_MS);
+    if (!CLOSED.includes(meta.status)) deadlines.push(this.idleDeadline(meta));
     const planDeadline = this.plans.nextDeadline();
     if (planDeadline !== null) deadlines.push(planDeadline);
-    if (deadlines.length === 0) return this.ctx.storage.deleteAlarm();
+    if (deadlines.length === 0) {
+      this.alarmAt = null;
+      return this.ctx.storage.deleteAlarm();
+    }
     const next = Math.min(...deadlines);
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next || current < Date.now()) await this.ctx.storage.setAlarm(next);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt !== null && this.alarmAt <= next && this.alarmAt >= now) return;
+    this.alarmAt = next;
+    await this.ctx.storage.setAlarm(next);
   }
 
   private typing(ws: WebSocket, participant: Sender, on: boolean): void {
@@ -461,6 +484,21 @@ export class ConversationRoom extends DurableObject<Env> {
     } catch {
       // The socket is closing.
     }
+  }
+
+  /** Coalesces message events for the inbox: the first goes out now, the rest as one after a pause. */
+  private queueInboxMessage(meta: RoomMeta, event: Record<string, unknown>): void {
+    if (this.inboxMessage) {
+      this.inboxMessage = { event, count: this.inboxMessage.count + 1 };
+      return;
+    }
+    this.publishToInbox(meta, { ...event, count: 1 });
+    this.inboxMessage = { event, count: 0 };
+    setTimeout(() => {
+      const pending = this.inboxMessage;
+      this.inboxMessage = null;
+      if (pending && pending.count > 0) this.publishToInbox(meta, { ...pending.event, count: pending.count });
+    }, INBOX_MESSAGE_INTERVAL_MS);
   }
 
   private publishToInbox(meta: RoomMeta, event: Record<string, unknown>): void {

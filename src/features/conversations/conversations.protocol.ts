@@ -19,7 +19,11 @@ export const ClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("handoff") }),
   // Plans (docs/realtime.md): staff allowed to approve decide; a visitor may reject (cancel).
   z.object({ type: z.literal("approve"), planId: z.string().min(1).max(100) }),
-  z.object({ type: z.literal("reject"), planId: z.string().min(1).max(100), reason: z.string().max(500).optional() }),
+  z.object({
+    type: z.literal("reject"),
+    planId: z.string().min(1).max(100),
+    reason: z.string().max(500).optional(),
+  }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 

@@ -115,6 +115,9 @@ export const StatsSchema = z
     averageMessages: z.number(),
     averageDurationSeconds: z.number().nullable(),
     averageFirstResponseSeconds: z.number().nullable(),
+    feedback: z
+      .object({ like: z.number().int(), dislike: z.number().int() })
+      .openapi({ description: "Likes and dislikes of messages (POST /api/messages/{id}/feedback)" }),
   })
   .openapi("ConversationStats");
 

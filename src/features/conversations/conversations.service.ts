@@ -5,6 +5,7 @@ import type { Env } from "../../env";
 import { base64url, fromBase64url } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import { loadAgent } from "../ai/agents.service";
+import { feedbackCounts } from "../feedback/feedback.service";
 import type { Sender } from "./conversations.protocol";
 import { conversationView } from "./conversations.views";
 
@@ -246,5 +247,6 @@ export async function conversationStats(db: Database, tenantId: string) {
     averageMessages: averages?.averageMessages ?? 0,
     averageDurationSeconds: averages?.averageDurationSeconds ?? null,
     averageFirstResponseSeconds: averages?.averageFirstResponseSeconds ?? null,
+    feedback: await feedbackCounts(db, tenantId),
   };
 }

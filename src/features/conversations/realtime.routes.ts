@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { AppError } from "../../lib/errors";
+import { AppError, notFound } from "../../lib/errors";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { signTicket, verifyTicket } from "../../lib/tickets";
 import { authorize } from "../auth/auth.middleware";
-import { inboxFor, loadConversation, roomFor } from "./conversations.service";
+import { inboxFor, roomFor } from "./conversations.service";
 
 const tags = ["Realtime"];
 
@@ -50,15 +50,18 @@ export const realtimeRoutes = createRouter()
       const { id } = c.req.valid("param");
       const { ticket, after, stream, streamFrom } = c.req.valid("query");
       const claims = await verifyTicket(ticket, c.var.config.JWT_SECRET, "conversation", id);
-      await loadConversation(c.var.db, claims.tenantId, id);
       requireUpgrade(c.req.header("Upgrade"));
+      // The room itself answers 404 for a conversation it does not hold for this tenant.
       const headers = new Headers(c.req.raw.headers);
+      headers.set("X-Tenant-Id", claims.tenantId);
       headers.set("X-Participant-Kind", claims.kind);
       headers.set("X-Participant-Id", claims.participantId);
       headers.set("X-After", String(after));
       if (stream) headers.set("X-Stream-Id", stream);
       headers.set("X-Stream-From", String(streamFrom));
-      return roomFor(c.env, id).fetch(new Request(c.req.url, { headers }));
+      const response = await roomFor(c.env, id).fetch(new Request(c.req.url, { headers }));
+      if (response.status === 404) throw notFound("Conversation");
+      return response;
     },
   )
   .openapi(

@@ -11,10 +11,11 @@ import { executePlan } from "../plans/executor";
 import { mirrorPlan } from "../plans/plan-mirror";
 import { crashedText, expiredText, interruptedText, proposalText, rejectedText } from "../plans/plan-text";
 import type { Plan, PlanEdit, PlanStatus, PlanStep, PlanView, ProposedStep } from "../plans/plan-types";
-import { planView } from "../plans/plan-types";
+import { planFrame, planView } from "../plans/plan-types";
 import { applyEdits, operationIndex } from "../plans/plan-validation";
 import { describeOutcome, summarisePlan } from "../plans/verifier";
 import type { ClientFrame, PlanEvent, Sender, ServerFrame } from "./conversations.protocol";
+import { PlanStore } from "./room-plan-store";
 import type { RoomMeta } from "./room-store";
 
 /** What plans need from their room. */
@@ -25,7 +26,11 @@ export interface PlanPort {
   database(): Database;
   broadcast(frame: ServerFrame): void;
   send(ws: WebSocket, frame: ServerFrame): void;
-  append(sender: Sender, text: string, metadata: Record<string, unknown>): Promise<{ id: string; seq: number } | null>;
+  append(
+    sender: Sender,
+    text: string,
+    metadata: Record<string, unknown>,
+  ): Promise<{ id: string; seq: number } | null>;
   armAlarm(): Promise<void>;
 }
 
@@ -46,8 +51,13 @@ export type PlanOutcome =
 const SYSTEM: Sender = { kind: "system", id: "switchboard" };
 const MIRROR_RETRY_MS = 5_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-const fail = (code: "not_found" | "conflict" | "gone" | "forbidden", message: string): PlanOutcome => ({ ok: false, code, message });
-const skipPending = (steps: PlanStep[]) => steps.map((s) => (s.status === "pending" ? { ...s, status: "skipped" as const } : s));
+const fail = (code: "not_found" | "conflict" | "gone" | "forbidden", message: string): PlanOutcome => ({
+  ok: false,
+  code,
+  message,
+});
+const skipPending = (steps: PlanStep[]) =>
+  steps.map((s) => (s.status === "pending" ? { ...s, status: "skipped" as const } : s));
 
 /**
  * The room's plans: the pending one waits here (SQLite, with an expiry the room's alarm enforces),
@@ -55,60 +65,35 @@ const skipPending = (steps: PlanStep[]) => steps.map((s) => (s.status === "pendi
  * and copied to Postgres (retried by the alarm when Postgres is down).
  */
 export class RoomPlans {
+  private readonly store: PlanStore;
+
   constructor(
-    private readonly sql: SqlStorage,
+    sql: SqlStorage,
     private readonly port: PlanPort,
   ) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS plans (
-      id TEXT PRIMARY KEY, status TEXT NOT NULL, expires_at INTEGER NOT NULL, version INTEGER NOT NULL,
-      mirrored_version INTEGER NOT NULL DEFAULT 0, mirror_retry_at INTEGER, data TEXT NOT NULL)`);
+    this.store = new PlanStore(sql);
   }
 
   get(id: string): Plan | null {
-    const row = this.sql.exec("SELECT status, expires_at, version, data FROM plans WHERE id = ?", id).toArray()[0];
-    if (!row) return null;
-    // The columns are authoritative (the alarm and tests read and age them directly).
-    const plan = JSON.parse(String(row.data)) as Plan;
-    return { ...plan, status: row.status as PlanStatus, expiresAt: iso(Number(row.expires_at)), version: Number(row.version) };
+    return this.store.get(id);
   }
 
-  private ids(where: string, ...params: SqlStorageValue[]): string[] {
-    return this.sql.exec(`SELECT id FROM plans WHERE ${where}`, ...params).toArray().map((r) => String(r.id));
-  }
-
-  /** Stores the plan as the next version (synchronous, so a status check and its change are atomic). */
   private write(plan: Plan): Plan {
-    const row = this.sql.exec("SELECT version FROM plans WHERE id = ?", plan.id).toArray()[0];
-    const next = { ...plan, version: Number(row?.version ?? 0) + 1, updatedAt: iso(Date.now()) };
-    this.sql.exec(
-      `INSERT INTO plans (id, status, expires_at, version, data) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET status = excluded.status, expires_at = excluded.expires_at, version = excluded.version, data = excluded.data`,
-      next.id,
-      next.status,
-      Date.parse(next.expiresAt),
-      next.version,
-      JSON.stringify(next),
-    );
-    return next;
+    return this.store.write(plan);
   }
 
   private async publish(plan: Plan, event: PlanEvent): Promise<void> {
-    this.port.broadcast({ type: "plan", event, plan: planView(plan) });
+    this.port.broadcast({ type: "plan", event, plan: planFrame(plan) });
     await this.mirror(plan);
   }
 
   private async mirror(plan: Plan): Promise<void> {
     try {
       await mirrorPlan(this.port.database(), plan);
-      this.sql.exec(
-        `UPDATE plans SET mirrored_version = max(mirrored_version, ?1),
-         mirror_retry_at = CASE WHEN version <= ?1 THEN NULL ELSE mirror_retry_at END WHERE id = ?2`,
-        plan.version,
-        plan.id,
-      );
+      this.store.mirrored(plan.id, plan.version);
     } catch (error) {
       log("warn", "plan copy to Postgres failed; will retry", { planId: plan.id, ...describeError(error) });
-      this.sql.exec("UPDATE plans SET mirror_retry_at = ? WHERE id = ?", Date.now() + MIRROR_RETRY_MS, plan.id);
+      this.store.retryMirrorAt(plan.id, Date.now() + MIRROR_RETRY_MS);
       await this.port.armAlarm();
     }
   }
@@ -117,9 +102,9 @@ export class RoomPlans {
   async propose(input: ProposeInput): Promise<PlanOutcome> {
     const meta = this.port.meta();
     if (!meta) return fail("not_found", "Conversation not found");
-    for (const id of this.ids("status = 'pending'")) {
-      const old = this.get(id);
-      if (old) await this.publish(this.write({ ...old, status: "superseded", finishedAt: iso(Date.now()), steps: skipPending(old.steps) }), "superseded");
+    for (const old of this.store.find("status = 'pending'")) {
+      const superseded = { ...old, status: "superseded" as const, finishedAt: iso(Date.now()) };
+      await this.publish(this.write({ ...superseded, steps: skipPending(old.steps) }), "superseded");
     }
     const now = Date.now();
     const plan = this.write({
@@ -143,26 +128,58 @@ export class RoomPlans {
       createdAt: iso(now),
       updatedAt: iso(now),
       version: 0,
-      steps: input.steps.map((s) => ({ ...s, id: uuidv7(now), status: "pending", request: null, response: null, error: null, startedAt: null, finishedAt: null, durationMs: null })),
+      steps: input.steps.map((s) => ({
+        ...s,
+        id: uuidv7(now),
+        status: "pending",
+        request: null,
+        response: null,
+        error: null,
+        startedAt: null,
+        finishedAt: null,
+        durationMs: null,
+      })),
     });
-    const message = await this.port.append({ kind: "ai", id: input.agentId ?? "assistant" }, proposalText(plan), { planId: plan.id, plan: "proposed" });
+    const message = await this.port.append(
+      { kind: "ai", id: input.agentId ?? "assistant" },
+      proposalText(plan),
+      { planId: plan.id, plan: "proposed" },
+    );
     await this.publish(plan, "proposed");
     await this.port.armAlarm();
-    return { ok: true, plan: planView(plan), reply: message ? { id: message.id, text: proposalText(plan) } : null };
+    return {
+      ok: true,
+      plan: planView(plan),
+      reply: message ? { id: message.id, text: proposalText(plan) } : null,
+    };
   }
 
   /** Approves a pending plan (once: a second approval is a conflict) and runs it. */
-  async approve(id: string, by: PlanActor, options: { edits?: PlanEdit[]; authorization?: string | null }): Promise<PlanOutcome> {
+  async approve(
+    id: string,
+    by: PlanActor,
+    options: { edits?: PlanEdit[]; authorization?: string | null },
+  ): Promise<PlanOutcome> {
     const plan = this.get(id);
     if (!plan) return fail("not_found", "Plan not found");
-    if (plan.status !== "pending") return fail("conflict", `This plan is ${plan.status}; a plan is decided and run only once`);
+    if (plan.status === "expired") return fail("gone", "This plan expired before it was approved");
+    if (plan.status !== "pending")
+      return fail("conflict", `This plan is ${plan.status}; a plan is decided and run only once`);
     if (Date.parse(plan.expiresAt) <= Date.now()) {
       await this.expire(plan);
       return fail("gone", "This plan expired before it was approved");
     }
     const now = iso(Date.now());
     const edits = (options.edits ?? []).map((edit) => ({ ...edit, by, at: now }));
-    const running = this.write({ ...plan, status: "running", decidedBy: by, decidedAt: now, startedAt: now, edits, steps: applyEdits(plan.steps, options.edits ?? []) });
+    const running = this.write({
+      ...plan,
+      status: "running",
+      decidedBy: by,
+      decidedAt: now,
+      startedAt: now,
+      edits,
+      steps: applyEdits(plan.steps, options.edits ?? []),
+    });
     await this.publish(running, "approved");
     return this.run(running, options.authorization ?? null);
   }
@@ -182,19 +199,37 @@ export class RoomPlans {
         },
         progress: (current) => this.publish(this.write(current), "step"),
       });
-      const ctx = plan.agentId ? await loadAgentContext({ db, config }, plan.tenantId, plan.agentId).catch(() => null) : null;
-      const summary = ctx ? await summarisePlan({ db, config }, ctx, executed) : { text: describeOutcome(executed), usage: null };
+      const ctx = plan.agentId
+        ? await loadAgentContext({ db, config }, plan.tenantId, plan.agentId).catch(() => null)
+        : null;
+      const summary = ctx
+        ? await summarisePlan({ db, config }, ctx, executed)
+        : { text: describeOutcome(executed), usage: null };
       if (summary.usage) {
         await db
           .insert(aiUsage)
-          .values({ id: uuidv7(), tenantId: plan.tenantId, agentId: plan.agentId, conversationId: plan.conversationId, ...summary.usage })
+          .values({
+            id: uuidv7(),
+            tenantId: plan.tenantId,
+            agentId: plan.agentId,
+            conversationId: plan.conversationId,
+            ...summary.usage,
+          })
           .catch((error: unknown) => log("warn", "plan verifier usage not recorded", describeError(error)));
       }
-      return this.finish({ ...executed, result: summary.text }, executed.status, summary.text, { kind: "ai", id: plan.agentId ?? "assistant" });
+      return this.finish({ ...executed, result: summary.text }, executed.status, summary.text, {
+        kind: "ai",
+        id: plan.agentId ?? "assistant",
+      });
     } catch (error) {
       log("error", "plan run failed", { planId: plan.id, ...describeError(error) });
       const current = this.get(plan.id) ?? plan;
-      return this.finish({ ...current, result: crashedText, finishedAt: iso(Date.now()), steps: skipPending(current.steps) }, "failed", crashedText, SYSTEM);
+      return this.finish(
+        { ...current, result: crashedText, finishedAt: iso(Date.now()), steps: skipPending(current.steps) },
+        "failed",
+        crashedText,
+        SYSTEM,
+      );
     }
   }
 
@@ -210,12 +245,20 @@ export class RoomPlans {
   async reject(id: string, by: PlanActor, reason: string | null): Promise<PlanOutcome> {
     const plan = this.get(id);
     if (!plan) return fail("not_found", "Plan not found");
-    if (plan.status !== "pending") return fail("conflict", `This plan is ${plan.status}; only a pending plan can be rejected`);
+    if (plan.status === "expired") return fail("gone", "This plan already expired");
+    if (plan.status !== "pending")
+      return fail("conflict", `This plan is ${plan.status}; only a pending plan can be rejected`);
     if (Date.parse(plan.expiresAt) <= Date.now()) {
       await this.expire(plan);
       return fail("gone", "This plan already expired");
     }
-    const decided = { ...plan, decidedBy: by, decidedAt: iso(Date.now()), rejectionReason: reason, steps: skipPending(plan.steps) };
+    const decided = {
+      ...plan,
+      decidedBy: by,
+      decidedAt: iso(Date.now()),
+      rejectionReason: reason,
+      steps: skipPending(plan.steps),
+    };
     return this.finish(decided, "rejected", rejectedText(reason), SYSTEM);
   }
 
@@ -224,14 +267,27 @@ export class RoomPlans {
   }
 
   /** The WebSocket's approve/reject frames: staff with approval rights decide; a visitor may cancel. */
-  async onFrame(ws: WebSocket, participant: Sender, frame: Extract<ClientFrame, { type: "approve" | "reject" }>): Promise<void> {
-    const mayDecide = participant.kind === "staff" ? await this.mayApprove(participant.id) : frame.type === "reject" && participant.kind === "visitor";
+  async onFrame(
+    ws: WebSocket,
+    participant: Sender,
+    frame: Extract<ClientFrame, { type: "approve" | "reject" }>,
+  ): Promise<void> {
+    const mayDecide =
+      participant.kind === "staff"
+        ? await this.mayApprove(participant.id)
+        : frame.type === "reject" && participant.kind === "visitor";
     if (!mayDecide) {
-      return this.port.send(ws, { type: "error", code: "forbidden", message: `You may not ${frame.type} plans` });
+      return this.port.send(ws, {
+        type: "error",
+        code: "forbidden",
+        message: `You may not ${frame.type} plans`,
+      });
     }
     const by: PlanActor = { kind: participant.kind === "staff" ? "staff" : "visitor", id: participant.id };
     const outcome =
-      frame.type === "approve" ? await this.approve(frame.planId, by, {}) : await this.reject(frame.planId, by, frame.reason ?? null);
+      frame.type === "approve"
+        ? await this.approve(frame.planId, by, {})
+        : await this.reject(frame.planId, by, frame.reason ?? null);
     if (!outcome.ok) this.port.send(ws, { type: "error", code: outcome.code, message: outcome.message });
   }
 
@@ -248,45 +304,38 @@ export class RoomPlans {
 
   /** Shows a (re)connecting socket the plan waiting for approval. */
   replayPending(ws: WebSocket): void {
-    for (const id of this.ids("status = 'pending'")) {
-      const plan = this.get(id);
-      if (plan) this.port.send(ws, { type: "plan", event: "proposed", plan: planView(plan) });
+    for (const plan of this.store.find("status = 'pending'")) {
+      this.port.send(ws, { type: "plan", event: "proposed", plan: planFrame(plan) });
     }
   }
 
   /** The earliest time the alarm must wake for plans: a pending plan's expiry or a copy to retry. */
   nextDeadline(): number | null {
-    const row = this.sql
-      .exec(
-        "SELECT min(CASE WHEN status = 'pending' THEN expires_at END) AS expiry, min(mirror_retry_at) AS retry FROM plans",
-      )
-      .one();
-    const times = [row.expiry, row.retry].filter((t) => t !== null).map(Number);
-    return times.length > 0 ? Math.min(...times) : null;
+    return this.store.nextDeadline();
   }
 
   /** Alarm work: expires plans past their deadline, retries copies to Postgres. */
   async onAlarm(): Promise<void> {
     const now = Date.now();
-    for (const id of this.ids("status = 'pending' AND expires_at <= ?", now)) {
-      const plan = this.get(id);
-      if (plan) await this.expire(plan);
-    }
-    for (const id of this.ids("mirror_retry_at IS NOT NULL AND mirror_retry_at <= ?", now)) {
-      const plan = this.get(id);
-      if (plan) await this.mirror(plan);
+    for (const plan of this.store.find("status = 'pending' AND expires_at <= ?", now))
+      await this.expire(plan);
+    for (const plan of this.store.find("mirror_retry_at IS NOT NULL AND mirror_retry_at <= ?", now)) {
+      await this.mirror(plan);
     }
   }
 
   /** A plan left `running` means the object restarted mid-run: say so, keep what was recorded. */
   async repairInterrupted(): Promise<void> {
-    for (const id of this.ids("status = 'running'")) {
-      const plan = this.get(id);
-      if (!plan) continue;
+    for (const plan of this.store.find("status = 'running'")) {
       const steps = plan.steps.map((s) =>
         s.status === "running" ? { ...s, status: "failed" as const, error: "interrupted by a restart" } : s,
       );
-      await this.finish({ ...plan, result: interruptedText, steps: skipPending(steps) }, "interrupted", interruptedText, SYSTEM);
+      await this.finish(
+        { ...plan, result: interruptedText, steps: skipPending(steps) },
+        "interrupted",
+        interruptedText,
+        SYSTEM,
+      );
     }
   }
 }

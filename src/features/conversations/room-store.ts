@@ -28,6 +28,12 @@ type Row = Record<string, SqlStorageValue>;
 
 /** The room's SQLite: messages (seq has no gaps), read receipts, the Postgres outbox and meta. */
 export class RoomStore {
+  // In-memory copies of hot values (rebuilt from SQLite after hibernation): a message costs a few
+  // statements, not a re-read of meta, max(seq) and count(*) each time.
+  private cachedMeta: RoomMeta | null | undefined;
+  private cachedLastSeq: number | undefined;
+  private cachedPending: number | undefined;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`
       CREATE TABLE IF NOT EXISTS messages (
@@ -42,16 +48,29 @@ export class RoomStore {
   }
 
   meta(): RoomMeta | null {
-    const row = this.sql.exec("SELECT value FROM meta WHERE key = 'room'").toArray()[0];
-    return row ? (JSON.parse(String(row.value)) as RoomMeta) : null;
+    if (this.cachedMeta === undefined) {
+      const row = this.sql.exec("SELECT value FROM meta WHERE key = 'room'").toArray()[0];
+      this.cachedMeta = row ? (JSON.parse(String(row.value)) as RoomMeta) : null;
+    }
+    return this.cachedMeta;
   }
 
   saveMeta(meta: RoomMeta): void {
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('room', ?)", JSON.stringify(meta));
+    this.cachedMeta = meta;
   }
 
   lastSeq(): number {
-    return Number(this.sql.exec("SELECT coalesce(max(seq), 0) AS seq FROM messages").one().seq);
+    this.cachedLastSeq ??= Number(
+      this.sql.exec("SELECT coalesce(max(seq), 0) AS seq FROM messages").one().seq,
+    );
+    return this.cachedLastSeq;
+  }
+
+  /** When the last message was written (0 if none): idle expiry counts it without a meta write per message. */
+  lastMessageAt(): number {
+    const row = this.sql.exec("SELECT created_at FROM messages ORDER BY seq DESC LIMIT 1").toArray()[0];
+    return row ? Number(row.created_at) : 0;
   }
 
   byClientId(clientId: string): StoredMessage | null {
@@ -85,6 +104,7 @@ export class RoomStore {
       JSON.stringify(metadata),
       now,
     );
+    this.cachedLastSeq = seq;
     const message: StoredMessage = {
       type: "message",
       seq,
@@ -152,6 +172,13 @@ export class RoomStore {
       JSON.stringify(payload),
       now,
     );
+    if (this.cachedPending !== undefined) this.cachedPending++;
+  }
+
+  /** Rows waiting for Postgres (counted once, then kept in memory). */
+  pendingCount(): number {
+    this.cachedPending ??= Number(this.sql.exec("SELECT count(*) AS n FROM outbox").one().n);
+    return this.cachedPending;
   }
 
   outbox(limit: number): OutboxRow[] {
@@ -173,6 +200,7 @@ export class RoomStore {
 
   removeFromOutbox(upToId: number): void {
     this.sql.exec("DELETE FROM outbox WHERE id <= ?", upToId);
+    this.cachedPending = undefined;
   }
 }
 

@@ -1,10 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import pkg from "../../../package.json";
+import { createEmbeddings } from "../../lib/embeddings";
 import { describeError, log } from "../../lib/logger";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, json } from "../../lib/responses";
 import { authorize } from "../auth/auth.middleware";
+import { describeSearchMode } from "../knowledge/search-mode";
 import { tenantMetrics, toPrometheus } from "./metrics.service";
 
 const tags = ["System"];
@@ -89,8 +91,9 @@ export const systemRoutes = createRouter()
       summary: "Version, commit and which providers are configured",
       responses: { 200: json(StatusSchema, "Status") },
     }),
-    (c) => {
+    async (c) => {
       const { config } = c.var;
+      const embeddings = createEmbeddings(config);
       return c.json(
         {
           name: "switchboard" as const,
@@ -100,6 +103,10 @@ export const systemRoutes = createRouter()
           providers: {
             database: config.DB_PROXY_URL ? "postgres (local proxy)" : "neon",
             email: config.EMAIL_PROVIDER,
+            storage: config.STORAGE_PROVIDER,
+            ocr: config.OCR_PROVIDER,
+            embeddings: embeddings ? `openai-compatible (${embeddings.model})` : "none",
+            search: await describeSearchMode(c.var.db, embeddings),
           },
         },
         200,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createAgent } from "../../support/ai";
 import { addUser, call, callJson, registerTenant } from "../../support/api";
 import { createConversation } from "../../support/conversations";
+import { getPlan, proposeRefund, setupPlanning } from "../../support/plans";
 import { upload, waitUntilSettled } from "../documents/helpers";
 
 interface Probe {
@@ -57,6 +58,19 @@ describe("tenant isolation", () => {
     );
     await waitUntilSettled(a.accessToken, document.id);
     const D = `/api/documents/${document.id}`;
+    // Plans: an agent with an action, and a plan waiting for approval.
+    const planning = await setupPlanning(a);
+    const plan = (await proposeRefund(a, planning)).plan;
+    const ACT = `/api/agents/${planning.agent.id}/actions`;
+    const anAction = {
+      name: "spy",
+      baseUrl: "https://api.example.test",
+      operations: [{ name: "spy", method: "GET", path: "/x", risk: "read" }],
+    };
+    const anOpenApi = {
+      baseUrl: "https://api.example.test",
+      document: { openapi: "3.1.0", info: { title: "spy" }, paths: { "/x": { get: {} } } },
+    };
     const probes: Probe[] = [
       { method: "GET", route: "/api/tenants/{id}", path: `/api/tenants/${A}` },
       { method: "PUT", route: "/api/tenants/{id}", path: `/api/tenants/${A}`, json: { name: "pwned" } },
@@ -127,6 +141,31 @@ describe("tenant isolation", () => {
         route: "/api/knowledge/collections/{id}",
         path: `/api/knowledge/collections/${collection.id}`,
       },
+      { method: "GET", route: "/api/agents/{id}/actions", path: ACT },
+      { method: "POST", route: "/api/agents/{id}/actions", path: ACT, json: anAction },
+      { method: "POST", route: "/api/agents/{id}/actions/import", path: `${ACT}/import`, json: anOpenApi },
+      { method: "GET", route: "/api/agents/{id}/actions/{actionId}", path: `${ACT}/${planning.action.id}` },
+      {
+        method: "PUT",
+        route: "/api/agents/{id}/actions/{actionId}",
+        path: `${ACT}/${planning.action.id}`,
+        json: { baseUrl: "https://evil.example.test" },
+      },
+      {
+        method: "DELETE",
+        route: "/api/agents/{id}/actions/{actionId}",
+        path: `${ACT}/${planning.action.id}`,
+      },
+      { method: "GET", route: "/api/plans/{id}", path: `/api/plans/${plan?.id}` },
+      { method: "POST", route: "/api/plans/{id}/approve", path: `/api/plans/${plan?.id}/approve`, json: {} },
+      { method: "POST", route: "/api/plans/{id}/reject", path: `/api/plans/${plan?.id}/reject`, json: {} },
+      {
+        method: "POST",
+        route: "/api/messages/{id}/feedback",
+        path: `/api/messages/${message.id}/feedback`,
+        json: { rating: "dislike" },
+      },
+      { method: "GET", route: "/api/messages/{id}/feedback", path: `/api/messages/${message.id}/feedback` },
     ];
     // The room's WebSocket takes a ticket, not a bearer token: realtime.test.ts shows a ticket
     // signed for tenant B is refused with 404 on A's conversation.
@@ -164,10 +203,13 @@ describe("tenant isolation", () => {
       "/api/knowledge/collections",
       "/api/knowledge/search?q=zorkmids",
       "/v1/models",
+      "/api/plans",
+      "/api/messages/feedback/stats",
     ]) {
       const text = await (await call(path, { token: b.accessToken })).text();
       expect(text).not.toContain(A);
       expect(text).not.toContain(aKey.id);
+      expect(text).not.toContain(String(plan?.id));
       expect(text).not.toContain(conversation.id);
       expect(text).not.toContain(document.id);
       expect(text).not.toContain("zorkmids");
@@ -184,5 +226,7 @@ describe("tenant isolation", () => {
     expect((await callJson<{ name: string }>(`/api/tenants/${A}`, { token: a.accessToken }, 200)).name).toBe(
       "Tenant A",
     );
+    expect((await getPlan(a, String(plan?.id))).status).toBe("pending");
+    expect(await planning.api.requests()).toEqual([]);
   }, 60_000);
 });

@@ -6,6 +6,8 @@ import type { FakeRequest, FakeResponse, FakeRoute } from "./fake-services.ts";
 export type Scripted =
   | { type: "text"; chunks: string[]; usage?: { prompt_tokens: number; completion_tokens: number } }
   | { type: "tool_call"; name: string; arguments: string; text?: string }
+  /** Several tool calls in one reply (a plan); streamed interleaved, arguments in two pieces each. */
+  | { type: "tool_calls"; calls: { name: string; arguments: string }[]; text?: string }
   | { type: "error"; status: number; message: string; code?: string }
   /** Streams `chunks[0..pauseAfter)`, then waits for POST /_test/openai/release before the rest. */
   | { type: "gate"; chunks: string[]; pauseAfter: number }
@@ -105,18 +107,24 @@ export function openAiRoutes(): FakeRoute[] {
 }
 
 const textOf = (script: Scripted) =>
-  "chunks" in script ? script.chunks.join("") : script.type === "tool_call" ? (script.text ?? "") : "";
+  "chunks" in script
+    ? script.chunks.join("")
+    : script.type === "tool_call" || script.type === "tool_calls"
+      ? (script.text ?? "")
+      : "";
+
+const callsOf = (script: Scripted) =>
+  script.type === "tool_call"
+    ? [{ name: script.name, arguments: script.arguments }]
+    : script.type === "tool_calls"
+      ? script.calls
+      : [];
 
 function completion(model: string, script: Scripted) {
+  const calls = callsOf(script);
   const toolCalls =
-    script.type === "tool_call"
-      ? [
-          {
-            id: `call_${randomUUID()}`,
-            type: "function",
-            function: { name: script.name, arguments: script.arguments },
-          },
-        ]
+    calls.length > 0
+      ? calls.map((call) => ({ id: `call_${randomUUID()}`, type: "function", function: call }))
       : undefined;
   return {
     id: `chatcmpl-${randomUUID()}`,
@@ -160,8 +168,7 @@ async function writeStream(
   const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: unknown) =>
     `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
   res.write(chunk({ role: "assistant", content: "" }, null));
-  const pieces =
-    "chunks" in script ? script.chunks : script.type === "tool_call" && script.text ? [script.text] : [];
+  const pieces = "chunks" in script ? script.chunks : textOf(script) ? [textOf(script)] : [];
   for (const [i, piece] of pieces.entries()) {
     if (script.type === "gate" && i === script.pauseAfter) await gate;
     res.write(chunk({ content: piece }, null));
@@ -184,7 +191,32 @@ async function writeStream(
       ),
     );
   }
-  res.write(chunk({}, script.type === "tool_call" ? "tool_calls" : "stop"));
+  if (script.type === "tool_calls") {
+    // Like OpenAI: each call opens with its id and name, then its arguments arrive in pieces.
+    for (const [index, call] of script.calls.entries()) {
+      const half = Math.floor(call.arguments.length / 2);
+      res.write(
+        chunk(
+          {
+            tool_calls: [
+              {
+                index,
+                id: `call_${randomUUID()}`,
+                type: "function",
+                function: { name: call.name, arguments: call.arguments.slice(0, half) },
+              },
+            ],
+          },
+          null,
+        ),
+      );
+      res.write(
+        chunk({ tool_calls: [{ index, function: { arguments: call.arguments.slice(half) } }] }, null),
+      );
+    }
+  }
+  const usedTools = script.type === "tool_call" || script.type === "tool_calls";
+  res.write(chunk({}, usedTools ? "tool_calls" : "stop"));
   res.write(chunk({}, null, usageOf(script)));
   res.end("data: [DONE]\n\n");
 }

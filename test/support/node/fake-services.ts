@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { downstreamRoutes } from "./fake-downstream.ts";
 import { openAiRoutes } from "./fake-openai.ts";
 import { openAiEmbeddingsRoutes } from "./fake-openai-embeddings.ts";
 import { resendRoutes } from "./fake-resend.ts";
@@ -20,8 +21,8 @@ export interface FakeResponse {
 }
 
 export interface FakeRoute {
-  method: "GET" | "POST" | "DELETE";
-  /** Exact path, e.g. `/resend/emails` for the service, `/_test/emails` for test-only inspection. */
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Exact path, e.g. `/resend/emails` (`/_test/…` for inspection); one ending in `/*` matches below it. */
   path: string;
   handle(req: FakeRequest): FakeResponse | Promise<FakeResponse>;
 }
@@ -43,6 +44,7 @@ export async function startFakeServices(): Promise<FakeServices> {
     ...resendRoutes(),
     ...openAiEmbeddingsRoutes(),
     ...textractRoutes(),
+    ...downstreamRoutes(),
   ];
   const server = createServer((req, res) => {
     void serve(routes, req, res).catch((error: unknown) => {
@@ -67,7 +69,12 @@ export async function startFakeServices(): Promise<FakeServices> {
 
 async function serve(routes: FakeRoute[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://fake-services");
-  const onPath = routes.filter((route) => route.path === url.pathname);
+  // A path ending in `/*` matches everything below it (a fake API with path parameters).
+  const onPath = routes.filter(
+    (route) =>
+      route.path === url.pathname ||
+      (route.path.endsWith("/*") && url.pathname.startsWith(route.path.slice(0, -1))),
+  );
   const route = onPath.find((candidate) => candidate.method === req.method);
   if (!route) {
     const status = onPath.length > 0 ? 405 : 404;

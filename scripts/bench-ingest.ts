@@ -1,0 +1,236 @@
+// `npm run bench:ingest`: document pipeline throughput and knowledge search latency, on this machine.
+// 1. Time to ready of a 100-page text PDF through the running app (upload → queue → extraction →
+//    chunks in Postgres), next to unpdf's raw extraction of the same file in Node.
+// 2. Search latency over 10,000 chunks: the search service against Postgres (full-text and hybrid),
+//    and end to end over HTTP (auth, a fresh connection per request, JSON).
+// Everything runs on loopback: a throwaway Postgres, `wrangler dev` and the fake embeddings server.
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { extractText, getDocumentProxy } from "unpdf";
+import { textPdf } from "../test/support/files.ts";
+import { startFakeServices } from "../test/support/node/fake-services.ts";
+import { spawnAppStack } from "./lib/app-stack.ts";
+import { proxyTarget, startDbProxy } from "./lib/db-proxy.ts";
+import { migrate } from "./lib/migrate.ts";
+import { startPostgres } from "./lib/postgres.ts";
+
+// The Worker's modules are loaded by path at run time: their types refer to Workers globals that this
+// Node program does not declare, so only the little the benchmark calls is typed here.
+interface WorkerModules {
+  client: {
+    openDatabase(config: { DATABASE_URL: string; DB_PROXY_URL: string }): {
+      db: unknown;
+      close(): Promise<void>;
+    };
+  };
+  search: {
+    searchKnowledge(
+      deps: { db: unknown; embeddings: Embedder | null },
+      tenantId: string,
+      input: { q: string; limit: number },
+    ): Promise<{ mode: string; data: unknown[] }>;
+  };
+  embeddings: { openAiEmbeddings(opts: { baseUrl: string; apiKey: string; model: string }): Embedder };
+}
+interface Embedder {
+  embed(texts: string[]): Promise<number[][]>;
+}
+const load = <K extends keyof WorkerModules>(path: string) => import(path) as Promise<WorkerModules[K]>;
+const { openDatabase } = await load<"client">("../src/db/client.ts");
+const { searchKnowledge } = await load<"search">("../src/features/knowledge/search.service.ts");
+const { openAiEmbeddings } = await load<"embeddings">("../src/lib/embeddings.ts");
+
+const PAGES = 100;
+const CHUNKS = 10_000;
+const SERVICE_QUERIES = 1_000;
+// The API allows 100 requests a minute per principal; stay under it.
+const HTTP_QUERIES = 90;
+
+const say = (line: string) => console.log(`[bench:ingest] ${line}`);
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+let seed = 42;
+const random = () => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
+const VOCABULARY = Array.from({ length: 3_000 }, (_, i) => `term${i.toString(36)}`).concat(
+  "policy claim cover flood fire theft premium excess insured vehicle home contents liability travel luggage".split(
+    " ",
+  ),
+);
+// Zipf-like: low indexes are common words, high ones rare, as in real text.
+const word = () => VOCABULARY[Math.floor(VOCABULARY.length * random() ** 2.2)] ?? "policy";
+const sentence = (n: number) => Array.from({ length: n }, word).join(" ");
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+
+const server = await startPostgres({ url: process.env.BENCH_DATABASE_URL });
+await migrate(server.url);
+const proxy = await startDbProxy({ target: proxyTarget(server.url) });
+const fakes = await startFakeServices();
+const stack = await spawnAppStack({ databaseUrl: server.url });
+const cleanup = async () => {
+  await stack.stop();
+  await fakes.close();
+  await proxy.close();
+  await server.stop();
+};
+
+try {
+  say(`app on ${stack.url}, ${server.kind} Postgres`);
+  const api = async (path: string, init: RequestInit & { token?: string } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
+    const response = await fetch(`${stack.url}${path}`, { ...init, headers });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const register = async () =>
+    (await api("/api/auth/register", {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "CF-Connecting-IP": `10.9.${Math.floor(random() * 250)}.1`,
+      },
+      body: JSON.stringify({
+        tenantName: "Bench",
+        name: "Bench",
+        email: `bench-${randomUUID()}@example.test`,
+        password: randomUUID(),
+      }),
+    })) as { accessToken: string; tenant: { id: string } };
+  const tenant = await register();
+  const uploadAndWait = async (bytes: Uint8Array, name: string) => {
+    const form = new FormData();
+    form.append("file", new File([new Uint8Array(bytes)], name));
+    const started = performance.now();
+    const accepted = (await api("/api/documents", {
+      method: "POST",
+      body: form,
+      token: tenant.accessToken,
+    })) as {
+      document: { id: string };
+    };
+    for (;;) {
+      const status = (await api(`/api/documents/${accepted.document.id}/status`, {
+        token: tenant.accessToken,
+      })) as {
+        status: string;
+        chunkCount: number;
+        error: string | null;
+      };
+      if (status.status === "ready")
+        return { seconds: (performance.now() - started) / 1000, chunks: status.chunkCount };
+      if (status.status !== "queued" && status.status !== "processing")
+        throw new Error(`${name}: ${status.status} ${status.error}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+
+  // --- 1. Ingestion -------------------------------------------------------------------------------
+  const pages = Array.from({ length: PAGES }, (_, i) => ({
+    heading: `Section ${i + 1}`,
+    paragraphs: [sentence(90), sentence(110), sentence(80)],
+  }));
+  const pdf = await textPdf(pages);
+  say(`${PAGES}-page PDF: ${(pdf.length / 1024).toFixed(0)} KiB`);
+  // The first PDF an isolate reads loads pdf.js (seconds): warm the consumer up like a running deployment.
+  await uploadAndWait(await textPdf(pages.slice(0, 2)), "warm-up.pdf");
+  const pipeline = await uploadAndWait(pdf, "bench.pdf");
+
+  const raw = async () => {
+    const started = performance.now();
+    const proxyDoc = await getDocumentProxy(pdf.slice());
+    const { text } = await extractText(proxyDoc, { mergePages: false });
+    if (text.length !== PAGES) throw new Error("raw extraction lost pages");
+    return (performance.now() - started) / 1000;
+  };
+  await raw(); // pdf.js load, as above
+  const rawSeconds = Math.min(await raw(), await raw());
+
+  // --- 2. Search ----------------------------------------------------------------------------------
+  const embeddings = openAiEmbeddings({
+    baseUrl: `${fakes.url}/openai/v1`,
+    apiKey: "sk-bench",
+    model: "text-embedding-3-small",
+  });
+  const searchSession = await register();
+  const searchTenant = searchSession.tenant.id;
+  const direct = new pg.Client({ connectionString: server.url });
+  await direct.connect();
+  const documentId = randomUUID();
+  await direct.query(
+    `insert into documents (id, tenant_id, title, filename, kind, content_type, size_bytes, sha256, storage_key, status)
+     values ($1, $2, 'Bench corpus', 'corpus.txt', 'txt', 'text/plain', 0, '', 'bench', 'ready')`,
+    [documentId, searchTenant],
+  );
+  const seedStarted = performance.now();
+  for (let start = 0; start < CHUNKS; start += 500) {
+    const contents = Array.from({ length: 500 }, () => `${sentence(60)}. ${sentence(70)}.`);
+    const vectors = await embeddings.embed(contents);
+    await direct.query(
+      `insert into document_chunks (id, tenant_id, document_id, generation, ordinal, page, heading, content, embedding)
+       select gen_random_uuid(), $1, $2, 1, $3 + n - 1, ($3 + n - 1) / 10 + 1, 'Section ' || (($3 + n - 1) / 10 + 1), c, e::real[]
+       from unnest($4::text[], $5::text[]) with ordinality as u(c, e, n)`,
+      [searchTenant, documentId, start, contents, vectors.map((v) => `{${v.join(",")}}`)],
+    );
+  }
+  await direct.query("analyze document_chunks");
+  await direct.end();
+  say(
+    `seeded ${CHUNKS} chunks with embeddings in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+  );
+  const { db, close } = openDatabase({ DATABASE_URL: server.url, DB_PROXY_URL: proxy.url });
+  // Users type content words, not the corpus' most frequent ones (which act like stop words here).
+  const contentWord = () => VOCABULARY[200 + Math.floor(random() * (VOCABULARY.length - 200))] ?? "policy";
+  const queries = Array.from({ length: 200 }, () =>
+    Array.from({ length: 1 + Math.floor(random() * 3) }, contentWord).join(" "),
+  );
+  const measure = async (useEmbeddings: boolean) => {
+    const deps = { db, embeddings: useEmbeddings ? embeddings : null };
+    for (const q of queries.slice(0, 50)) await searchKnowledge(deps, searchTenant, { q, limit: 10 });
+    const timings: number[] = [];
+    let hits = 0;
+    for (let i = 0; i < SERVICE_QUERIES; i++) {
+      const started = performance.now();
+      const result = await searchKnowledge(deps, searchTenant, {
+        q: queries[i % queries.length] ?? "policy",
+        limit: 10,
+      });
+      timings.push(performance.now() - started);
+      hits += result.data.length > 0 ? 1 : 0;
+    }
+    return { timings, hits };
+  };
+  const fullText = await measure(false);
+  const hybrid = await measure(true);
+  await close();
+
+  const searchToken = searchSession.accessToken;
+  const httpTimings: number[] = [];
+  for (let i = 0; i < HTTP_QUERIES; i++) {
+    const started = performance.now();
+    await api(`/api/knowledge/search?q=${encodeURIComponent(queries[i] ?? "policy")}`, {
+      token: searchToken,
+    });
+    httpTimings.push(performance.now() - started);
+  }
+
+  const overhead = (pipeline.seconds / rawSeconds - 1) * 100;
+  console.log(`
+| Measure | Result |
+| --- | --- |
+| ${PAGES}-page text PDF, time to ready (upload → ready, ${pipeline.chunks} chunks) | ${pipeline.seconds.toFixed(2)} s (${(PAGES / pipeline.seconds).toFixed(0)} pages/s) |
+| Same file, raw unpdf extraction (Node, warm) | ${rawSeconds.toFixed(2)} s (${(PAGES / rawSeconds).toFixed(0)} pages/s) |
+| Pipeline on top of raw extraction | ${overhead >= 0 ? "+" : ""}${overhead.toFixed(0)}% |
+| Search service, full-text, ${CHUNKS} chunks (${SERVICE_QUERIES} queries, ${fullText.hits} with hits) | p50 ${ms(percentile(fullText.timings, 50))}, p99 ${ms(percentile(fullText.timings, 99))} |
+| Search service, hybrid (portable, incl. query embedding) | p50 ${ms(percentile(hybrid.timings, 50))}, p99 ${ms(percentile(hybrid.timings, 99))} |
+| Search over HTTP end to end, full-text (${HTTP_QUERIES} requests) | p50 ${ms(percentile(httpTimings, 50))}, p95 ${ms(percentile(httpTimings, 95))} |
+`);
+} finally {
+  await cleanup();
+}

@@ -1,0 +1,119 @@
+// CPU profiles of the Worker (and its Durable Objects, same isolate) through `wrangler dev`'s DevTools
+// inspector, for benchmarks that need to say *where* the server spends its time.
+import WebSocket from "ws";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+export interface Profiler {
+  stop(): Promise<CpuProfile>;
+}
+
+/** Starts sampling the isolate behind `inspectorPort`; stop() returns a `.cpuprofile`-format profile. */
+export async function startProfiler(inspectorPort: number): Promise<Profiler> {
+  const socket = new WebSocket(`ws://127.0.0.1:${inspectorPort}/ws`, { perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+  });
+  let nextId = 1;
+  const pending = new Map<number, (result: unknown) => void>();
+  socket.on("message", (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  });
+  const call = (method: string, params: Record<string, unknown> = {}) =>
+    new Promise<unknown>((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  await call("Profiler.enable");
+  await call("Profiler.setSamplingInterval", { interval: 200 });
+  await call("Profiler.start");
+  return {
+    stop: async () => {
+      const result = (await call("Profiler.stop")) as { profile: CpuProfile };
+      socket.close();
+      return result.profile;
+    },
+  };
+}
+
+export interface HotFunction {
+  name: string;
+  selfShare: number;
+  totalShare: number;
+}
+
+interface Tally {
+  self: Map<string, number>;
+  total: Map<string, number>;
+  samples: number;
+}
+
+function tally(profile: CpuProfile): Tally {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const label = (node: ProfileNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const file = url.split("/").at(-1) ?? "";
+    return `${functionName || "(anonymous)"}${file ? ` ${file}:${lineNumber + 1}` : ""}`;
+  };
+  const result: Tally = { self: new Map(), total: new Map(), samples: 0 };
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    if (hits === 0) continue;
+    result.samples += hits;
+    result.self.set(label(node), (result.self.get(label(node)) ?? 0) + hits);
+    // Inclusive time: each distinct function once per stack.
+    const seen = new Set<string>();
+    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+      const ancestor = byId.get(id);
+      if (!ancestor) break;
+      const name = label(ancestor);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      result.total.set(name, (result.total.get(name) ?? 0) + hits);
+    }
+  }
+  return result;
+}
+
+const shares = ({ self, total, samples }: Tally, name: string): HotFunction => ({
+  name,
+  selfShare: (self.get(name) ?? 0) / Math.max(1, samples),
+  totalShare: (total.get(name) ?? 0) / Math.max(1, samples),
+});
+
+/** The functions with the most self time (with their inclusive time), as shares of all samples. */
+export function hottestFunctions(profile: CpuProfile, limit = 15): HotFunction[] {
+  const t = tally(profile);
+  return [...t.self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([name]) => shares(t, name));
+}
+
+/** The functions with the most inclusive time whose label matches `pattern` (e.g. the app's own code). */
+export function heaviestMatching(profile: CpuProfile, pattern: RegExp, limit = 15): HotFunction[] {
+  const t = tally(profile);
+  return [...t.total.keys()]
+    .filter((name) => pattern.test(name))
+    .map((name) => shares(t, name))
+    .sort((a, b) => b.totalShare - a.totalShare)
+    .slice(0, limit);
+}

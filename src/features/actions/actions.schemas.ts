@@ -1,0 +1,115 @@
+import { z } from "@hono/zod-openapi";
+import { riskLevels } from "../../db/schema";
+
+const JsonSchema = z
+  .record(z.string(), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= 20_000, "schema is larger than 20 kB")
+  .openapi({ description: "A JSON Schema", type: "object" });
+
+const OperationName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "letters, digits, _ and -, starting with a letter (≤ 64)");
+
+export const ParameterSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/)
+      .refine((name) => name !== "_why" && name !== "body", "_why and body are reserved"),
+    in: z.enum(["path", "query"]),
+    required: z.boolean().default(false),
+    description: z.string().max(500).optional(),
+    schema: JsonSchema.default({ type: "string" }),
+  })
+  .openapi("ActionParameter");
+
+export const OperationSchema = z
+  .object({
+    name: OperationName.openapi({ description: "What the planner calls it (unique per agent)" }),
+    description: z.string().max(1000).default(""),
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    path: z
+      .string()
+      .min(1)
+      .max(500)
+      .regex(/^\/(?!\/)[^?#\s]*$/, "a path below the base URL, starting with a single /, e.g. /orders/{id}"),
+    parameters: z.array(ParameterSchema).max(30).default([]),
+    body: JsonSchema.nullable().optional().openapi({ description: "JSON Schema of the JSON request body" }),
+    risk: z.enum(riskLevels).openapi({
+      description:
+        "read: may auto-run when the tenant allows it; write: needs approval unless the tenant auto-runs writes; approval_required: always needs approval",
+    }),
+    onFailure: z.enum(["stop", "continue"]).default("stop"),
+  })
+  .openapi("ActionOperation");
+
+const BaseUrl = z.url().max(500).openapi({ description: "All calls go below this URL, and nowhere else" });
+const Token = z
+  .string()
+  .min(1)
+  .max(4000)
+  .nullable()
+  .optional()
+  .openapi({ description: "Default bearer token (stored encrypted, never returned); null removes it" });
+
+export const CreateActionBody = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    description: z.string().max(2000).default(""),
+    baseUrl: BaseUrl,
+    token: Token,
+    timeoutSeconds: z.number().int().min(1).max(60).default(10),
+    operations: z.array(OperationSchema).min(1).max(100),
+  })
+  .openapi("CreateAction");
+
+export const UpdateActionBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    description: z.string().max(2000).optional(),
+    baseUrl: BaseUrl.optional(),
+    token: Token,
+    timeoutSeconds: z.number().int().min(1).max(60).optional(),
+    operations: z.array(OperationSchema).min(1).max(100).optional(),
+  })
+  .openapi("UpdateAction");
+
+export const ImportActionsBody = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(120)
+      .optional()
+      .openapi({ description: "Default: the document's title" }),
+    baseUrl: BaseUrl.optional().openapi({ description: "Default: the document's first absolute server URL" }),
+    token: Token,
+    timeoutSeconds: z.number().int().min(1).max(60).optional(),
+    document: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: "An OpenAPI 3.x document (JSON)", type: "object" }),
+  })
+  .openapi("ImportActions");
+
+export const ActionSchema = z
+  .object({
+    id: z.uuid(),
+    agentId: z.uuid(),
+    name: z.string(),
+    description: z.string(),
+    baseUrl: z.string(),
+    tokenSet: z
+      .boolean()
+      .openapi({ description: "Whether a default token is stored (it is never returned)" }),
+    timeoutSeconds: z.number().int(),
+    operations: z.array(OperationSchema),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi("Action");
+
+export const AgentActionParams = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
+  actionId: z.uuid().openapi({ param: { name: "actionId", in: "path" } }),
+});

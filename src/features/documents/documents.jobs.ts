@@ -1,0 +1,10 @@
+import { z } from "zod";
+
+/** A queue message: process `generation` of a document. Older generations are ignored when they arrive. */
+export const DocumentJobSchema = z.object({
+  documentId: z.uuid(),
+  tenantId: z.uuid(),
+  generation: z.number().int().positive(),
+});
+
+export type DocumentJob = z.infer<typeof DocumentJobSchema>;

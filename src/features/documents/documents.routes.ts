@@ -1,0 +1,184 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../../lib/app-env";
+import { AppError } from "../../lib/errors";
+import { bearerSecurity, createRouter } from "../../lib/openapi";
+import { enforceRateLimit } from "../../lib/rate-limit";
+import { authErrors, errors, IdParams, json } from "../../lib/responses";
+import { createStorage } from "../../lib/storage";
+import { authorize } from "../auth/auth.middleware";
+import { inboxPublisher } from "./documents.events";
+import {
+  AcceptedSchema,
+  DocumentPageSchema,
+  DocumentSchema,
+  ListDocumentsQuery,
+  StatusSchema,
+  UploadForm,
+} from "./documents.schemas";
+import {
+  assertUploadSize,
+  type DocumentDeps,
+  deleteDocument,
+  getDocument,
+  listDocuments,
+  loadDocument,
+  reprocessDocument,
+  uploadDocument,
+} from "./documents.service";
+import { statusUrl, statusView } from "./documents.views";
+
+const tags = ["Documents"];
+const security = bearerSecurity;
+const read = authorize("documents:read");
+const write = authorize("documents:write");
+
+const deps = (c: Context<AppEnv>): DocumentDeps => ({
+  db: c.var.db,
+  storage: createStorage(c.var.config, c.env.DOCUMENTS_BUCKET),
+  queue: c.env.DOCUMENT_QUEUE,
+  publish: inboxPublisher(c.env),
+  config: c.var.config,
+});
+
+// Runs before the body is parsed: a too-large upload is refused without reading it, and the upload
+// budget (10 per minute per principal) is spent only by authenticated callers.
+const uploadGate = createMiddleware<AppEnv>(async (c, next) => {
+  const { principal, config } = c.var;
+  await enforceRateLimit(c.env.UPLOAD_RATE_LIMITER, `upload:${principal.kind}:${principal.id}`);
+  const declared = Number(c.req.header("Content-Length") ?? Number.NaN);
+  if (Number.isFinite(declared)) assertUploadSize(declared, config.MAX_UPLOAD_BYTES + 64 * 1024);
+  await next();
+});
+
+const downloadName = (filename: string) =>
+  `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+
+export const documentRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/",
+      tags,
+      security,
+      summary: "Upload a document (multipart); processing happens in the background",
+      description:
+        "The type is detected from the bytes (PDF, DOCX, plain text, Markdown, HTML, CSV), never from the name. Poll `statusUrl` or listen for `document.updated` on the inbox stream.",
+      middleware: [write, uploadGate] as const,
+      request: { body: { content: { "multipart/form-data": { schema: UploadForm } }, required: true } },
+      responses: {
+        202: json(AcceptedSchema, "Accepted; processing is queued"),
+        ...errors(400, 413, 415, 503, ...authErrors),
+      },
+    }),
+    async (c) => {
+      const form = c.req.valid("form");
+      const document = await uploadDocument(deps(c), c.var.principal, form);
+      c.header("Location", `/api/documents/${document.id}`);
+      return c.json({ document, statusUrl: statusUrl(document.id) }, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      tags,
+      security,
+      summary: "List documents (newest first), filtered by status or collection",
+      middleware: read,
+      request: { query: ListDocumentsQuery },
+      responses: { 200: json(DocumentPageSchema, "A page"), ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => c.json(await listDocuments(c.var.db, c.var.principal.tenantId, c.req.valid("query")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}",
+      tags,
+      security,
+      summary: "A document",
+      middleware: read,
+      request: { params: IdParams },
+      responses: { 200: json(DocumentSchema, "The document"), ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => c.json(await getDocument(c.var.db, c.var.principal.tenantId, c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/status",
+      tags,
+      security,
+      summary: "Processing state: pages done of total, chunk count, error reason",
+      middleware: read,
+      request: { params: IdParams },
+      responses: { 200: json(StatusSchema, "Status"), ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => {
+      const { document } = await loadDocument(c.var.db, c.var.principal.tenantId, c.req.valid("param").id);
+      return c.json(statusView(document), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/download",
+      tags,
+      security,
+      summary: "The original file, streamed from object storage",
+      middleware: read,
+      request: { params: IdParams },
+      responses: {
+        200: {
+          description: "The original bytes",
+          content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
+        },
+        ...errors(400, 404, ...authErrors),
+      },
+    }),
+    async (c) => {
+      const { document } = await loadDocument(c.var.db, c.var.principal.tenantId, c.req.valid("param").id);
+      const object = await deps(c).storage.get(document.storageKey);
+      if (!object) throw new AppError("not_found", "The stored file is missing");
+      return c.body(object.body, 200, {
+        "Content-Type": document.contentType,
+        "Content-Length": String(object.size),
+        "Content-Disposition": downloadName(document.filename),
+        "X-Content-Type-Options": "nosniff",
+      });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/process",
+      tags,
+      security,
+      summary: "Process the document again (new generation; old chunks are replaced)",
+      middleware: write,
+      request: { params: IdParams },
+      responses: { 202: json(AcceptedSchema, "Queued"), ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => {
+      const document = await reprocessDocument(deps(c), c.var.principal.tenantId, c.req.valid("param").id);
+      return c.json({ document, statusUrl: statusUrl(document.id) }, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}",
+      tags,
+      security,
+      summary: "Delete the document: stored file, chunks and embeddings",
+      middleware: write,
+      request: { params: IdParams },
+      responses: { 204: { description: "Deleted" }, ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => {
+      await deleteDocument(deps(c), c.var.principal.tenantId, c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,40 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import type { Embeddings } from "../../lib/embeddings";
+import { describeError, log } from "../../lib/logger";
+
+/**
+ * How knowledge search ranks:
+ * - `full-text`: tsvector/GIN ranking only (no embeddings provider configured).
+ * - `hybrid-pgvector`: full-text fused with nearest neighbours from the `vector` extension.
+ * - `hybrid-portable`: full-text fused with cosine similarity computed in plain SQL over a wider
+ *   lexical candidate pool (any query word), for Postgres servers without the extension.
+ */
+export type SearchMode = "full-text" | "hybrid-pgvector" | "hybrid-portable";
+
+// A fact about the database server, not a connection: safe to remember for the isolate's life.
+let vectorExtension: boolean | undefined;
+
+/** Whether the `vector` extension is installed in the database (checked once per isolate). */
+export async function hasVectorExtension(db: Database): Promise<boolean> {
+  if (vectorExtension !== undefined) return vectorExtension;
+  const result = await db.execute(sql`select 1 from pg_extension where extname = 'vector'`);
+  vectorExtension = result.rows.length > 0;
+  return vectorExtension;
+}
+
+/** The mode search runs in with this database and embeddings provider. */
+export async function searchMode(db: Database, embeddings: Embeddings | null): Promise<SearchMode> {
+  if (!embeddings) return "full-text";
+  return (await hasVectorExtension(db)) ? "hybrid-pgvector" : "hybrid-portable";
+}
+
+/** For /api/status: the mode, or why it is unknown (the database did not answer). */
+export async function describeSearchMode(db: Database, embeddings: Embeddings | null): Promise<string> {
+  try {
+    return await searchMode(db, embeddings);
+  } catch (error) {
+    log("warn", "search mode unknown", describeError(error));
+    return embeddings ? "hybrid (database unreachable)" : "full-text";
+  }
+}

@@ -1,0 +1,139 @@
+import { z } from "@hono/zod-openapi";
+import { autoRunPolicies, riskLevels } from "../../db/schema";
+
+const Actor = z
+  .object({
+    kind: z.enum(["user", "api_key", "staff", "visitor", "policy", "system"]),
+    id: z.string(),
+    userId: z.string().optional(),
+    customerUserId: z.string().optional(),
+  })
+  .openapi("PlanActor");
+
+const Edit = z.union([
+  z.object({ step: z.number().int().positive(), drop: z.literal(true) }),
+  z.object({ step: z.number().int().positive(), arguments: z.record(z.string(), z.unknown()) }),
+]);
+
+export const PlanStepSchema = z
+  .object({
+    id: z.uuid(),
+    index: z.number().int().openapi({ description: "1-based; kept when steps are dropped" }),
+    actionId: z.uuid(),
+    operation: z.string(),
+    method: z.string(),
+    path: z.string(),
+    arguments: z.record(z.string(), z.unknown()),
+    why: z.string(),
+    risk: z.enum(riskLevels),
+    onFailure: z.enum(["stop", "continue"]),
+    autoRun: z.boolean(),
+    status: z.enum(["pending", "running", "succeeded", "failed", "skipped", "dropped"]),
+    request: z
+      .object({
+        method: z.string(),
+        url: z.string(),
+        headers: z.record(z.string(), z.string()),
+        body: z.string().optional(),
+      })
+      .nullable()
+      .openapi({ description: "What was sent (the Authorization value is never recorded)" }),
+    response: z
+      .object({
+        status: z.number().int(),
+        contentType: z.string().nullable(),
+        body: z.string(),
+        truncated: z.boolean(),
+        bytes: z.number().int(),
+      })
+      .nullable(),
+    error: z.string().nullable(),
+    startedAt: z.iso.datetime().nullable(),
+    finishedAt: z.iso.datetime().nullable(),
+    durationMs: z.number().int().nullable(),
+  })
+  .openapi("PlanStep");
+
+export const PlanSchema = z
+  .object({
+    id: z.uuid(),
+    conversationId: z.uuid(),
+    agentId: z.uuid().nullable(),
+    sessionId: z.string().nullable(),
+    status: z.enum([
+      "pending",
+      "running",
+      "completed",
+      "completed_with_errors",
+      "failed",
+      "rejected",
+      "expired",
+      "superseded",
+      "interrupted",
+    ]),
+    request: z.string(),
+    summary: z.string(),
+    requestedBy: Actor,
+    decidedBy: Actor.nullable(),
+    decidedAt: z.iso.datetime().nullable(),
+    rejectionReason: z.string().nullable(),
+    edits: z.array(z.object({ by: Actor, at: z.iso.datetime() }).loose()),
+    result: z.string().nullable().openapi({ description: "The verifier's summary of what was done" }),
+    expiresAt: z.iso.datetime(),
+    startedAt: z.iso.datetime().nullable(),
+    finishedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    version: z.number().int(),
+    steps: z.array(PlanStepSchema),
+  })
+  .openapi("Plan");
+
+export const ApproveBody = z
+  .object({
+    edits: z
+      .array(Edit)
+      .max(50)
+      .default([])
+      .openapi({ description: "Before approving: drop steps, or replace a step's arguments" }),
+  })
+  .openapi("ApprovePlan");
+
+export const RejectBody = z.object({ reason: z.string().trim().max(500).optional() }).openapi("RejectPlan");
+
+export const ListPlansQuery = z.object({
+  conversationId: z.uuid().optional(),
+  sessionId: z.string().max(200).optional(),
+  status: PlanSchema.shape.status.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const PlanSettingsSchema = z
+  .object({
+    autoRun: z.enum(autoRunPolicies).openapi({
+      description:
+        "Steps that run without approval: none, read (read-risk steps) or write (read and write); approval_required steps always wait. A plan runs at once only when all its steps may.",
+    }),
+    approvalTtlSeconds: z
+      .number()
+      .int()
+      .openapi({ description: "How long a proposed plan waits for approval" }),
+    defaultAgentId: z
+      .uuid()
+      .nullable()
+      .openapi({ description: "The agent POST /chat/completion uses by default" }),
+  })
+  .openapi("PlanSettings");
+
+export const PutPlanSettingsBody = z
+  .object({
+    autoRun: z.enum(autoRunPolicies).optional(),
+    approvalTtlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .optional(),
+    defaultAgentId: z.uuid().nullable().optional(),
+  })
+  .openapi("PutPlanSettings");

@@ -1,0 +1,25 @@
+/// <reference path="./provided-context.d.ts" />
+// vitest globalSetup of the e2e project: the running app (Postgres, migrations, db proxy, `wrangler dev`)
+// in a child process, so its module resolution and output stay out of vitest's way; and the fake
+// external APIs (an OpenAI-compatible model for the assistant) that the app may call on loopback.
+import type { TestProject } from "vitest/node";
+import { spawnAppStack } from "../../scripts/lib/app-stack.ts";
+import { startFakeServices } from "../support/node/fake-services.ts";
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started = performance.now();
+  const fakes = await startFakeServices();
+  const stack = await spawnAppStack({ databaseUrl: process.env.TEST_DATABASE_URL }).catch(async (error) => {
+    await fakes.close();
+    throw error;
+  });
+  const took = Math.round(performance.now() - started);
+  process.stderr.write(`[e2e] wrangler dev at ${stack.url} (${stack.databaseKind} Postgres) in ${took} ms\n`);
+  project.provide("appUrl", stack.url);
+  project.provide("e2eFakeServicesUrl", fakes.url);
+  return async () => {
+    if (process.env.E2E_SHOW_APP_OUTPUT) process.stderr.write(`${stack.output()}\n`);
+    await stack.stop();
+    await fakes.close();
+  };
+}

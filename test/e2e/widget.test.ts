@@ -1,0 +1,324 @@
+// The embeddable widget in headless Chromium against the running app (`wrangler dev`, real Postgres):
+// a page on another origin embeds /widget.js; the visitor chats with a staff client over real WebSockets,
+// survives a real network failure, and ends up showing every message exactly once, in order.
+import { existsSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type CuttableProxy, startCuttableProxy } from "./support/cuttable-proxy";
+import { type Frame, joinRoom, registerStaff, type Staff } from "./support/staff";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  ...["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
+  ...["--disable-background-networking", "--disable-component-update", "--disable-sync"],
+];
+const PAGE = readFileSync(
+  join(dirname(fileURLToPath(import.meta.url)), "fixtures", "widget-page.html"),
+  "utf8",
+);
+
+const appUrl = inject("appUrl");
+const fakes = inject("e2eFakeServicesUrl");
+let proxy: CuttableProxy;
+let pageServer: Server;
+let pageOrigin: string;
+let launching: Promise<Browser> | undefined;
+let browser: Browser;
+let staff: Staff;
+let widgetKey: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: the browser tests need it. Install Debian's package ` +
+        "(apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH.",
+    );
+  }
+  // The page reaches the API through a proxy the test can break like a real network.
+  proxy = await startCuttableProxy(appUrl);
+  pageServer = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://page");
+    if (url.pathname !== "/") return void res.writeHead(404).end();
+    const key = url.searchParams.get("key") ?? widgetKey;
+    const html = PAGE.replace("{{API}}", proxy.url).replace("{{WIDGET_KEY}}", key);
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
+  });
+  await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", resolve));
+  const address = pageServer.address();
+  if (address === null || typeof address === "string") throw new Error("page server has no port");
+  pageOrigin = `http://127.0.0.1:${address.port}`;
+
+  launching = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  staff = await registerStaff(appUrl);
+  ({ publicKey: widgetKey } = await staff.call<{ publicKey: string }>(
+    "/api/widget-keys",
+    { json: { name: "E2E site", allowedOrigins: [pageOrigin] } },
+    201,
+  ));
+  browser = await launching;
+});
+
+afterAll(async () => {
+  await (await launching?.catch(() => undefined))?.close();
+  if (pageServer) await new Promise((resolve) => pageServer.close(resolve));
+  await proxy?.close();
+});
+
+/** A fresh visitor (own storage) on the embedding page (with another widget key if given). */
+async function visit(key?: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(error.message));
+  await page.goto(`${pageOrigin}/${key ? `?key=${encodeURIComponent(key)}` : ""}`);
+  await page.getByRole("button", { name: "Open chat" }).waitFor();
+  expect(problems).toEqual([]);
+  return { context, page };
+}
+
+interface WidgetState {
+  conversationId: string | null;
+  ready: boolean;
+  seqs: number[];
+  pending: string[];
+}
+const widgetState = (page: Page) =>
+  page.evaluate(() =>
+    (
+      globalThis as unknown as { Switchboard: { widget: { state(): WidgetState } } }
+    ).Switchboard.widget.state(),
+  );
+
+/** The rendered messages in DOM order. */
+const renderedMessages = (page: Page) =>
+  page.locator("#switchboard-widget .log li").evaluateAll((items) =>
+    items.map((li) => ({
+      seq: Number(li.getAttribute("data-seq")),
+      text: li.lastChild?.textContent ?? "",
+    })),
+  );
+
+describe("the embeddable widget in Chromium", () => {
+  it("chats with staff in real time and resumes after a network failure without loss, duplicates or reordering", async () => {
+    const { context, page } = await visit();
+    const bubble = page.locator("#switchboard-widget .bubble"); // Its label flips between Open/Close chat.
+    await bubble.click();
+    await expect.poll(() => bubble.getAttribute("aria-expanded")).toBe("true");
+    const input = page.getByLabel("Your message");
+    await expect
+      .poll(() => input.evaluate((el) => el.getRootNode() !== el.ownerDocument && el.matches(":focus")))
+      .toBe(true);
+    await page.getByRole("status").filter({ hasText: "Online" }).waitFor();
+
+    const { conversationId } = await widgetState(page);
+    if (!conversationId) throw new Error("the widget has no conversation");
+    const room = await joinRoom(appUrl, staff, conversationId);
+
+    // Visitor → staff, with a typing indicator first.
+    await input.pressSequentially("Hello, do you ship to Norway?");
+    await room.next((f) => f.type === "typing" && f.on === true);
+    await page.keyboard.press("Enter");
+    const hello = await room.next((f) => f.type === "message");
+    expect(hello).toMatchObject({
+      seq: 1,
+      text: "Hello, do you ship to Norway?",
+      sender: { kind: "visitor" },
+    });
+
+    // Staff → visitor, with a typing indicator first.
+    room.send({ type: "typing", on: true });
+    await page.getByText("Agent is typing…").waitFor();
+    room.send({ type: "message", clientId: "staff-1", text: "We do! Delivery takes 3–5 days." });
+    await page.locator('#switchboard-widget li[data-seq="2"]', { hasText: "We do!" }).waitFor();
+    await expect.poll(() => page.getByText("Agent is typing…").count()).toBe(0);
+
+    // The network fails: first it silently swallows what the server sends, then every connection dies
+    // and new ones are refused. Meanwhile the visitor writes and staff keeps replying.
+    proxy.mute();
+    await input.fill("Great, and returns?");
+    await page.keyboard.press("Enter");
+    const intoTheVoid = await room.next((f) => f.type === "message" && f.text === "Great, and returns?");
+    expect(intoTheVoid.seq).toBe(3); // Stored and broadcast, but its ack never reaches the page.
+    proxy.cut();
+    const staffTexts = ["Returns are free.", "Within 30 days.", "Anything else?"];
+    for (const [n, text] of staffTexts.entries())
+      room.send({ type: "message", clientId: `staff-offline-${n}`, text });
+    await staff.call(
+      `/api/conversations/${conversationId}/messages`,
+      { json: { clientId: "staff-rest", text: "(via REST)" } },
+      201,
+    );
+    await input.fill("Typed while offline");
+    await page.keyboard.press("Enter");
+    await proxy.refused(1); // The widget tried to reconnect and failed at least once.
+    expect((await widgetState(page)).pending).toHaveLength(2);
+    proxy.restore();
+
+    // Back online: one replay from the last seq it rendered, then the unsent message goes out.
+    const expectedTexts = [
+      "Hello, do you ship to Norway?",
+      "We do! Delivery takes 3–5 days.",
+      "Great, and returns?",
+      ...staffTexts,
+      "(via REST)",
+      "Typed while offline",
+    ];
+    await expect
+      .poll(
+        async () => {
+          const state = await widgetState(page);
+          return { ready: state.ready, pending: state.pending.length, count: state.seqs.length };
+        },
+        { timeout: 15_000 },
+      )
+      .toEqual({ ready: true, pending: 0, count: expectedTexts.length });
+
+    const rendered = await renderedMessages(page);
+    expect(rendered.map((m) => m.seq)).toEqual(expectedTexts.map((_, i) => i + 1));
+    expect(rendered.map((m) => m.text)).toEqual(expectedTexts);
+    expect(await page.locator("#switchboard-widget [data-pending]").count()).toBe(0);
+
+    // The server agrees: every message once, the offline one included (sent once, never duplicated).
+    const history = await staff.call<{ data: { seq: number; text: string }[] }>(
+      `/api/conversations/${conversationId}/messages?after=0&limit=100`,
+      {},
+      200,
+    );
+    expect(history.data.map((m) => m.text)).toEqual(expectedTexts);
+    await room.next((f) => f.type === "message" && f.seq === expectedTexts.length);
+    const delivered = room.frames
+      .filter((f): f is Frame & { seq: number } => f.type === "message")
+      .map((f) => f.seq);
+    expect(delivered).toEqual(expectedTexts.map((_, i) => i + 1));
+
+    await page.screenshot({ path: "/tmp/widget.png" });
+
+    // Keyboard: Escape closes the panel and gives focus back to the bubble.
+    await page.keyboard.press("Escape");
+    await expect.poll(() => bubble.getAttribute("aria-expanded")).toBe("false");
+    expect(await bubble.evaluate((el) => el.matches(":focus"))).toBe(true);
+    room.close();
+    await context.close();
+  });
+
+  it("shows the assistant's reply and hands the conversation to a person from its button", async () => {
+    const agent = await staff.call<{ id: string }>("/api/agents", { json: { name: "Helper" } }, 201);
+    const { publicKey } = await staff.call<{ publicKey: string }>(
+      "/api/widget-keys",
+      { json: { name: "E2E site with an agent", allowedOrigins: [pageOrigin], agentId: agent.id } },
+      201,
+    );
+    const { context, page } = await visit(publicKey);
+    await page.getByRole("button", { name: "Open chat" }).click();
+    await page.getByRole("status").filter({ hasText: "Online" }).waitFor();
+    const handoff = page.getByRole("button", { name: "Talk to a person" });
+    await handoff.waitFor(); // Offered while the assistant answers.
+
+    await page.getByLabel("Your message").fill("What is the warranty on the Trailblazer tent?");
+    await page.keyboard.press("Enter");
+    // No model configured: retrieval mode answers (here: it knows nothing yet and says so).
+    const reply = page.locator('#switchboard-widget .log li[data-seq="2"]');
+    await reply.waitFor();
+    expect(await reply.locator("b").textContent()).toBe("Assistant");
+
+    await handoff.click();
+    await page.getByRole("status").filter({ hasText: "Waiting for a person…" }).waitFor();
+    expect(await handoff.isHidden()).toBe(true);
+    const { conversationId } = await widgetState(page);
+    // Postgres gets the room's status change with the next outbox flush.
+    const statusInPostgres = async () =>
+      (await staff.call<{ status: string }>(`/api/conversations/${conversationId}`, {}, 200)).status;
+    await expect.poll(statusInPostgres, { timeout: 5_000 }).toBe("pending_human");
+    const rendered = await renderedMessages(page);
+    expect(rendered.map((m) => m.seq)).toEqual(rendered.map((_, i) => i + 1));
+    await context.close();
+  });
+
+  it("streams the assistant's reply into the page, then shows the stored message once", async () => {
+    // Own tenant: its AI talks to the fake OpenAI-compatible model, which holds the reply half-way.
+    const owner = await registerStaff(appUrl);
+    const model = `fake-model-${crypto.randomUUID().slice(0, 8)}`;
+    const defaultModel = {
+      provider: "custom",
+      baseUrl: `${fakes}/openai/v1`,
+      model,
+      temperature: 0.2,
+      maxTokens: 300,
+    };
+    await owner.call(
+      "/api/ai/config",
+      { method: "PUT", json: { providerApiKey: "sk-e2e", defaultModel } },
+      200,
+    );
+    const chunks = ["The Trailblazer ", "has a five-year ", "warranty."];
+    await fetch(`${fakes}/_test/openai/script`, {
+      method: "POST",
+      body: JSON.stringify({ model, responses: [{ type: "gate", chunks, pauseAfter: 2 }] }),
+    });
+    const agent = await owner.call<{ id: string }>("/api/agents", { json: { name: "Writer" } }, 201);
+    const { publicKey } = await owner.call<{ publicKey: string }>(
+      "/api/widget-keys",
+      { json: { name: "E2E streaming", allowedOrigins: [pageOrigin], agentId: agent.id } },
+      201,
+    );
+    const { context, page } = await visit(publicKey);
+    await page.getByRole("button", { name: "Open chat" }).click();
+    await page.getByRole("status").filter({ hasText: "Online" }).waitFor();
+    await page.getByLabel("Your message").fill("Warranty on the Trailblazer?");
+    await page.keyboard.press("Enter");
+
+    // Half the reply is on screen while the model still writes; it is not a stored message yet.
+    const preview = page.locator("#switchboard-widget .sending li", {
+      hasText: "The Trailblazer has a five-year",
+    });
+    await preview.waitFor();
+    await fetch(`${fakes}/_test/openai/release`, { method: "POST", body: JSON.stringify({ model }) });
+    const stored = page.locator('#switchboard-widget .log li[data-seq="2"]');
+    await stored.waitFor();
+    expect(await stored.textContent()).toBe(`Assistant${chunks.join("")}`);
+    await preview.waitFor({ state: "detached" });
+    expect(await page.locator("#switchboard-widget .sending li").count()).toBe(0);
+    await context.close();
+  });
+
+  it("keeps messages ordered by seq and drops duplicates, whatever order frames arrive in", async () => {
+    const { context, page } = await visit();
+    const result = await page.evaluate(() => {
+      type Core = {
+        insert(list: { seq: number }[], m: { seq: number }): number;
+        resumeAfter(list: { seq: number }[]): number;
+        backoff(attempt: number, random?: () => number): number;
+        parse(data: string): unknown;
+      };
+      const core = (globalThis as unknown as { Switchboard: { core: Core } }).Switchboard.core;
+      const list: { seq: number }[] = [];
+      const indexes = [3, 1, 2, 3, 5, 1].map((seq) => core.insert(list, { seq }));
+      return {
+        indexes,
+        seqs: list.map((m) => m.seq),
+        resumeWithGap: core.resumeAfter(list),
+        resumeEmpty: core.resumeAfter([]),
+        backoffs: [0, 1, 5, 30].map((attempt) => [
+          core.backoff(attempt, () => 0),
+          core.backoff(attempt, () => 1),
+        ]),
+        parsed: [core.parse('{"type":"pong"}'), core.parse("nope"), core.parse("[1]"), core.parse("null")],
+      };
+    });
+    expect(result.indexes).toEqual([0, 0, 1, -1, 3, -1]);
+    expect(result.seqs).toEqual([1, 2, 3, 5]);
+    expect(result.resumeWithGap).toBe(3); // seq 4 is missing: resume after 3 and let the replay fill it.
+    expect(result.resumeEmpty).toBe(0);
+    expect(result.backoffs).toEqual([
+      [250, 500],
+      [500, 1000],
+      [8000, 16000],
+      [15000, 30000],
+    ]);
+    expect(result.parsed).toEqual([{ type: "pong" }, null, null, null]);
+    await context.close();
+  });
+});

@@ -1,0 +1,270 @@
+import { randomUUID } from "node:crypto";
+import { constants, inflateSync } from "node:zlib";
+import type { FakeRequest, FakeResponse, FakeRoute } from "./fake-services.ts";
+
+// AWS Textract's JSON 1.1 API (https://docs.aws.amazon.com/textract/latest/dg/API_Reference.html):
+// POST / with `X-Amz-Target: Textract.DetectDocumentText | Textract.AnalyzeDocument`, SigV4-signed,
+// `Document.Bytes` base64. It cannot really read pixels: a test "scan" carries its page's identity in
+// the first pixel row of its image (`fixture:<name>:<tag>`), and the fixture says what the page shows.
+
+interface Block {
+  Id: string;
+  BlockType: string;
+  Text?: string;
+  Confidence?: number;
+  EntityTypes?: string[];
+  RowIndex?: number;
+  ColumnIndex?: number;
+  Page?: number;
+  Geometry: { BoundingBox: { Top: number; Left: number; Width: number; Height: number } };
+  Relationships?: Array<{ Type: string; Ids: string[] }>;
+}
+
+/** One call as the fake saw it, for tests to inspect. */
+export interface TextractCall {
+  target: string;
+  features: string[];
+  fixture: string | null;
+  tag: string | null;
+}
+
+type Cell = string;
+interface PageSpec {
+  /** Free lines, top to bottom. */
+  lines?: string[];
+  /** Form fields: key words and value words on one visual line. */
+  fields?: Array<[string, string]>;
+  /** A table: rows of cells. */
+  table?: Cell[][];
+  /** Lines printed after the table. */
+  footer?: string[];
+  /** Answer with this error instead. */
+  error?: { status: number; type: string; message: string };
+}
+
+const fixtures: Record<string, PageSpec> = {
+  "policy-scan": {
+    lines: ["ACME Mutual Insurance", "Policy Schedule"],
+    fields: [
+      ["Policy number:", "PX-48213"],
+      ["Insured:", "Jane Doe"],
+    ],
+    table: [
+      ["Coverage", "Limit"],
+      ["Flood damage", "250,000 EUR"],
+      ["Windstorm", "100,000 EUR"],
+    ],
+    footer: ["Claims must be reported within thirty days of the loss."],
+  },
+  "claims-scan": {
+    lines: ["Claims Procedure", "Hailstone damage to greenhouses is assessed by a surveyor on site."],
+  },
+  outage: { error: { status: 500, type: "InternalServerError", message: "Textract is having a bad day" } },
+};
+
+/** Textract under `/textract` (the SDK posts to the endpoint's path) plus `GET /_test/textract/calls`. */
+export function textractRoutes(): FakeRoute[] {
+  const calls: TextractCall[] = [];
+  const handle = (req: FakeRequest) => answer(req, calls);
+  return [
+    { method: "POST", path: "/textract", handle },
+    { method: "POST", path: "/textract/", handle },
+    {
+      method: "GET",
+      path: "/_test/textract/calls",
+      handle: (req) => {
+        const tag = req.url.searchParams.get("tag");
+        return { status: 200, json: tag ? calls.filter((call) => call.tag === tag) : calls };
+      },
+    },
+  ];
+}
+
+function answer(req: FakeRequest, calls: TextractCall[]): FakeResponse {
+  const target = String(req.headers["x-amz-target"] ?? "");
+  const operation = target.replace(/^Textract\./, "");
+  if (!["DetectDocumentText", "AnalyzeDocument"].includes(operation)) {
+    return awsError(400, "UnknownOperationException", `Unknown operation ${target}`);
+  }
+  if (!String(req.headers["content-type"] ?? "").startsWith("application/x-amz-json-1.1")) {
+    return awsError(400, "SerializationException", "Expected application/x-amz-json-1.1");
+  }
+  if (
+    !/^AWS4-HMAC-SHA256 Credential=\S+\/\d{8}\/[\w-]+\/textract\/aws4_request/.test(
+      String(req.headers.authorization ?? ""),
+    )
+  ) {
+    return awsError(
+      403,
+      "UnrecognizedClientException",
+      "The security token included in the request is invalid.",
+    );
+  }
+  let input: { Document?: { Bytes?: string }; FeatureTypes?: string[] };
+  try {
+    input = JSON.parse(req.body) as typeof input;
+  } catch {
+    return awsError(400, "SerializationException", "Body is not JSON");
+  }
+  const features = input.FeatureTypes ?? [];
+  if (operation === "AnalyzeDocument" && features.length === 0) {
+    return awsError(400, "InvalidParameterException", "FeatureTypes is required");
+  }
+  const bytes = Buffer.from(input.Document?.Bytes ?? "", "base64");
+  if (bytes.length === 0) return awsError(400, "InvalidParameterException", "Document.Bytes is required");
+  if (bytes.length > 10 * 1024 * 1024)
+    return awsError(400, "DocumentTooLargeException", "Document is too large");
+  const text = bytes.toString("latin1");
+  if (!text.startsWith("%PDF-"))
+    return awsError(400, "UnsupportedDocumentException", "Request has unsupported document format");
+  if (countPages(bytes) !== 1) {
+    return awsError(
+      400,
+      "UnsupportedDocumentException",
+      "Synchronous operations accept single-page documents only",
+    );
+  }
+  const marker = findMarker(bytes);
+  calls.push({ target: operation, features, fixture: marker?.fixture ?? null, tag: marker?.tag ?? null });
+  const spec = marker ? fixtures[marker.fixture] : undefined;
+  if (spec?.error) return awsError(spec.error.status, spec.error.type, spec.error.message);
+  const blocks = spec ? pageBlocks(spec, operation === "AnalyzeDocument" ? features : []) : [pageBlock([])];
+  return {
+    status: 200,
+    json: {
+      DocumentMetadata: { Pages: 1 },
+      Blocks: blocks,
+      DetectDocumentTextModelVersion: "1.0",
+      AnalyzeDocumentModelVersion: "1.0",
+    },
+  };
+}
+
+function awsError(status: number, type: string, message: string): FakeResponse {
+  return { status, json: { __type: type, message } };
+}
+
+/** Page objects, also those packed in compressed object streams (PDF 1.5+). */
+function countPages(pdf: Buffer): number {
+  const text = pdf.toString("latin1");
+  const parts = [text];
+  for (const match of text.matchAll(/stream\r?\n/g)) {
+    const start = (match.index ?? 0) + match[0].length;
+    const end = text.indexOf("endstream", start);
+    if (end < 0) continue;
+    try {
+      parts.push(
+        inflateSync(pdf.subarray(start, end), { finishFlush: constants.Z_SYNC_FLUSH }).toString("latin1"),
+      );
+    } catch {
+      // Not deflated (or not a stream we can read): nothing to count in it.
+    }
+  }
+  return parts.reduce((count, part) => count + (part.match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length, 0);
+}
+
+/** Reads `fixture:<name>:<tag>` from the first pixel row of the page's image XObject. */
+function findMarker(pdf: Buffer): { fixture: string; tag: string } | null {
+  const text = pdf.toString("latin1");
+  for (const match of text.matchAll(/\/Subtype\s*\/Image[\s\S]*?stream\r?\n/g)) {
+    const start = (match.index ?? 0) + match[0].length;
+    const end = text.indexOf("endstream", start);
+    if (end < 0) continue;
+    let pixels: Buffer;
+    try {
+      pixels = inflateSync(pdf.subarray(start, end), { finishFlush: constants.Z_SYNC_FLUSH });
+    } catch {
+      continue;
+    }
+    // pdf-lib stores PNG pixels as RGB: take one channel; a gray image would read the same way with step 1.
+    for (const step of [3, 1]) {
+      const channel = Buffer.from(pixels.filter((_, index) => index % step === 0).subarray(0, 256));
+      const found = /fixture:([a-z-]+):([\w-]+)/.exec(channel.toString("latin1"));
+      if (found?.[1] && found[2]) return { fixture: found[1], tag: found[2] };
+    }
+  }
+  return null;
+}
+
+function pageBlocks(spec: PageSpec, features: string[]): Block[] {
+  const blocks: Block[] = [];
+  const children: string[] = [];
+  let top = 0.05;
+  const word = (text: string, left: number): Block => {
+    const block = box("WORD", left, top, { Text: text });
+    blocks.push(block);
+    return block;
+  };
+  const line = (words: Block[]) => {
+    const block = box("LINE", words[0]?.Geometry.BoundingBox.Left ?? 0.1, top, {
+      Text: words.map((w) => w.Text).join(" "),
+      Relationships: [{ Type: "CHILD", Ids: words.map((w) => w.Id) }],
+    });
+    blocks.push(block);
+    children.push(block.Id);
+    top += 0.04;
+  };
+  const words = (text: string, left: number) => text.split(" ").map((t, i) => word(t, left + i * 0.06));
+
+  for (const text of spec.lines ?? []) line(words(text, 0.1));
+  for (const [key, value] of spec.fields ?? []) {
+    const keyWords = words(key, 0.1);
+    const valueWords = words(value, 0.5);
+    const valueBlock = box("KEY_VALUE_SET", 0.5, top, {
+      EntityTypes: ["VALUE"],
+      Relationships: [{ Type: "CHILD", Ids: valueWords.map((w) => w.Id) }],
+    });
+    const keyBlock = box("KEY_VALUE_SET", 0.1, top, {
+      EntityTypes: ["KEY"],
+      Relationships: [
+        { Type: "VALUE", Ids: [valueBlock.Id] },
+        { Type: "CHILD", Ids: keyWords.map((w) => w.Id) },
+      ],
+    });
+    if (features.includes("FORMS")) blocks.push(keyBlock, valueBlock);
+    line([...keyWords, ...valueWords]);
+  }
+  if (spec.table) {
+    const tableTop = top;
+    const cells: Block[] = [];
+    spec.table.forEach((row, rowIndex) => {
+      const rowWords: Block[] = [];
+      row.forEach((cellText, columnIndex) => {
+        const cellWords = words(cellText, 0.1 + columnIndex * 0.4);
+        rowWords.push(...cellWords);
+        cells.push(
+          box("CELL", 0.1 + columnIndex * 0.4, top, {
+            RowIndex: rowIndex + 1,
+            ColumnIndex: columnIndex + 1,
+            Relationships: [{ Type: "CHILD", Ids: cellWords.map((w) => w.Id) }],
+          }),
+        );
+      });
+      line(rowWords);
+    });
+    if (features.includes("TABLES")) {
+      blocks.push(
+        box("TABLE", 0.1, tableTop, { Relationships: [{ Type: "CHILD", Ids: cells.map((c) => c.Id) }] }),
+        ...cells,
+      );
+    }
+  }
+  for (const text of spec.footer ?? []) line(words(text, 0.1));
+  // Textract lists the PAGE first, then the rest; shuffle-free, but not in reading order for tables and forms.
+  return [pageBlock(children), ...blocks.reverse()];
+}
+
+function pageBlock(children: string[]): Block {
+  return box("PAGE", 0, 0, { Relationships: [{ Type: "CHILD", Ids: children }] });
+}
+
+function box(type: string, left: number, top: number, extra: Partial<Block>): Block {
+  return {
+    Id: randomUUID(),
+    BlockType: type,
+    Confidence: 99.1,
+    Page: 1,
+    Geometry: { BoundingBox: { Top: top, Left: left, Width: 0.3, Height: 0.03 } },
+    ...extra,
+  };
+}
