@@ -129,6 +129,43 @@ describe("agents and AI settings", () => {
   });
 });
 
+describe("training", () => {
+  it("re-indexes the documents of the agent's collections only", async () => {
+    const tenant = await registerTenant();
+    const faq = await upload(
+      tenant.accessToken,
+      new TextEncoder().encode("FAQ\n\nWe open at nine."),
+      "faq.txt",
+      {
+        collection: "faq",
+      },
+    );
+    const other = await upload(
+      tenant.accessToken,
+      new TextEncoder().encode("Other\n\nUnrelated."),
+      "other.txt",
+    );
+    const before = await waitUntilSettled(tenant.accessToken, faq.id);
+    const otherBefore = await waitUntilSettled(tenant.accessToken, other.id);
+    const agent = await createAgent(tenant, { collections: ["faq"] });
+    const trained = await callJson<{ queued: number }>(
+      `/api/agents/${agent.id}/train`,
+      { method: "POST", token: tenant.accessToken },
+      202,
+    );
+    expect(trained).toEqual({ queued: 1 });
+    const after = await waitUntilSettled(tenant.accessToken, faq.id);
+    expect(after.status).toBe("ready");
+    expect(Date.parse(after.processedAt ?? "")).toBeGreaterThan(Date.parse(before.processedAt ?? ""));
+    const otherAfter = await callJson<{ processedAt: string }>(
+      `/api/documents/${other.id}`,
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(otherAfter.processedAt).toBe(otherBefore.processedAt);
+  });
+});
+
 describe("retrieval mode (no provider configured)", () => {
   it("answers with the best passages and their citations, and says so honestly when nothing matches", async () => {
     const tenant = await registerTenant();

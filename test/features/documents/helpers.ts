@@ -18,6 +18,7 @@ export interface DocumentBody {
   chunkCount: number;
   error: string | null;
   attempts: number;
+  processedAt: string | null;
   collection: { id: string; name: string } | null;
   metadata: Record<string, unknown>;
   statusUrl: string;
