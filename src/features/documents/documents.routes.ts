@@ -34,7 +34,8 @@ const security = bearerSecurity;
 const read = authorize("documents:read");
 const write = authorize("documents:write");
 
-const deps = (c: Context<AppEnv>): DocumentDeps => ({
+/** What document services need, from a request's context (also used by agent training). */
+export const documentDeps = (c: Context<AppEnv>): DocumentDeps => ({
   db: c.var.db,
   storage: createStorage(c.var.config, c.env.DOCUMENTS_BUCKET),
   queue: c.env.DOCUMENT_QUEUE,
@@ -74,7 +75,7 @@ export const documentRoutes = createRouter()
     }),
     async (c) => {
       const form = c.req.valid("form");
-      const document = await uploadDocument(deps(c), c.var.principal, form);
+      const document = await uploadDocument(documentDeps(c), c.var.principal, form);
       c.header("Location", `/api/documents/${document.id}`);
       return c.json({ document, statusUrl: statusUrl(document.id) }, 202);
     },
@@ -140,7 +141,7 @@ export const documentRoutes = createRouter()
     }),
     async (c) => {
       const { document } = await loadDocument(c.var.db, c.var.principal.tenantId, c.req.valid("param").id);
-      const object = await deps(c).storage.get(document.storageKey);
+      const object = await documentDeps(c).storage.get(document.storageKey);
       if (!object) throw new AppError("not_found", "The stored file is missing");
       return c.body(object.body, 200, {
         "Content-Type": document.contentType,
@@ -162,7 +163,7 @@ export const documentRoutes = createRouter()
       responses: { 202: json(AcceptedSchema, "Queued"), ...errors(400, 404, ...authErrors) },
     }),
     async (c) => {
-      const document = await reprocessDocument(deps(c), c.var.principal.tenantId, c.req.valid("param").id);
+      const document = await reprocessDocument(documentDeps(c), c.var.principal.tenantId, c.req.valid("param").id);
       return c.json({ document, statusUrl: statusUrl(document.id) }, 202);
     },
   )
@@ -178,7 +179,7 @@ export const documentRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...errors(400, 404, ...authErrors) },
     }),
     async (c) => {
-      await deleteDocument(deps(c), c.var.principal.tenantId, c.req.valid("param").id);
+      await deleteDocument(documentDeps(c), c.var.principal.tenantId, c.req.valid("param").id);
       return c.body(null, 204);
     },
   );
