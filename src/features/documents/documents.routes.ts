@@ -163,7 +163,11 @@ export const documentRoutes = createRouter()
       responses: { 202: json(AcceptedSchema, "Queued"), ...errors(400, 404, ...authErrors) },
     }),
     async (c) => {
-      const document = await reprocessDocument(documentDeps(c), c.var.principal.tenantId, c.req.valid("param").id);
+      const document = await reprocessDocument(
+        documentDeps(c),
+        c.var.principal.tenantId,
+        c.req.valid("param").id,
+      );
       return c.json({ document, statusUrl: statusUrl(document.id) }, 202);
     },
   )
