@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
@@ -20,21 +20,16 @@ import { docsPage } from "./features/system/docs";
 import { systemRoutes } from "./features/system/system.routes";
 import { tenantRoutes } from "./features/tenants/tenants.routes";
 import { widgetKeyRoutes, widgetRoutes } from "./features/widget/widget.routes";
-import type { AppEnv } from "./lib/app-env";
 import { AppError, errorBody, errorCodeFor } from "./lib/errors";
 import { describeError, log } from "./lib/logger";
-import { validationDetails } from "./lib/openapi";
+import { createRouter } from "./lib/openapi";
 import { requestLog, requestServices } from "./lib/request-context";
 import { json } from "./lib/responses";
 
 /** Builds the Worker's HTTP app: middleware, feature routers, the OpenAPI document and docs. */
 export function createApp() {
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success)
-        throw new AppError("validation_failed", "Invalid input", validationDetails(result.error));
-    },
-  });
+  // The same router (and validation hook) every feature uses.
+  const app = createRouter();
 
   app.use(requestLog);
   app.use(

@@ -123,4 +123,4 @@ export async function visitorChat(tenant: TestTenant, agentId: string): Promise<
   };
 }
 
-export const room = (id: string) => env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(id));
+export { room } from "./conversations";

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { callJson, type TestTenant } from "./api";
 import { mustOpen } from "./ws";
 
@@ -35,3 +36,6 @@ export async function joinAsStaff(
   await client.next((f) => f.type === "ready");
   return client;
 }
+
+/** The conversation's room (Durable Object) stub, for calling it or running its alarm in tests. */
+export const room = (id: string) => env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(id));

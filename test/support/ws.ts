@@ -90,3 +90,7 @@ export async function mustOpen(path: string): Promise<WsClient> {
 }
 
 export const isType = (type: string) => (frame: Frame) => frame.type === type;
+
+/** Matches a `message` frame from a sender of this kind. */
+export const messageFrom = (kind: string) => (frame: Frame) =>
+  frame.type === "message" && (frame.sender as { kind: string }).kind === kind;

@@ -4,11 +4,10 @@ import { apiKeys, type Role } from "../../db/schema";
 import type { Principal } from "../../lib/app-env";
 import { randomToken, sha256 } from "../../lib/crypto";
 import { notFound } from "../../lib/errors";
+import { isoOrNull } from "../../lib/time";
 import { API_KEY_PREFIX } from "../auth/principal.service";
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
-
-const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 function apiKeyView(row: ApiKeyRow) {
   return {
@@ -16,9 +15,9 @@ function apiKeyView(row: ApiKeyRow) {
     name: row.name,
     prefix: row.prefix,
     role: row.role,
-    lastUsedAt: iso(row.lastUsedAt),
-    expiresAt: iso(row.expiresAt),
-    revokedAt: iso(row.revokedAt),
+    lastUsedAt: isoOrNull(row.lastUsedAt),
+    expiresAt: isoOrNull(row.expiresAt),
+    revokedAt: isoOrNull(row.revokedAt),
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -1,8 +1,7 @@
 import type { conversations } from "../../db/schema";
+import { isoOrNull } from "../../lib/time";
 
 type ConversationRow = typeof conversations.$inferSelect;
-
-const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 /** The public shape of a conversation. */
 export function conversationView(row: ConversationRow) {
@@ -19,10 +18,10 @@ export function conversationView(row: ConversationRow) {
     idleTimeoutSeconds: row.idleTimeoutSeconds,
     lastSeq: row.lastSeq,
     messageCount: row.messageCount,
-    lastMessageAt: iso(row.lastMessageAt),
+    lastMessageAt: isoOrNull(row.lastMessageAt),
     lastMessagePreview: row.lastMessagePreview,
-    firstResponseAt: iso(row.firstResponseAt),
-    resolvedAt: iso(row.resolvedAt),
+    firstResponseAt: isoOrNull(row.firstResponseAt),
+    resolvedAt: isoOrNull(row.resolvedAt),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

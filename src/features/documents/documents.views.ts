@@ -1,9 +1,8 @@
 import type { collections, documents } from "../../db/schema";
+import { isoOrNull } from "../../lib/time";
 
 type DocumentRow = typeof documents.$inferSelect;
 type CollectionRow = Pick<typeof collections.$inferSelect, "id" | "name">;
-
-const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 /** Where a client polls a document's progress. */
 export const statusUrl = (id: string) => `/api/documents/${id}/status`;
@@ -17,7 +16,7 @@ export function statusView(row: DocumentRow) {
     chunkCount: row.chunkCount,
     error: row.error,
     attempts: row.attempts,
-    processedAt: iso(row.processedAt),
+    processedAt: isoOrNull(row.processedAt),
     updatedAt: row.updatedAt.toISOString(),
   };
 }

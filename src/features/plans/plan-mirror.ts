@@ -1,11 +1,11 @@
 import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { chatPlanSteps, chatPlans } from "../../db/schema";
+import { isoOrNull } from "../../lib/time";
 import type { RecordedRequest } from "../actions/downstream";
 import type { Plan, PlanStatus, PlanStep, RecordedResponse } from "./plan-types";
 
 const date = (iso: string | null) => (iso ? new Date(iso) : null);
-const iso = (value: Date | null) => value?.toISOString() ?? null;
 
 /**
  * Copies a plan and its steps to Postgres in one transaction. Copies carry the plan's version, so
@@ -99,8 +99,8 @@ function toStep(row: StepRow): PlanStep {
     request: row.request as RecordedRequest | null,
     response: row.response as RecordedResponse | null,
     error: row.error,
-    startedAt: iso(row.startedAt),
-    finishedAt: iso(row.finishedAt),
+    startedAt: isoOrNull(row.startedAt),
+    finishedAt: isoOrNull(row.finishedAt),
     durationMs: row.durationMs,
   };
 }
@@ -110,10 +110,10 @@ function toPlan(row: PlanRow, steps: StepRow[]): Plan {
     ...row,
     status: row.status as PlanStatus,
     edits: row.edits as Plan["edits"],
-    decidedAt: iso(row.decidedAt),
+    decidedAt: isoOrNull(row.decidedAt),
     expiresAt: row.expiresAt.toISOString(),
-    startedAt: iso(row.startedAt),
-    finishedAt: iso(row.finishedAt),
+    startedAt: isoOrNull(row.startedAt),
+    finishedAt: isoOrNull(row.finishedAt),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     steps: steps.filter((s) => s.planId === row.id).map(toStep),

@@ -14,10 +14,10 @@ import {
   visitorChat,
 } from "../../support/ai";
 import { call, callJson, registerTenant } from "../../support/api";
-import type { Frame } from "../../support/ws";
+import { messageFrom } from "../../support/ws";
 import { upload, waitUntilSettled } from "../documents/helpers";
 
-const fromAi = (f: Frame) => f.type === "message" && (f.sender as { kind: string }).kind === "ai";
+const fromAi = messageFrom("ai");
 
 describe("agents and AI settings", () => {
   it("creates, reads, updates and deletes agents, validating their settings", async () => {

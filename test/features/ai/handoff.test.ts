@@ -10,10 +10,10 @@ import {
 } from "../../support/ai";
 import { callJson, registerTenant } from "../../support/api";
 import { joinAsStaff } from "../../support/conversations";
-import { type Frame, isType, mustOpen } from "../../support/ws";
+import { type Frame, isType, messageFrom, mustOpen } from "../../support/ws";
 
-const fromSystem = (f: Frame) => f.type === "message" && (f.sender as { kind: string }).kind === "system";
-const fromAi = (f: Frame) => f.type === "message" && (f.sender as { kind: string }).kind === "ai";
+const fromSystem = messageFrom("system");
+const fromAi = messageFrom("ai");
 
 async function inboxOf(token: string) {
   const { url } = await callJson<{ url: string }>("/api/inbox/ticket", { method: "POST", token }, 200);

@@ -13,11 +13,11 @@ import {
 } from "../../support/ai";
 import { callJson, registerTenant } from "../../support/api";
 import { joinAsStaff } from "../../support/conversations";
-import { type Frame, isType, mustOpen } from "../../support/ws";
+import { type Frame, isType, messageFrom, mustOpen } from "../../support/ws";
 import { upload, waitUntilSettled } from "../documents/helpers";
 
-const aiMessage = (f: Frame) => f.type === "message" && (f.sender as { kind: string }).kind === "ai";
-const systemMessage = (f: Frame) => f.type === "message" && (f.sender as { kind: string }).kind === "system";
+const aiMessage = messageFrom("ai");
+const systemMessage = messageFrom("system");
 
 describe("AI replies in the room", () => {
   it("streams a grounded reply as deltas, then stores it with citations; sends what we expect to the model", async () => {

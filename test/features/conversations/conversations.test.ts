@@ -1,11 +1,10 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+
 import { describe, expect, it } from "vitest";
 import { addUser, call, callJson, registerTenant } from "../../support/api";
-import { type Conversation, createConversation, joinAsStaff } from "../../support/conversations";
+import { type Conversation, createConversation, joinAsStaff, room } from "../../support/conversations";
 import { isType } from "../../support/ws";
 
-const room = (id: string) => env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(id));
 /** Runs the room's alarm now: flushes its outbox to Postgres. */
 const flush = (id: string) => runDurableObjectAlarm(room(id));
 

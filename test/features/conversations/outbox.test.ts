@@ -7,10 +7,8 @@ import { messages } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
 import { flushToPostgres } from "../../../src/features/conversations/room-flush";
 import { callJson, registerTenant } from "../../support/api";
-import { createConversation, joinAsStaff } from "../../support/conversations";
+import { createConversation, joinAsStaff, room } from "../../support/conversations";
 import { isType } from "../../support/ws";
-
-const room = (id: string) => env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(id));
 
 async function storedCount(conversationId: string): Promise<number> {
   const { db, close } = openDatabase(loadConfig(env));

@@ -3,10 +3,9 @@ import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { call, callJson, registerTenant } from "../../support/api";
-import { createConversation, joinAsStaff, staffTicket } from "../../support/conversations";
+import { createConversation, joinAsStaff, room, staffTicket } from "../../support/conversations";
 import { type Frame, isType, mustOpen, openSocket } from "../../support/ws";
 
-const room = (id: string) => env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(id));
 const messagesOf = (frames: Frame[]) => frames.filter(isType("message"));
 
 describe("conversation room over WebSocket", () => {
