@@ -5,13 +5,17 @@
 // starting a throwaway stack. Everything is bounded: a fixed list of steps, a few seconds each.
 // BENCH_PROFILE=1 (or a path prefix) also records CPU profiles of workerd while the sockets join and during
 // the base step, and prints where the server spent its time (needs the stack started here, or
-// BENCH_INSPECTOR_PORT).
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+// BENCH_INSPECTOR_PORT). BENCH_FLOOR=1 runs the same load against scripts/bench-floor/worker.js instead: a
+// room that only stores, acks and broadcasts — what local workerd itself costs, the floor under any room.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import WebSocket from "ws";
 import { type SpawnedAppStack, spawnAppStack } from "./lib/app-stack.ts";
 import { heaviestMatching, hottestFunctions, type Profiler, startProfiler } from "./lib/cpu-profile.ts";
+import { freePort } from "./lib/free-port.ts";
+import { startWranglerDev, waitForHealthy } from "./lib/wrangler-dev.ts";
 
 const env = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -29,6 +33,7 @@ const RATES = (process.env.BENCH_RATES ?? "2,3,4,5,10,15,25,35,75,100,150,200,30
   .split(",")
   .map(Number);
 const P99_LIMIT_MS = 100;
+const FLOOR = Boolean(process.env.BENCH_FLOOR);
 /** A step ends when everything arrived, or nothing arrived for this long (the rest is lost), or at the cap. */
 const DRAIN_QUIET_MS = 10_000;
 const DRAIN_CAP_MS = 90_000;
@@ -137,69 +142,94 @@ interface Room {
   listeners: Peer[];
 }
 
+/** What `run` needs of a server: where it is, and (when started here) its inspector and process. */
+interface Target {
+  base: string;
+  inspectorPort?: number;
+  pid?: number;
+  output?: () => string;
+  stop?: () => Promise<void>;
+}
+
 async function main(): Promise<void> {
-  let stack: SpawnedAppStack | undefined;
-  let base = process.env.BENCH_URL?.replace(/\/+$/, "");
-  if (base && !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(base)) {
-    throw new Error(`BENCH_URL must be a loopback URL (this benchmark stays on the machine), got ${base}`);
+  const url = process.env.BENCH_URL?.replace(/\/+$/, "");
+  if (url && !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(url)) {
+    throw new Error(`BENCH_URL must be a loopback URL (this benchmark stays on the machine), got ${url}`);
   }
-  if (!base) {
-    const started = performance.now();
-    stack = await spawnAppStack({ databaseUrl: process.env.TEST_DATABASE_URL });
-    base = stack.url;
-    say(
-      `wrangler dev at ${base} (${stack.databaseKind} Postgres) ready in ${ms(performance.now() - started)}`,
-    );
-  }
-  const inspectorPort = stack?.inspectorPort ?? Number(process.env.BENCH_INSPECTOR_PORT ?? 0);
+  const started = performance.now();
+  const target: Target = url
+    ? { base: url, inspectorPort: Number(process.env.BENCH_INSPECTOR_PORT ?? 0) || undefined }
+    : FLOOR
+      ? await startFloor()
+      : await startApp();
+  if (!url) say(`wrangler dev at ${target.base} ready in ${ms(performance.now() - started)}`);
   try {
-    await run(base, inspectorPort || undefined, stack?.pid);
+    await run(target);
   } catch (error) {
-    if (stack) {
+    if (target.output) {
       await new Promise((resolve) => setTimeout(resolve, 1000)); // Let the server's own log of it arrive.
-      console.error(`[bench] the server's last output:\n${stack.output().split("\n").slice(-40).join("\n")}`);
+      console.error(
+        `[bench] the server's last output:\n${target.output().split("\n").slice(-40).join("\n")}`,
+      );
     }
     throw error;
   } finally {
-    await stack?.stop();
+    await target.stop?.();
   }
 }
 
-async function run(
-  base: string,
-  inspectorPort: number | undefined,
-  stackPid: number | undefined,
-): Promise<void> {
+async function startApp(): Promise<Target> {
+  const stack: SpawnedAppStack = await spawnAppStack({ databaseUrl: process.env.TEST_DATABASE_URL });
+  say(`the app with ${stack.databaseKind} Postgres`);
+  return {
+    base: stack.url,
+    inspectorPort: stack.inspectorPort,
+    pid: stack.pid,
+    output: () => stack.output(),
+    stop: () => stack.stop(),
+  };
+}
+
+async function startFloor(): Promise<Target> {
+  const dir = mkdtempSync(join(tmpdir(), "switchboard-floor-"));
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const wrangler = startWranglerDev({
+    root: process.cwd(),
+    port,
+    inspectorPort,
+    persistTo: dir,
+    config: "scripts/bench-floor/wrangler.toml",
+    logLevel: "warn",
+  });
+  const stop = async () => {
+    await wrangler.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const base = `http://127.0.0.1:${port}`;
+  // The floor Worker answers 404 JSON to plain GETs: any answer means it is up.
+  if (!(await waitForHealthy(`${base}/`, wrangler.exited, 90_000, true))) {
+    await stop();
+    throw new Error("the floor Worker did not start");
+  }
+  say("the floor Worker (scripts/bench-floor/worker.js), not the app");
+  return { base, inspectorPort, pid: wrangler.child.pid, stop };
+}
+
+async function run({ base, inspectorPort, pid: stackPid }: Target): Promise<void> {
   say(
     `machine: ${cpus().length} CPU cores (${cpus()[0]?.model.trim() ?? "unknown"}), Node ${process.version}`,
   );
-  const token = await registerTenant(base);
+  const roomUrl = FLOOR ? floorRooms(base) : await appRooms(base);
   const tracker = new Tracker();
   const setupStarted = performance.now();
   const joinProfiler = await maybeProfile(inspectorPort);
   const rooms: Room[] = [];
   for (let r = 0; r < ROOMS; r++) {
-    const conversation = await post<{ id: string }>(
-      base,
-      token,
-      "/api/conversations",
-      { channel: "bench" },
-      201,
-    );
-    // One ticket serves all six sockets of a room (valid for 60 s, not single-use): 2 API calls per room.
-    const ticket = await post<{ url: string }>(
-      base,
-      token,
-      `/api/conversations/${conversation.id}/ticket`,
-      undefined,
-      200,
-    );
-    const open = (listener: boolean) => {
-      const url = `${base.replace(/^http/, "ws")}${ticket.url}&after=0`;
-      return new Peer(new WebSocket(url, { perMessageDeflate: false }), tracker, listener);
-    };
+    const url = await roomUrl(r);
+    const open = (listener: boolean) =>
+      new Peer(new WebSocket(url, { perMessageDeflate: false }), tracker, listener);
     const room = { sender: open(false), listeners: Array.from({ length: LISTENERS }, () => open(true)) };
-    // Room by room: every upgrade queries Postgres (a new connection each), so keep that bounded.
+    // Room by room, so joining stays a bounded burst.
     await Promise.all([room.sender, ...room.listeners].map((peer) => peer.ready));
     rooms.push(room);
   }
@@ -493,6 +523,33 @@ function printSummary(results: StepResult[]): void {
   const clean = first.delivered === first.expected && first.duplicates === 0 && first.outOfOrder === 0;
   say(`base load: ${clean ? "no loss, no duplicates, no reordering" : "LOSS, DUPLICATES OR REORDERING"}`);
   if (!clean) process.exitCode = 1;
+}
+
+/** Room r's WebSocket URL in the app: a conversation and one ticket (valid 60 s) for its six sockets. */
+async function appRooms(base: string): Promise<(r: number) => Promise<string>> {
+  const token = await registerTenant(base);
+  return async () => {
+    const conversation = await post<{ id: string }>(
+      base,
+      token,
+      "/api/conversations",
+      { channel: "bench" },
+      201,
+    );
+    const ticket = await post<{ url: string }>(
+      base,
+      token,
+      `/api/conversations/${conversation.id}/ticket`,
+      undefined,
+      200,
+    );
+    return `${base.replace(/^http/, "ws")}${ticket.url}&after=0`;
+  };
+}
+
+function floorRooms(base: string): (r: number) => Promise<string> {
+  const run = crypto.randomUUID().slice(0, 8);
+  return async (r) => `${base.replace(/^http/, "ws")}/rooms/${run}-${r}/ws`;
 }
 
 async function registerTenant(base: string): Promise<string> {

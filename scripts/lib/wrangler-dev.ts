@@ -6,7 +6,12 @@ export interface WranglerDevOptions {
   port: number;
   inspectorPort: number;
   persistTo: string;
-  envFile: string;
+  /** Secrets and vars for the Worker (none for a Worker that needs none). */
+  envFile?: string;
+  /** Another wrangler.toml than the root's (e.g. the benchmark's floor Worker). */
+  config?: string;
+  /** wrangler's --log-level (e.g. "warn" to leave out a line per request). */
+  logLevel?: string;
 }
 
 export interface WranglerDev {
@@ -22,7 +27,10 @@ export function startWranglerDev(opts: WranglerDevOptions): WranglerDev {
     "dev",
     ...["--port", String(opts.port), "--ip", "127.0.0.1"],
     ...["--inspector-port", String(opts.inspectorPort), "--inspector-ip", "127.0.0.1"],
-    ...["--persist-to", opts.persistTo, "--env-file", opts.envFile],
+    ...["--persist-to", opts.persistTo],
+    ...(opts.envFile ? ["--env-file", opts.envFile] : []),
+    ...(opts.config ? ["--config", opts.config] : []),
+    ...(opts.logLevel ? ["--log-level", opts.logLevel] : []),
     "--show-interactive-dev-session=false",
   ];
   const child = spawn(join(opts.root, "node_modules", ".bin", "wrangler"), args, {
@@ -57,11 +65,15 @@ export function startWranglerDev(opts: WranglerDevOptions): WranglerDev {
   };
 }
 
-/** Polls `url` until it answers 2xx; false if `exited` settles or the timeout passes first. */
+/**
+ * Polls `url` until it answers 2xx (any status with `anyStatus`); false if `exited` settles or the
+ * timeout passes first.
+ */
 export async function waitForHealthy(
   url: string,
   exited: Promise<unknown>,
   timeoutMs = 90_000,
+  anyStatus = false,
 ): Promise<boolean> {
   let gone = false;
   void exited.then(() => (gone = true));
@@ -70,7 +82,7 @@ export async function waitForHealthy(
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       await response.body?.cancel();
-      if (response.ok) return true;
+      if (response.ok || anyStatus) return true;
     } catch {
       // Not listening yet.
     }

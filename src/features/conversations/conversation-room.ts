@@ -5,6 +5,7 @@ import { type Env, loadConfig } from "../../env";
 import { describeError, log } from "../../lib/logger";
 import { type AgentContext, loadAgentContext } from "../ai/answer";
 import { handoffMessage } from "../ai/handoff";
+import type { TenantInbox } from "../inbox/tenant-inbox";
 import { ClientFrame, MAX_FRAME_BYTES, type Sender, type ServerFrame } from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
 import { flushToPostgres } from "./room-flush";
@@ -13,8 +14,9 @@ import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
 
 // Messages written within this window go to Postgres in one transaction.
 const FLUSH_DELAY_MS = 500;
-// The inbox hears about a busy room at most this often (one event with the latest message).
-const INBOX_MESSAGE_INTERVAL_MS = 250;
+// The inbox hears about a busy room at most this often (one event with the latest message); the same
+// as the flush delay, so a busy room's alarm serves both.
+const INBOX_MESSAGE_INTERVAL_MS = FLUSH_DELAY_MS;
 const FLUSH_BATCH = 200;
 const MAX_BACKOFF_MS = 60_000;
 const TYPING_THROTTLE_MS = 2_000;
@@ -37,7 +39,10 @@ export class ConversationRoom extends DurableObject<Env> {
   private pool: { url: string; db: Database; close: () => Promise<void> } | null = null;
   /** The alarm as this instance last set it (undefined: not known since waking). */
   private alarmAt: number | null | undefined;
-  private inboxMessage: { event: Record<string, unknown>; count: number } | null = null;
+  /** Inbox message events held back by the throttle, and when its window ends. */
+  private inboxPending: { event: Record<string, unknown>; count: number } | null = null;
+  private inboxWindowEnd = 0;
+  private inbox: { tenantId: string; stub: DurableObjectStub<TenantInbox> } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -135,17 +140,22 @@ export class ConversationRoom extends DurableObject<Env> {
   ): Promise<PostResult> {
     const meta = this.store.meta();
     if (!meta) return { ok: false, code: "not_found", message: "Conversation not found" };
-    const original = input.clientId ? this.store.byClientId(input.clientId) : null;
-    if (original) return { ok: true, duplicate: true, message: original };
     if (CLOSED.includes(meta.status)) {
+      const original = input.clientId ? this.store.byClientId(input.clientId) : null;
+      if (original) return { ok: true, duplicate: true, message: original };
       return { ok: false, code: "conflict", message: `Conversation is ${meta.status}; resume it first` };
     }
-    const now = Date.now();
-    // A person replying owns the conversation: the AI steps back.
+    const message = this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, Date.now());
+    if (!message) {
+      // A resend: the insert found the clientId taken (one statement instead of a lookup per message).
+      const original = input.clientId ? this.store.byClientId(input.clientId) : null;
+      if (original) return { ok: true, duplicate: true, message: original };
+      return { ok: false, code: "conflict", message: "The message could not be stored" };
+    }
+    // A person replying owns the conversation: the AI steps back (its status frame precedes the message).
     if (sender.kind === "staff" && (meta.status === "open" || meta.status === "pending_human")) {
       this.changeStatus("with_human", meta.assigneeId ?? sender.id);
     }
-    const message = this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, now);
     this.broadcast(message, { ackTo: origin });
     if (sender.kind === "visitor") this.ai.schedule();
     this.queueInboxMessage(meta, {
@@ -156,7 +166,7 @@ export class ConversationRoom extends DurableObject<Env> {
       preview: message.text.slice(0, 160),
       createdAt: message.createdAt,
     });
-    await this.armAlarm();
+    await this.armFlush();
     return { ok: true, duplicate: false, message };
   }
 
@@ -176,7 +186,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const capped = Math.min(seq, this.store.lastSeq());
     if (this.store.markRead(`${participant.kind}:${participant.id}`, capped, Date.now())) {
       this.broadcast({ type: "read", participant, seq: capped });
-      await this.armAlarm();
+      await this.armFlush();
     }
     return { seq: capped };
   }
@@ -271,6 +281,7 @@ export class ConversationRoom extends DurableObject<Env> {
   async destroy(): Promise<void> {
     for (const socket of this.ctx.getWebSockets()) socket.close(4404, "conversation deleted");
     await this.ctx.storage.deleteAlarm();
+    this.alarmAt = null;
     await this.ctx.storage.deleteAll();
     // This instance may still be asked things (e.g. a late request): give it empty tables.
     this.store = new RoomStore(this.ctx.storage.sql);
@@ -278,7 +289,13 @@ export class ConversationRoom extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const participant = ws.deserializeAttachment() as Sender;
-    const size = typeof data === "string" ? new TextEncoder().encode(data).byteLength : data.byteLength;
+    // A string of n UTF-16 units is at most 3n UTF-8 bytes: only long frames need encoding to measure.
+    const size =
+      typeof data !== "string"
+        ? data.byteLength
+        : data.length * 3 <= MAX_FRAME_BYTES
+          ? data.length
+          : new TextEncoder().encode(data).byteLength;
     if (size > MAX_FRAME_BYTES)
       return this.sendTo(ws, {
         type: "error",
@@ -341,9 +358,10 @@ export class ConversationRoom extends DurableObject<Env> {
       this.changeStatus("expired", meta.assigneeId, "idle");
       meta = this.store.meta() ?? meta;
     }
+    this.releaseInboxMessage(meta);
     await this.plans.onAlarm();
-    // The alarm time already encodes the backoff; an earlier wake (expiry) may as well try too.
-    if (this.store.pendingCount() > 0) await this.flush(meta);
+    // While Postgres is down, only the backoff's own deadline retries (not a wake for the inbox).
+    if (this.store.pendingCount() > 0 && now >= (meta.nextFlushAt ?? 0)) await this.flush(meta);
     await this.armAlarm();
   }
 
@@ -423,6 +441,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const deadlines: number[] = [];
     if (this.store.pendingCount() > 0) deadlines.push(meta.nextFlushAt ?? now + FLUSH_DELAY_MS);
     if (!CLOSED.includes(meta.status)) deadlines.push(this.idleDeadline(meta));
+    if (this.inboxPending) deadlines.push(this.inboxWindowEnd);
     const planDeadline = this.plans.nextDeadline();
     if (planDeadline !== null) deadlines.push(planDeadline);
     if (deadlines.length === 0) {
@@ -431,9 +450,22 @@ export class ConversationRoom extends DurableObject<Env> {
     }
     const next = Math.min(...deadlines);
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    if (this.alarmAt !== null && this.alarmAt <= next && this.alarmAt >= now) return;
+    // An alarm already due (even overdue, under load) fires first: re-arming it later would starve the flush.
+    if (this.alarmAt !== null && this.alarmAt <= next) return;
     this.alarmAt = next;
     await this.ctx.storage.setAlarm(next);
+  }
+
+  /**
+   * After a write that only adds to the outbox (a message, a receipt) and maybe the inbox throttle: an
+   * alarm already set to fire by those deadlines stays, without recomputing the others (a write never
+   * brings them closer).
+   */
+  private async armFlush(): Promise<void> {
+    const flushAt = this.store.meta()?.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS;
+    const due = this.inboxPending ? Math.min(flushAt, this.inboxWindowEnd) : flushAt;
+    if (this.alarmAt != null && this.alarmAt <= due) return;
+    await this.armAlarm();
   }
 
   private typing(ws: WebSocket, participant: Sender, on: boolean): void {
@@ -486,30 +518,45 @@ export class ConversationRoom extends DurableObject<Env> {
     }
   }
 
-  /** Coalesces message events for the inbox: the first goes out now, the rest as one after a pause. */
+  /**
+   * Throttles message events to the inbox: the first goes out at once; later ones within the window are
+   * folded into one event (the latest message, with how many it stands for) that the alarm sends at the
+   * window's end. A busy room costs the inbox one call per interval, not one per message, and no timer.
+   */
   private queueInboxMessage(meta: RoomMeta, event: Record<string, unknown>): void {
-    if (this.inboxMessage) {
-      this.inboxMessage = { event, count: this.inboxMessage.count + 1 };
+    const count = (this.inboxPending?.count ?? 0) + 1;
+    if (Date.now() < this.inboxWindowEnd) {
+      this.inboxPending = { event, count };
       return;
     }
-    this.publishToInbox(meta, { ...event, count: 1 });
-    this.inboxMessage = { event, count: 0 };
-    setTimeout(() => {
-      const pending = this.inboxMessage;
-      this.inboxMessage = null;
-      if (pending && pending.count > 0) this.publishToInbox(meta, { ...pending.event, count: pending.count });
-    }, INBOX_MESSAGE_INTERVAL_MS);
+    this.inboxPending = null;
+    this.publishToInbox(meta, { ...event, count });
+    this.inboxWindowEnd = Date.now() + INBOX_MESSAGE_INTERVAL_MS;
+  }
+
+  /** The alarm's part of the throttle: sends the folded event once its window has ended. */
+  private releaseInboxMessage(meta: RoomMeta): void {
+    if (!this.inboxPending || Date.now() < this.inboxWindowEnd) return;
+    this.publishToInbox(meta, { ...this.inboxPending.event, count: this.inboxPending.count });
+    this.inboxPending = null;
+    this.inboxWindowEnd = Date.now() + INBOX_MESSAGE_INTERVAL_MS;
   }
 
   private publishToInbox(meta: RoomMeta, event: Record<string, unknown>): void {
-    const inbox = this.env.TENANT_INBOX.get(this.env.TENANT_INBOX.idFromName(meta.tenantId));
+    // One stub per tenant while this instance lives; a stub that failed is dropped (it may be broken).
+    if (this.inbox?.tenantId !== meta.tenantId) {
+      const stub = this.env.TENANT_INBOX.get(this.env.TENANT_INBOX.idFromName(meta.tenantId));
+      this.inbox = { tenantId: meta.tenantId, stub };
+    }
+    const { stub } = this.inbox;
     this.ctx.waitUntil(
-      inbox.publish(event).catch((error: unknown) =>
+      stub.publish(event).catch((error: unknown) => {
+        if (this.inbox?.stub === stub) this.inbox = null;
         log("warn", "inbox publish failed", {
           conversationId: meta.conversationId,
           ...describeError(error),
-        }),
-      ),
+        });
+      }),
     );
   }
 }

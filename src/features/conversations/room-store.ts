@@ -29,9 +29,10 @@ type Row = Record<string, SqlStorageValue>;
 /** The room's SQLite: messages (seq has no gaps), read receipts, the Postgres outbox and meta. */
 export class RoomStore {
   // In-memory copies of hot values (rebuilt from SQLite after hibernation): a message costs a few
-  // statements, not a re-read of meta, max(seq) and count(*) each time.
+  // statements, not a re-read of meta, max(seq), the last message's time and count(*) each time.
   private cachedMeta: RoomMeta | null | undefined;
   private cachedLastSeq: number | undefined;
+  private cachedLastMessageAt: number | undefined;
   private cachedPending: number | undefined;
 
   constructor(private readonly sql: SqlStorage) {
@@ -69,8 +70,11 @@ export class RoomStore {
 
   /** When the last message was written (0 if none): idle expiry counts it without a meta write per message. */
   lastMessageAt(): number {
-    const row = this.sql.exec("SELECT created_at FROM messages ORDER BY seq DESC LIMIT 1").toArray()[0];
-    return row ? Number(row.created_at) : 0;
+    if (this.cachedLastMessageAt === undefined) {
+      const row = this.sql.exec("SELECT created_at FROM messages ORDER BY seq DESC LIMIT 1").toArray()[0];
+      this.cachedLastMessageAt = row ? Number(row.created_at) : 0;
+    }
+    return this.cachedLastMessageAt;
   }
 
   byClientId(clientId: string): StoredMessage | null {
@@ -83,28 +87,36 @@ export class RoomStore {
     return row ? toMessage(row) : null;
   }
 
-  /** Appends a message with the next seq and queues its copy to Postgres (one transaction). */
+  /**
+   * Appends a message with the next seq and queues its copy to Postgres (one transaction). Returns null,
+   * writing nothing, when `clientId` is already taken (a resend: the caller looks up the original).
+   */
   append(
     sender: Sender,
     text: string,
     clientId: string | undefined,
     metadata: Record<string, unknown>,
     now: number,
-  ) {
+  ): StoredMessage | null {
     const seq = this.lastSeq() + 1;
     const id = uuidv7(now);
-    this.sql.exec(
-      "INSERT INTO messages (seq, id, client_id, sender_kind, sender_id, text, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      seq,
-      id,
-      clientId ?? null,
-      sender.kind,
-      sender.id,
-      text,
-      JSON.stringify(metadata),
-      now,
-    );
+    const inserted = this.sql
+      .exec(
+        `INSERT INTO messages (seq, id, client_id, sender_kind, sender_id, text, metadata, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
+        seq,
+        id,
+        clientId ?? null,
+        sender.kind,
+        sender.id,
+        text,
+        JSON.stringify(metadata),
+        now,
+      )
+      .toArray();
+    if (inserted.length === 0) return null;
     this.cachedLastSeq = seq;
+    this.cachedLastMessageAt = now;
     const message: StoredMessage = {
       type: "message",
       seq,

@@ -51,6 +51,23 @@ describe("staff inbox", () => {
     });
   });
 
+  it("tells the inbox about a burst of messages with two events: the first at once, the rest folded", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const inbox = await openInbox(tenant.accessToken);
+    await inbox.next((f) => f.type === "snapshot");
+    const room = await joinAsStaff(tenant, conversation.id);
+    for (let n = 1; n <= 5; n++) room.send({ type: "message", clientId: `burst-${n}`, text: `burst ${n}` });
+    expect(await inbox.next((f) => f.type === "message")).toMatchObject({ seq: 1, count: 1 });
+    // The room's alarm sends the rest when the throttle's window ends: the latest message, counting four.
+    expect(await inbox.next((f) => f.type === "message" && f.seq === 5)).toMatchObject({
+      conversationId: conversation.id,
+      preview: "burst 5",
+      count: 4,
+    });
+    expect(inbox.frames.filter((f) => f.type === "message")).toHaveLength(2);
+  });
+
   it("never shows one tenant's events to another", async () => {
     const a = await registerTenant();
     const b = await registerTenant();

@@ -25,6 +25,7 @@ async function storedCount(conversationId: string): Promise<number> {
 
 interface Seam {
   databaseConfig?: () => unknown;
+  store?: { meta(): Record<string, unknown>; saveMeta(meta: unknown): void };
 }
 
 describe("outbox to Postgres", () => {
@@ -54,12 +55,17 @@ describe("outbox to Postgres", () => {
     const metrics = await waitForMetrics(tenant.accessToken, (m) => m.outboxPending === 6);
     expect(metrics.flushLagSeconds).toBeGreaterThanOrEqual(0);
 
-    // Still chatting during the outage.
+    // Still chatting during the outage; a wake before the backoff's deadline does not retry Postgres.
     client.send({ type: "message", clientId: "down-6", text: "still here" });
     await client.next((f) => f.type === "message" && f.seq === 6);
+    await runDurableObjectAlarm(stub);
+    expect(await stub.info()).toMatchObject({ flushAttempts: 1, outbox: { pending: 7 } });
 
+    // Postgres is back and the backoff's retry time has come.
     await runInDurableObject(stub, (instance) => {
       delete (instance as unknown as Seam).databaseConfig;
+      const { store } = instance as unknown as Seam;
+      store?.saveMeta({ ...store.meta(), nextFlushAt: Date.now() });
     });
     await runDurableObjectAlarm(stub);
     expect(await storedCount(conversation.id)).toBe(6);
