@@ -39,6 +39,12 @@ export default defineConfig({
                   TEXTRACT_ACCESS_KEY_ID: "AKIATESTTEXTRACT",
                   TEXTRACT_SECRET_ACCESS_KEY: "test-textract-secret",
                   TEXTRACT_MAX_ATTEMPTS: "1",
+                  // The S3 adapter's settings; storage stays on R2 unless a test sets STORAGE_PROVIDER=s3.
+                  S3_ENDPOINT: `${fakeServicesUrl}/s3`,
+                  S3_REGION: "eu-west-1",
+                  S3_BUCKET: "switchboard-test",
+                  S3_ACCESS_KEY_ID: "AKIATESTS3",
+                  S3_SECRET_ACCESS_KEY: "test-s3-secret",
                   EMBEDDINGS_API_URL: `${fakeServicesUrl}/openai/v1`,
                   EMBEDDINGS_API_KEY: "sk-test-embeddings",
                   // AI: agents talk to the fake OpenAI-compatible server on loopback.

@@ -1,4 +1,5 @@
 import type { Config } from "../env";
+import { ensureXmlDom } from "./xml-dom";
 
 export interface StoredObject {
   body: ReadableStream<Uint8Array>;
@@ -47,6 +48,7 @@ export function r2Storage(bucket: R2Bucket): Storage {
 export function s3Storage(config: Config): Storage {
   const { S3_BUCKET: bucket, S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = config;
   if (!bucket || !accessKeyId || !secretAccessKey) throw new Error("S3 storage is not configured");
+  ensureXmlDom();
   // Loaded on first use so deployments on the R2 binding never pay for the SDK's startup.
   const sdk = import("@aws-sdk/client-s3").then((s3) => ({
     s3,
@@ -87,11 +89,20 @@ export function s3Storage(config: Config): Storage {
       return object?.Body ? await object.Body.transformToByteArray() : null;
     },
     async delete(keys) {
-      if (keys.length === 0) return;
       const { s3, client } = await sdk;
-      await client.send(
-        new s3.DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })) } }),
-      );
+      // One request takes at most 1000 keys, and answers 200 even when some keys could not be deleted.
+      for (let start = 0; start < keys.length; start += 1000) {
+        const objects = keys.slice(start, start + 1000).map((Key) => ({ Key }));
+        const { Errors: errors = [] } = await client.send(
+          new s3.DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
+        );
+        const [first] = errors;
+        if (first) {
+          throw new Error(
+            `S3 did not delete ${errors.length} object(s); ${first.Key}: ${first.Code}: ${first.Message}`,
+          );
+        }
+      }
     },
   };
 }

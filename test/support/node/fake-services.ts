@@ -3,6 +3,7 @@ import { downstreamRoutes } from "./fake-downstream.ts";
 import { openAiRoutes } from "./fake-openai.ts";
 import { openAiEmbeddingsRoutes } from "./fake-openai-embeddings.ts";
 import { resendRoutes } from "./fake-resend.ts";
+import { fakeS3 } from "./fake-s3.ts";
 import { textractRoutes } from "./fake-textract.ts";
 
 /** One request as a fake route sees it: the body is read up front. */
@@ -11,17 +12,22 @@ export interface FakeRequest {
   url: URL;
   headers: IncomingMessage["headers"];
   body: string;
+  /** The body as sent (binary uploads). */
+  bytes: Buffer;
 }
 
 export interface FakeResponse {
   status: number;
   json?: unknown;
+  /** A non-JSON body (XML, binary); sent instead of `json`, with `headers`. */
+  body?: string | Buffer;
+  headers?: Record<string, string>;
   /** Writes the response itself (server-sent events, delays); `status`/`json` are then unused. */
   raw?: (res: ServerResponse) => Promise<void>;
 }
 
 export interface FakeRoute {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Exact path, e.g. `/resend/emails` (`/_test/…` for inspection); one ending in `/*` matches below it. */
   path: string;
   handle(req: FakeRequest): FakeResponse | Promise<FakeResponse>;
@@ -39,11 +45,14 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
  * Add a service by writing a module that returns FakeRoute[] and listing it here.
  */
 export async function startFakeServices(): Promise<FakeServices> {
+  // Textract's asynchronous API reads the documents it is given from this S3.
+  const s3 = fakeS3();
   const routes: FakeRoute[] = [
     ...openAiRoutes(),
     ...resendRoutes(),
     ...openAiEmbeddingsRoutes(),
-    ...textractRoutes(),
+    ...s3.routes,
+    ...textractRoutes(s3.objects),
     ...downstreamRoutes(),
   ];
   const server = createServer((req, res) => {
@@ -84,20 +93,26 @@ async function serve(routes: FakeRoute[], req: IncomingMessage, res: ServerRespo
     });
     return;
   }
-  const body = await readBody(req);
-  if (body === undefined) {
+  const bytes = await readBody(req);
+  if (bytes === undefined) {
     send(res, {
       status: 413,
       json: { statusCode: 413, name: "payload_too_large", message: "Body too large" },
     });
     return;
   }
-  const response = await route.handle({ method: req.method ?? "GET", url, headers: req.headers, body });
+  const response = await route.handle({
+    method: req.method ?? "GET",
+    url,
+    headers: req.headers,
+    body: bytes.toString("utf8"),
+    bytes,
+  });
   if (response.raw) await response.raw(res);
   else send(res, response);
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -106,9 +121,15 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
     if (size > MAX_BODY_BYTES) return undefined;
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, response: FakeResponse): void {
-  res.writeHead(response.status, { "content-type": "application/json" }).end(JSON.stringify(response.json));
+  if (response.body !== undefined) {
+    res.writeHead(response.status, response.headers).end(response.body);
+    return;
+  }
+  res
+    .writeHead(response.status, { "content-type": "application/json", ...response.headers })
+    .end(JSON.stringify(response.json));
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { constants, inflateSync } from "node:zlib";
+import type { FakeObjects } from "./fake-s3.ts";
 import type { FakeRequest, FakeResponse, FakeRoute } from "./fake-services.ts";
 
 // AWS Textract's JSON 1.1 API (https://docs.aws.amazon.com/textract/latest/dg/API_Reference.html):
@@ -63,7 +64,7 @@ const fixtures: Record<string, PageSpec> = {
 };
 
 /** Textract under `/textract` (the SDK posts to the endpoint's path) plus `GET /_test/textract/calls`. */
-export function textractRoutes(): FakeRoute[] {
+export function textractRoutes(_s3: FakeObjects): FakeRoute[] {
   const calls: TextractCall[] = [];
   const handle = (req: FakeRequest) => answer(req, calls);
   return [

@@ -1,0 +1,93 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import type { DocumentJob } from "../../../src/features/documents/documents.jobs";
+import worker from "../../../src/index";
+
+export interface SentJob {
+  job: DocumentJob;
+  delaySeconds: number | undefined;
+}
+
+/**
+ * The Worker as deployed with STORAGE_PROVIDER=s3 (the bucket on the fake S3; settings in
+ * vitest.config.ts). Its document queue is held here: the test delivers the messages itself, through
+ * the real queue handler, and sees the delay each one was sent with.
+ */
+export function s3Worker(overrides: Partial<typeof env> = {}) {
+  const sent: SentJob[] = [];
+  const queue: Queue<DocumentJob> = {
+    metrics: async () => ({ backlogCount: sent.length, backlogBytes: 0 }),
+    send: async (job, options) => {
+      sent.push({ job, delaySeconds: options?.delaySeconds });
+      return { metadata: { metrics: { backlogCount: sent.length, backlogBytes: 0 } } };
+    },
+    sendBatch: async (messages, options) => {
+      for (const message of messages) sent.push({ job: message.body, delaySeconds: options?.delaySeconds });
+      return { metadata: { metrics: { backlogCount: sent.length, backlogBytes: 0 } } };
+    },
+  };
+  const workerEnv: typeof env = { ...env, STORAGE_PROVIDER: "s3", DOCUMENT_QUEUE: queue, ...overrides };
+
+  return {
+    env: workerEnv,
+    sent,
+    async fetch(path: string, init: RequestInit & { token?: string } = {}) {
+      const { token, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (token) headers.set("Authorization", `Bearer ${token}`);
+      const ctx = createExecutionContext();
+      const response = await worker.fetch(
+        new Request(`http://switchboard.test${path}`, { ...rest, headers }),
+        workerEnv,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return response;
+    },
+    /** Delivers the oldest waiting message to the queue handler; what it settled to. */
+    async deliverNext() {
+      const next = sent.shift();
+      if (!next) throw new Error("no message is waiting");
+      const settled: Array<"ack" | { retry: QueueRetryOptions | undefined }> = [];
+      const message: Message<unknown> = {
+        id: crypto.randomUUID(),
+        timestamp: new Date(),
+        body: next.job,
+        attempts: 1,
+        ack: () => void settled.push("ack"),
+        retry: (options) => void settled.push({ retry: options }),
+      };
+      await worker.queue(
+        {
+          queue: "switchboard-documents",
+          messages: [message],
+          ackAll: () => message.ack(),
+          retryAll: (options) => message.retry(options),
+          metadata: { metrics: { backlogCount: 1, backlogBytes: 0 } },
+        },
+        workerEnv,
+      );
+      return { delivered: next, settled };
+    },
+  };
+}
+
+export interface StoredS3Object {
+  key: string;
+  size: number;
+  contentType: string | undefined;
+  sha256: string;
+}
+
+/** What the fake S3 holds under a key prefix (see test/support/node/fake-s3.ts). */
+export async function s3Objects(prefix: string): Promise<StoredS3Object[]> {
+  const response = await fetch(
+    `${env.FAKE_SERVICES_URL}/_test/s3/objects?prefix=${encodeURIComponent(prefix)}`,
+  );
+  return (await response.json()) as StoredS3Object[];
+}
+
+export async function sha256(bytes: Uint8Array | ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
