@@ -41,13 +41,9 @@ export async function searchKnowledge(deps: SearchDeps, tenantId: string, input:
   if (mode === "full-text" || !deps.embeddings) {
     return { mode, data: await fullTextPassages(db, scope, input.q, input.limit) };
   }
-  const [lexical, vector] = await Promise.all([
-    lexicalCandidates(db, scope, input.q),
-    deps.embeddings.embed([input.q]).then(([first]) => first),
-  ]);
-  const similar = vector ? await vectorCandidates(db, scope, input.q, vector, mode) : [];
-  const top = fuse(lexical, similar).slice(0, input.limit);
-  return { mode, data: await passages(db, tenantId, input.q, top) };
+  const [vector] = await deps.embeddings.embed([input.q]);
+  if (!vector) return { mode, data: await fullTextPassages(db, scope, input.q, input.limit) };
+  return { mode, data: await hybridPassages(db, scope, input, vector, mode) };
 }
 
 /** Full-text only: candidates, their documents and snippets in one round trip. */
@@ -74,67 +70,83 @@ interface Scope {
 const candidates = (scope: Scope, query: SQL, limit: number) =>
   sql`knowledge_lexical_candidates(${scope.tenantId}::uuid, ${scope.collectionId}::uuid, ${query}, ${limit})`;
 
-async function lexicalCandidates(db: Database, scope: Scope, q: string) {
-  const result = await db.execute(
-    sql`select id, rank from ${candidates(scope, sql`websearch_to_tsquery('english', ${q})`, CANDIDATES)}`,
-  );
-  return result.rows.map((row) => ({ id: String(row.id), rank: Number(row.rank) }));
-}
-
-async function vectorCandidates(db: Database, scope: Scope, q: string, vector: number[], mode: SearchMode) {
-  const anyWord = sql`replace(plainto_tsquery('english', ${q})::text, '&', '|')::tsquery`;
-  const result =
-    mode === "hybrid-pgvector"
-      ? await db.execute(sql`
-          select c.id, 1 - (c.embedding::vector <=> ${`[${vector.join(",")}]`}::vector) as similarity
-          from document_chunks c
-          where c.tenant_id = ${scope.tenantId}
-            ${scope.collectionId ? sql`and c.collection_id = ${scope.collectionId}` : sql``}
-            and c.embedding is not null and array_length(c.embedding, 1) = ${vector.length}
-          order by c.embedding::vector <=> ${`[${vector.join(",")}]`}::vector
-          limit ${CANDIDATES}`)
-      : await db.execute(sql`
-          select c.id,
-            (select sum(a * b) from unnest(c.embedding, ${`{${vector.join(",")}}`}::real[]) as u(a, b)) as similarity
-          from ${candidates(scope, anyWord, PORTABLE_POOL)} pool
-          join document_chunks c on c.id = pool.id
-          where c.embedding is not null and array_length(c.embedding, 1) = ${vector.length}
-          order by similarity desc nulls last
-          limit ${CANDIDATES}`);
-  return result.rows.map((row) => ({ id: String(row.id), similarity: Number(row.similarity) }));
-}
-
-/** Reciprocal rank fusion of the two rankings. */
-export function fuse(lexical: Array<{ id: string }>, vector: Array<{ id: string }>): Candidate[] {
-  const byId = new Map<string, Candidate>();
-  lexical.forEach((row, index) => {
-    byId.set(row.id, { id: row.id, lexicalRank: index + 1, score: 1 / (RRF_K + index + 1) });
-  });
-  vector.forEach((row, index) => {
-    const existing = byId.get(row.id) ?? { id: row.id, score: 0 };
-    existing.vectorRank = index + 1;
-    existing.score += 1 / (RRF_K + index + 1);
-    byId.set(row.id, existing);
-  });
-  return [...byId.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-}
-
-async function passages(db: Database, tenantId: string, q: string, top: Candidate[]) {
-  if (top.length === 0) return [];
-  const ids = top.map((candidate) => candidate.id);
+/**
+ * Hybrid: the lexical and the vector ranking, their reciprocal rank fusion (Cormack et al.) and the
+ * passages, in one statement (one round trip once the query is embedded).
+ */
+async function hybridPassages(
+  db: Database,
+  scope: Scope,
+  input: SearchInput,
+  vector: number[],
+  mode: SearchMode,
+) {
+  const query = sql`websearch_to_tsquery('english', ${input.q})`;
   const result = await db.execute(sql`
-    select c.id, c.document_id, d.title, c.page, c.heading,
-      ts_headline('english', c.content, websearch_to_tsquery('english', ${q}), ${HEADLINE}) as snippet
-    from document_chunks c join documents d on d.id = c.document_id
-    where c.tenant_id = ${tenantId} and c.id in (${sql.join(
-      ids.map((id) => sql`${id}::uuid`),
-      sql`, `,
-    )})`);
-  const rows = new Map(result.rows.map((row) => [String(row.id), row]));
-  return top.flatMap((candidate) => {
-    const row = rows.get(candidate.id);
-    return row ? [toPassage(row, candidate)] : [];
-  });
+    with lexical as (
+      select id, row_number() over (order by rank desc, id) as r
+      from ${candidates(scope, query, CANDIDATES)}
+    ),
+    nearest as (
+      select id, row_number() over (order by similarity desc nulls last, id) as r
+      from (${nearestChunks(scope, input.q, vector, mode)}) n
+    ),
+    fused as (
+      select id, sum(1.0 / (${RRF_K} + r)) as score,
+        min(lexical_rank) as lexical_rank, min(vector_rank) as vector_rank
+      from (
+        select id, r, r as lexical_rank, null::bigint as vector_rank from lexical
+        union all
+        select id, r, null, r from nearest
+      ) ranked
+      group by id
+      order by score desc, id
+      limit ${input.limit}
+    )
+    select f.id, f.score, f.lexical_rank, f.vector_rank, c.document_id, d.title, c.page, c.heading,
+      ts_headline('english', c.content, ${query}, ${HEADLINE}) as snippet
+    from fused f
+    join document_chunks c on c.id = f.id
+    join documents d on d.id = c.document_id
+    where c.tenant_id = ${scope.tenantId}
+    order by f.score desc, f.id`);
+  const rank = (value: unknown) => (value === null ? undefined : Number(value));
+  return result.rows.map((row) =>
+    toPassage(row, {
+      id: String(row.id),
+      lexicalRank: rank(row.lexical_rank),
+      vectorRank: rank(row.vector_rank),
+      score: Number(row.score),
+    }),
+  );
+}
+
+/**
+ * The chunks nearest the query's embedding (id, similarity): pgvector's ordering when the extension is
+ * there; otherwise dot products in plain SQL over the lexical matches of any query word (looked up by
+ * primary key: `= any(array(…))`, never a scan of the tenant's chunks).
+ */
+function nearestChunks(scope: Scope, q: string, vector: number[], mode: SearchMode): SQL {
+  if (mode === "hybrid-pgvector") {
+    const literal = `[${vector.join(",")}]`;
+    return sql`
+      select c.id, 1 - (c.embedding::vector <=> ${literal}::vector) as similarity
+      from document_chunks c
+      where c.tenant_id = ${scope.tenantId}
+        ${scope.collectionId ? sql`and c.collection_id = ${scope.collectionId}` : sql``}
+        and c.embedding is not null and array_length(c.embedding, 1) = ${vector.length}
+      order by c.embedding::vector <=> ${literal}::vector
+      limit ${CANDIDATES}`;
+  }
+  const anyWord = sql`replace(plainto_tsquery('english', ${q})::text, '&', '|')::tsquery`;
+  return sql`
+    select c.id,
+      (select sum(a * b) from unnest(c.embedding, ${`{${vector.join(",")}}`}::real[]) as u(a, b)) as similarity
+    from document_chunks c
+    where c.id = any(array(select id from ${candidates(scope, anyWord, PORTABLE_POOL)}))
+      and c.embedding is not null and array_length(c.embedding, 1) = ${vector.length}
+    order by similarity desc nulls last
+    limit ${CANDIDATES}`;
 }
 
 function toPassage(row: Record<string, unknown>, candidate: Candidate) {
