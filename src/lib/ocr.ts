@@ -2,11 +2,31 @@ import type { Block, FeatureType, TextractClientConfig } from "@aws-sdk/client-t
 import type { Config } from "../env";
 import { textFromBlocks } from "./textract-blocks";
 
-/** Reads the text of one scanned page (a single-page PDF). */
+/** Reads the text of one scanned page (a single-page PDF), or of a whole document kept in AWS S3. */
 export interface Ocr {
   readonly name: "textract";
   readPage(singlePagePdf: Uint8Array): Promise<string>;
+  /**
+   * Starts reading a document in S3 (Textract's asynchronous API). `requestToken` makes it
+   * idempotent: the same token gives the same job.
+   */
+  startDocument(location: S3Location, requestToken: string): Promise<OcrJob>;
+  /** The job's result: still running, or the text of every page (by page number). */
+  documentResult(job: OcrJob): Promise<OcrJobResult>;
 }
+
+export interface S3Location {
+  bucket: string;
+  key: string;
+}
+
+/** A started asynchronous job; `api` says which Get operation reads its result. */
+export interface OcrJob {
+  jobId: string;
+  api: "analysis" | "text";
+}
+
+export type OcrJobResult = { status: "running" } | { status: "done"; pages: Map<number, string> };
 
 /** An OCR failure; `retryable` is false when the document itself is the problem. */
 export class OcrError extends Error {
@@ -25,7 +45,13 @@ const DOCUMENT_ERRORS = new Set([
   "UnsupportedDocumentException",
   "DocumentTooLargeException",
   "InvalidParameterException",
+  // Asynchronous API: the object cannot be read (bucket, key, region or permissions), the job is gone.
+  "InvalidS3ObjectException",
+  "InvalidJobIdException",
+  "IdempotentParameterMismatchException",
 ]);
+// Blocks per Get call: the API's maximum, so a long document takes as few calls as possible.
+const MAX_RESULTS = 1000;
 const FEATURES = new Set<string>(["TABLES", "FORMS", "SIGNATURES", "LAYOUT"]);
 
 /** The configured OCR provider, or null when pages without text cannot be read. */
@@ -46,30 +72,102 @@ export function createOcr(config: Config): Ocr | null {
   return textractOcr(clientConfig, features);
 }
 
-/** Synchronous Textract per page: AnalyzeDocument when features are asked for, else DetectDocumentText. */
+/**
+ * Textract. Per page (synchronous): AnalyzeDocument when features are asked for, else
+ * DetectDocumentText. Whole documents in S3 (asynchronous): StartDocumentAnalysis or
+ * StartDocumentTextDetection, read back with the matching Get operation.
+ */
 export function textractOcr(clientConfig: TextractClientConfig, features: FeatureType[]): Ocr {
   // The SDK is loaded when a scanned page first needs it, not by every isolate that builds the adapter.
-  const sdk = () => import("@aws-sdk/client-textract");
-  let client: InstanceType<Awaited<ReturnType<typeof sdk>>["TextractClient"]> | undefined;
+  const load = async () => {
+    const sdk = await import("@aws-sdk/client-textract");
+    client ??= new sdk.TextractClient(clientConfig);
+    return { sdk, client };
+  };
+  let client: InstanceType<typeof import("@aws-sdk/client-textract").TextractClient> | undefined;
   return {
     name: "textract",
     async readPage(singlePagePdf) {
-      const { AnalyzeDocumentCommand, DetectDocumentTextCommand, TextractClient } = await sdk();
-      client ??= new TextractClient(clientConfig);
-      let blocks: Block[];
-      try {
-        const document = { Bytes: singlePagePdf };
-        const output =
-          features.length > 0
-            ? await client.send(new AnalyzeDocumentCommand({ Document: document, FeatureTypes: features }))
-            : await client.send(new DetectDocumentTextCommand({ Document: document }));
-        blocks = output.Blocks ?? [];
-      } catch (error) {
-        const name = error instanceof Error ? error.name : "Error";
-        const message = error instanceof Error ? error.message : String(error);
-        throw new OcrError(`Textract: ${name}: ${message}`, !DOCUMENT_ERRORS.has(name));
+      const { sdk, client } = await load();
+      const document = { Bytes: singlePagePdf };
+      const output = await textract(() =>
+        features.length > 0
+          ? client.send(new sdk.AnalyzeDocumentCommand({ Document: document, FeatureTypes: features }))
+          : client.send(new sdk.DetectDocumentTextCommand({ Document: document })),
+      );
+      return textFromBlocks(output.Blocks ?? []);
+    },
+    async startDocument({ bucket, key }, requestToken) {
+      const { sdk, client } = await load();
+      const input = {
+        DocumentLocation: { S3Object: { Bucket: bucket, Name: key } },
+        ClientRequestToken: requestToken,
+      };
+      const api = features.length > 0 ? "analysis" : "text";
+      const { JobId: jobId } = await textract(() =>
+        api === "analysis"
+          ? client.send(new sdk.StartDocumentAnalysisCommand({ ...input, FeatureTypes: features }))
+          : client.send(new sdk.StartDocumentTextDetectionCommand(input)),
+      );
+      if (!jobId) throw new OcrError("Textract started no job (no JobId in its answer)", true);
+      return { jobId, api };
+    },
+    async documentResult({ jobId, api }) {
+      const { sdk, client } = await load();
+      const byPage = new Map<number, Block[]>();
+      const warnings: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const input = { JobId: jobId, MaxResults: MAX_RESULTS, NextToken: nextToken };
+        const output = await textract(() =>
+          api === "analysis"
+            ? client.send(new sdk.GetDocumentAnalysisCommand(input))
+            : client.send(new sdk.GetDocumentTextDetectionCommand(input)),
+        );
+        const status = output.JobStatus;
+        if (status === "IN_PROGRESS") return { status: "running" };
+        if (status === "FAILED") {
+          throw new OcrError(
+            `Textract job ${jobId} failed: ${output.StatusMessage ?? "no reason given"}`,
+            false,
+          );
+        }
+        if (status !== "SUCCEEDED" && status !== "PARTIAL_SUCCESS") {
+          throw new OcrError(`Textract job ${jobId} answered an unknown status: ${status}`, true);
+        }
+        for (const warning of output.Warnings ?? []) {
+          warnings.push(`${warning.ErrorCode ?? "warning"} on page(s) ${(warning.Pages ?? []).join(", ")}`);
+        }
+        for (const block of output.Blocks ?? []) {
+          const page = block.Page ?? 1;
+          const blocks = byPage.get(page);
+          if (blocks) blocks.push(block);
+          else byPage.set(page, [block]);
+        }
+        nextToken = output.NextToken;
+      } while (nextToken);
+      // Some pages were not read: the document would be incomplete without saying so.
+      if (warnings.length > 0) {
+        throw new OcrError(
+          `Textract job ${jobId} read the document only partly: ${warnings.join("; ")}`,
+          false,
+        );
       }
-      return textFromBlocks(blocks);
+      return {
+        status: "done",
+        pages: new Map([...byPage].map(([page, blocks]) => [page, textFromBlocks(blocks)])),
+      };
     },
   };
+}
+
+/** Runs a Textract call, turning its failures into OcrErrors that say whether a retry can help. */
+async function textract<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const name = error instanceof Error ? error.name : "Error";
+    const message = error instanceof Error ? error.message : String(error);
+    throw new OcrError(`Textract: ${name}: ${message}`, !DOCUMENT_ERRORS.has(name));
+  }
 }

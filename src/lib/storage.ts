@@ -15,6 +15,8 @@ export interface Storage {
   /** Reads the whole object (for extraction); null when it is gone. */
   bytes(key: string): Promise<Uint8Array | null>;
   delete(keys: string[]): Promise<void>;
+  /** Where AWS services (Textract) can read the object themselves: set for a bucket on AWS S3 only. */
+  awsLocation?(key: string): { bucket: string; key: string };
 }
 
 /** The storage adapter the configuration selects. */
@@ -49,6 +51,9 @@ export function s3Storage(config: Config): Storage {
   const { S3_BUCKET: bucket, S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = config;
   if (!bucket || !accessKeyId || !secretAccessKey) throw new Error("S3 storage is not configured");
   ensureXmlDom();
+  // An S3 API elsewhere (R2's endpoint) serves the adapter, but AWS services cannot read from it.
+  const onAws =
+    !config.S3_ENDPOINT || !/\.r2\.cloudflarestorage\.com$/i.test(new URL(config.S3_ENDPOINT).hostname);
   // Loaded on first use so deployments on the R2 binding never pay for the SDK's startup.
   const sdk = import("@aws-sdk/client-s3").then((s3) => ({
     s3,
@@ -69,6 +74,7 @@ export function s3Storage(config: Config): Storage {
   };
   return {
     name: "s3",
+    ...(onAws ? { awsLocation: (key: string) => ({ bucket, key }) } : {}),
     async put(key, bytes, contentType) {
       const { s3, client } = await sdk;
       await client.send(

@@ -17,7 +17,17 @@ const TEXT_NODE = 3;
 
 /** Installs a minimal `DOMParser` (and `Node` constants) unless the runtime has its own. */
 export function ensureXmlDom(): void {
-  if (!Reflect.has(globalThis, "Node")) Reflect.set(globalThis, "Node", { ELEMENT_NODE, TEXT_NODE });
+  if (!Reflect.has(globalThis, "Node")) {
+    Reflect.set(
+      globalThis,
+      "Node",
+      // biome-ignore lint/complexity/noStaticOnlyClass: a class, so that `value instanceof Node` elsewhere stays valid (and false).
+      class Node {
+        static readonly ELEMENT_NODE = ELEMENT_NODE;
+        static readonly TEXT_NODE = TEXT_NODE;
+      },
+    );
+  }
   if (Reflect.has(globalThis, "DOMParser")) return;
   Reflect.set(
     globalThis,

@@ -28,6 +28,8 @@ export interface ExtractionState {
   ocrPending?: number[];
   /** Pages read by OCR. */
   ocrPages?: number[];
+  /** The asynchronous Textract job reading the scanned pages, and how often it was checked. */
+  textract?: { jobId: string; api: "analysis" | "text"; polls: number };
 }
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });

@@ -59,6 +59,10 @@ async function handle(
     if (outcome.kind === "continue") {
       await env.DOCUMENT_QUEUE.send(job);
       message.ack();
+    } else if (outcome.kind === "poll") {
+      // A fresh message, not a retry: waiting for Textract is not a failed attempt.
+      await env.DOCUMENT_QUEUE.send(job, { delaySeconds: outcome.delaySeconds });
+      message.ack();
     } else if (outcome.kind === "retry") {
       message.retry({ delaySeconds: backoffSeconds(retryBase, message.attempts) });
     } else if (outcome.kind === "busy") {

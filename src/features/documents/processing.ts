@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { documentChunks, documents, type ExtractionState } from "../../db/schema";
 import { type Embeddings, EmbeddingsError } from "../../lib/embeddings";
-import { type Ocr, OcrError } from "../../lib/ocr";
+import { type Ocr, OcrError, type S3Location } from "../../lib/ocr";
 import type { Storage } from "../../lib/storage";
 import { type Chunk, chunkPage } from "./chunking";
 import { claim, LeaseLost, prepare, release, whyNotClaimed } from "./document-lease";
@@ -27,6 +27,8 @@ export type JobOutcome =
   | { kind: "done"; status: "ready" | "needs_ocr" | "failed" }
   | { kind: "skipped"; reason: string }
   | { kind: "continue" }
+  /** Textract is reading the document: look again in a fresh message after this delay. */
+  | { kind: "poll"; delaySeconds: number }
   | { kind: "busy"; retryInSeconds: number }
   | { kind: "retry"; error: string };
 
@@ -36,6 +38,15 @@ const PROGRESS_EVERY_MS = 1_000;
 // Commit extracted pages when this many chunks are waiting, or this long after the last commit.
 const COMMIT_CHUNKS = 128;
 const COMMIT_EVERY_MS = 1_000;
+// An asynchronous Textract job is checked after 5 s, 10 s, 20 s, 40 s, then every minute; a job
+// still running after 40 checks (about 37 minutes) fails the document instead of polling forever.
+const FIRST_POLL_SECONDS = 5;
+const MAX_POLL_SECONDS = 60;
+export const MAX_TEXTRACT_POLLS = 40;
+
+/** Seconds to wait before checking a Textract job that has been checked `polls` times. */
+export const pollDelaySeconds = (polls: number) =>
+  Math.min(MAX_POLL_SECONDS, FIRST_POLL_SECONDS * 2 ** polls);
 
 /**
  * Processes one queue message: claims the document for its generation under a lease, resumes after
@@ -55,6 +66,9 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
     const bytes = await deps.storage.bytes(claimed.storageKey);
     if (!bytes) throw new DocumentError("The original file is missing from storage");
     source = await openSource(claimed.kind, bytes, deps.maxPages);
+    // A PDF in AWS S3 goes to Textract whole (asynchronously); elsewhere scanned pages go one by one.
+    const location = source.singlePagePdf ? deps.storage.awsLocation?.(claimed.storageKey) : undefined;
+    const documentOcr = deps.ocr && location ? wholeDocumentOcr(deps.ocr, location, job) : undefined;
     let row = await prepare(deps.db, claimed, leaseToken, source.pagesTotal);
     let state: ExtractionState = { ...row.state };
     let pending: PageChunks[] = [];
@@ -64,7 +78,26 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
     let lastCommit = Date.now();
     let lastProgress = Date.now();
     for (let page = row.pagesDone + 1; page <= source.pagesTotal; page++) {
-      const extracted = await extractPage(deps, source, page, state);
+      const extracted = await extractPage(deps, source, page, state, documentOcr);
+      if ("waitSeconds" in extracted) {
+        // Keep the pages before this one and the job's id; the next message carries on from here.
+        if (inflight) row = await inflight;
+        row = await commit(
+          deps,
+          row,
+          chunkCount,
+          pending,
+          page - 1,
+          extracted.state,
+          leaseToken,
+          leaseSeconds,
+          source.paged,
+        );
+        const waiting = await release(deps.db, row, leaseToken, {});
+        if (!waiting) throw new LeaseLost();
+        await announce(deps, waiting);
+        return { kind: "poll", delaySeconds: extracted.waitSeconds };
+      }
       state = extracted.state;
       pending.push(extracted);
       const last = page === source.pagesTotal;
@@ -130,13 +163,19 @@ async function extractPage(
   source: DocumentSource,
   page: number,
   previous: ExtractionState,
-): Promise<PageChunks> {
+  documentOcr: WholeDocumentOcr | undefined,
+): Promise<PageChunks | { waitSeconds: number; state: ExtractionState }> {
   const state: ExtractionState = { ...previous };
   const content = await source.page(page);
   let blocks: TextBlock[] = content.blocks;
   let ocr = false;
   if (content.needsOcr) {
-    if (deps.ocr && source.singlePagePdf) {
+    if (documentOcr) {
+      const text = await documentOcr.pageText(page, state);
+      if (typeof text !== "string") return { waitSeconds: text.waitSeconds, state };
+      blocks = paragraphs(text);
+      state.ocrPages = [...(state.ocrPages ?? []), page];
+    } else if (deps.ocr && source.singlePagePdf) {
       blocks = paragraphs(await deps.ocr.readPage(await source.singlePagePdf(page)));
       state.ocrPages = [...(state.ocrPages ?? []), page];
       ocr = true;
@@ -147,6 +186,47 @@ async function extractPage(
   const { chunks, heading } = chunkPage(blocks, state.heading ?? null);
   state.heading = heading;
   return { page, chunks, state, ocr };
+}
+
+type WholeDocumentOcr = ReturnType<typeof wholeDocumentOcr>;
+
+/**
+ * Textract's asynchronous API for a document in AWS S3: started once for the whole file when the
+ * first page without a text layer is reached, its id kept in the processing state, and checked again
+ * by a delayed queue message rather than by waiting here. The result is read once per message.
+ */
+function wholeDocumentOcr(ocr: Ocr, location: S3Location, job: DocumentJob) {
+  let pages: Map<number, string> | undefined;
+  return {
+    /** The page's text, or how long to wait before asking again (the job is recorded in `state`). */
+    async pageText(page: number, state: ExtractionState): Promise<string | { waitSeconds: number }> {
+      if (!pages) {
+        if (!state.textract) {
+          // One token per generation: a redelivered message gets the job already started, not a new one.
+          const started = await ocr.startDocument(location, `${job.documentId}-${job.generation}`);
+          state.textract = { ...started, polls: 0 };
+          return { waitSeconds: pollDelaySeconds(0) };
+        }
+        const result = await ocr.documentResult(state.textract);
+        if (result.status === "running") {
+          const polls = state.textract.polls + 1;
+          if (polls >= MAX_TEXTRACT_POLLS) {
+            const minutes = Math.round(
+              Array.from({ length: polls }, (_, n) => pollDelaySeconds(n)).reduce((a, b) => a + b, 0) / 60,
+            );
+            throw new OcrError(
+              `Textract job ${state.textract.jobId} was still running after ${polls} checks over about ${minutes} minutes; process the document again to retry`,
+              false,
+            );
+          }
+          state.textract = { ...state.textract, polls };
+          return { waitSeconds: pollDelaySeconds(polls) };
+        }
+        pages = result.pages;
+      }
+      return pages.get(page) ?? "";
+    },
+  };
 }
 
 /**

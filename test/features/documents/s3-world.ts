@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import type { DocumentJob } from "../../../src/features/documents/documents.jobs";
 import worker from "../../../src/index";
+import type { DocumentBody } from "./helpers";
 
 export interface SentJob {
   job: DocumentJob;
@@ -43,6 +44,22 @@ export function s3Worker(overrides: Partial<typeof env> = {}) {
       );
       await waitOnExecutionContext(ctx);
       return response;
+    },
+    /** Uploads through the API and expects 202. */
+    async upload(token: string, bytes: Uint8Array, filename: string): Promise<DocumentBody> {
+      const form = new FormData();
+      form.append("file", new File([bytes], filename));
+      const response = await this.fetch("/api/documents", { method: "POST", body: form, token });
+      const text = await response.text();
+      if (response.status !== 202) throw new Error(`upload ${filename}: ${response.status} ${text}`);
+      return (JSON.parse(text) as { document: DocumentBody }).document;
+    },
+    /** The document as the API shows it. */
+    async document(token: string, id: string): Promise<DocumentBody> {
+      const response = await this.fetch(`/api/documents/${id}`, { token });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`document ${id}: ${response.status} ${text}`);
+      return JSON.parse(text) as DocumentBody;
     },
     /** Delivers the oldest waiting message to the queue handler; what it settled to. */
     async deliverNext() {

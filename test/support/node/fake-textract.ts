@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { constants, inflateSync } from "node:zlib";
+import { PDFDocument } from "pdf-lib";
 import type { FakeObjects } from "./fake-s3.ts";
 import type { FakeRequest, FakeResponse, FakeRoute } from "./fake-services.ts";
+import { ASYNC_OPERATIONS, type ReadPage, textractJobs } from "./fake-textract-async.ts";
 
 // AWS Textract's JSON 1.1 API (https://docs.aws.amazon.com/textract/latest/dg/API_Reference.html):
 // POST / with `X-Amz-Target: Textract.DetectDocumentText | Textract.AnalyzeDocument`, SigV4-signed,
-// `Document.Bytes` base64. It cannot really read pixels: a test "scan" carries its page's identity in
+// `Document.Bytes` base64; the asynchronous Start*/Get* operations are in fake-textract-async.ts. It cannot really read pixels: a test "scan" carries its page's identity in
 // the first pixel row of its image (`fixture:<name>:<tag>`), and the fixture says what the page shows.
 
 interface Block {
@@ -39,8 +41,10 @@ interface PageSpec {
   table?: Cell[][];
   /** Lines printed after the table. */
   footer?: string[];
-  /** Answer with this error instead. */
+  /** Answer with this error instead (an asynchronous job fails with its message). */
   error?: { status: number; type: string; message: string };
+  /** The page cannot be read: a synchronous call fails, an asynchronous job skips it with a warning. */
+  unreadable?: boolean;
 }
 
 const fixtures: Record<string, PageSpec> = {
@@ -61,12 +65,14 @@ const fixtures: Record<string, PageSpec> = {
     lines: ["Claims Procedure", "Hailstone damage to greenhouses is assessed by a surveyor on site."],
   },
   outage: { error: { status: 500, type: "InternalServerError", message: "Textract is having a bad day" } },
+  "torn-scan": { unreadable: true },
 };
 
 /** Textract under `/textract` (the SDK posts to the endpoint's path) plus `GET /_test/textract/calls`. */
-export function textractRoutes(_s3: FakeObjects): FakeRoute[] {
+export function textractRoutes(s3: FakeObjects): FakeRoute[] {
   const calls: TextractCall[] = [];
-  const handle = (req: FakeRequest) => answer(req, calls);
+  const jobs = textractJobs(s3, readDocument, calls);
+  const handle = (req: FakeRequest) => answer(req, calls, jobs);
   return [
     { method: "POST", path: "/textract", handle },
     { method: "POST", path: "/textract/", handle },
@@ -81,10 +87,14 @@ export function textractRoutes(_s3: FakeObjects): FakeRoute[] {
   ];
 }
 
-function answer(req: FakeRequest, calls: TextractCall[]): FakeResponse {
+async function answer(
+  req: FakeRequest,
+  calls: TextractCall[],
+  jobs: ReturnType<typeof textractJobs>,
+): Promise<FakeResponse> {
   const target = String(req.headers["x-amz-target"] ?? "");
   const operation = target.replace(/^Textract\./, "");
-  if (!["DetectDocumentText", "AnalyzeDocument"].includes(operation)) {
+  if (![...ASYNC_OPERATIONS, "DetectDocumentText", "AnalyzeDocument"].includes(operation)) {
     return awsError(400, "UnknownOperationException", `Unknown operation ${target}`);
   }
   if (!String(req.headers["content-type"] ?? "").startsWith("application/x-amz-json-1.1")) {
@@ -107,6 +117,8 @@ function answer(req: FakeRequest, calls: TextractCall[]): FakeResponse {
   } catch {
     return awsError(400, "SerializationException", "Body is not JSON");
   }
+  if (operation.startsWith("Start")) return jobs.start(operation as "StartDocumentAnalysis", input);
+  if (operation.startsWith("Get")) return jobs.get(operation as "GetDocumentAnalysis", input);
   const features = input.FeatureTypes ?? [];
   if (operation === "AnalyzeDocument" && features.length === 0) {
     return awsError(400, "InvalidParameterException", "FeatureTypes is required");
@@ -129,6 +141,7 @@ function answer(req: FakeRequest, calls: TextractCall[]): FakeResponse {
   calls.push({ target: operation, features, fixture: marker?.fixture ?? null, tag: marker?.tag ?? null });
   const spec = marker ? fixtures[marker.fixture] : undefined;
   if (spec?.error) return awsError(spec.error.status, spec.error.type, spec.error.message);
+  if (spec?.unreadable) return awsError(400, "BadDocumentException", "Unable to read the document");
   const blocks = spec ? pageBlocks(spec, operation === "AnalyzeDocument" ? features : []) : [pageBlock([])];
   return {
     status: 200,
@@ -139,6 +152,33 @@ function answer(req: FakeRequest, calls: TextractCall[]): FakeResponse {
       AnalyzeDocumentModelVersion: "1.0",
     },
   };
+}
+
+/** Each page of a PDF read on its own, its blocks numbered with the page (the asynchronous API). */
+async function readDocument(pdf: Buffer, features: string[]): Promise<ReadPage[] | string> {
+  let source: PDFDocument;
+  try {
+    source = await PDFDocument.load(pdf, { updateMetadata: false });
+  } catch {
+    return "Request has unsupported document format";
+  }
+  const pages: ReadPage[] = [];
+  for (const index of source.getPageIndices()) {
+    const single = await PDFDocument.create();
+    const [copied] = await single.copyPages(source, [index]);
+    if (copied) single.addPage(copied);
+    const marker = findMarker(Buffer.from(await single.save()));
+    const spec = marker ? fixtures[marker.fixture] : undefined;
+    const blocks = spec ? pageBlocks(spec, features) : [pageBlock([])];
+    pages.push({
+      blocks: spec?.unreadable ? [] : blocks.map((block) => ({ ...block, Page: index + 1 })),
+      fixture: marker?.fixture ?? null,
+      tag: marker?.tag ?? null,
+      ...(spec?.error ? { failure: spec.error.message } : {}),
+      ...(spec?.unreadable ? { unreadable: true } : {}),
+    });
+  }
+  return pages;
 }
 
 function awsError(status: number, type: string, message: string): FakeResponse {
