@@ -55,7 +55,11 @@ export async function uploadDocument(
   const id = uuidv7();
   const storageKey = `${config.STORAGE_PREFIX}${principal.tenantId}/documents/${id}/original`;
 
-  await storage.put(storageKey, bytes, contentTypes[kind]);
+  // The digest is computed while the original is being stored.
+  const [, digest] = await Promise.all([
+    storage.put(storageKey, bytes, contentTypes[kind]),
+    crypto.subtle.digest("SHA-256", bytes),
+  ]);
   let row: DocumentRow | undefined;
   try {
     [row] = await db
@@ -69,7 +73,7 @@ export async function uploadDocument(
         kind,
         contentType: contentTypes[kind],
         sizeBytes: bytes.length,
-        sha256: hex(await crypto.subtle.digest("SHA-256", bytes)),
+        sha256: hex(digest),
         storageKey,
         metadata: input.metadata ?? {},
         uploadedBy: principal.kind === "user" ? principal.id : null,

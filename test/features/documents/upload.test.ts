@@ -28,6 +28,8 @@ describe("document upload and management", () => {
       title: "hours",
       filename: "hours.txt",
       sizeBytes: 22,
+      // SHA-256 of the bytes (computed while they are being stored).
+      sha256: "d57a903559b3db4c9f021c446f482f2fd7a80ecc5cfe7701db935c4e15f8637b",
       collection: { name: "Support" },
       metadata: { source: "crm", owner: 7 },
     });
