@@ -30,4 +30,7 @@ function routeThroughDevProxy(proxyUrl: string): void {
   neonConfig.useSecureWebSocket = proxy.protocol === "wss:";
   neonConfig.pipelineTLS = false;
   neonConfig.pipelineConnect = false;
+  // Coalescing defers each write by a timer turn to save TLS frames to Neon; on loopback it only adds
+  // latency (a 72-chunk commit of a document: 56–126 ms with it, 40–58 ms without).
+  neonConfig.coalesceWrites = false;
 }
