@@ -59,11 +59,12 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
   const leaseSeconds = Math.ceil(deps.sliceMs / 1000) * 3 + 60;
   const claimed = await claim(deps.db, job, leaseToken, leaseSeconds);
   if (!claimed) return whyNotClaimed(deps.db, job);
-  await announce(deps, claimed);
+  // The dashboard hears "processing" while the original is being read.
+  const announced = announce(deps, claimed);
 
   let source: DocumentSource | undefined;
   try {
-    const bytes = await deps.storage.bytes(claimed.storageKey);
+    const [bytes] = await Promise.all([deps.storage.bytes(claimed.storageKey), announced]);
     if (!bytes) throw new DocumentError("The original file is missing from storage");
     source = await openSource(claimed.kind, bytes, deps.maxPages);
     // A PDF in AWS S3 goes to Textract whole (asynchronously); elsewhere scanned pages go one by one.
