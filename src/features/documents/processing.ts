@@ -1,7 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { documentChunks, documents, type ExtractionState } from "../../db/schema";
+import { documents, type ExtractionState } from "../../db/schema";
 import { type Embeddings, EmbeddingsError } from "../../lib/embeddings";
+import { uuidv7 } from "../../lib/ids";
 import { type Ocr, OcrError, type S3Location } from "../../lib/ocr";
 import type { Storage } from "../../lib/storage";
 import { type Chunk, chunkPage } from "./chunking";
@@ -255,19 +256,23 @@ async function commit(
       : null;
   return deps.db.transaction(async (tx) => {
     if (chunks.length > 0) {
-      await tx.insert(documentChunks).values(
-        chunks.map(({ page, chunk }, index) => ({
-          tenantId: row.tenantId,
-          documentId: row.id,
-          collectionId: row.collectionId,
-          generation: row.generation,
-          ordinal: ordinalBase + index,
-          page: paged ? page : null,
-          heading: chunk.heading,
-          content: chunk.content,
-          embedding: vectors?.[index] ?? null,
-        })),
-      );
+      // One JSON parameter, not nine per chunk: less encoding on the Worker's thread, which is
+      // extracting the next pages meanwhile.
+      const rows = chunks.map(({ page, chunk }, index) => ({
+        id: uuidv7(),
+        ordinal: ordinalBase + index,
+        page: paged ? page : null,
+        heading: chunk.heading,
+        content: chunk.content,
+        embedding: vectors?.[index] ?? null,
+      }));
+      await tx.execute(sql`
+        insert into document_chunks
+          (id, tenant_id, document_id, collection_id, generation, ordinal, page, heading, content, embedding)
+        select x.id, ${row.tenantId}, ${row.id}, ${row.collectionId}, ${row.generation},
+          x.ordinal, x.page, x.heading, x.content, x.embedding
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as x(id uuid, ordinal integer, page integer, heading text, content text, embedding real[])`);
     }
     const [updated] = await tx
       .update(documents)
