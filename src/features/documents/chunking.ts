@@ -40,13 +40,15 @@ export function chunkPage(
   };
 
   for (const block of blocks) {
+    // Postgres text cannot hold NUL; extracted text sometimes carries it.
+    const text = block.text.replaceAll("\u0000", "");
     if (block.kind === "heading") {
       flush();
       overlap = "";
-      heading = block.text.slice(0, 300);
+      heading = text.slice(0, 300);
       continue;
     }
-    for (const piece of splitLong(block.text, options.maxChars - options.overlapChars)) {
+    for (const piece of splitLong(text, options.maxChars - options.overlapChars)) {
       if (size > 0 && size + piece.length + 2 > options.maxChars - overlap.length) flush();
       parts.push(piece);
       size += piece.length + 2;

@@ -26,6 +26,17 @@ describe("chunking", () => {
     expect(page2.chunks).toEqual([{ heading: "Exclusions", content: "More exclusions." }]);
   });
 
+  it("drops NUL characters, which Postgres text cannot store", () => {
+    const { chunks } = chunkPage(
+      [
+        { kind: "heading", text: "Sco\u0000pe" },
+        { kind: "paragraph", text: "Cov\u0000ered\u0000." },
+      ],
+      null,
+    );
+    expect(chunks).toEqual([{ heading: "Scope", content: "Covered." }]);
+  });
+
   it("packs paragraphs up to the size limit, splits long ones at sentences and overlaps consecutive chunks", () => {
     const long = Array.from({ length: 40 }, (_, i) => sentence(i)).join(" ");
     const { chunks } = chunkPage([{ kind: "paragraph", text: long }], "Cover", {
