@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 import { openDatabase } from "../../../src/db/client";
 import { loadConfig } from "../../../src/env";
 import { inboxPublisher } from "../../../src/features/documents/documents.events";
@@ -154,4 +155,15 @@ export async function stageDocument(
   } finally {
     await close();
   }
+}
+
+/** The `policy-scan` fixture, read by OCR, is found and cited on `page`: its number, a form field, a table row. */
+export async function expectPolicyScanCited(token: string, documentId: string, page: number): Promise<void> {
+  const policy = await search(token, { q: "PX-48213" });
+  expect(policy.data[0]).toMatchObject({ documentId, page });
+  const field = await search(token, { q: "policy number" });
+  expect(field.data[0]?.snippet).toContain("<mark>Policy</mark> <mark>number</mark>: PX-48213");
+  const flood = await search(token, { q: "flood damage limit" });
+  expect(flood.data[0]).toMatchObject({ page });
+  expect(flood.data[0]?.snippet).toContain("250,000 EUR");
 }

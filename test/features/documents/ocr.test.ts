@@ -9,7 +9,15 @@ import { createOcr } from "../../../src/lib/ocr";
 import { r2Storage } from "../../../src/lib/storage";
 import { callJson, registerTenant } from "../../support/api";
 import { scannedPdf } from "../../support/files";
-import { search, stageDocument, textractCalls, uniqueWord, upload, waitUntilSettled } from "./helpers";
+import {
+  expectPolicyScanCited,
+  search,
+  stageDocument,
+  textractCalls,
+  uniqueWord,
+  upload,
+  waitUntilSettled,
+} from "./helpers";
 
 const config = loadConfig(env);
 
@@ -57,13 +65,7 @@ describe("scanned pages and Textract", () => {
     expect(done).toMatchObject({ status: "ready", pages: { done: 3, total: 3 }, error: null });
     expect((await textractCalls(tag)).map((call) => call.fixture)).toEqual(["policy-scan", "claims-scan"]);
 
-    const policy = await search(tenant.accessToken, { q: "PX-48213" });
-    expect(policy.data[0]).toMatchObject({ documentId: doc.id, page: 2 });
-    const field = await search(tenant.accessToken, { q: "policy number" });
-    expect(field.data[0]?.snippet).toContain("<mark>Policy</mark> <mark>number</mark>: PX-48213");
-    const flood = await search(tenant.accessToken, { q: "flood damage limit" });
-    expect(flood.data[0]).toMatchObject({ page: 2 });
-    expect(flood.data[0]?.snippet).toContain("250,000 EUR");
+    await expectPolicyScanCited(tenant.accessToken, doc.id, 2);
     const hail = await search(tenant.accessToken, { q: "hailstone greenhouses" });
     expect(hail.data[0]).toMatchObject({ documentId: doc.id, page: 3 });
   });

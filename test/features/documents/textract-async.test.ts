@@ -9,7 +9,7 @@ import { createOcr } from "../../../src/lib/ocr";
 import { s3Storage } from "../../../src/lib/storage";
 import { registerTenant } from "../../support/api";
 import { scannedPdf } from "../../support/files";
-import { search, textractCalls, uniqueWord } from "./helpers";
+import { expectPolicyScanCited, search, textractCalls, uniqueWord } from "./helpers";
 import { s3Worker } from "./s3-world";
 
 const config = loadConfig(env);
@@ -57,13 +57,7 @@ describe("Textract's asynchronous API for documents in S3", () => {
     // One IN_PROGRESS answer, then more than one page of results; no synchronous per-page calls.
     expect(calls.length).toBeGreaterThanOrEqual(4);
 
-    const policy = await search(tenant.accessToken, { q: "PX-48213" });
-    expect(policy.data[0]).toMatchObject({ documentId: doc.id, page: 2 });
-    const field = await search(tenant.accessToken, { q: "policy number" });
-    expect(field.data[0]?.snippet).toContain("<mark>Policy</mark> <mark>number</mark>: PX-48213");
-    const flood = await search(tenant.accessToken, { q: "flood damage limit" });
-    expect(flood.data[0]).toMatchObject({ page: 2 });
-    expect(flood.data[0]?.snippet).toContain("250,000 EUR");
+    await expectPolicyScanCited(tenant.accessToken, doc.id, 2);
     expect((await search(tenant.accessToken, { q: `${tag} renewal` })).data[0]).toMatchObject({ page: 3 });
     expect((await search(tenant.accessToken, { q: "hailstone greenhouses" })).data[0]).toMatchObject({
       documentId: doc.id,
