@@ -42,6 +42,16 @@ export async function callJson<T = Record<string, unknown>>(
 export const unique = () => crypto.randomUUID().slice(0, 8);
 
 /** A random IP, so per-IP rate limits of one test never touch another's. */
+/**
+ * Waits, when needed, until the rate limiters' current window has at least `seconds` left: locally
+ * they count in 60 s windows aligned to the clock, so a burst that straddles a minute would be
+ * counted in two windows and never reach the limit.
+ */
+export async function withinOneRateWindow(seconds = 10): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < seconds * 1000) await new Promise((resolve) => setTimeout(resolve, left + 100));
+}
+
 export const randomIp = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join(".")}`;
 
 export interface Session {
