@@ -17,9 +17,12 @@ export function randomToken(bytes = 32): string {
   return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
-/** Hex SHA-256 of a string: how opaque tokens and API keys are stored. */
-export async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
+/** Hex SHA-256 of a string (how opaque tokens and API keys are stored) or of bytes (uploaded files). */
+export async function sha256(data: string | Parameters<typeof crypto.subtle.digest>[1]): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    typeof data === "string" ? encoder.encode(data) : data,
+  );
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 

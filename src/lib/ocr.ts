@@ -1,5 +1,6 @@
 import type { Block, FeatureType, TextractClientConfig } from "@aws-sdk/client-textract";
 import type { Config } from "../env";
+import type { S3Location } from "./storage";
 import { textFromBlocks } from "./textract-blocks";
 
 /** Reads the text of one scanned page (a single-page PDF), or of a whole document kept in AWS S3. */
@@ -13,11 +14,6 @@ export interface Ocr {
   startDocument(location: S3Location, requestToken: string): Promise<OcrJob>;
   /** The job's result: still running, or the text of every page (by page number). */
   documentResult(job: OcrJob): Promise<OcrJobResult>;
-}
-
-export interface S3Location {
-  bucket: string;
-  key: string;
 }
 
 /** A started asynchronous job; `api` says which Get operation reads its result. */

@@ -1,6 +1,12 @@
 import type { Config } from "../env";
 import { ensureXmlDom } from "./xml-dom";
 
+/** An object in an S3 bucket, as AWS services address it. */
+export interface S3Location {
+  bucket: string;
+  key: string;
+}
+
 export interface StoredObject {
   body: ReadableStream<Uint8Array>;
   size: number;
@@ -16,7 +22,7 @@ export interface Storage {
   bytes(key: string): Promise<Uint8Array | null>;
   delete(keys: string[]): Promise<void>;
   /** Where AWS services (Textract) can read the object themselves: set for a bucket on AWS S3 only. */
-  awsLocation?(key: string): { bucket: string; key: string };
+  awsLocation?(key: string): S3Location;
 }
 
 /** The storage adapter the configuration selects. */
@@ -95,6 +101,7 @@ export function s3Storage(config: Config): Storage {
       return object?.Body ? await object.Body.transformToByteArray() : null;
     },
     async delete(keys) {
+      if (keys.length === 0) return;
       const { s3, client } = await sdk;
       // One request takes at most 1000 keys, and answers 200 even when some keys could not be deleted.
       for (let start = 0; start < keys.length; start += 1000) {

@@ -140,17 +140,15 @@ export class ConversationRoom extends DurableObject<Env> {
   ): Promise<PostResult> {
     const meta = this.store.meta();
     if (!meta) return { ok: false, code: "not_found", message: "Conversation not found" };
-    if (CLOSED.includes(meta.status)) {
+    // The insert itself finds a resend (its clientId taken): no lookup before every message.
+    const message = CLOSED.includes(meta.status)
+      ? null
+      : this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, Date.now());
+    if (!message) {
+      // A resend gets the original (also once closed); a new message to a closed conversation is refused.
       const original = input.clientId ? this.store.byClientId(input.clientId) : null;
       if (original) return { ok: true, duplicate: true, message: original };
       return { ok: false, code: "conflict", message: `Conversation is ${meta.status}; resume it first` };
-    }
-    const message = this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, Date.now());
-    if (!message) {
-      // A resend: the insert found the clientId taken (one statement instead of a lookup per message).
-      const original = input.clientId ? this.store.byClientId(input.clientId) : null;
-      if (original) return { ok: true, duplicate: true, message: original };
-      return { ok: false, code: "conflict", message: "The message could not be stored" };
     }
     // A person replying owns the conversation: the AI steps back (its status frame precedes the message).
     if (sender.kind === "staff" && (meta.status === "open" || meta.status === "pending_human")) {

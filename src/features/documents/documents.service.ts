@@ -3,7 +3,7 @@ import type { Database } from "../../db/client";
 import { collections, type DocumentStatus, documents } from "../../db/schema";
 import type { Config } from "../../env";
 import type { Principal } from "../../lib/app-env";
-import { base64url, fromBase64url } from "../../lib/crypto";
+import { base64url, fromBase64url, sha256 } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";
 import { describeError, log } from "../../lib/logger";
@@ -23,9 +23,6 @@ export interface DocumentDeps {
 }
 
 type DocumentRow = typeof documents.$inferSelect;
-
-const hex = (bytes: ArrayBuffer) =>
-  [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 /** Rejects a body over the upload limit (413) before anything is stored. */
 export function assertUploadSize(bytes: number, max: number): void {
@@ -56,10 +53,7 @@ export async function uploadDocument(
   const storageKey = `${config.STORAGE_PREFIX}${principal.tenantId}/documents/${id}/original`;
 
   // The digest is computed while the original is being stored.
-  const [, digest] = await Promise.all([
-    storage.put(storageKey, bytes, contentTypes[kind]),
-    crypto.subtle.digest("SHA-256", bytes),
-  ]);
+  const [, digest] = await Promise.all([storage.put(storageKey, bytes, contentTypes[kind]), sha256(bytes)]);
   let row: DocumentRow | undefined;
   try {
     [row] = await db
@@ -73,7 +67,7 @@ export async function uploadDocument(
         kind,
         contentType: contentTypes[kind],
         sizeBytes: bytes.length,
-        sha256: hex(digest),
+        sha256: digest,
         storageKey,
         metadata: input.metadata ?? {},
         uploadedBy: principal.kind === "user" ? principal.id : null,

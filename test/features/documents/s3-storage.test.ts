@@ -1,13 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/env";
+import { sha256 } from "../../../src/lib/crypto";
 import { s3Storage } from "../../../src/lib/storage";
 import { parseXmlDocument } from "../../../src/lib/xml-dom";
 import { registerTenant } from "../../support/api";
 import { textPdf } from "../../support/files";
-import type { DocumentBody } from "./helpers";
 import { search, uniqueWord } from "./helpers";
-import { s3Objects, s3Worker, sha256 } from "./s3-world";
+import { s3Objects, s3Worker } from "./s3-world";
 
 const config = loadConfig(env);
 
@@ -23,15 +23,7 @@ describe("documents on S3 storage (the real AWS SDK against a local S3)", () => 
     ]);
     const app = s3Worker();
 
-    const form = new FormData();
-    form.append("file", new File([pdf], "terms.pdf", { type: "application/pdf" }));
-    const uploaded = await app.fetch("/api/documents", {
-      method: "POST",
-      body: form,
-      token: tenant.accessToken,
-    });
-    expect(uploaded.status).toBe(202);
-    const doc = ((await uploaded.json()) as { document: DocumentBody }).document;
+    const doc = await app.upload(tenant.accessToken, pdf, "terms.pdf");
 
     const key = `${config.STORAGE_PREFIX}${tenant.tenant.id}/documents/${doc.id}/original`;
     expect(await s3Objects(`${config.STORAGE_PREFIX}${tenant.tenant.id}/`)).toEqual([

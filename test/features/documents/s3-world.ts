@@ -103,8 +103,3 @@ export async function s3Objects(prefix: string): Promise<StoredS3Object[]> {
   );
   return (await response.json()) as StoredS3Object[];
 }
-
-export async function sha256(bytes: Uint8Array | ArrayBuffer): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
