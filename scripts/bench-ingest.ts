@@ -44,7 +44,7 @@ const { searchKnowledge } = await load<"search">("../src/features/knowledge/sear
 const { openAiEmbeddings } = await load<"embeddings">("../src/lib/embeddings.ts");
 
 const PAGES = 100;
-const INGEST_RUNS = 5;
+const INGEST_RUNS = 9;
 const CHUNKS = 10_000;
 const SERVICE_QUERIES = 1_000;
 // The API allows 100 requests a minute per principal; stay under it.

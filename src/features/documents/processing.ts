@@ -36,9 +36,8 @@ export type JobOutcome =
 type DocumentRow = typeof documents.$inferSelect;
 
 const PROGRESS_EVERY_MS = 1_000;
-// Commit extracted pages when this many chunks are waiting, or this long after the last commit.
+// Extracted pages wait for the commit in flight unless this many chunks are waiting (backpressure).
 const COMMIT_CHUNKS = 128;
-const COMMIT_EVERY_MS = 1_000;
 // An asynchronous Textract job is checked after 5 s, 10 s, 20 s, 40 s, then every minute; a job
 // still running after 40 checks (about 37 minutes) fails the document instead of polling forever.
 const FIRST_POLL_SECONDS = 5;
@@ -57,8 +56,8 @@ export const pollDelaySeconds = (polls: number) =>
 export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promise<JobOutcome> {
   const started = Date.now();
   const leaseToken = crypto.randomUUID();
-  const leaseSeconds = Math.ceil(deps.sliceMs / 1000) * 3 + 60;
-  const claimed = await claim(deps.db, job, leaseToken, leaseSeconds);
+  const lease: Lease = { token: leaseToken, seconds: Math.ceil(deps.sliceMs / 1000) * 3 + 60 };
+  const claimed = await claim(deps.db, job, leaseToken, lease.seconds);
   if (!claimed) return whyNotClaimed(deps.db, job);
   // The dashboard hears "processing" while the original is being read.
   const announced = announce(deps, claimed);
@@ -75,61 +74,76 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
     let state: ExtractionState = { ...row.state };
     let pending: PageChunks[] = [];
     let chunkCount = row.chunkCount;
-    // One commit runs while the next pages are extracted: Postgres indexes while the Worker parses.
+    // Pages are committed while the next ones are extracted (Postgres indexes while the Worker parses):
+    // a commit starts as soon as the previous one has finished, so batches follow the database's pace
+    // and the last commit, which nothing overlaps, stays small.
     let inflight: Promise<DocumentRow> | undefined;
-    let lastCommit = Date.now();
+    let committing = false;
+    let final: ReturnType<typeof outcome> | undefined;
     let lastProgress = Date.now();
     for (let page = row.pagesDone + 1; page <= source.pagesTotal; page++) {
       const extracted = await extractPage(deps, source, page, state, documentOcr);
       if ("waitSeconds" in extracted) {
         // Keep the pages before this one and the job's id; the next message carries on from here.
         if (inflight) row = await inflight;
-        row = await commit(
-          deps,
-          row,
-          chunkCount,
-          pending,
-          page - 1,
-          extracted.state,
-          leaseToken,
-          leaseSeconds,
-          source.paged,
-        );
-        const waiting = await release(deps.db, row, leaseToken, {});
-        if (!waiting) throw new LeaseLost();
-        await announce(deps, waiting);
+        const batch = {
+          ordinalBase: chunkCount,
+          pages: pending,
+          lastPage: page - 1,
+          state: extracted.state,
+          paged: source.paged,
+        };
+        await announce(deps, await commit(deps, row, batch, lease, {}));
         return { kind: "poll", delaySeconds: extracted.waitSeconds };
       }
       state = extracted.state;
       pending.push(extracted);
+      // pdf.js hands pages over without returning to the event loop: let the commit's I/O proceed.
+      if (committing) await new Promise((resolve) => setTimeout(resolve, 0));
       const last = page === source.pagesTotal;
       const sliceOver = Date.now() - started >= deps.sliceMs;
       const due =
+        !committing ||
         last ||
         sliceOver ||
         extracted.ocr ||
-        pending.reduce((n, p) => n + p.chunks.length, 0) >= COMMIT_CHUNKS ||
-        Date.now() - lastCommit >= COMMIT_EVERY_MS;
+        pending.reduce((n, p) => n + p.chunks.length, 0) >= COMMIT_CHUNKS;
       if (!due) continue;
       if (inflight) row = await inflight;
-      inflight = commit(deps, row, chunkCount, pending, page, state, leaseToken, leaseSeconds, source.paged);
-      // Awaited below; until then a failure must not count as unhandled.
-      inflight.catch(() => {});
+      const handOver = !last && sliceOver;
+      const batch = { ordinalBase: chunkCount, pages: pending, lastPage: page, state, paged: source.paged };
       chunkCount += pending.reduce((n, p) => n + p.chunks.length, 0);
       pending = [];
-      lastCommit = Date.now();
+      // The last commit records the outcome and the hand-over gives the lease up, in the same update.
+      if (last) final = outcome(state, chunkCount);
+      inflight = commit(deps, row, batch, lease, final ?? (handOver ? {} : undefined));
+      committing = true;
+      // Awaited later; until then a failure must not count as unhandled.
+      inflight.then(
+        () => {
+          committing = false;
+        },
+        () => {},
+      );
       if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
         await announce(deps, row);
       }
-      if (!last && sliceOver) {
-        row = await inflight;
-        await release(deps.db, row, leaseToken, {});
+      if (handOver) {
+        await inflight;
         return { kind: "continue" };
       }
     }
     if (inflight) row = await inflight;
-    return { kind: "done", status: await finish(deps, row, leaseToken) };
+    if (!final) {
+      // No page was left to extract (an empty document, or a run cut off before its last commit).
+      final = outcome(row.state, row.chunkCount);
+      const released = await release(deps.db, row, leaseToken, final);
+      if (!released) throw new LeaseLost();
+      row = released;
+    }
+    await announce(deps, row);
+    return { kind: "done", status: final.status };
   } catch (error) {
     if (error instanceof LeaseLost) return { kind: "skipped", reason: "lease lost" };
     const permanent =
@@ -231,21 +245,36 @@ function wholeDocumentOcr(ocr: Ocr, location: S3Location, job: DocumentJob) {
   };
 }
 
+interface Batch {
+  /** Ordinal of the first chunk (the chunks committed so far). */
+  ordinalBase: number;
+  pages: PageChunks[];
+  /** Pages done once this batch is in. */
+  lastPage: number;
+  state: ExtractionState;
+  /** Whether chunks keep page numbers (PDF) or the document has none (text, DOCX). */
+  paged: boolean;
+}
+
+interface Lease {
+  token: string;
+  seconds: number;
+}
+
+type Release = Partial<Pick<DocumentRow, "status" | "error" | "processedAt">>;
+
 /**
  * Writes the chunks of the pages extracted since the last commit and moves the progress counter, in
  * one transaction that only succeeds while we hold the lease. Pages are grouped because a round trip
- * per page would cost more than extracting the page.
+ * per page would cost more than extracting the page. With `release`, the lease is given up in the
+ * same update, along with those changes.
  */
 async function commit(
   deps: ProcessDeps,
   row: DocumentRow,
-  ordinalBase: number,
-  pages: PageChunks[],
-  lastPage: number,
-  state: ExtractionState,
-  leaseToken: string,
-  leaseSeconds: number,
-  paged: boolean,
+  { ordinalBase, pages, lastPage, state, paged }: Batch,
+  { token, seconds }: Lease,
+  release?: Release,
 ): Promise<DocumentRow> {
   const chunks = pages.flatMap(({ page, chunks: pageChunks }) =>
     pageChunks.map((chunk) => ({ page, chunk })),
@@ -280,9 +309,11 @@ async function commit(
         pagesDone: lastPage,
         chunkCount: ordinalBase + chunks.length,
         state,
-        leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})`,
+        ...(release
+          ? { ...release, leaseToken: null, leaseUntil: null }
+          : { leaseUntil: sql`now() + make_interval(secs => ${seconds})` }),
       })
-      .where(and(eq(documents.id, row.id), eq(documents.leaseToken, leaseToken)))
+      .where(and(eq(documents.id, row.id), eq(documents.leaseToken, token)))
       .returning();
     // Throwing rolls the pages back: whoever holds the lease now redoes them.
     if (!updated) throw new LeaseLost();
@@ -293,19 +324,17 @@ async function commit(
 const embeddingText = (chunk: Chunk) =>
   chunk.heading ? `${chunk.heading}\n${chunk.content}` : chunk.content;
 
-async function finish(deps: ProcessDeps, row: DocumentRow, leaseToken: string) {
-  const pending = row.state.ocrPending ?? [];
-  const status = pending.length > 0 ? "needs_ocr" : row.chunkCount > 0 ? "ready" : "failed";
+/** What an extracted document becomes: ready, needs_ocr (scanned pages left) or failed (no text). */
+function outcome(state: ExtractionState, chunkCount: number) {
+  const pending = state.ocrPending ?? [];
+  const status = pending.length > 0 ? "needs_ocr" : chunkCount > 0 ? "ready" : "failed";
   const error =
     status === "needs_ocr"
       ? `Page(s) ${pending.join(", ")} have no text layer (scanned images) and no OCR provider is configured; set OCR_PROVIDER=textract to read them, then re-process`
       : status === "failed"
         ? "No text found in the document"
         : null;
-  const done = await release(deps.db, row, leaseToken, { status, error, processedAt: new Date() });
-  if (!done) throw new LeaseLost();
-  await announce(deps, done);
-  return status;
+  return { status, error, processedAt: new Date() } as const;
 }
 
 async function announce(deps: ProcessDeps, row: DocumentRow) {
