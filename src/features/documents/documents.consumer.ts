@@ -28,6 +28,7 @@ export async function consumeDocumentJobs(batch: MessageBatch<unknown>, env: Env
     embeddings: createEmbeddings(config),
     publish: inboxPublisher(env),
     maxPages: config.DOCUMENT_MAX_PAGES,
+    storagePrefix: config.STORAGE_PREFIX,
     sliceMs: config.DOCUMENT_SLICE_SECONDS * 1000,
   };
   try {

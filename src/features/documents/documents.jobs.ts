@@ -8,3 +8,7 @@ export const DocumentJobSchema = z.object({
 });
 
 export type DocumentJob = z.infer<typeof DocumentJobSchema>;
+
+/** Where an upload stores a document's original (the row's `storage_key` records it). */
+export const originalKey = (prefix: string, tenantId: string, documentId: string) =>
+  `${prefix}${tenantId}/documents/${documentId}/original`;

@@ -10,7 +10,7 @@ import { describeError, log } from "../../lib/logger";
 import type { Storage } from "../../lib/storage";
 import { ensureCollection, resolveCollection } from "../knowledge/collections.service";
 import type { PublishDocumentEvent } from "./documents.events";
-import type { DocumentJob } from "./documents.jobs";
+import { type DocumentJob, originalKey } from "./documents.jobs";
 import { documentView } from "./documents.views";
 import { contentTypes, detectKind } from "./file-type";
 
@@ -50,7 +50,7 @@ export async function uploadDocument(
     : null;
   const filename = (input.file.name || "upload").split(/[\\/]/).pop()?.slice(0, 255) || "upload";
   const id = uuidv7();
-  const storageKey = `${config.STORAGE_PREFIX}${principal.tenantId}/documents/${id}/original`;
+  const storageKey = originalKey(config.STORAGE_PREFIX, principal.tenantId, id);
 
   // The digest is computed while the original is being stored.
   const [, digest] = await Promise.all([storage.put(storageKey, bytes, contentTypes[kind]), sha256(bytes)]);

@@ -8,10 +8,11 @@ import type { S3Location, Storage } from "../../lib/storage";
 import { type Chunk, chunkPage } from "./chunking";
 import { claim, LeaseLost, prepare, release, whyNotClaimed } from "./document-lease";
 import type { PublishDocumentEvent } from "./documents.events";
-import type { DocumentJob } from "./documents.jobs";
+import { type DocumentJob, originalKey } from "./documents.jobs";
 import { statusView } from "./documents.views";
 import { openSource } from "./extract/open-source";
 import { DocumentError, type DocumentSource, paragraphs, type TextBlock } from "./extract/types";
+import { detectKind } from "./file-type";
 
 export interface ProcessDeps {
   db: Database;
@@ -20,6 +21,8 @@ export interface ProcessDeps {
   embeddings: Embeddings | null;
   publish: PublishDocumentEvent;
   maxPages: number;
+  /** STORAGE_PREFIX, to find the job's original before its row is read (see originalKey). */
+  storagePrefix: string;
   /** Work on one message stops after this long and continues in a fresh message. */
   sliceMs: number;
 }
@@ -57,35 +60,55 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
   const started = Date.now();
   const leaseToken = crypto.randomUUID();
   const lease: Lease = { token: leaseToken, seconds: Math.ceil(deps.sliceMs / 1000) * 3 + 60 };
+  // The original is read and opened while the lease is taken: on a fresh consumer, connecting to
+  // Postgres is the slowest step before extraction.
+  const expected = originalKey(deps.storagePrefix, job.tenantId, job.documentId);
+  const early = openOriginal(deps, expected);
+  early.catch(() => {});
   const claimed = await claim(deps.db, job, leaseToken, lease.seconds);
-  if (!claimed) return whyNotClaimed(deps.db, job);
+  if (!claimed) {
+    void early.then(
+      ({ source }) => source.close(),
+      () => {},
+    );
+    return whyNotClaimed(deps.db, job);
+  }
   // The dashboard hears "processing" while the original is being read.
   const announced = announce(deps, claimed);
 
   let source: DocumentSource | undefined;
   try {
-    const [bytes] = await Promise.all([deps.storage.bytes(claimed.storageKey), announced]);
-    if (!bytes) throw new DocumentError("The original file is missing from storage");
-    source = await openSource(claimed.kind, bytes, deps.maxPages);
+    [source] = await Promise.all([openClaimed(deps, claimed, expected, early), announced]);
     // A PDF in AWS S3 goes to Textract whole (asynchronously); elsewhere scanned pages go one by one.
     const location = source.singlePagePdf ? deps.storage.awsLocation?.(claimed.storageKey) : undefined;
     const documentOcr = deps.ocr && location ? wholeDocumentOcr(deps.ocr, location, job) : undefined;
-    let row = await prepare(deps.db, claimed, leaseToken, source.pagesTotal);
-    let state: ExtractionState = { ...row.state };
+    let state: ExtractionState = { ...claimed.state };
     let pending: PageChunks[] = [];
-    let chunkCount = row.chunkCount;
-    // Pages are committed while the next ones are extracted (Postgres indexes while the Worker parses):
-    // a commit starts as soon as the previous one has finished, so batches follow the database's pace
-    // and the last commit, which nothing overlaps, stays small.
-    let inflight: Promise<DocumentRow> | undefined;
+    let chunkCount = claimed.chunkCount;
+    // Database work runs while the next pages are extracted (Postgres indexes while the Worker
+    // parses): a commit starts as soon as the previous one has finished, so batches follow the
+    // database's pace and the last commit, which nothing overlaps, stays small.
     let committing = false;
+    const track = (work: Promise<DocumentRow>) => {
+      committing = true;
+      // Awaited later; until then a failure must not count as unhandled.
+      work.then(
+        () => {
+          committing = false;
+        },
+        () => {},
+      );
+      return work;
+    };
+    let row = claimed;
+    let inflight = track(prepare(deps.db, claimed, leaseToken, source.pagesTotal));
     let final: ReturnType<typeof outcome> | undefined;
     let lastProgress = Date.now();
-    for (let page = row.pagesDone + 1; page <= source.pagesTotal; page++) {
+    for (let page = claimed.pagesDone + 1; page <= source.pagesTotal; page++) {
       const extracted = await extractPage(deps, source, page, state, documentOcr);
       if ("waitSeconds" in extracted) {
         // Keep the pages before this one and the job's id; the next message carries on from here.
-        if (inflight) row = await inflight;
+        row = await inflight;
         const batch = {
           ordinalBase: chunkCount,
           pages: pending,
@@ -109,22 +132,14 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
         extracted.ocr ||
         pending.reduce((n, p) => n + p.chunks.length, 0) >= COMMIT_CHUNKS;
       if (!due) continue;
-      if (inflight) row = await inflight;
+      row = await inflight;
       const handOver = !last && sliceOver;
       const batch = { ordinalBase: chunkCount, pages: pending, lastPage: page, state, paged: source.paged };
       chunkCount += pending.reduce((n, p) => n + p.chunks.length, 0);
       pending = [];
       // The last commit records the outcome and the hand-over gives the lease up, in the same update.
       if (last) final = outcome(state, chunkCount);
-      inflight = commit(deps, row, batch, lease, final ?? (handOver ? {} : undefined));
-      committing = true;
-      // Awaited later; until then a failure must not count as unhandled.
-      inflight.then(
-        () => {
-          committing = false;
-        },
-        () => {},
-      );
+      inflight = track(commit(deps, row, batch, lease, final ?? (handOver ? {} : undefined)));
       if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
         await announce(deps, row);
@@ -134,7 +149,7 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
         return { kind: "continue" };
       }
     }
-    if (inflight) row = await inflight;
+    row = await inflight;
     if (!final) {
       // No page was left to extract (an empty document, or a run cut off before its last commit).
       final = outcome(row.state, row.chunkCount);
@@ -164,6 +179,31 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
   } finally {
     await source?.close().catch(() => {});
   }
+}
+
+/** Reads the original stored at `key` and opens it as `kind` (by default, the kind its bytes show). */
+async function openOriginal(deps: ProcessDeps, key: string, kind?: DocumentRow["kind"]) {
+  const bytes = await deps.storage.bytes(key);
+  if (!bytes) throw new DocumentError("The original file is missing from storage");
+  const opened = kind ?? detectKind(bytes);
+  return { kind: opened, source: await openSource(opened, bytes, deps.maxPages) };
+}
+
+/**
+ * The claimed document's original: the one opened early when the row names that object and kind;
+ * otherwise (another prefix, or the early read failed) it is read again, so that any error comes
+ * from the row's own key and kind.
+ */
+async function openClaimed(
+  deps: ProcessDeps,
+  claimed: DocumentRow,
+  expected: string,
+  early: ReturnType<typeof openOriginal>,
+): Promise<DocumentSource> {
+  const opened = await early.catch(() => undefined);
+  if (opened && claimed.storageKey === expected && opened.kind === claimed.kind) return opened.source;
+  await opened?.source.close().catch(() => {});
+  return (await openOriginal(deps, claimed.storageKey, claimed.kind)).source;
 }
 
 interface PageChunks {

@@ -87,6 +87,7 @@ describe("scanned pages and Textract", () => {
         ocr: null,
         embeddings: createEmbeddings(config),
         maxPages: 100,
+        storagePrefix: config.STORAGE_PREFIX,
         sliceMs: 60_000,
       };
       expect(await runDocumentJob(deps, job)).toEqual({ kind: "done", status: "needs_ocr" });

@@ -212,6 +212,7 @@ describe("document queue consumer", () => {
         ocr: null,
         embeddings: createEmbeddings(config),
         maxPages: 100,
+        storagePrefix: config.STORAGE_PREFIX,
         // Every page uses up the slice: each message does one page and hands over to a new one.
         sliceMs: 0,
       };
@@ -240,5 +241,33 @@ describe("document queue consumer", () => {
     expect(done).toMatchObject({ status: "ready", pages: { done: 5, total: 5 }, chunkCount: 5 });
     expect(await chunkIds(doc.id)).toHaveLength(5);
     expect(await embeddedInputs(word)).toHaveLength(5);
+  });
+
+  it("reads the original from the key its row records when STORAGE_PREFIX changed since the upload", async () => {
+    const tenant = await registerTenant();
+    const word = uniqueWord();
+    const pdf = await textPdf([
+      { heading: "Moved", paragraphs: [`The ${word} clause survived a new prefix.`] },
+    ]);
+    const { document: doc, job } = await stageDocument(tenant, pdf, "moved.pdf");
+    const config = loadConfig(env);
+    const { db, close } = openDatabase(config);
+    try {
+      const deps = {
+        db,
+        storage: r2Storage(env.DOCUMENTS_BUCKET),
+        publish: inboxPublisher(env),
+        ocr: null,
+        embeddings: null,
+        maxPages: 100,
+        // The consumer first looks where an upload made now would store the file: nothing is there.
+        storagePrefix: "elsewhere/",
+        sliceMs: 60_000,
+      };
+      expect(await runDocumentJob(deps, job)).toEqual({ kind: "done", status: "ready" });
+    } finally {
+      await close();
+    }
+    expect(await chunkIds(doc.id)).toHaveLength(1);
   });
 });
