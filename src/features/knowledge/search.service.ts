@@ -135,7 +135,7 @@ function nearestChunks(scope: Scope, q: string, vector: number[], mode: SearchMo
       where c.tenant_id = ${scope.tenantId}
         ${scope.collectionId ? sql`and c.collection_id = ${scope.collectionId}` : sql``}
         and c.embedding is not null and array_length(c.embedding, 1) = ${vector.length}
-      order by c.embedding::vector <=> ${literal}::vector
+      order by similarity desc
       limit ${CANDIDATES}`;
   }
   const anyWord = sql`replace(plainto_tsquery('english', ${q})::text, '&', '|')::tsquery`;
