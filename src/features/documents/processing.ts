@@ -67,10 +67,7 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
   early.catch(() => {});
   const claimed = await claim(deps.db, job, leaseToken, lease.seconds);
   if (!claimed) {
-    void early.then(
-      ({ source }) => source.close(),
-      () => {},
-    );
+    void early.then(({ source }) => source.close()).catch(() => {});
     return whyNotClaimed(deps.db, job);
   }
   // The dashboard hears "processing" while the original is being read.

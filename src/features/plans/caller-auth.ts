@@ -2,11 +2,9 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../lib/app-env";
 import { AppError } from "../../lib/errors";
-import { enforceRateLimit } from "../../lib/rate-limit";
-import { hasPermission, type Permission } from "../../lib/rbac";
-import { API_KEY_PREFIX, resolvePrincipal, touchApiKey } from "../auth/principal.service";
-
-const TOUCH_INTERVAL_MS = 60_000;
+import type { Permission } from "../../lib/rbac";
+import { admit } from "../auth/auth.middleware";
+import { API_KEY_PREFIX } from "../auth/principal.service";
 
 const bearerOf = (c: Context<AppEnv>) => /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "")?.[1];
 
@@ -25,16 +23,7 @@ export function authorizeCaller(permission: Permission) {
     if (!credential) {
       throw new AppError("unauthorized", "Missing credentials (Authorization: Bearer <token>, or X-Api-Key)");
     }
-    const { db, config } = c.var;
-    const { apiKeyLastUsedAt, ...principal } = await resolvePrincipal(db, credential, config.JWT_SECRET);
-    c.set("principal", principal);
-    if (principal.kind === "api_key" && (apiKeyLastUsedAt?.getTime() ?? 0) < Date.now() - TOUCH_INTERVAL_MS) {
-      await touchApiKey(db, principal.id);
-    }
-    await enforceRateLimit(c.env.API_RATE_LIMITER, `${principal.kind}:${principal.id}`);
-    if (!hasPermission(principal.role, permission)) {
-      throw new AppError("forbidden", `Your role (${principal.role}) lacks the ${permission} permission`);
-    }
+    await admit(c, credential, permission);
     await next();
   });
 }

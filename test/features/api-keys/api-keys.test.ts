@@ -33,10 +33,12 @@ describe("API keys", () => {
     expect(profile.principal).toMatchObject({ kind: "api_key", role: "TENANT_USER" });
     expect(profile.tenant.id).toBe(tenant.tenant.id);
 
-    const list = await callJson<{ data: ApiKey[] }>("/api/api-keys", { token: tenant.accessToken }, 200);
+    // The key's use is recorded after the response.
+    const listed = () => callJson<{ data: ApiKey[] }>("/api/api-keys", { token: tenant.accessToken }, 200);
+    await expect.poll(async () => (await listed()).data[0]?.lastUsedAt ?? null).not.toBeNull();
+    const list = await listed();
     expect(list.data).toHaveLength(1);
     expect(list.data[0]).not.toHaveProperty("key");
-    expect(list.data[0]?.lastUsedAt).not.toBeNull();
     expect(JSON.stringify(list)).not.toContain(created.key?.slice(12));
   });
 
