@@ -1,10 +1,12 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
-import { openDatabase } from "../../../src/db/client";
+import { type Database, openDatabase } from "../../../src/db/client";
 import { loadConfig } from "../../../src/env";
 import { inboxPublisher } from "../../../src/features/documents/documents.events";
 import type { DocumentJob } from "../../../src/features/documents/documents.jobs";
 import { uploadDocument } from "../../../src/features/documents/documents.service";
+import type { ProcessDeps } from "../../../src/features/documents/processing";
+import { createEmbeddings } from "../../../src/lib/embeddings";
 import { r2Storage } from "../../../src/lib/storage";
 
 export interface DocumentBody {
@@ -166,4 +168,20 @@ export async function expectPolicyScanCited(token: string, documentId: string, p
   const flood = await search(token, { q: "flood damage limit" });
   expect(flood.data[0]).toMatchObject({ page });
   expect(flood.data[0]?.snippet).toContain("250,000 EUR");
+}
+
+/** What the queue consumer hands runDocumentJob (R2, no OCR), for tests that run a job themselves. */
+export function processDeps(db: Database, overrides: Partial<ProcessDeps> = {}): ProcessDeps {
+  const config = loadConfig(env);
+  return {
+    db,
+    storage: r2Storage(env.DOCUMENTS_BUCKET),
+    publish: inboxPublisher(env),
+    ocr: null,
+    embeddings: createEmbeddings(config),
+    maxPages: 100,
+    storagePrefix: config.STORAGE_PREFIX,
+    sliceMs: 60_000,
+    ...overrides,
+  };
 }

@@ -2,15 +2,13 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/db/client";
 import { loadConfig } from "../../../src/env";
-import { inboxPublisher } from "../../../src/features/documents/documents.events";
 import { runDocumentJob } from "../../../src/features/documents/processing";
-import { createEmbeddings } from "../../../src/lib/embeddings";
 import { createOcr } from "../../../src/lib/ocr";
-import { r2Storage } from "../../../src/lib/storage";
 import { callJson, registerTenant } from "../../support/api";
 import { scannedPdf } from "../../support/files";
 import {
   expectPolicyScanCited,
+  processDeps,
   search,
   stageDocument,
   textractCalls,
@@ -80,17 +78,7 @@ describe("scanned pages and Textract", () => {
     const { document: doc, job } = await stageDocument(tenant, pdf, "mixed.pdf");
     const { db, close } = openDatabase(config);
     try {
-      const deps = {
-        db,
-        storage: r2Storage(env.DOCUMENTS_BUCKET),
-        publish: inboxPublisher(env),
-        ocr: null,
-        embeddings: createEmbeddings(config),
-        maxPages: 100,
-        storagePrefix: config.STORAGE_PREFIX,
-        sliceMs: 60_000,
-      };
-      expect(await runDocumentJob(deps, job)).toEqual({ kind: "done", status: "needs_ocr" });
+      expect(await runDocumentJob(processDeps(db), job)).toEqual({ kind: "done", status: "needs_ocr" });
     } finally {
       await close();
     }

@@ -6,16 +6,14 @@ import { openDatabase } from "../../../src/db/client";
 import { documentChunks, documents } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
 import { backoffSeconds } from "../../../src/features/documents/documents.consumer";
-import { inboxPublisher } from "../../../src/features/documents/documents.events";
 import { runDocumentJob } from "../../../src/features/documents/processing";
 import worker from "../../../src/index";
-import { createEmbeddings } from "../../../src/lib/embeddings";
-import { r2Storage } from "../../../src/lib/storage";
 import { callJson, registerTenant } from "../../support/api";
 import { scannedPdf, textPdf } from "../../support/files";
 import { mustOpen } from "../../support/ws";
 import {
   embeddedInputs,
+  processDeps,
   stageDocument,
   textractCalls,
   uniqueWord,
@@ -205,17 +203,8 @@ describe("document queue consumer", () => {
     const config = loadConfig(env);
     const { db, close } = openDatabase(config);
     try {
-      const deps = {
-        db,
-        storage: r2Storage(env.DOCUMENTS_BUCKET),
-        publish: inboxPublisher(env),
-        ocr: null,
-        embeddings: createEmbeddings(config),
-        maxPages: 100,
-        storagePrefix: config.STORAGE_PREFIX,
-        // Every page uses up the slice: each message does one page and hands over to a new one.
-        sliceMs: 0,
-      };
+      // Every page uses up the slice: each message does one page and hands over to a new one.
+      const deps = processDeps(db, { sliceMs: 0 });
       expect(await runDocumentJob(deps, job)).toEqual({ kind: "continue" });
       expect(await runDocumentJob(deps, job)).toEqual({ kind: "continue" });
       const [afterTwo] = await db.select().from(documents).where(eq(documents.id, doc.id));
@@ -253,17 +242,8 @@ describe("document queue consumer", () => {
     const config = loadConfig(env);
     const { db, close } = openDatabase(config);
     try {
-      const deps = {
-        db,
-        storage: r2Storage(env.DOCUMENTS_BUCKET),
-        publish: inboxPublisher(env),
-        ocr: null,
-        embeddings: null,
-        maxPages: 100,
-        // The consumer first looks where an upload made now would store the file: nothing is there.
-        storagePrefix: "elsewhere/",
-        sliceMs: 60_000,
-      };
+      // The consumer first looks where an upload made now would store the file: nothing is there.
+      const deps = processDeps(db, { embeddings: null, storagePrefix: "elsewhere/" });
       expect(await runDocumentJob(deps, job)).toEqual({ kind: "done", status: "ready" });
     } finally {
       await close();
