@@ -94,7 +94,8 @@ export const documents = pgTable(
 /**
  * Searchable passages. A chunk never spans pages, so `page` is an exact citation (null for formats
  * without pages). `embedding` is a plain real[] (unit length) so it works on every Postgres; where the
- * vector extension exists, search casts it to `vector` for nearest-neighbour ordering.
+ * vector extension exists, the migrator adds `embedding_vector`, the same values as a stored `vector`
+ * (scripts/lib/migrate.ts), for nearest-neighbour ordering without a cast per chunk.
  */
 export const documentChunks = pgTable(
   "document_chunks",
@@ -117,6 +118,10 @@ export const documentChunks = pgTable(
           sql`setweight(to_tsvector('english', coalesce(${documentChunks.heading}, '')), 'A') || setweight(to_tsvector('english', ${documentChunks.content}), 'B')`,
       ),
     embedding: real().array(),
+    /** The embedding's length, so that search picks comparable chunks without reading the arrays. */
+    embeddingDims: integer().generatedAlwaysAs(
+      (): ReturnType<typeof sql> => sql`array_length(${documentChunks.embedding}, 1)`,
+    ),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

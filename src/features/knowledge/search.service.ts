@@ -130,11 +130,11 @@ function nearestChunks(scope: Scope, q: string, vector: number[], mode: SearchMo
   if (mode === "hybrid-pgvector") {
     const literal = `[${vector.join(",")}]`;
     return sql`
-      select c.id, 1 - (c.embedding::vector <=> ${literal}::vector) as similarity
+      select c.id, 1 - (c.embedding_vector <=> ${literal}::vector) as similarity
       from document_chunks c
       where c.tenant_id = ${scope.tenantId}
         ${scope.collectionId ? sql`and c.collection_id = ${scope.collectionId}` : sql``}
-        and c.embedding is not null and array_length(c.embedding, 1) = ${vector.length}
+        and c.embedding_dims = ${vector.length}
       order by similarity desc
       limit ${CANDIDATES}`;
   }
@@ -147,7 +147,7 @@ function nearestChunks(scope: Scope, q: string, vector: number[], mode: SearchMo
         as similarity
     from document_chunks c
     where c.id = any(array(select id from ${candidates(scope, anyWord, PORTABLE_POOL)}))
-      and c.embedding is not null and array_length(c.embedding, 1) = ${vector.length}
+      and c.embedding_dims = ${vector.length}
     order by similarity desc nulls last
     limit ${CANDIDATES}`;
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "document_chunks" ADD COLUMN "embedding_dims" integer GENERATED ALWAYS AS (array_length("document_chunks"."embedding", 1)) STORED;
