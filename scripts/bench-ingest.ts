@@ -10,14 +10,13 @@
 // BENCH_PROFILE=1 (a CPU profile of workerd during the uploads).
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
 import pg from "pg";
 import { extractText, getDocumentProxy } from "unpdf";
 import WebSocket from "ws";
 import { textPdf } from "../test/support/files.ts";
 import { startFakeServices } from "../test/support/node/fake-services.ts";
 import { spawnAppStack } from "./lib/app-stack.ts";
-import { heaviestMatching, hottestFunctions, startProfiler } from "./lib/cpu-profile.ts";
+import { saveProfile, startProfiler } from "./lib/cpu-profile.ts";
 import { proxyTarget, startDbProxy } from "./lib/db-proxy.ts";
 import { migrate } from "./lib/migrate.ts";
 import { startPostgres } from "./lib/postgres.ts";
@@ -211,17 +210,9 @@ try {
   }
   inbox.close();
   if (profiler) {
-    const profile = await profiler.stop();
     const file =
       process.env.BENCH_PROFILE === "1" ? "/tmp/bench-ingest.cpuprofile" : String(process.env.BENCH_PROFILE);
-    writeFileSync(file, JSON.stringify(profile));
-    const pct = (share: number) => `${(share * 100).toFixed(1)}%`.padStart(6);
-    say(`workerd CPU profile of the ${INGEST_RUNS} uploads: ${file}; most self time:`);
-    for (const f of hottestFunctions(profile, 25))
-      say(`  self ${pct(f.selfShare)}  total ${pct(f.totalShare)}  ${f.name}`);
-    say("most inclusive time in the Worker's bundle:");
-    for (const f of heaviestMatching(profile, / index\.js:/, 25))
-      say(`  total ${pct(f.totalShare)}  self ${pct(f.selfShare)}  ${f.name}`);
+    await saveProfile(profiler, file, `the ${INGEST_RUNS} uploads`, say);
   }
   const pipeline = { seconds: percentile(pipelineRuns, 50), chunks: chunkCount };
   const rawSeconds = percentile(rawRuns, 50);
@@ -297,26 +288,24 @@ try {
     })) as { key: string };
     credentials.push(created.key);
   }
-  // Floors for the HTTP figure: wrangler dev alone (/health), and with a fresh connection and one query.
-  const floor = async (path: string) => {
+  // The time of each of `count` requests, one after another.
+  const timed = async (count: number, request: (i: number) => Promise<unknown>) => {
     const timings: number[] = [];
-    for (let i = 0; i < HTTP_QUERIES; i++) {
+    for (let i = 0; i < count; i++) {
       const started = performance.now();
-      await api(path);
+      await request(i);
       timings.push(performance.now() - started);
     }
     return timings;
   };
-  const liveness = await floor("/health");
-  const readiness = await floor("/api/health");
-  const httpTimings: number[] = [];
-  for (let i = 0; i < HTTP_QUERIES; i++) {
-    const started = performance.now();
-    await api(`/api/knowledge/search?q=${encodeURIComponent(queries[i % queries.length] ?? "policy")}`, {
+  // Floors for the HTTP figure: wrangler dev alone (/health), and with a fresh connection and one query.
+  const liveness = await timed(HTTP_QUERIES, () => api("/health"));
+  const readiness = await timed(HTTP_QUERIES, () => api("/api/health"));
+  const httpTimings = await timed(HTTP_QUERIES, (i) =>
+    api(`/api/knowledge/search?q=${encodeURIComponent(queries[i % queries.length] ?? "policy")}`, {
       token: credentials[i % credentials.length],
-    });
-    httpTimings.push(performance.now() - started);
-  }
+    }),
+  );
 
   const overhead = (pipeline.seconds / rawSeconds - 1) * 100;
   // Each upload next to the extraction run right after it: the machine's drift cancels out.

@@ -7,13 +7,13 @@
 // the base step, and prints where the server spent its time (needs the stack started here, or
 // BENCH_INSPECTOR_PORT). BENCH_FLOOR=1 runs the same load against scripts/bench-floor/worker.js instead: a
 // room that only stores, acks and broadcasts — what local workerd itself costs, the floor under any room.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import WebSocket from "ws";
 import { type SpawnedAppStack, spawnAppStack } from "./lib/app-stack.ts";
-import { heaviestMatching, hottestFunctions, type Profiler, startProfiler } from "./lib/cpu-profile.ts";
+import { type Profiler, saveProfile, startProfiler } from "./lib/cpu-profile.ts";
 import { freePort } from "./lib/free-port.ts";
 import { startWranglerDev, waitForHealthy } from "./lib/wrangler-dev.ts";
 
@@ -372,20 +372,9 @@ async function maybeProfile(inspectorPort: number | undefined): Promise<Profiler
 }
 
 async function reportProfile(profiler: Profiler, phase: string): Promise<void> {
-  const profile = await profiler.stop();
   const prefix =
     process.env.BENCH_PROFILE === "1" ? "/tmp/bench-realtime" : String(process.env.BENCH_PROFILE);
-  const file = `${prefix}-${phase}.cpuprofile`;
-  writeFileSync(file, JSON.stringify(profile));
-  const pct = (share: number) => `${(share * 100).toFixed(1)}%`.padStart(6);
-  say(`workerd CPU profile of the ${phase} phase: ${file} (open in Chrome DevTools)`);
-  say("  most self time:");
-  for (const f of hottestFunctions(profile, 12))
-    say(`    self ${pct(f.selfShare)}  total ${pct(f.totalShare)}  ${f.name}`);
-  say("  most inclusive time in the Worker's bundle:");
-  for (const f of heaviestMatching(profile, / index\.js:/, 25)) {
-    say(`    total ${pct(f.totalShare)}  self ${pct(f.selfShare)}  ${f.name}`);
-  }
+  await saveProfile(profiler, `${prefix}-${phase}.cpuprofile`, `the ${phase} phase`, say);
 }
 
 function percentiles(values: number[]): Percentiles {

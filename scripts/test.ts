@@ -18,7 +18,7 @@ const CRASH = /Worker exited unexpectedly (?:with .*?)?during \w+ state while ru
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 interface JsonReport {
-  testResults: Array<{ name: string; status: string; assertionResults: Array<{ status: string }> }>;
+  testResults: Array<{ name: string; status: string }>;
 }
 
 /** Runs vitest with output shown as it comes; the exit code and everything it printed. */
@@ -51,10 +51,7 @@ function crashedFiles(output: string): string[] {
 /** Files with a failed test, or that failed to load, other than the crashed ones. */
 function otherFailures(report: JsonReport, crashed: string[]): string[] {
   return report.testResults
-    .filter((file) => !crashed.includes(file.name))
-    .filter(
-      (file) => file.status === "failed" || file.assertionResults.some((test) => test.status === "failed"),
-    )
+    .filter((file) => file.status === "failed" && !crashed.includes(file.name))
     .map((file) => file.name);
 }
 

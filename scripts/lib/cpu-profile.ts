@@ -1,5 +1,6 @@
 // CPU profiles of the Worker (and its Durable Objects, same isolate) through `wrangler dev`'s DevTools
 // inspector, for benchmarks that need to say *where* the server spends its time.
+import { writeFileSync } from "node:fs";
 import WebSocket from "ws";
 
 interface ProfileNode {
@@ -100,7 +101,7 @@ const shares = ({ self, total, samples }: Tally, name: string): HotFunction => (
 });
 
 /** The functions with the most self time (with their inclusive time), as shares of all samples. */
-export function hottestFunctions(profile: CpuProfile, limit = 15): HotFunction[] {
+function hottestFunctions(profile: CpuProfile, limit = 15): HotFunction[] {
   const t = tally(profile);
   return [...t.self.entries()]
     .sort((a, b) => b[1] - a[1])
@@ -109,11 +110,34 @@ export function hottestFunctions(profile: CpuProfile, limit = 15): HotFunction[]
 }
 
 /** The functions with the most inclusive time whose label matches `pattern` (e.g. the app's own code). */
-export function heaviestMatching(profile: CpuProfile, pattern: RegExp, limit = 15): HotFunction[] {
+function heaviestMatching(profile: CpuProfile, pattern: RegExp, limit = 15): HotFunction[] {
   const t = tally(profile);
   return [...t.total.keys()]
     .filter((name) => pattern.test(name))
     .map((name) => shares(t, name))
     .sort((a, b) => b.totalShare - a.totalShare)
     .slice(0, limit);
+}
+
+/**
+ * Stops the profiler, writes the profile to `file` (Chrome DevTools opens it) and prints the functions
+ * with the most self time and the Worker's own functions with the most inclusive time.
+ */
+export async function saveProfile(
+  profiler: Profiler,
+  file: string,
+  what: string,
+  say: (line: string) => void,
+): Promise<void> {
+  const profile = await profiler.stop();
+  writeFileSync(file, JSON.stringify(profile));
+  const pct = (share: number) => `${(share * 100).toFixed(1)}%`.padStart(6);
+  say(`workerd CPU profile of ${what}: ${file} (open in Chrome DevTools)`);
+  say("  most self time:");
+  for (const f of hottestFunctions(profile, 15))
+    say(`    self ${pct(f.selfShare)}  total ${pct(f.totalShare)}  ${f.name}`);
+  say("  most inclusive time in the Worker's bundle:");
+  for (const f of heaviestMatching(profile, / index\.js:/, 25)) {
+    say(`    total ${pct(f.totalShare)}  self ${pct(f.selfShare)}  ${f.name}`);
+  }
 }

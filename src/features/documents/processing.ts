@@ -58,14 +58,13 @@ export const pollDelaySeconds = (polls: number) =>
  */
 export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promise<JobOutcome> {
   const started = Date.now();
-  const leaseToken = crypto.randomUUID();
-  const lease: Lease = { token: leaseToken, seconds: Math.ceil(deps.sliceMs / 1000) * 3 + 60 };
+  const lease: Lease = { token: crypto.randomUUID(), seconds: Math.ceil(deps.sliceMs / 1000) * 3 + 60 };
   // The original is read and opened while the lease is taken: on a fresh consumer, connecting to
   // Postgres is the slowest step before extraction.
   const expected = originalKey(deps.storagePrefix, job.tenantId, job.documentId);
   const early = openOriginal(deps, expected);
   early.catch(() => {});
-  const claimed = await claim(deps.db, job, leaseToken, lease.seconds);
+  const claimed = await claim(deps.db, job, lease.token, lease.seconds);
   if (!claimed) {
     void early.then(({ source }) => source.close()).catch(() => {});
     return whyNotClaimed(deps.db, job);
@@ -81,7 +80,17 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
     const documentOcr = deps.ocr && location ? wholeDocumentOcr(deps.ocr, location, job) : undefined;
     let state: ExtractionState = { ...claimed.state };
     let pending: PageChunks[] = [];
+    let pendingChunks = 0;
     let chunkCount = claimed.chunkCount;
+    const paged = source.paged;
+    /** The pages extracted since the last commit, as the next batch; they are no longer pending. */
+    const takeBatch = (lastPage: number, batchState: ExtractionState): Batch => {
+      const batch = { ordinalBase: chunkCount, pages: pending, lastPage, state: batchState, paged };
+      chunkCount += pendingChunks;
+      pending = [];
+      pendingChunks = 0;
+      return batch;
+    };
     // Database work runs while the next pages are extracted (Postgres indexes while the Worker
     // parses): a commit starts as soon as the previous one has finished, so batches follow the
     // database's pace and the last commit, which nothing overlaps, stays small.
@@ -98,7 +107,7 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
       return work;
     };
     let row = claimed;
-    let inflight = track(prepare(deps.db, claimed, leaseToken, source.pagesTotal));
+    let inflight = track(prepare(deps.db, claimed, lease.token, source.pagesTotal));
     let final: ReturnType<typeof outcome> | undefined;
     let lastProgress = Date.now();
     for (let page = claimed.pagesDone + 1; page <= source.pagesTotal; page++) {
@@ -106,34 +115,21 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
       if ("waitSeconds" in extracted) {
         // Keep the pages before this one and the job's id; the next message carries on from here.
         row = await inflight;
-        const batch = {
-          ordinalBase: chunkCount,
-          pages: pending,
-          lastPage: page - 1,
-          state: extracted.state,
-          paged: source.paged,
-        };
-        await announce(deps, await commit(deps, row, batch, lease, {}));
+        await announce(deps, await commit(deps, row, takeBatch(page - 1, extracted.state), lease, {}));
         return { kind: "poll", delaySeconds: extracted.waitSeconds };
       }
       state = extracted.state;
       pending.push(extracted);
+      pendingChunks += extracted.chunks.length;
       // pdf.js hands pages over without returning to the event loop: let the commit's I/O proceed.
       if (committing) await new Promise((resolve) => setTimeout(resolve, 0));
       const last = page === source.pagesTotal;
       const sliceOver = Date.now() - started >= deps.sliceMs;
-      const due =
-        !committing ||
-        last ||
-        sliceOver ||
-        extracted.ocr ||
-        pending.reduce((n, p) => n + p.chunks.length, 0) >= COMMIT_CHUNKS;
+      const due = !committing || last || sliceOver || extracted.ocr || pendingChunks >= COMMIT_CHUNKS;
       if (!due) continue;
       row = await inflight;
       const handOver = !last && sliceOver;
-      const batch = { ordinalBase: chunkCount, pages: pending, lastPage: page, state, paged: source.paged };
-      chunkCount += pending.reduce((n, p) => n + p.chunks.length, 0);
-      pending = [];
+      const batch = takeBatch(page, state);
       // The last commit records the outcome and the hand-over gives the lease up, in the same update.
       if (last) final = outcome(state, chunkCount);
       inflight = track(commit(deps, row, batch, lease, final ?? (handOver ? {} : undefined)));
@@ -150,7 +146,7 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
     if (!final) {
       // No page was left to extract (an empty document, or a run cut off before its last commit).
       final = outcome(row.state, row.chunkCount);
-      const released = await release(deps.db, row, leaseToken, final);
+      const released = await release(deps.db, row, lease.token, final);
       if (!released) throw new LeaseLost();
       row = released;
     }
@@ -163,11 +159,11 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
       ((error instanceof OcrError || error instanceof EmbeddingsError) && !error.retryable);
     const message = error instanceof Error ? error.message : String(error);
     if (permanent) {
-      const failed = await release(deps.db, claimed, leaseToken, { status: "failed", error: message });
+      const failed = await release(deps.db, claimed, lease.token, { status: "failed", error: message });
       if (failed) await announce(deps, failed);
       return { kind: "done", status: "failed" };
     }
-    const waiting = await release(deps.db, claimed, leaseToken, {
+    const waiting = await release(deps.db, claimed, lease.token, {
       status: "queued",
       error: `Attempt ${claimed.attempts} failed: ${message}`,
     });
