@@ -1,11 +1,12 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "./text";
 
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: "validation_failed" }),
-      message: z.string(),
-      requestId: z.string(),
+      code: text().openapi({ example: "validation_failed" }),
+      message: text(),
+      requestId: text(),
       details: z.unknown().optional(),
     }),
   })

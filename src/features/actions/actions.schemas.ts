@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { riskLevels } from "../../db/schema";
+import { text } from "../../lib/text";
 
 const JsonSchema = z
-  .record(z.string(), z.unknown())
+  .record(text(), z.unknown())
   .refine((value) => JSON.stringify(value).length <= 20_000, "schema is larger than 20 kB")
   .openapi({ description: "A JSON Schema", type: "object" });
 
@@ -18,7 +19,7 @@ export const ParameterSchema = z
       .refine((name) => name !== "_why" && name !== "body", "_why and body are reserved"),
     in: z.enum(["path", "query"]),
     required: z.boolean().default(false),
-    description: z.string().max(500).optional(),
+    description: text().max(500).optional(),
     schema: JsonSchema.default({ type: "string" }),
   })
   .openapi("ActionParameter");
@@ -26,7 +27,7 @@ export const ParameterSchema = z
 export const OperationSchema = z
   .object({
     name: OperationName.openapi({ description: "What the planner calls it (unique per agent)" }),
-    description: z.string().max(1000).default(""),
+    description: text().max(1000).default(""),
     method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
     path: z
       .string()
@@ -54,8 +55,8 @@ const Token = z
 
 export const CreateActionBody = z
   .object({
-    name: z.string().trim().min(1).max(120),
-    description: z.string().max(2000).default(""),
+    name: text().trim().min(1).max(120),
+    description: text().max(2000).default(""),
     baseUrl: BaseUrl,
     token: Token,
     timeoutSeconds: z.number().int().min(1).max(60).default(10),
@@ -65,8 +66,8 @@ export const CreateActionBody = z
 
 export const UpdateActionBody = z
   .object({
-    name: z.string().trim().min(1).max(120).optional(),
-    description: z.string().max(2000).optional(),
+    name: text().trim().min(1).max(120).optional(),
+    description: text().max(2000).optional(),
     baseUrl: BaseUrl.optional(),
     token: Token,
     timeoutSeconds: z.number().int().min(1).max(60).optional(),
@@ -87,7 +88,7 @@ export const ImportActionsBody = z
     token: Token,
     timeoutSeconds: z.number().int().min(1).max(60).optional(),
     document: z
-      .record(z.string(), z.unknown())
+      .record(text(), z.unknown())
       .openapi({ description: "An OpenAPI 3.x document (JSON)", type: "object" }),
   })
   .openapi("ImportActions");
@@ -96,9 +97,9 @@ export const ActionSchema = z
   .object({
     id: z.uuid(),
     agentId: z.uuid(),
-    name: z.string(),
-    description: z.string(),
-    baseUrl: z.string(),
+    name: text(),
+    description: text(),
+    baseUrl: text(),
     tokenSet: z
       .boolean()
       .openapi({ description: "Whether a default token is stored (it is never returned)" }),

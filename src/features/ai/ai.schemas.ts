@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../lib/text";
 
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM");
+const HHMM = text().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM");
 
 export const ModelSettingsSchema = z
   .object({
@@ -10,7 +11,7 @@ export const ModelSettingsSchema = z
       .max(500)
       .optional()
       .openapi({ description: "Required for custom (e.g. a local Ollama: http://localhost:11434/v1)" }),
-    model: z.string().min(1).max(200),
+    model: text().min(1).max(200),
     temperature: z.number().min(0).max(2).default(0.3),
     maxTokens: z.number().int().min(1).max(32_000).default(800),
   })
@@ -43,14 +44,14 @@ export const BusinessHoursSchema = z
   .openapi("BusinessHours");
 
 const agentFields = {
-  name: z.string().trim().min(1).max(120),
-  systemPrompt: z.string().max(20_000).default(""),
-  greeting: z.string().max(2000).nullable().optional(),
+  name: text().trim().min(1).max(120),
+  systemPrompt: text().max(20_000).default(""),
+  greeting: text().max(2000).nullable().optional(),
   model: ModelSettingsSchema.nullable()
     .optional()
     .openapi({ description: "Absent: the tenant default; none at all: retrieval mode" }),
-  collections: z.array(z.string().min(1).max(200)).max(50).default([]),
-  handoffRules: z.object({ keywords: z.array(z.string().min(1).max(100)).max(50) }).default({ keywords: [] }),
+  collections: z.array(text().min(1).max(200)).max(50).default([]),
+  handoffRules: z.object({ keywords: z.array(text().min(1).max(100)).max(50) }).default({ keywords: [] }),
   businessHours: BusinessHoursSchema.nullable().optional(),
   enabled: z.boolean().default(true),
 };
@@ -59,11 +60,11 @@ export const CreateAgentBody = z.object(agentFields).openapi("CreateAgent");
 export const UpdateAgentBody = z
   .object({
     name: agentFields.name.optional(),
-    systemPrompt: z.string().max(20_000).optional(),
+    systemPrompt: text().max(20_000).optional(),
     greeting: agentFields.greeting,
     model: agentFields.model,
-    collections: z.array(z.string().min(1).max(200)).max(50).optional(),
-    handoffRules: z.object({ keywords: z.array(z.string().min(1).max(100)).max(50) }).optional(),
+    collections: z.array(text().min(1).max(200)).max(50).optional(),
+    handoffRules: z.object({ keywords: z.array(text().min(1).max(100)).max(50) }).optional(),
     businessHours: agentFields.businessHours,
     enabled: z.boolean().optional(),
   })
@@ -72,12 +73,12 @@ export const UpdateAgentBody = z
 export const AgentSchema = z
   .object({
     id: z.uuid(),
-    name: z.string(),
-    systemPrompt: z.string(),
-    greeting: z.string().nullable(),
+    name: text(),
+    systemPrompt: text(),
+    greeting: text().nullable(),
     model: ModelSettingsSchema.nullable(),
-    collections: z.array(z.string()),
-    handoffRules: z.object({ keywords: z.array(z.string()) }),
+    collections: z.array(text()),
+    handoffRules: z.object({ keywords: z.array(text()) }),
     businessHours: BusinessHoursSchema.nullable(),
     enabled: z.boolean(),
     createdAt: z.iso.datetime(),
@@ -91,7 +92,7 @@ export const AiConfigSchema = z
       .boolean()
       .openapi({ description: "Whether a provider API key is stored (it is never returned)" }),
     defaultModel: ModelSettingsSchema.nullable(),
-    defaultSystemPrompt: z.string(),
+    defaultSystemPrompt: text(),
     monthlyTokenBudget: z.number().int().nullable(),
   })
   .openapi("AiConfig");
@@ -106,33 +107,31 @@ export const PutAiConfigBody = z
       .optional()
       .openapi({ description: "Stored encrypted; null removes it" }),
     defaultModel: ModelSettingsSchema.nullable().optional(),
-    defaultSystemPrompt: z.string().max(20_000).optional(),
+    defaultSystemPrompt: text().max(20_000).optional(),
     monthlyTokenBudget: z.number().int().positive().nullable().optional(),
   })
   .openapi("PutAiConfig");
 
-export const TestBody = z.object({ message: z.string().trim().min(1).max(4000) }).openapi("AgentTest");
+export const TestBody = z.object({ message: text().trim().min(1).max(4000) }).openapi("AgentTest");
 
 export const TestResultSchema = z
   .object({
     mode: z.enum(["model", "retrieval"]),
-    reply: z.string(),
-    handoff: z.object({ reason: z.string() }).nullable(),
-    citations: z.array(
-      z.object({ documentId: z.uuid(), title: z.string(), page: z.number().int().nullable() }),
-    ),
+    reply: text(),
+    handoff: z.object({ reason: text() }).nullable(),
+    citations: z.array(z.object({ documentId: z.uuid(), title: text(), page: z.number().int().nullable() })),
     passages: z.array(
       z.object({
         documentId: z.uuid(),
-        title: z.string(),
+        title: text(),
         page: z.number().int().nullable(),
         score: z.number(),
-        content: z.string(),
+        content: text(),
       }),
     ),
     usage: z
       .object({
-        model: z.string(),
+        model: text(),
         promptTokens: z.number().int(),
         completionTokens: z.number().int(),
         latencyMs: z.number(),

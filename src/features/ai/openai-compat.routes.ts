@@ -9,6 +9,7 @@ import { describeError, log } from "../../lib/logger";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
+import { text } from "../../lib/text";
 import { authorize } from "../auth/auth.middleware";
 import { type AgentContext, type Answer, generateAnswer, loadAgentContext } from "./answer";
 import type { HistoryItem } from "./prompt";
@@ -16,14 +17,11 @@ import { ProviderError } from "./provider";
 
 const tags = ["OpenAI-compatible"];
 
-const Content = z.union([
-  z.string(),
-  z.array(z.object({ type: z.string(), text: z.string().optional() }).loose()),
-]);
+const Content = z.union([text(), z.array(z.object({ type: text(), text: text().optional() }).loose())]);
 
 const ChatCompletionBody = z
   .object({
-    model: z.string().min(1).max(200).openapi({ description: "An agent's name or id" }),
+    model: text().min(1).max(200).openapi({ description: "An agent's name or id" }),
     messages: z
       .array(
         z
@@ -101,10 +99,10 @@ export const openAiCompatRoutes = createRouter()
             object: z.literal("list"),
             data: z.array(
               z.object({
-                id: z.string(),
+                id: text(),
                 object: z.literal("model"),
                 created: z.number(),
-                owned_by: z.string(),
+                owned_by: text(),
               }),
             ),
           }),
@@ -143,7 +141,7 @@ export const openAiCompatRoutes = createRouter()
           description: "A chat.completion, or text/event-stream of chat.completion.chunk",
           content: {
             "application/json": { schema: z.object({}).loose() },
-            "text/event-stream": { schema: z.string() },
+            "text/event-stream": { schema: text() },
           },
         },
         ...errors(400, 404, 429, 503, ...authErrors),

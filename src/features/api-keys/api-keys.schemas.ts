@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../lib/text";
 import { RoleSchema } from "../tenants/tenants.schemas";
 
 export const CreateApiKeyBody = z
   .object({
-    name: z.string().trim().min(1).max(120),
+    name: text().trim().min(1).max(120),
     role: RoleSchema.exclude(["PLATFORM_ADMIN"]).default("TENANT_USER"),
     expiresAt: z.iso
       .datetime({ offset: true })
@@ -16,8 +17,8 @@ export const CreateApiKeyBody = z
 export const ApiKeySchema = z
   .object({
     id: z.uuid(),
-    name: z.string(),
-    prefix: z.string().openapi({ description: "The key's public start, to recognise it" }),
+    name: text(),
+    prefix: text().openapi({ description: "The key's public start, to recognise it" }),
     role: RoleSchema,
     lastUsedAt: z.iso.datetime().nullable(),
     expiresAt: z.iso.datetime().nullable(),
@@ -27,5 +28,5 @@ export const ApiKeySchema = z
   .openapi("ApiKey");
 
 export const CreatedApiKeySchema = ApiKeySchema.extend({
-  key: z.string().openapi({ description: "The secret. Shown once; store it now." }),
+  key: text().openapi({ description: "The secret. Shown once; store it now." }),
 }).openapi("CreatedApiKey");

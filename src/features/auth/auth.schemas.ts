@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../lib/text";
 import {
   EmailSchema,
   PersonNameSchema,
@@ -22,28 +23,26 @@ export const RegisterBody = z
   })
   .openapi("Register");
 
-export const LoginBody = z
-  .object({ email: EmailSchema, password: z.string().min(1).max(200) })
-  .openapi("Login");
+export const LoginBody = z.object({ email: EmailSchema, password: text().min(1).max(200) }).openapi("Login");
 
-export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(200) }).openapi("Refresh");
+export const RefreshBody = z.object({ refreshToken: text().min(1).max(200) }).openapi("Refresh");
 
 export const ForgotBody = z.object({ email: EmailSchema }).openapi("ForgotPassword");
 
 export const ResetBody = z
-  .object({ token: z.string().min(1).max(200), password: PasswordSchema })
+  .object({ token: text().min(1).max(200), password: PasswordSchema })
   .openapi("ResetPassword");
 
 export const AcceptInviteBody = z
-  .object({ token: z.string().min(1).max(200), password: PasswordSchema, name: PersonNameSchema.optional() })
+  .object({ token: text().min(1).max(200), password: PasswordSchema, name: PersonNameSchema.optional() })
   .openapi("AcceptInvite");
 
 export const SessionSchema = z
   .object({
     tokenType: z.literal("Bearer"),
-    accessToken: z.string(),
+    accessToken: text(),
     expiresIn: z.number().int().openapi({ description: "Access token lifetime in seconds" }),
-    refreshToken: z.string(),
+    refreshToken: text(),
     refreshExpiresIn: z.number().int(),
     user: UserSchema,
     tenant: TenantSchema,
@@ -56,7 +55,7 @@ export const ProfileSchema = z
       kind: z.enum(["user", "api_key"]),
       id: z.uuid(),
       tenantId: z.uuid(),
-      role: z.string(),
+      role: text(),
     }),
     user: UserSchema.nullable(),
     tenant: TenantSchema,

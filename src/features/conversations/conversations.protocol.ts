@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { text } from "../../lib/text";
 
 /** Limits on what a client may send over the socket or REST. */
 export const MAX_FRAME_BYTES = 16 * 1024;
 export const MAX_TEXT_CHARS = 4000;
 
-export const ClientId = z.string().min(1).max(100);
+export const ClientId = text().min(1).max(100);
 export const MessageText = z
   .string()
   .max(MAX_TEXT_CHARS, `text is longer than ${MAX_TEXT_CHARS} characters`)
@@ -18,11 +19,11 @@ export const ClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ping") }),
   z.object({ type: z.literal("handoff") }),
   // Plans (docs/realtime.md): staff allowed to approve decide; a visitor may reject (cancel).
-  z.object({ type: z.literal("approve"), planId: z.string().min(1).max(100) }),
+  z.object({ type: z.literal("approve"), planId: text().min(1).max(100) }),
   z.object({
     type: z.literal("reject"),
-    planId: z.string().min(1).max(100),
-    reason: z.string().max(500).optional(),
+    planId: text().min(1).max(100),
+    reason: text().max(500).optional(),
   }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;

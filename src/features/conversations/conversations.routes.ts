@@ -5,6 +5,7 @@ import { AppError, notFound } from "../../lib/errors";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
+import { text } from "../../lib/text";
 import { authorize } from "../auth/auth.middleware";
 import type { PostResult } from "./conversation-room";
 import type { Sender } from "./conversations.protocol";
@@ -69,10 +70,7 @@ export const conversationRoutes = createRouter()
       middleware: authorize("conversations:read"),
       request: { query: ListConversationsQuery },
       responses: {
-        200: json(
-          z.object({ data: z.array(ConversationListItem), nextCursor: z.string().nullable() }),
-          "A page",
-        ),
+        200: json(z.object({ data: z.array(ConversationListItem), nextCursor: text().nullable() }), "A page"),
         ...errors(400, ...authErrors),
       },
     }),

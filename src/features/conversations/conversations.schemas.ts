@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { conversationStatuses, senderKinds } from "../../db/schema";
+import { text } from "../../lib/text";
 import { ClientId, MessageText } from "./conversations.protocol";
 
 const Metadata = z
-  .record(z.string(), z.unknown())
+  .record(text(), z.unknown())
   .refine((value) => JSON.stringify(value).length <= 8_000, "metadata is larger than 8 kB");
 
 export const ConversationSchema = z
@@ -11,17 +12,17 @@ export const ConversationSchema = z
     id: z.uuid(),
     tenantId: z.uuid(),
     status: z.enum(conversationStatuses),
-    channel: z.string(),
-    visitorId: z.string().nullable(),
-    customerUserId: z.string().nullable(),
+    channel: text(),
+    visitorId: text().nullable(),
+    customerUserId: text().nullable(),
     agentId: z.uuid().nullable(),
     assigneeId: z.uuid().nullable(),
-    metadata: z.record(z.string(), z.unknown()),
+    metadata: z.record(text(), z.unknown()),
     idleTimeoutSeconds: z.number().int(),
     lastSeq: z.number().int(),
     messageCount: z.number().int(),
     lastMessageAt: z.iso.datetime().nullable(),
-    lastMessagePreview: z.string().nullable(),
+    lastMessagePreview: text().nullable(),
     firstResponseAt: z.iso.datetime().nullable(),
     resolvedAt: z.iso.datetime().nullable(),
     createdAt: z.iso.datetime(),
@@ -38,10 +39,10 @@ export const ConversationListItem = ConversationSchema.extend({
 
 export const CreateConversationBody = z
   .object({
-    visitorId: z.string().min(1).max(200).optional(),
-    customerUserId: z.string().min(1).max(200).optional(),
+    visitorId: text().min(1).max(200).optional(),
+    customerUserId: text().min(1).max(200).optional(),
     agentId: z.uuid().optional(),
-    channel: z.string().min(1).max(40).default("web"),
+    channel: text().min(1).max(40).default("web"),
     metadata: Metadata.default({}),
     idleTimeoutSeconds: z
       .number()
@@ -55,11 +56,11 @@ export const CreateConversationBody = z
 export const ListConversationsQuery = z.object({
   status: z.enum(conversationStatuses).optional(),
   assigneeId: z.uuid().optional(),
-  visitorId: z.string().max(200).optional(),
-  customerUserId: z.string().max(200).optional(),
-  channel: z.string().max(40).optional(),
+  visitorId: text().max(200).optional(),
+  customerUserId: text().max(200).optional(),
+  channel: text().max(40).optional(),
   updatedSince: z.iso.datetime({ offset: true }).optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 
@@ -68,11 +69,11 @@ export const MessageSchema = z
     type: z.literal("message"),
     seq: z.number().int(),
     id: z.uuid(),
-    clientId: z.string().optional(),
-    sender: z.object({ kind: z.enum(senderKinds), id: z.string() }),
-    text: z.string(),
+    clientId: text().optional(),
+    sender: z.object({ kind: z.enum(senderKinds), id: text() }),
+    text: text(),
     createdAt: z.iso.datetime(),
-    metadata: z.record(z.string(), z.unknown()),
+    metadata: z.record(text(), z.unknown()),
   })
   .openapi("Message");
 
@@ -88,7 +89,7 @@ export const PostMessageBody = z
 
 export const AckSchema = z
   .object({
-    clientId: z.string().nullable(),
+    clientId: text().nullable(),
     seq: z.number().int(),
     id: z.uuid(),
     duplicate: z.boolean(),
@@ -101,16 +102,16 @@ export const AssignBody = z.object({ assigneeId: z.uuid().nullable() }).openapi(
 
 export const TicketSchema = z
   .object({
-    ticket: z.string(),
+    ticket: text(),
     expiresIn: z.number().int(),
-    url: z.string().openapi({ description: "WebSocket path with the ticket (add &after=<seq> to resume)" }),
+    url: text().openapi({ description: "WebSocket path with the ticket (add &after=<seq> to resume)" }),
     lastSeq: z.number().int(),
   })
   .openapi("Ticket");
 
 export const StatsSchema = z
   .object({
-    byStatus: z.record(z.string(), z.number().int()),
+    byStatus: z.record(text(), z.number().int()),
     total: z.number().int(),
     averageMessages: z.number(),
     averageDurationSeconds: z.number().nullable(),

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { AppError, notFound } from "../../lib/errors";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
+import { text } from "../../lib/text";
 import { signTicket, verifyTicket } from "../../lib/tickets";
 import { authorize } from "../auth/auth.middleware";
 import { inboxFor, roomFor } from "./conversations.service";
@@ -9,7 +10,7 @@ import { inboxFor, roomFor } from "./conversations.service";
 const tags = ["Realtime"];
 
 const WsQuery = z.object({
-  ticket: z.string().min(1).max(2000),
+  ticket: text().min(1).max(2000),
   after: z.coerce.number().int().nonnegative().default(0),
   stream: z
     .string()
@@ -73,7 +74,7 @@ export const realtimeRoutes = createRouter()
       summary: "A short-lived ticket for the tenant's live inbox WebSocket",
       middleware: authorize("conversations:read"),
       responses: {
-        200: json(z.object({ ticket: z.string(), expiresIn: z.number().int(), url: z.string() }), "Ticket"),
+        200: json(z.object({ ticket: text(), expiresIn: z.number().int(), url: text() }), "Ticket"),
         ...errors(...authErrors),
       },
     }),

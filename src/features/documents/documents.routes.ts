@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../lib/app-env";
@@ -7,6 +7,7 @@ import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { enforceRateLimit } from "../../lib/rate-limit";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { createStorage } from "../../lib/storage";
+import { text } from "../../lib/text";
 import { authorize } from "../auth/auth.middleware";
 import { inboxPublisher } from "./documents.events";
 import {
@@ -134,7 +135,7 @@ export const documentRoutes = createRouter()
       responses: {
         200: {
           description: "The original bytes",
-          content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
+          content: { "application/octet-stream": { schema: text().openapi({ format: "binary" }) } },
         },
         ...errors(400, 404, ...authErrors),
       },

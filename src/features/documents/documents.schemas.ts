@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { documentKinds, documentStatuses } from "../../db/schema";
+import { text } from "../../lib/text";
 
 export const DocumentStatusSchema = z.enum(documentStatuses).openapi({
   description:
@@ -28,10 +29,10 @@ export const UploadForm = z
     file: z
       .instanceof(File, { message: "file is required (a multipart file field)" })
       .openapi({ type: "string", format: "binary", description: "PDF, DOCX, TXT, Markdown, HTML or CSV" }),
-    collection: z.string().trim().min(1).max(120).optional().openapi({
+    collection: text().trim().min(1).max(120).optional().openapi({
       description: "Name of the collection (knowledge base); created on first use",
     }),
-    title: z.string().trim().min(1).max(300).optional(),
+    title: text().trim().min(1).max(300).optional(),
     metadata: MetadataField.optional(),
   })
   .openapi("DocumentUpload");
@@ -42,7 +43,7 @@ export const StatusSchema = z
     status: DocumentStatusSchema,
     pages: z.object({ done: z.number().int(), total: z.number().int().nullable() }),
     chunkCount: z.number().int(),
-    error: z.string().nullable().openapi({ description: "Why it failed, needs OCR, or is being retried" }),
+    error: text().nullable().openapi({ description: "Why it failed, needs OCR, or is being retried" }),
     attempts: z.number().int(),
     processedAt: z.iso.datetime().nullable(),
     updatedAt: z.iso.datetime(),
@@ -50,29 +51,29 @@ export const StatusSchema = z
   .openapi("DocumentStatus");
 
 export const DocumentSchema = StatusSchema.extend({
-  title: z.string(),
-  filename: z.string(),
+  title: text(),
+  filename: text(),
   kind: z.enum(documentKinds).openapi({ description: "Detected from the bytes, not the name" }),
-  contentType: z.string(),
+  contentType: text(),
   sizeBytes: z.number().int(),
-  sha256: z.string(),
-  collection: z.object({ id: z.uuid(), name: z.string() }).nullable(),
-  metadata: z.record(z.string(), z.unknown()),
-  statusUrl: z.string(),
+  sha256: text(),
+  collection: z.object({ id: z.uuid(), name: text() }).nullable(),
+  metadata: z.record(text(), z.unknown()),
+  statusUrl: text(),
   createdAt: z.iso.datetime(),
 }).openapi("Document");
 
 export const AcceptedSchema = z
-  .object({ document: DocumentSchema, statusUrl: z.string() })
+  .object({ document: DocumentSchema, statusUrl: text() })
   .openapi("DocumentAccepted");
 
 export const ListDocumentsQuery = z.object({
   status: DocumentStatusSchema.optional(),
-  collection: z.string().min(1).optional().openapi({ description: "Collection name or id" }),
-  cursor: z.string().optional(),
+  collection: text().min(1).optional().openapi({ description: "Collection name or id" }),
+  cursor: text().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
 export const DocumentPageSchema = z
-  .object({ data: z.array(DocumentSchema), nextCursor: z.string().nullable() })
+  .object({ data: z.array(DocumentSchema), nextCursor: text().nullable() })
   .openapi("DocumentPage");

@@ -1,11 +1,12 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../lib/text";
 
 export const FeedbackBody = z
   .object({
     rating: z.enum(["like", "dislike"]),
-    reasons: z.array(z.string().trim().min(1).max(100)).max(10).default([]),
-    comment: z.string().trim().max(2000).nullable().optional(),
-    userId: z.string().min(1).max(200).optional().openapi({
+    reasons: z.array(text().trim().min(1).max(100)).max(10).default([]),
+    comment: text().trim().max(2000).nullable().optional(),
+    userId: text().min(1).max(200).optional().openapi({
       description: "With an API key: the end user giving feedback (each gets one vote per message)",
     }),
   })
@@ -16,10 +17,10 @@ export const FeedbackSchema = z
     id: z.uuid(),
     messageId: z.uuid(),
     conversationId: z.uuid(),
-    rater: z.object({ kind: z.string(), id: z.string() }),
+    rater: z.object({ kind: text(), id: text() }),
     rating: z.enum(["like", "dislike"]),
-    reasons: z.array(z.string()),
-    comment: z.string().nullable(),
+    reasons: z.array(text()),
+    comment: text().nullable(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -36,7 +37,7 @@ export const MessageFeedbackList = z
 export const FeedbackStats = z
   .object({
     counts: FeedbackCounts,
-    reasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
-    byAgent: z.array(z.object({ agentId: z.string(), like: z.number().int(), dislike: z.number().int() })),
+    reasons: z.array(z.object({ reason: text(), count: z.number().int() })),
+    byAgent: z.array(z.object({ agentId: text(), like: z.number().int(), dislike: z.number().int() })),
   })
   .openapi("FeedbackStats");

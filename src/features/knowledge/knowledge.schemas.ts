@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../lib/text";
 
 export const SearchQuery = z.object({
   q: z
@@ -7,7 +8,7 @@ export const SearchQuery = z.object({
     .min(1)
     .max(500)
     .openapi({ description: "Words or a phrase; quotes and -exclusions work" }),
-  collection: z.string().min(1).optional().openapi({ description: "Collection name or id" }),
+  collection: text().min(1).optional().openapi({ description: "Collection name or id" }),
   limit: z.coerce.number().int().min(1).max(50).default(10),
 });
 
@@ -15,19 +16,19 @@ export const PassageSchema = z
   .object({
     chunkId: z.uuid(),
     documentId: z.uuid(),
-    title: z.string(),
+    title: text(),
     page: z
       .number()
       .int()
       .nullable()
       .openapi({ description: "Page of the passage (null for formats without pages)" }),
-    heading: z.string().nullable(),
+    heading: text().nullable(),
     score: z.number(),
     ranks: z.object({
       fullText: z.number().int().nullable(),
       vector: z.number().int().nullable(),
     }),
-    snippet: z.string().openapi({ description: "HTML-escaped text with matches wrapped in <mark>" }),
+    snippet: text().openapi({ description: "HTML-escaped text with matches wrapped in <mark>" }),
   })
   .openapi("Passage");
 
@@ -41,8 +42,8 @@ export const SearchResultSchema = z
 export const CollectionSchema = z
   .object({
     id: z.uuid(),
-    name: z.string(),
-    description: z.string().nullable(),
+    name: text(),
+    description: text().nullable(),
     documentCount: z.number().int(),
     createdAt: z.iso.datetime(),
   })
@@ -50,7 +51,7 @@ export const CollectionSchema = z
 
 export const CreateCollectionBody = z
   .object({
-    name: z.string().trim().min(1).max(120),
-    description: z.string().trim().max(1000).optional(),
+    name: text().trim().min(1).max(120),
+    description: text().trim().max(1000).optional(),
   })
   .openapi("CreateCollection");

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../lib/text";
 import { MAX_TEXT_CHARS } from "../conversations/conversations.protocol";
 import { PlanSchema } from "./plans.schemas";
 
@@ -8,7 +9,7 @@ export const ChatCompletionBody = z
       .array(
         z.object({
           role: z.enum(["system", "user", "assistant"]),
-          content: z.string().max(MAX_TEXT_CHARS),
+          content: text().max(MAX_TEXT_CHARS),
         }),
       )
       .max(100)
@@ -22,7 +23,7 @@ export const ChatCompletionBody = z
     isApproval: z.boolean().default(false).openapi({
       description: "Approve the session's pending plan (so do messages like 'approve', 'yes, go ahead')",
     }),
-    userId: z.string().min(1).max(200).openapi({ description: "Your internal user making the request" }),
+    userId: text().min(1).max(200).openapi({ description: "Your internal user making the request" }),
     customerUserId: z
       .string()
       .min(1)
@@ -38,7 +39,7 @@ export const ChatCompletionBody = z
 export const ChatCompletionResult = z
   .object({
     needsApproval: z.boolean(),
-    sessionId: z.string(),
+    sessionId: text(),
     conversationId: z.uuid(),
     plan: PlanSchema.nullable(),
     reply: z
@@ -46,7 +47,7 @@ export const ChatCompletionResult = z
       .openapi({ description: "What the assistant says: an answer, the proposed plan, or the result" }),
     messageId: z.uuid().nullable().openapi({ description: "The reply's message (for feedback)" }),
     issues: z
-      .array(z.object({ path: z.string(), message: z.string() }))
+      .array(z.object({ path: text(), message: text() }))
       .optional()
       .openapi({ description: "Why the model's proposed calls could not be used, when they could not" }),
   })

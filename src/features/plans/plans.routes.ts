@@ -6,6 +6,7 @@ import type { AppEnv } from "../../lib/app-env";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
+import { text } from "../../lib/text";
 import { authorize } from "../auth/auth.middleware";
 import { authorizeCaller, downstreamAuthorization } from "./caller-auth";
 import { type PlanEdit, planView } from "./plan-types";
@@ -43,7 +44,7 @@ const actor = (c: Context<AppEnv>): PlanActor => ({ kind: c.var.principal.kind, 
 const Decision = z
   .object({
     plan: PlanSchema,
-    reply: z.object({ id: z.uuid(), text: z.string() }).nullable().openapi({
+    reply: z.object({ id: z.uuid(), text: text() }).nullable().openapi({
       description: "The message the conversation got (the verifier's summary, or the cancellation)",
     }),
   })

@@ -1,18 +1,19 @@
 import { z } from "@hono/zod-openapi";
 import { autoRunPolicies, riskLevels } from "../../db/schema";
+import { text } from "../../lib/text";
 
 const Actor = z
   .object({
     kind: z.enum(["user", "api_key", "staff", "visitor", "policy", "system"]),
-    id: z.string(),
-    userId: z.string().optional(),
-    customerUserId: z.string().optional(),
+    id: text(),
+    userId: text().optional(),
+    customerUserId: text().optional(),
   })
   .openapi("PlanActor");
 
 const Edit = z.union([
   z.object({ step: z.number().int().positive(), drop: z.literal(true) }),
-  z.object({ step: z.number().int().positive(), arguments: z.record(z.string(), z.unknown()) }),
+  z.object({ step: z.number().int().positive(), arguments: z.record(text(), z.unknown()) }),
 ]);
 
 export const PlanStepSchema = z
@@ -20,34 +21,34 @@ export const PlanStepSchema = z
     id: z.uuid(),
     index: z.number().int().openapi({ description: "1-based; kept when steps are dropped" }),
     actionId: z.uuid(),
-    operation: z.string(),
-    method: z.string(),
-    path: z.string(),
-    arguments: z.record(z.string(), z.unknown()),
-    why: z.string(),
+    operation: text(),
+    method: text(),
+    path: text(),
+    arguments: z.record(text(), z.unknown()),
+    why: text(),
     risk: z.enum(riskLevels),
     onFailure: z.enum(["stop", "continue"]),
     autoRun: z.boolean(),
     status: z.enum(["pending", "running", "succeeded", "failed", "skipped", "dropped"]),
     request: z
       .object({
-        method: z.string(),
-        url: z.string(),
-        headers: z.record(z.string(), z.string()),
-        body: z.string().optional(),
+        method: text(),
+        url: text(),
+        headers: z.record(text(), text()),
+        body: text().optional(),
       })
       .nullable()
       .openapi({ description: "What was sent (the Authorization value is never recorded)" }),
     response: z
       .object({
         status: z.number().int(),
-        contentType: z.string().nullable(),
-        body: z.string(),
+        contentType: text().nullable(),
+        body: text(),
         truncated: z.boolean(),
         bytes: z.number().int(),
       })
       .nullable(),
-    error: z.string().nullable(),
+    error: text().nullable(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
     durationMs: z.number().int().nullable(),
@@ -59,7 +60,7 @@ export const PlanSchema = z
     id: z.uuid(),
     conversationId: z.uuid(),
     agentId: z.uuid().nullable(),
-    sessionId: z.string().nullable(),
+    sessionId: text().nullable(),
     status: z.enum([
       "pending",
       "running",
@@ -71,14 +72,14 @@ export const PlanSchema = z
       "superseded",
       "interrupted",
     ]),
-    request: z.string(),
-    summary: z.string(),
+    request: text(),
+    summary: text(),
     requestedBy: Actor,
     decidedBy: Actor.nullable(),
     decidedAt: z.iso.datetime().nullable(),
-    rejectionReason: z.string().nullable(),
+    rejectionReason: text().nullable(),
     edits: z.array(z.object({ by: Actor, at: z.iso.datetime() }).loose()),
-    result: z.string().nullable().openapi({ description: "The verifier's summary of what was done" }),
+    result: text().nullable().openapi({ description: "The verifier's summary of what was done" }),
     expiresAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
@@ -99,11 +100,11 @@ export const ApproveBody = z
   })
   .openapi("ApprovePlan");
 
-export const RejectBody = z.object({ reason: z.string().trim().max(500).optional() }).openapi("RejectPlan");
+export const RejectBody = z.object({ reason: text().trim().max(500).optional() }).openapi("RejectPlan");
 
 export const ListPlansQuery = z.object({
   conversationId: z.uuid().optional(),
-  sessionId: z.string().max(200).optional(),
+  sessionId: text().max(200).optional(),
   status: PlanSchema.shape.status.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });

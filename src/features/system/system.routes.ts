@@ -5,6 +5,7 @@ import { createEmbeddings } from "../../lib/embeddings";
 import { describeError, log } from "../../lib/logger";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, json } from "../../lib/responses";
+import { text } from "../../lib/text";
 import { authorize } from "../auth/auth.middleware";
 import { describeSearchMode } from "../knowledge/search-mode";
 import { tenantMetrics, toPrometheus } from "./metrics.service";
@@ -15,17 +16,17 @@ const HEALTH_TIMEOUT_MS = 5_000;
 const HealthSchema = z
   .object({
     status: z.enum(["ok", "unavailable"]),
-    database: z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() }),
+    database: z.object({ ok: z.boolean(), latencyMs: z.number(), error: text().optional() }),
   })
   .openapi("Health");
 
 const StatusSchema = z
   .object({
     name: z.literal("switchboard"),
-    version: z.string(),
-    commit: z.string(),
-    environment: z.string(),
-    providers: z.record(z.string(), z.string()),
+    version: text(),
+    commit: text(),
+    environment: text(),
+    providers: z.record(text(), text()),
   })
   .openapi("Status");
 
@@ -126,7 +127,7 @@ export const systemRoutes = createRouter()
           description: "Metrics",
           content: {
             "application/json": { schema: MetricsSchema },
-            "text/plain": { schema: z.string() },
+            "text/plain": { schema: text() },
           },
         },
         ...errors(...authErrors),

@@ -1,15 +1,16 @@
 import { z } from "@hono/zod-openapi";
 import { roles } from "../../db/schema";
+import { text } from "../../lib/text";
 
 export const RoleSchema = z.enum(roles).openapi("Role");
 
 export const TenantSchema = z
   .object({
     id: z.uuid(),
-    name: z.string(),
-    slug: z.string(),
+    name: text(),
+    slug: text(),
     status: z.enum(["active", "suspended"]),
-    settings: z.record(z.string(), z.unknown()),
+    settings: z.record(text(), z.unknown()),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -20,7 +21,7 @@ export const UserSchema = z
     id: z.uuid(),
     tenantId: z.uuid(),
     email: z.email(),
-    name: z.string(),
+    name: text(),
     role: RoleSchema,
     status: z.enum(["active", "invited", "deactivated"]),
     lastLoginAt: z.iso.datetime().nullable(),
@@ -29,12 +30,12 @@ export const UserSchema = z
   })
   .openapi("User");
 
-export const TenantNameSchema = z.string().trim().min(1).max(120);
+export const TenantNameSchema = text().trim().min(1).max(120);
 export const EmailSchema = z
   .email()
   .max(254)
   .transform((email) => email.toLowerCase());
-export const PersonNameSchema = z.string().trim().min(1).max(120);
+export const PersonNameSchema = text().trim().min(1).max(120);
 
 export const CreateTenantBody = z
   .object({
@@ -48,7 +49,7 @@ export const CreateTenantBody = z
 export const UpdateTenantBody = z
   .object({
     name: TenantNameSchema.optional(),
-    settings: z.record(z.string(), z.unknown()).optional(),
+    settings: z.record(text(), z.unknown()).optional(),
     status: z.enum(["active", "suspended"]).optional().openapi({ description: "Platform admins only" }),
   })
   .refine((body) => Object.keys(body).length > 0, { message: "Nothing to update" })

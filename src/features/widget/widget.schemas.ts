@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../lib/text";
 import { ConversationSchema, TicketSchema } from "../conversations/conversations.schemas";
 
 const Origin = z
@@ -11,7 +12,7 @@ const Origin = z
 
 export const CreateWidgetKeyBody = z
   .object({
-    name: z.string().trim().min(1).max(120),
+    name: text().trim().min(1).max(120),
     allowedOrigins: z.array(Origin).min(1).max(50),
     agentId: z.uuid().optional(),
   })
@@ -20,9 +21,9 @@ export const CreateWidgetKeyBody = z
 export const WidgetKeySchema = z
   .object({
     id: z.uuid(),
-    name: z.string(),
-    publicKey: z.string().openapi({ description: "Goes in the page: <script data-widget-key=…>" }),
-    allowedOrigins: z.array(z.string()),
+    name: text(),
+    publicKey: text().openapi({ description: "Goes in the page: <script data-widget-key=…>" }),
+    allowedOrigins: z.array(text()),
     agentId: z.uuid().nullable(),
     revokedAt: z.iso.datetime().nullable(),
     createdAt: z.iso.datetime(),
@@ -30,7 +31,7 @@ export const WidgetKeySchema = z
   .openapi("WidgetKey");
 
 export const CreatedWidgetKeySchema = WidgetKeySchema.extend({
-  identitySecret: z.string().openapi({
+  identitySecret: text().openapi({
     description:
       "Shown once. Your server sends userHash = hex(HMAC-SHA256(identitySecret, userId)) to verify a visitor",
   }),
@@ -38,7 +39,7 @@ export const CreatedWidgetKeySchema = WidgetKeySchema.extend({
 
 export const WidgetSessionBody = z
   .object({
-    widgetKey: z.string().min(1).max(100),
+    widgetKey: text().min(1).max(100),
     visitorToken: z
       .string()
       .max(2000)
@@ -47,9 +48,9 @@ export const WidgetSessionBody = z
     conversationId: z.uuid().optional(),
     visitor: z
       .object({
-        name: z.string().max(120).optional(),
+        name: text().max(120).optional(),
         email: z.email().max(254).optional(),
-        userId: z.string().min(1).max(200).optional(),
+        userId: text().min(1).max(200).optional(),
         userHash: z
           .string()
           .regex(/^[0-9a-f]{64}$/, "hex HMAC-SHA256")
@@ -65,8 +66,8 @@ export const WidgetSessionBody = z
 
 export const WidgetSessionSchema = z
   .object({
-    visitorId: z.string(),
-    visitorToken: z.string(),
+    visitorId: text(),
+    visitorToken: text(),
     conversation: ConversationSchema,
     ticket: TicketSchema,
   })
