@@ -16,6 +16,8 @@ export const permissions = {
   "conversations:read": EVERYONE,
   "conversations:write": EVERYONE,
   "conversations:delete": ADMINS,
+  /** See what a room has not copied to Postgres yet, and the rows Postgres refused (dead letters). */
+  "conversations:outbox": ADMINS,
   "widget-keys:manage": ADMINS,
   "agents:read": EVERYONE,
   "agents:manage": ADMINS,

@@ -10,7 +10,8 @@ export interface TicketClaims {
   /** The conversation id, or the tenant id for the inbox. */
   target: string;
   tenantId: string;
-  kind: "visitor" | "staff";
+  /** `integration`: a tenant API key (not a user: never an assignee). */
+  kind: "visitor" | "staff" | "integration";
   participantId: string;
 }
 
@@ -47,7 +48,8 @@ export async function verifyTicket(
   if (typ !== "ticket" || payload.scope !== scope || typeof tid !== "string" || typeof pid !== "string") {
     throw new AppError("unauthorized", "Invalid ticket");
   }
-  if (kind !== "visitor" && kind !== "staff") throw new AppError("unauthorized", "Invalid ticket");
+  if (kind !== "visitor" && kind !== "staff" && kind !== "integration")
+    throw new AppError("unauthorized", "Invalid ticket");
   if (typeof sub !== "string") throw new AppError("unauthorized", "Invalid ticket");
   if (target !== undefined && sub !== target)
     throw new AppError("forbidden", "This ticket was issued for another conversation");

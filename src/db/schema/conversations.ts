@@ -15,7 +15,7 @@ import { tenants, users } from "./identity";
 
 export const conversationStatuses = ["open", "pending_human", "with_human", "resolved", "expired"] as const;
 export type ConversationStatus = (typeof conversationStatuses)[number];
-export const senderKinds = ["visitor", "staff", "ai", "system"] as const;
+export const senderKinds = ["visitor", "staff", "integration", "ai", "system"] as const;
 export type SenderKind = (typeof senderKinds)[number];
 
 /** A conversation's Postgres copy. Its room (Durable Object) is the writer of messages and seq. */

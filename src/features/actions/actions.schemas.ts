@@ -7,14 +7,14 @@ const JsonSchema = z
   .refine((value) => JSON.stringify(value).length <= 20_000, "schema is larger than 20 kB")
   .openapi({ description: "A JSON Schema", type: "object" });
 
-const OperationName = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "letters, digits, _ and -, starting with a letter (≤ 64)");
+const OperationName = text().regex(
+  /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+  "letters, digits, _ and -, starting with a letter (≤ 64)",
+);
 
 export const ParameterSchema = z
   .object({
-    name: z
-      .string()
+    name: text()
       .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/)
       .refine((name) => name !== "_why" && name !== "body", "_why and body are reserved"),
     in: z.enum(["path", "query"]),
@@ -29,8 +29,7 @@ export const OperationSchema = z
     name: OperationName.openapi({ description: "What the planner calls it (unique per agent)" }),
     description: text().max(1000).default(""),
     method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
-    path: z
-      .string()
+    path: text()
       .min(1)
       .max(500)
       .regex(/^\/(?!\/)[^?#\s]*$/, "a path below the base URL, starting with a single /, e.g. /orders/{id}"),
@@ -45,8 +44,7 @@ export const OperationSchema = z
   .openapi("ActionOperation");
 
 const BaseUrl = z.url().max(500).openapi({ description: "All calls go below this URL, and nowhere else" });
-const Token = z
-  .string()
+const Token = text()
   .min(1)
   .max(4000)
   .nullable()
@@ -77,13 +75,7 @@ export const UpdateActionBody = z
 
 export const ImportActionsBody = z
   .object({
-    name: z
-      .string()
-      .trim()
-      .min(1)
-      .max(120)
-      .optional()
-      .openapi({ description: "Default: the document's title" }),
+    name: text().trim().min(1).max(120).optional().openapi({ description: "Default: the document's title" }),
     baseUrl: BaseUrl.optional().openapi({ description: "Default: the document's first absolute server URL" }),
     token: Token,
     timeoutSeconds: z.number().int().min(1).max(60).optional(),

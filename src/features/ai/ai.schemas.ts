@@ -21,8 +21,7 @@ export const ModelSettingsSchema = z
   })
   .openapi("ModelSettings");
 
-const timezone = z
-  .string()
+const timezone = text()
   .max(100)
   .refine((tz) => {
     try {
@@ -99,8 +98,7 @@ export const AiConfigSchema = z
 
 export const PutAiConfigBody = z
   .object({
-    providerApiKey: z
-      .string()
+    providerApiKey: text()
       .min(1)
       .max(500)
       .nullable()

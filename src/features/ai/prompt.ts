@@ -2,7 +2,7 @@ import type { ChatMessage } from "./provider";
 import type { Passage } from "./retrieval";
 
 export interface HistoryItem {
-  sender: "visitor" | "staff" | "ai" | "system";
+  sender: "visitor" | "staff" | "integration" | "ai" | "system";
   text: string;
 }
 
@@ -39,7 +39,10 @@ export function buildMessages(
         ? { role: "user", content: item.text }
         : {
             role: "assistant",
-            content: item.sender === "staff" ? `(a human colleague wrote) ${item.text}` : item.text,
+            content:
+              item.sender === "staff" || item.sender === "integration"
+                ? `(a human colleague wrote) ${item.text}`
+                : item.text,
           };
     remaining -= estimateTokens(message.content);
     if (remaining < 0 && kept.length > 0) break;

@@ -8,8 +8,7 @@ import {
   UserSchema,
 } from "../tenants/tenants.schemas";
 
-export const PasswordSchema = z
-  .string()
+export const PasswordSchema = text()
   .min(10, "Password must be at least 10 characters")
   .max(200)
   .openapi({ example: "correct horse battery" });

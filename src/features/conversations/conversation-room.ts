@@ -8,7 +8,7 @@ import { handoffMessage } from "../ai/handoff";
 import type { TenantInbox } from "../inbox/tenant-inbox";
 import { ClientFrame, MAX_FRAME_BYTES, type Sender, type ServerFrame } from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
-import { flushToPostgres } from "./room-flush";
+import { drainOutbox } from "./room-flush";
 import { type PlanOutcome, type ProposeInput, RoomPlans } from "./room-plans";
 import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
 
@@ -106,7 +106,7 @@ export class ConversationRoom extends DurableObject<Env> {
         { status: 404 },
       );
     const participant: Sender = {
-      kind: request.headers.get("X-Participant-Kind") === "staff" ? "staff" : "visitor",
+      kind: participantKind(request.headers.get("X-Participant-Kind")),
       id: request.headers.get("X-Participant-Id") ?? "",
     };
     const after = Number(request.headers.get("X-After") ?? 0);
@@ -150,9 +150,13 @@ export class ConversationRoom extends DurableObject<Env> {
       if (original) return { ok: true, duplicate: true, message: original };
       return { ok: false, code: "conflict", message: `Conversation is ${meta.status}; resume it first` };
     }
-    // A person replying owns the conversation: the AI steps back (its status frame precedes the message).
-    if (sender.kind === "staff" && (meta.status === "open" || meta.status === "pending_human")) {
-      this.changeStatus("with_human", meta.assigneeId ?? sender.id);
+    // The business replying owns the conversation: the AI steps back (its status frame precedes the
+    // message). A staff user becomes the assignee if there is none; an integration is never one.
+    if (
+      (sender.kind === "staff" || sender.kind === "integration") &&
+      (meta.status === "open" || meta.status === "pending_human")
+    ) {
+      this.changeStatus("with_human", meta.assigneeId ?? (sender.kind === "staff" ? sender.id : null));
     }
     this.broadcast(message, { ackTo: origin });
     if (sender.kind === "visitor") this.ai.schedule();
@@ -363,24 +367,59 @@ export class ConversationRoom extends DurableObject<Env> {
     await this.armAlarm();
   }
 
+  /** Copies the outbox to Postgres now (one drain at a time), e.g. before a row refers to a message. */
+  async flushNow(): Promise<{ pending: number }> {
+    const meta = this.store.meta();
+    if (meta && this.store.pendingCount() > 0) await this.flush(meta);
+    return { pending: this.store.pendingCount() };
+  }
+
+  /** The outbox as a tenant admin sees it: what waits, and what Postgres refused for good and why. */
+  outbox(limit: number) {
+    if (!this.store.meta()) return null;
+    const { pending, oldestAt, dead } = this.store.outboxStats();
+    return {
+      pending,
+      oldestAt: oldestAt === null ? null : new Date(oldestAt).toISOString(),
+      flushAttempts: this.store.meta()?.flushAttempts ?? 0,
+      deadCount: dead,
+      dead: this.store.deadLetters(limit).map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        payload: JSON.parse(row.payload) as Record<string, unknown>,
+        queuedAt: new Date(row.createdAt).toISOString(),
+        failedAt: new Date(row.failedAt).toISOString(),
+        error: { code: row.errorCode, message: row.error },
+      })),
+    };
+  }
+
+  private flushing: Promise<void> | null = null;
+
   private async flush(meta: RoomMeta): Promise<void> {
-    const db = this.database();
+    // An alarm and a flushNow() must not drain the same rows at once.
+    while (this.flushing) await this.flushing;
+    this.flushing = this.drain(meta).finally(() => {
+      this.flushing = null;
+    });
+    await this.flushing;
+  }
+
+  private async drain(meta: RoomMeta): Promise<void> {
+    const { conversationId } = meta;
     try {
-      for (
-        let batch = this.store.outbox(FLUSH_BATCH);
-        batch.length > 0;
-        batch = this.store.outbox(FLUSH_BATCH)
-      ) {
-        const exists = await flushToPostgres(db, meta, batch);
-        if (!exists) {
-          log("warn", "conversation gone from Postgres; dropping its room", {
-            conversationId: meta.conversationId,
-          });
-          await this.destroy();
-          return;
-        }
-        this.store.removeFromOutbox(batch.at(-1)?.id ?? 0);
+      const outcome = await drainOutbox(this.database(), meta, this.store, FLUSH_BATCH);
+      if (outcome.kind === "gone") {
+        log("warn", "conversation gone from Postgres; dropping its room", { conversationId });
+        await this.destroy();
+        return;
       }
+      if (outcome.deadLettered > 0)
+        log("error", "outbox rows refused by Postgres were dead-lettered", {
+          conversationId,
+          count: outcome.deadLettered,
+        });
+      if (outcome.kind === "retry") throw outcome.error;
       this.store.saveMeta({ ...(this.store.meta() ?? meta), flushAttempts: 0, nextFlushAt: null });
     } catch (error) {
       const current = this.store.meta() ?? meta;
@@ -388,17 +427,14 @@ export class ConversationRoom extends DurableObject<Env> {
       const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempts - 1));
       this.store.saveMeta({ ...current, flushAttempts: attempts, nextFlushAt: Date.now() + delay });
       log("warn", "outbox flush failed; will retry", {
-        conversationId: meta.conversationId,
+        conversationId,
         attempts,
         delayMs: delay,
         ...describeError(error),
       });
     } finally {
-      this.publishToInbox(meta, {
-        type: "outbox",
-        conversationId: meta.conversationId,
-        ...this.store.outboxStats(),
-      });
+      if (this.store.meta())
+        this.publishToInbox(meta, { type: "outbox", conversationId, ...this.store.outboxStats() });
     }
   }
 
@@ -557,6 +593,10 @@ export class ConversationRoom extends DurableObject<Env> {
       }),
     );
   }
+}
+
+function participantKind(header: string | null): Sender["kind"] {
+  return header === "staff" || header === "integration" ? header : "visitor";
 }
 
 function ackFor(message: StoredMessage): ServerFrame {

@@ -6,8 +6,7 @@ export const MAX_FRAME_BYTES = 16 * 1024;
 export const MAX_TEXT_CHARS = 4000;
 
 export const ClientId = text().min(1).max(100);
-export const MessageText = z
-  .string()
+export const MessageText = text()
   .max(MAX_TEXT_CHARS, `text is longer than ${MAX_TEXT_CHARS} characters`)
   .refine((text) => text.trim().length > 0, "text is empty");
 
@@ -28,7 +27,8 @@ export const ClientFrame = z.discriminatedUnion("type", [
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
-export type SenderKind = "visitor" | "staff" | "ai" | "system";
+/** Who wrote a message: a visitor, a staff user, an integration (a tenant API key), the AI or the system. */
+export type SenderKind = "visitor" | "staff" | "integration" | "ai" | "system";
 
 export interface Sender {
   kind: SenderKind;

@@ -19,6 +19,7 @@ import {
   ListConversationsQuery,
   MessageSchema,
   MessagesQuery,
+  OutboxSchema,
   PostMessageBody,
   ReadBody,
   StatsSchema,
@@ -43,7 +44,11 @@ import { issueConversationTicket } from "./tickets.service";
 const tags = ["Conversations"];
 const security = bearerSecurity;
 
-const staff = (principal: Principal): Sender => ({ kind: "staff", id: principal.id });
+/** The caller as a conversation participant: a user is staff, an API key an integration. */
+const staff = (principal: Principal): Sender & { kind: "staff" | "integration" } => ({
+  kind: principal.kind === "user" ? "staff" : "integration",
+  id: principal.id,
+});
 const deps = (c: Context<AppEnv>) => ({ db: c.var.db, env: c.env, tenantId: c.var.principal.tenantId });
 
 export const conversationRoutes = createRouter()
@@ -151,7 +156,7 @@ export const conversationRoutes = createRouter()
         c.env,
         c.var.config.JWT_SECRET,
         conversation,
-        "staff",
+        staff(c.var.principal).kind,
         c.var.principal.id,
       );
       return c.json({ conversation, ticket }, 200);
@@ -222,7 +227,7 @@ export const conversationRoutes = createRouter()
           c.env,
           c.var.config.JWT_SECRET,
           conversation,
-          "staff",
+          staff(c.var.principal).kind,
           c.var.principal.id,
         ),
         200,
@@ -324,5 +329,24 @@ export const conversationRoutes = createRouter()
       const result = await roomFor(c.env, id).read(staff(c.var.principal), c.req.valid("json").seq);
       if (!result) throw notFound("Conversation");
       return c.json(result, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/outbox",
+      tags,
+      security,
+      summary: "The room's copy to Postgres: rows waiting and rows refused (dead letters) with the reason",
+      middleware: authorize("conversations:outbox"),
+      request: { params: IdParams },
+      responses: { 200: json(OutboxSchema, "The outbox"), ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await loadConversation(c.var.db, c.var.principal.tenantId, id);
+      const outbox = await roomFor(c.env, id).outbox(100);
+      if (!outbox) throw notFound("Conversation");
+      return c.json(outbox, 200);
     },
   );

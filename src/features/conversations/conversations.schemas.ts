@@ -126,3 +126,28 @@ export const ConversationMessageParams = z.object({
   id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
   messageId: z.uuid().openapi({ param: { name: "messageId", in: "path" } }),
 });
+
+export const OutboxSchema = z
+  .object({
+    pending: z.number().int().openapi({ description: "Rows waiting to be copied to Postgres" }),
+    oldestAt: z.iso.datetime().nullable(),
+    flushAttempts: z.number().int().openapi({ description: "Failed copy attempts in a row (backoff)" }),
+    deadCount: z.number().int(),
+    dead: z.array(
+      z.object({
+        id: z.number().int(),
+        kind: z.enum(["message", "receipt", "status", "usage"]),
+        payload: z.record(text(), z.unknown()).openapi({ description: "The row as the room stored it" }),
+        queuedAt: z.iso.datetime(),
+        failedAt: z.iso.datetime(),
+        error: z.object({
+          code: text().openapi({ example: "23503", description: "SQLSTATE, or the error's name" }),
+          message: text(),
+        }),
+      }),
+    ),
+  })
+  .openapi("ConversationOutbox", {
+    description:
+      "Rows Postgres refused for good (a constraint or encoding) are kept here as dead letters and never block the rows after them.",
+  });

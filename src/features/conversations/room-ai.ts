@@ -175,7 +175,8 @@ export class RoomAi {
     const answered = Number(
       this.sql.exec("SELECT coalesce(max(answers_up_to), 0) AS seq FROM ai_streams").one().seq,
     );
-    const lastHuman = history.filter((m) => m.sender === "staff").at(-1)?.seq ?? 0;
+    const lastHuman =
+      history.filter((m) => m.sender === "staff" || m.sender === "integration").at(-1)?.seq ?? 0;
     const cutoff = Math.max(answered, lastHuman);
     const isPending = (m: HistoryItem & { seq: number }) => m.sender === "visitor" && m.seq > cutoff;
     const strip = ({ sender, text }: HistoryItem) => ({ sender, text });

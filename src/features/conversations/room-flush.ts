@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { aiUsage, type ConversationStatus, conversations, messages, readReceipts } from "../../db/schema";
-import type { OutboxRow, StoredMessage } from "./room-store";
+import type { OutboxRow, RoomStore, StoredMessage } from "./room-store";
 
 interface UsageRow {
   id: string;
@@ -12,6 +12,69 @@ interface UsageRow {
   latencyMs: number;
   costEstimate: number;
   createdAt: number;
+}
+
+export type DrainOutcome =
+  | { kind: "done"; deadLettered: number }
+  | { kind: "gone" }
+  | { kind: "retry"; error: unknown; deadLettered: number };
+
+// SQLSTATE classes that say the row itself is wrong, so retrying it can never succeed: data
+// exceptions (22: bad encoding, out of range), integrity (23: foreign key, not null, check) and
+// program limits (54). Anything else (connection, timeout, missing table during a deploy) is retried.
+const PERMANENT_CLASSES = ["22", "23", "54"];
+
+/**
+ * Why Postgres (or our own mapping of the row) refused a row for good, or null for a transient
+ * failure. The reason holds the SQLSTATE and the server's message, never the row's values.
+ */
+export function permanentFailure(error: unknown): { code: string; message: string } | null {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {
+      if (!PERMANENT_CLASSES.includes(code.slice(0, 2))) return null;
+      return { code, message: e.message.slice(0, 300) };
+    }
+  }
+  // A payload our own code cannot read (it never reached Postgres).
+  if (error instanceof SyntaxError || error instanceof TypeError || error instanceof RangeError)
+    return { code: error.name, message: error.message.slice(0, 300) };
+  return null;
+}
+
+/**
+ * Copies the whole outbox to Postgres in batches. A batch that fails is retried row by row: a row
+ * refused for good is dead-lettered (kept in the room with its reason) so it never blocks the rows
+ * after it; a transient failure stops the drain for the caller's backoff.
+ */
+export async function drainOutbox(
+  db: Database,
+  room: { conversationId: string; tenantId: string },
+  store: Pick<RoomStore, "outbox" | "removeFromOutbox" | "deadLetter">,
+  batchSize: number,
+): Promise<DrainOutcome> {
+  let deadLettered = 0;
+  for (let batch = store.outbox(batchSize); batch.length > 0; batch = store.outbox(batchSize)) {
+    try {
+      if (!(await flushToPostgres(db, room, batch))) return { kind: "gone" };
+      store.removeFromOutbox(batch.at(-1)?.id ?? 0);
+      continue;
+    } catch {
+      // Find the row (or the outage) one row at a time.
+    }
+    for (const row of batch) {
+      try {
+        if (!(await flushToPostgres(db, room, [row]))) return { kind: "gone" };
+        store.removeFromOutbox(row.id);
+      } catch (error) {
+        const reason = permanentFailure(error);
+        if (!reason) return { kind: "retry", error, deadLettered };
+        store.deadLetter(row, reason, Date.now());
+        deadLettered++;
+      }
+    }
+  }
+  return { kind: "done", deadLettered };
 }
 
 /**
@@ -101,7 +164,7 @@ async function refreshAggregates(tx: Pick<Database, "execute">, conversationId: 
       first_visitor_message_at = s.first_visitor,
       first_response_at = (
         select min(m.created_at) from messages m
-        where m.conversation_id = c.id and m.sender_kind in ('staff', 'ai') and m.created_at >= s.first_visitor
+        where m.conversation_id = c.id and m.sender_kind in ('staff', 'integration', 'ai') and m.created_at >= s.first_visitor
       ),
       updated_at = now()
     from (

@@ -12,6 +12,13 @@ export interface OutboxRow {
   createdAt: number;
 }
 
+/** An outbox row Postgres refused for good (a constraint or encoding), kept with the reason. */
+export interface DeadLetter extends OutboxRow {
+  errorCode: string;
+  error: string;
+  failedAt: number;
+}
+
 export interface RoomMeta {
   conversationId: string;
   tenantId: string;
@@ -45,6 +52,9 @@ export class RoomStore {
       CREATE TABLE IF NOT EXISTS outbox (
         id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS dead_letters (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL,
+        error_code TEXT NOT NULL, error TEXT NOT NULL, failed_at INTEGER NOT NULL);
     `);
   }
 
@@ -205,14 +215,54 @@ export class RoomStore {
       }));
   }
 
-  outboxStats(): { pending: number; oldestAt: number | null } {
+  outboxStats(): { pending: number; oldestAt: number | null; dead: number } {
     const row = this.sql.exec("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox").one();
-    return { pending: Number(row.n), oldestAt: row.oldest === null ? null : Number(row.oldest) };
+    return {
+      pending: Number(row.n),
+      oldestAt: row.oldest === null ? null : Number(row.oldest),
+      dead: this.deadCount(),
+    };
   }
 
   removeFromOutbox(upToId: number): void {
     this.sql.exec("DELETE FROM outbox WHERE id <= ?", upToId);
     this.cachedPending = undefined;
+  }
+
+  /** Moves one outbox row to the dead letters with why Postgres refused it; later rows go on. */
+  deadLetter(row: OutboxRow, reason: { code: string; message: string }, now: number): void {
+    this.sql.exec(
+      `INSERT OR REPLACE INTO dead_letters (id, kind, payload, created_at, error_code, error, failed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      row.id,
+      row.kind,
+      row.payload,
+      row.createdAt,
+      reason.code,
+      reason.message,
+      now,
+    );
+    this.sql.exec("DELETE FROM outbox WHERE id = ?", row.id);
+    this.cachedPending = undefined;
+  }
+
+  deadLetters(limit: number): DeadLetter[] {
+    return this.sql
+      .exec("SELECT * FROM dead_letters ORDER BY id LIMIT ?", limit)
+      .toArray()
+      .map((row) => ({
+        id: Number(row.id),
+        kind: row.kind as OutboxRow["kind"],
+        payload: String(row.payload),
+        createdAt: Number(row.created_at),
+        errorCode: String(row.error_code),
+        error: String(row.error),
+        failedAt: Number(row.failed_at),
+      }));
+  }
+
+  deadCount(): number {
+    return Number(this.sql.exec("SELECT count(*) AS n FROM dead_letters").one().n);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Env } from "../../env";
 import { notFound } from "../../lib/errors";
-import { signTicket } from "../../lib/tickets";
+import { signTicket, type TicketClaims } from "../../lib/tickets";
 import { roomFor } from "./conversations.service";
 
 /** A ticket for one participant of a conversation, with the room's current last seq. */
@@ -8,7 +8,7 @@ export async function issueConversationTicket(
   env: Env,
   secret: string,
   conversation: { id: string; tenantId: string },
-  kind: "staff" | "visitor",
+  kind: TicketClaims["kind"],
   participantId: string,
 ) {
   const info = await roomFor(env, conversation.id).info();

@@ -7,8 +7,7 @@ export const DocumentStatusSchema = z.enum(documentStatuses).openapi({
     "queued → processing → ready; failed (with error); needs_ocr when pages are scans and no OCR is configured",
 });
 
-const MetadataField = z
-  .string()
+const MetadataField = text()
   .max(16_384)
   .transform((text, ctx) => {
     try {

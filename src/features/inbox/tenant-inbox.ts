@@ -12,8 +12,12 @@ export class TenantInbox extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS outbox_lag (conversation_id TEXT PRIMARY KEY, pending INTEGER NOT NULL, oldest_at INTEGER)",
+      "CREATE TABLE IF NOT EXISTS outbox_lag (conversation_id TEXT PRIMARY KEY, pending INTEGER NOT NULL, oldest_at INTEGER, dead INTEGER NOT NULL DEFAULT 0)",
     );
+    // Inboxes created before dead letters existed lack the column.
+    const columns = ctx.storage.sql.exec("SELECT name FROM pragma_table_info('outbox_lag')").toArray();
+    if (!columns.some((column) => column.name === "dead"))
+      ctx.storage.sql.exec("ALTER TABLE outbox_lag ADD COLUMN dead INTEGER NOT NULL DEFAULT 0");
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
@@ -46,17 +50,24 @@ export class TenantInbox extends DurableObject<Env> {
   /** Forwards an event to every connected staff socket; outbox reports update the flush lag. */
   async publish(event: Record<string, unknown>): Promise<void> {
     if (event.type === "outbox") {
-      const { conversationId, pending, oldestAt } = event as {
+      const {
+        conversationId,
+        pending,
+        oldestAt,
+        dead = 0,
+      } = event as {
         conversationId: string;
         pending: number;
         oldestAt: number | null;
+        dead?: number;
       };
-      if (pending > 0) {
+      if (pending > 0 || dead > 0) {
         this.ctx.storage.sql.exec(
-          "INSERT OR REPLACE INTO outbox_lag (conversation_id, pending, oldest_at) VALUES (?, ?, ?)",
+          "INSERT OR REPLACE INTO outbox_lag (conversation_id, pending, oldest_at, dead) VALUES (?, ?, ?, ?)",
           conversationId,
           pending,
           oldestAt,
+          dead,
         );
       } else {
         this.ctx.storage.sql.exec("DELETE FROM outbox_lag WHERE conversation_id = ?", conversationId);
@@ -73,14 +84,17 @@ export class TenantInbox extends DurableObject<Env> {
     }
   }
 
-  /** Messages waiting to reach Postgres across the tenant's rooms, and the age of the oldest. */
-  flushLag(): { pending: number; lagSeconds: number } {
+  /** Rows waiting to reach Postgres across the tenant's rooms, the age of the oldest, and the dead letters. */
+  flushLag(): { pending: number; lagSeconds: number; dead: number } {
     const row = this.ctx.storage.sql
-      .exec("SELECT coalesce(sum(pending), 0) AS pending, min(oldest_at) AS oldest FROM outbox_lag")
+      .exec(
+        "SELECT coalesce(sum(pending), 0) AS pending, min(oldest_at) AS oldest, coalesce(sum(dead), 0) AS dead FROM outbox_lag",
+      )
       .one();
     const oldest = row.oldest === null ? null : Number(row.oldest);
     return {
       pending: Number(row.pending),
+      dead: Number(row.dead),
       lagSeconds: oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000),
     };
   }

@@ -14,8 +14,7 @@ export const ChatCompletionBody = z
       )
       .max(100)
       .openapi({ description: "The chat so far; the last user message is the new turn" }),
-    sessionId: z
-      .string()
+    sessionId: text()
       .min(1)
       .max(200)
       .optional()
@@ -24,8 +23,7 @@ export const ChatCompletionBody = z
       description: "Approve the session's pending plan (so do messages like 'approve', 'yes, go ahead')",
     }),
     userId: text().min(1).max(200).openapi({ description: "Your internal user making the request" }),
-    customerUserId: z
-      .string()
+    customerUserId: text()
       .min(1)
       .max(200)
       .optional()
@@ -42,9 +40,9 @@ export const ChatCompletionResult = z
     sessionId: text(),
     conversationId: z.uuid(),
     plan: PlanSchema.nullable(),
-    reply: z
-      .string()
-      .openapi({ description: "What the assistant says: an answer, the proposed plan, or the result" }),
+    reply: text().openapi({
+      description: "What the assistant says: an answer, the proposed plan, or the result",
+    }),
     messageId: z.uuid().nullable().openapi({ description: "The reply's message (for feedback)" }),
     issues: z
       .array(z.object({ path: text(), message: text() }))

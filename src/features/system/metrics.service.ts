@@ -28,6 +28,8 @@ const metricHelp = {
   messages: "Messages stored in Postgres",
   outboxPending: "Messages and receipts waiting in rooms to be copied to Postgres",
   flushLagSeconds: "Age of the oldest item waiting to be copied to Postgres",
+  outboxDead:
+    "Rows Postgres refused for good, kept in rooms as dead letters (GET /api/conversations/{id}/outbox)",
 } as const;
 
 export type TenantMetrics = { tenantId: string } & Record<keyof typeof metricHelp, number>;
@@ -47,7 +49,7 @@ export async function tenantMetrics(db: Database, env: Env, principal: Principal
   return Promise.all(
     rows.map(async (row) => {
       const lag = await inboxFor(env, row.tenantId).flushLag();
-      return { ...row, outboxPending: lag.pending, flushLagSeconds: lag.lagSeconds };
+      return { ...row, outboxPending: lag.pending, flushLagSeconds: lag.lagSeconds, outboxDead: lag.dead };
     }),
   );
 }

@@ -44,6 +44,7 @@ const MetricsSchema = z
         messages: z.number().int(),
         outboxPending: z.number().int(),
         flushLagSeconds: z.number(),
+        outboxDead: z.number().int(),
       }),
     ),
   })

@@ -2,8 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { text } from "../../lib/text";
 import { ConversationSchema, TicketSchema } from "../conversations/conversations.schemas";
 
-const Origin = z
-  .string()
+const Origin = text()
   .max(200)
   .refine(
     (value) => value === "*" || /^https?:\/\/[^/\s]+$/.test(value),
@@ -40,8 +39,7 @@ export const CreatedWidgetKeySchema = WidgetKeySchema.extend({
 export const WidgetSessionBody = z
   .object({
     widgetKey: text().min(1).max(100),
-    visitorToken: z
-      .string()
+    visitorToken: text()
       .max(2000)
       .optional()
       .openapi({ description: "From an earlier session: keeps the same visitor" }),
@@ -51,8 +49,7 @@ export const WidgetSessionBody = z
         name: text().max(120).optional(),
         email: z.email().max(254).optional(),
         userId: text().min(1).max(200).optional(),
-        userHash: z
-          .string()
+        userHash: text()
           .regex(/^[0-9a-f]{64}$/, "hex HMAC-SHA256")
           .optional(),
       })

@@ -1,9 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../../src/db/client";
-import { messages } from "../../../src/db/schema";
+import { conversations, messages } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
 import { flushToPostgres } from "../../../src/features/conversations/room-flush";
 import { callJson, registerTenant } from "../../support/api";
@@ -25,7 +25,40 @@ async function storedCount(conversationId: string): Promise<number> {
 
 interface Seam {
   databaseConfig?: () => unknown;
-  store?: { meta(): Record<string, unknown>; saveMeta(meta: unknown): void };
+  store?: {
+    meta(): Record<string, unknown>;
+    saveMeta(meta: unknown): void;
+    append(sender: unknown, text: string, clientId: undefined, metadata: object, now: number): unknown;
+    enqueue(kind: string, payload: unknown, now: number): void;
+  };
+}
+
+interface Outbox {
+  pending: number;
+  deadCount: number;
+  dead: { kind: string; payload: Record<string, unknown>; error: { code: string; message: string } }[];
+}
+
+async function storedTexts(conversationId: string): Promise<string[]> {
+  const { db, close } = openDatabase(loadConfig(env));
+  try {
+    const rows = await db
+      .select({ text: messages.text })
+      .from(messages)
+      .where(eq(messages.conversationId, conversationId))
+      .orderBy(messages.seq);
+    return rows.map((row) => row.text);
+  } finally {
+    await close();
+  }
+}
+
+/** Writes rows straight into the room's store, past every boundary check: the next unknown poison. */
+async function injectPoison(conversationId: string, write: (store: NonNullable<Seam["store"]>) => void) {
+  await runInDurableObject(room(conversationId), (instance) => {
+    const { store } = instance as unknown as Seam;
+    if (store) write(store);
+  });
 }
 
 describe("outbox to Postgres", () => {
@@ -102,7 +135,90 @@ describe("outbox to Postgres", () => {
   });
 });
 
+describe("poison rows in the outbox", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("dead-letters a row Postgres refuses, copies the rows after it and reports it", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const path = `/api/conversations/${conversation.id}/messages`;
+    const secret = "card 4242 4242 4242 4242";
+    await injectPoison(conversation.id, (store) => {
+      store.append({ kind: "visitor", id: "v1" }, `${secret}\u0000`, undefined, {}, Date.now());
+      // An assignee that is no user: the foreign key refuses it.
+      store.enqueue("status", { status: "with_human", assigneeId: crypto.randomUUID() }, Date.now());
+    });
+    await callJson(path, { token: tenant.accessToken, json: { text: "good after poison" } }, 201);
+    const lines: string[] = [];
+    for (const level of ["log", "warn", "error"] as const)
+      vi.spyOn(console, level).mockImplementation((line: unknown) => void lines.push(String(line)));
+
+    await runDurableObjectAlarm(room(conversation.id));
+    expect(await storedTexts(conversation.id)).toEqual(["good after poison"]);
+    const outbox = await callJson<Outbox>(
+      `${path.replace("/messages", "/outbox")}`,
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(outbox.pending).toBe(0);
+    expect(outbox.deadCount).toBe(2);
+    expect(outbox.dead.map((d) => [d.kind, d.error.code])).toEqual([
+      ["message", "22021"],
+      ["status", "23503"],
+    ]);
+    expect(outbox.dead[0]?.payload).toMatchObject({ seq: 1, text: `${secret}\u0000` });
+    const gauges = await waitForMetrics(tenant.accessToken, (m) => m.outboxDead === 2);
+    expect(gauges.outboxPending).toBe(0);
+
+    // Later rows keep flowing: the dead letters never block them.
+    await callJson(path, { token: tenant.accessToken, json: { text: "and later" } }, 201);
+    await runDurableObjectAlarm(room(conversation.id));
+    expect(await storedTexts(conversation.id)).toEqual(["good after poison", "and later"]);
+    expect((await room(conversation.id).info())?.flushAttempts).toBe(0);
+    expect(lines.some((line) => line.includes("dead-lettered"))).toBe(true);
+    for (const line of lines) {
+      expect(line).not.toContain(secret);
+      expect(line.length).toBeLessThanOrEqual(2048);
+    }
+  });
+
+  it("flushes a reply sent with a tenant API key (REST and socket) as an integration, never as an assignee", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const key = await callJson<{ key: string; id: string }>(
+      "/api/api-keys",
+      { token: tenant.accessToken, json: { name: "crm" } },
+      201,
+    );
+    const rest = await callJson<{ message: { sender: { kind: string; id: string } } }>(
+      `/api/conversations/${conversation.id}/messages`,
+      { token: key.key, json: { text: "from the CRM" } },
+      201,
+    );
+    expect(rest.message.sender).toEqual({ kind: "integration", id: key.id });
+    const client = await joinAsStaff({ accessToken: key.key }, conversation.id);
+    client.send({ type: "message", clientId: "crm-1", text: "over the socket" });
+    const echoed = await client.next((f) => f.type === "message" && f.seq === 2);
+    expect(echoed.sender).toEqual({ kind: "integration", id: key.id });
+
+    await runDurableObjectAlarm(room(conversation.id));
+    expect(await storedTexts(conversation.id)).toEqual(["from the CRM", "over the socket"]);
+    const { db, close } = openDatabase(loadConfig(env));
+    try {
+      const [row] = await db
+        .select({ status: conversations.status, assigneeId: conversations.assigneeId })
+        .from(conversations)
+        .where(eq(conversations.id, conversation.id));
+      expect(row).toEqual({ status: "with_human", assigneeId: null });
+    } finally {
+      await close();
+    }
+    expect((await room(conversation.id).info())?.outbox).toMatchObject({ pending: 0, dead: 0 });
+  });
+});
+
 interface TenantGauges {
+  outboxDead: number;
   outboxPending: number;
   flushLagSeconds: number;
   messages: number;

@@ -148,6 +148,31 @@ describe("conversation room over WebSocket", () => {
     expect((await client.next(isType("message"))).seq).toBe(1);
   });
 
+  it("refuses text Postgres cannot store (NUL, unpaired surrogates) over the socket and REST, naming the field", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const client = await joinAsStaff(tenant, conversation.id);
+    client.send({ type: "message", clientId: "nul", text: "a\u0000b" });
+    client.send({ type: "message", clientId: "surrogate", text: "a\ud800b" });
+    client.send({ type: "reject", planId: "p\u0000" });
+    const errors = await client.collect(isType("error"), 3);
+    expect(errors.map((e) => e.code)).toEqual(["invalid_frame", "invalid_frame", "invalid_frame"]);
+    expect(String(errors[0]?.message)).toMatch(/^text: .*NUL/);
+    expect(String(errors[2]?.message)).toMatch(/^planId: /);
+    const rest = await call(`/api/conversations/${conversation.id}/messages`, {
+      token: tenant.accessToken,
+      json: { text: "a\u0000b" },
+    });
+    expect(rest.status).toBe(400);
+    const body = (await rest.json()) as { error: { details: { path: string }[] } };
+    expect(body.error.details.map((d) => d.path)).toContain("text");
+    const list = await call("/api/conversations?visitorId=%00", { token: tenant.accessToken });
+    expect(list.status).toBe(400);
+    // Nothing was stored: the next message is seq 1.
+    client.send({ type: "message", clientId: "ok", text: "clean" });
+    expect((await client.next(isType("message"))).seq).toBe(1);
+  });
+
   it("relays typing to others, presence to everyone and read receipts", async () => {
     const tenant = await registerTenant();
     const conversation = await createConversation(tenant);
