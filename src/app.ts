@@ -12,7 +12,7 @@ import { authRoutes } from "./features/auth/auth.routes";
 import { conversationRoutes } from "./features/conversations/conversations.routes";
 import { realtimeRoutes } from "./features/conversations/realtime.routes";
 import { documentRoutes } from "./features/documents/documents.routes";
-import { feedbackRoutes } from "./features/feedback/feedback.routes";
+import { conversationFeedbackRoutes, feedbackRoutes } from "./features/feedback/feedback.routes";
 import { knowledgeRoutes } from "./features/knowledge/knowledge.routes";
 import { chatRoutes } from "./features/plans/chat.routes";
 import { planRoutes } from "./features/plans/plans.routes";
@@ -79,6 +79,7 @@ export function createApp() {
   app.route("/api/agents", actionRoutes);
   app.route("/api/plans", planRoutes);
   app.route("/api/messages", feedbackRoutes);
+  app.route("/api/conversations", conversationFeedbackRoutes);
   app.route("/chat", chatRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -1,10 +1,14 @@
 import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../lib/app-env";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { authorize } from "../auth/auth.middleware";
+import { ConversationMessageParams } from "../conversations/conversations.schemas";
+import { loadConversation, roomFor } from "../conversations/conversations.service";
 import { FeedbackBody, FeedbackSchema, FeedbackStats, MessageFeedbackList } from "./feedback.schemas";
-import { feedbackFor, feedbackStats, giveFeedback } from "./feedback.service";
+import { feedbackFor, feedbackStats, giveFeedback, type MessageRoom } from "./feedback.service";
 
 const tags = ["Feedback"];
 const security = bearerSecurity;
@@ -60,4 +64,61 @@ export const feedbackRoutes = createRouter()
       responses: { 200: json(MessageFeedbackList, "Feedback"), ...errors(400, 404, ...authErrors) },
     }),
     async (c) => c.json(await feedbackFor(c.var.db, c.var.principal.tenantId, c.req.valid("param").id), 200),
+  );
+
+/** The message's room, once the conversation is known to be the caller tenant's. */
+async function roomOf(c: Context<AppEnv>, conversationId: string): Promise<MessageRoom> {
+  await loadConversation(c.var.db, c.var.principal.tenantId, conversationId);
+  return roomFor(c.env, conversationId);
+}
+
+/**
+ * The same feedback addressed through the conversation: works from the message's ack on, before the
+ * room has copied it to Postgres. Mounted at /api/conversations.
+ */
+export const conversationFeedbackRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/messages/{messageId}/feedback",
+      tags,
+      security,
+      middleware: authorize("conversations:write"),
+      summary: "Like or dislike a message of the conversation, as soon as it is acknowledged",
+      request: { params: ConversationMessageParams, ...jsonBody(FeedbackBody) },
+      responses: {
+        201: json(FeedbackSchema, "Recorded"),
+        200: json(FeedbackSchema, "Updated the caller's earlier feedback"),
+        ...errors(400, 404, 503, ...authErrors),
+      },
+    }),
+    async (c) => {
+      const { id, messageId } = c.req.valid("param");
+      const room = await roomOf(c, id);
+      const { created, feedback } = await giveFeedback(
+        c.var.db,
+        c.var.principal,
+        messageId,
+        c.req.valid("json"),
+        room,
+      );
+      return created ? c.json(feedback, 201) : c.json(feedback, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/messages/{messageId}/feedback",
+      tags,
+      security,
+      middleware: authorize("conversations:read"),
+      summary: "The feedback on a message of the conversation, with its like and dislike counts",
+      request: { params: ConversationMessageParams },
+      responses: { 200: json(MessageFeedbackList, "Feedback"), ...errors(400, 404, 503, ...authErrors) },
+    }),
+    async (c) => {
+      const { id, messageId } = c.req.valid("param");
+      const room = await roomOf(c, id);
+      return c.json(await feedbackFor(c.var.db, c.var.principal.tenantId, messageId, room), 200);
+    },
   );

@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { messageFeedback, messages } from "../../db/schema";
 import type { Principal } from "../../lib/app-env";
-import { notFound } from "../../lib/errors";
+import { AppError, notFound } from "../../lib/errors";
 
 type FeedbackRow = typeof messageFeedback.$inferSelect;
 
@@ -27,14 +27,37 @@ function feedbackView(row: FeedbackRow) {
   };
 }
 
-/** A stored message of the tenant (as copied from its room to Postgres); others are a 404. */
-async function loadMessage(db: Database, tenantId: string, id: string) {
+/**
+ * The conversation's room, which holds a message from its ack on (Postgres gets its copy at the
+ * room's next flush, or when asked).
+ */
+export interface MessageRoom {
+  message(id: string): Promise<{ id: string } | null>;
+  flushNow(): Promise<{ pending: number }>;
+}
+
+async function storedMessage(db: Database, tenantId: string, id: string) {
   const [row] = await db
     .select({ id: messages.id, conversationId: messages.conversationId })
     .from(messages)
     .where(and(eq(messages.id, id), eq(messages.tenantId, tenantId)));
-  if (!row) throw notFound("Message");
-  return row;
+  return row ?? null;
+}
+
+/**
+ * A message of the tenant; others are a 404. Given its room, the room decides whether it exists and
+ * copies it to Postgres now if it has not yet (feedback rows refer to the Postgres copy).
+ */
+async function loadMessage(db: Database, tenantId: string, id: string, room?: MessageRoom) {
+  if (room && !(await room.message(id))) throw notFound("Message");
+  const row = await storedMessage(db, tenantId, id);
+  if (row) return row;
+  if (!room) throw notFound("Message");
+  await room.flushNow();
+  const flushed = await storedMessage(db, tenantId, id);
+  if (!flushed)
+    throw new AppError("service_unavailable", "The message is not in the database yet; try again shortly");
+  return flushed;
 }
 
 /** Who is rating: a user, or through an API key the end user it names (else the key itself). */
@@ -51,8 +74,9 @@ export async function giveFeedback(
   principal: Principal,
   messageId: string,
   input: FeedbackInput,
+  room?: MessageRoom,
 ) {
-  const message = await loadMessage(db, principal.tenantId, messageId);
+  const message = await loadMessage(db, principal.tenantId, messageId, room);
   const values = { rating: input.rating, reasons: input.reasons, comment: input.comment ?? null };
   const [row] = await db
     .insert(messageFeedback)
@@ -75,8 +99,8 @@ export async function giveFeedback(
 }
 
 /** The feedback on one message with its counts. */
-export async function feedbackFor(db: Database, tenantId: string, messageId: string) {
-  await loadMessage(db, tenantId, messageId);
+export async function feedbackFor(db: Database, tenantId: string, messageId: string, room?: MessageRoom) {
+  await loadMessage(db, tenantId, messageId, room);
   const rows = await db
     .select()
     .from(messageFeedback)

@@ -112,4 +112,42 @@ describe("message feedback", () => {
     expect((await call(path, { token: other.accessToken, json: { rating: "like" } })).status).toBe(404);
     expect((await call(path, { token: other.accessToken })).status).toBe(404);
   });
+
+  it("takes feedback on a message as soon as its ack arrives, through its conversation", async () => {
+    const tenant = await registerTenant();
+    const other = await registerTenant();
+    const conversation = await callJson<{ id: string }>(
+      "/api/conversations",
+      { token: tenant.accessToken, json: {} },
+      201,
+    );
+    const ack = await callJson<{ id: string }>(
+      `/api/conversations/${conversation.id}/messages`,
+      { token: tenant.accessToken, json: { text: "Fresh reply" } },
+      201,
+    );
+    // No alarm has run: the message is only in its room so far.
+    const path = `/api/conversations/${conversation.id}/messages/${ack.id}/feedback`;
+    const given = await callJson<Feedback>(
+      path,
+      { token: tenant.accessToken, json: { rating: "like" } },
+      201,
+    );
+    expect(given).toMatchObject({ messageId: ack.id, rating: "like" });
+    const list = await callJson<{ counts: { like: number } }>(path, { token: tenant.accessToken }, 200);
+    expect(list.counts.like).toBe(1);
+    // The flat route finds it too now that Postgres has the copy.
+    await callJson(`/api/messages/${ack.id}/feedback`, { token: tenant.accessToken }, 200);
+
+    const unknown = `/api/conversations/${conversation.id}/messages/${crypto.randomUUID()}/feedback`;
+    expect((await call(unknown, { token: tenant.accessToken, json: { rating: "like" } })).status).toBe(404);
+    expect((await call(path, { token: other.accessToken, json: { rating: "like" } })).status).toBe(404);
+    const otherConversation = await callJson<{ id: string }>(
+      "/api/conversations",
+      { token: tenant.accessToken, json: {} },
+      201,
+    );
+    const elsewhere = `/api/conversations/${otherConversation.id}/messages/${ack.id}/feedback`;
+    expect((await call(elsewhere, { token: tenant.accessToken, json: { rating: "like" } })).status).toBe(404);
+  });
 });

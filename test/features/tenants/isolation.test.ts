@@ -119,6 +119,18 @@ describe("tenant isolation", () => {
         path: `${C}/messages/${message.id}`,
       },
       { method: "POST", route: "/api/conversations/{id}/read", path: `${C}/read`, json: { seq: 1 } },
+      { method: "GET", route: "/api/conversations/{id}/outbox", path: `${C}/outbox` },
+      {
+        method: "POST",
+        route: "/api/conversations/{id}/messages/{messageId}/feedback",
+        path: `${C}/messages/${message.id}/feedback`,
+        json: { rating: "dislike" },
+      },
+      {
+        method: "GET",
+        route: "/api/conversations/{id}/messages/{messageId}/feedback",
+        path: `${C}/messages/${message.id}/feedback`,
+      },
       { method: "DELETE", route: "/api/widget-keys/{id}", path: `/api/widget-keys/${widgetKey.id}` },
       { method: "POST", route: "/api/conversations/{id}/handback", path: `${C}/handback` },
       { method: "GET", route: "/api/agents/{id}", path: `/api/agents/${agent.id}` },
