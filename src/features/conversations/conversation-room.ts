@@ -193,10 +193,15 @@ export class ConversationRoom extends DurableObject<Env> {
     return { seq: capped };
   }
 
-  /** Changes status/assignee from REST and tells everyone in the room. */
+  /**
+   * Changes status/assignee from REST and tells everyone in the room. Handed back from a human, the
+   * AI answers the visitor messages that came in meanwhile and nobody answered.
+   */
   async setStatus(status: ConversationStatus, assigneeId: string | null, reason?: string) {
-    if (!this.store.meta()) return null;
+    const before = this.store.meta()?.status;
+    if (!before) return null;
     this.changeStatus(status, assigneeId, reason);
+    if (status === "open" && (before === "pending_human" || before === "with_human")) this.ai.schedule();
     await this.armAlarm();
     return { lastSeq: this.store.lastSeq() };
   }
@@ -255,6 +260,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const meta = this.store.meta();
     if (meta?.status !== "open") return;
     this.changeStatus("pending_human", meta.assigneeId, reason);
+    this.ai.markAnswered();
     const hours = agent ? agent.businessHours : await this.agentHours(meta);
     await this.post(SYSTEM, { text: handoffMessage(hours), metadata: { handoff: true, reason } });
     await this.armAlarm();

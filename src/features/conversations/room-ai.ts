@@ -76,6 +76,19 @@ export class RoomAi {
     });
   }
 
+  /**
+   * Records that the visitor messages so far were dealt with without an AI reply (a handoff took
+   * them), so a later hand-back answers only what came after.
+   */
+  markAnswered(): void {
+    this.sql.exec(
+      "INSERT INTO ai_streams (stream_id, status, started_at, answers_up_to) VALUES (?, 'handoff', ?, ?)",
+      uuidv7(),
+      Date.now(),
+      this.port.lastSeq(),
+    );
+  }
+
   /** Stops a running reply (a human took over); its partial text is discarded. */
   cancel(reason: string): void {
     if (!this.current) return;

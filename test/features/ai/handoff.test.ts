@@ -107,6 +107,57 @@ describe("handoff to a human", () => {
     expect((await chat.socket.next(fromAi)).text).toBe("I'm back to help.");
   });
 
+  it("answers on hand-back what the visitor wrote while a human owned the conversation, and only that", async () => {
+    const tenant = await registerTenant();
+    const model = uniqueModel();
+    await useFakeProvider(tenant, model);
+    const agent = await createAgent(tenant);
+    const chat = await visitorChat(tenant, agent.id);
+    chat.socket.send({ type: "message", clientId: "1", text: "Can I talk to a real person please?" });
+    await chat.socket.next((f) => f.type === "status" && f.status === "pending_human");
+    const staff = await joinAsStaff(tenant, chat.conversationId);
+    staff.send({ type: "message", clientId: "s", text: "Hi, this is Sam. What's up?" });
+    await chat.socket.next((f) => f.type === "status" && f.status === "with_human");
+    chat.socket.send({ type: "message", clientId: "2", text: "Where is order 1234?" });
+    await chat.socket.next((f) => f.type === "ack" && f.clientId === "2");
+    await room(chat.conversationId).aiIdle();
+    expect(await requestsFor(model)).toHaveLength(0);
+
+    await script(model, [{ type: "text", chunks: ["Order 1234 ships tomorrow."] }]);
+    await callJson(
+      `/api/conversations/${chat.conversationId}/handback`,
+      { method: "POST", token: tenant.accessToken },
+      200,
+    );
+    expect((await chat.socket.next(fromAi)).text).toBe("Order 1234 ships tomorrow.");
+    const [request] = await requestsFor(model);
+    // The request for a person was answered by the handoff: it is not the turn being answered again.
+    expect(request?.body.messages.at(-1)).toEqual({ role: "user", content: "Where is order 1234?" });
+  });
+
+  it("hands back without an AI reply when nothing is waiting for an answer", async () => {
+    const tenant = await registerTenant();
+    const model = uniqueModel();
+    await useFakeProvider(tenant, model);
+    const agent = await createAgent(tenant);
+    const chat = await visitorChat(tenant, agent.id);
+    chat.socket.send({ type: "message", clientId: "1", text: "Can I talk to a real person please?" });
+    await chat.socket.next((f) => f.type === "status" && f.status === "pending_human");
+    await callJson(
+      `/api/conversations/${chat.conversationId}/handback`,
+      { method: "POST", token: tenant.accessToken },
+      200,
+    );
+    await room(chat.conversationId).aiIdle();
+    expect(await requestsFor(model)).toHaveLength(0);
+    expect(
+      chat.socket.frames.some((f) => f.type === "status" && f.status === "pending_human" && f !== undefined),
+    ).toBe(true);
+    expect(
+      chat.socket.frames.filter((f) => f.type === "status" && f.status === "pending_human"),
+    ).toHaveLength(1);
+  });
+
   it("tells the visitor when someone will answer outside business hours", async () => {
     const tenant = await registerTenant();
     const model = uniqueModel();
