@@ -128,6 +128,7 @@ describe("system endpoints", () => {
         messages: 0,
         outboxPending: 0,
         flushLagSeconds: 0,
+        outboxDead: 0,
       },
     ]);
     const text = await call("/api/metrics", { token: tenant.accessToken, headers: { Accept: "text/plain" } });
