@@ -8,6 +8,11 @@ export default defineConfig({
     // Tests mostly wait on workerd, Postgres and sockets: two files at a time on two cores took the
     // suite from about 6 to 4 minutes (vitest's default is one per spare core).
     maxWorkers: 2,
+    // Off: with the on-disk module cache, a workerd runner asks for its files' whole import graph at
+    // once and the pool inlines every cached module into one WebSocket message (~33 MB for this app),
+    // past workerd's 32 MiB message limit — workerd then dies mid-file ("1009 Message is too large"),
+    // taking the other file in that process with it, depending on which files ran before.
+    fsModuleCache: false,
     // The Worker logs one JSON line per request; show warnings and errors only.
     onConsoleLog: (log) => !/^\{"level":"(info|debug)"/.test(log),
     projects: [
