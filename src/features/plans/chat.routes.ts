@@ -34,7 +34,7 @@ export const chatRoutes = createRouter().openapi(
         config: c.var.config,
         env: c.env,
         principal: c.var.principal,
-        downstream: downstreamAuthorization(c),
+        downstream: await downstreamAuthorization(c),
       },
       c.req.valid("json"),
     );
