@@ -68,7 +68,7 @@ export function withinBase(url: URL, base: URL): boolean {
 }
 
 /**
- * `fetch` for every URL a tenant configures (AI providers, embeddings, action APIs): the URL and
+ * `fetch` for every configured URL (AI providers, embeddings, action APIs): the URL and
  * every redirect hop pass `assertOutboundUrl`'s rules (redirects are followed here, at most
  * `maxRedirects`), credentials are not carried to another origin, and the call is bounded in time
  * and size. Failures are `OutboundError`s; the caller's own abort is rethrown as it came.
