@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { Config } from "../env";
+import { AppError } from "./errors";
+import { OutboundError, outboundFetch } from "./outbound";
 
 /** Turns texts into unit-length vectors (same order as the input). */
 export interface Embeddings {
@@ -25,6 +27,8 @@ const EmbeddingsResponse = z.object({
 // OpenAI accepts up to 2048 inputs per call; smaller batches keep one request well under its limits.
 const BATCH_SIZE = 64;
 const TIMEOUT_MS = 30_000;
+// 64 vectors of 3,072 floats as JSON text is about 4 MB.
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** The configured OpenAI-compatible embeddings provider, or null when none is configured. */
 export function createEmbeddings(config: Config): Embeddings | null {
@@ -34,6 +38,7 @@ export function createEmbeddings(config: Config): Embeddings | null {
     apiKey: config.EMBEDDINGS_API_KEY,
     model: config.EMBEDDINGS_MODEL,
     dimensions: config.EMBEDDINGS_DIMENSIONS,
+    allowPrivate: config.ALLOW_PRIVATE_OUTBOUND,
   });
 }
 
@@ -43,34 +48,52 @@ export function openAiEmbeddings(opts: {
   apiKey?: string;
   model: string;
   dimensions?: number;
+  /** ALLOW_PRIVATE_OUTBOUND: the URL goes through the outbound rules like every configured URL. */
+  allowPrivate: boolean;
 }): Embeddings {
   const url = `${opts.baseUrl.replace(/\/+$/, "")}/embeddings`;
   const embedBatch = async (input: string[]) => {
     let response: Response;
+    let body: string;
     try {
-      response = await fetch(url, {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/json",
-          ...(opts.apiKey ? { Authorization: `Bearer ${opts.apiKey}` } : {}),
+      response = await outboundFetch(
+        url,
+        {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json",
+            ...(opts.apiKey ? { Authorization: `Bearer ${opts.apiKey}` } : {}),
+          },
+          body: JSON.stringify({
+            model: opts.model,
+            input,
+            encoding_format: "float",
+            ...(opts.dimensions ? { dimensions: opts.dimensions } : {}),
+          }),
         },
-        body: JSON.stringify({
-          model: opts.model,
-          input,
-          encoding_format: "float",
-          ...(opts.dimensions ? { dimensions: opts.dimensions } : {}),
-        }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
+        {
+          allowPrivate: opts.allowPrivate,
+          timeoutMs: TIMEOUT_MS,
+          maxBytes: MAX_RESPONSE_BYTES,
+          service: "The embeddings provider",
+        },
+      );
+      body = await response.text();
     } catch (error) {
-      throw new EmbeddingsError(`embeddings provider unreachable: ${String(error)}`, true);
+      // A refused URL or redirect will be refused again; a timeout or an outage may pass.
+      const retryable =
+        error instanceof OutboundError
+          ? error.kind === "timeout" || error.kind === "network"
+          : !(error instanceof AppError);
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new EmbeddingsError(`embeddings provider call failed: ${reason}`, retryable);
     }
     if (!response.ok) {
-      const detail = (await response.text()).slice(0, 300);
+      const detail = body.slice(0, 300);
       const retryable = response.status === 429 || response.status >= 500;
       throw new EmbeddingsError(`embeddings provider answered ${response.status}: ${detail}`, retryable);
     }
-    const parsed = EmbeddingsResponse.safeParse(await response.json());
+    const parsed = EmbeddingsResponse.safeParse(parseJson(body));
     if (!parsed.success || parsed.data.data.length !== input.length) {
       throw new EmbeddingsError("embeddings provider sent an unexpected response", true);
     }
@@ -86,6 +109,14 @@ export function openAiEmbeddings(opts: {
       return vectors;
     },
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** Unit length, so cosine similarity is a plain dot product in SQL. */

@@ -14,7 +14,9 @@ export const errorStatus = {
   upgrade_required: 426,
   rate_limited: 429,
   internal: 500,
+  bad_gateway: 502,
   service_unavailable: 503,
+  gateway_timeout: 504,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof errorStatus;

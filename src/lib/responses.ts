@@ -23,7 +23,9 @@ const errorDescriptions = {
   415: "Unsupported media type",
   426: "Not a WebSocket upgrade request",
   429: "Rate limited (see Retry-After)",
+  502: "A dependency (e.g. the AI provider) answered with an error",
   503: "A dependency is unavailable",
+  504: "A dependency did not answer in time",
 } as const;
 
 type ErrorStatus = keyof typeof errorDescriptions;

@@ -31,7 +31,7 @@ interface WorkerModules {
     tenantId: string,
     input: { q: string; limit: number; collection?: string },
   ): Promise<{ mode: string; data: Passage[] }>;
-  openAiEmbeddings(opts: { baseUrl: string; apiKey: string; model: string }): Embedder;
+  openAiEmbeddings(opts: { baseUrl: string; apiKey: string; model: string; allowPrivate: boolean }): Embedder;
 }
 
 const PAGES = [
@@ -68,6 +68,7 @@ beforeAll(async () => {
     baseUrl: `${inject("e2eFakeServicesUrl")}/openai/v1`,
     apiKey: "sk-test-embeddings",
     model: "text-embedding-3-small",
+    allowPrivate: true,
   });
   const vectors = await embeddings.embed(PAGES);
   const client = new pg.Client({ connectionString: server.url });

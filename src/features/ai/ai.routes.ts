@@ -28,6 +28,7 @@ import {
   UpdateAgentBody,
 } from "./ai.schemas";
 import { type Answer, generateAnswer, loadAgentContext } from "./answer";
+import { providerFailure } from "./provider";
 import { trainAgent } from "./train";
 
 const tags = ["AI agents"];
@@ -44,7 +45,11 @@ function checkModel(c: Context<AppEnv>, model: ModelSettings | null | undefined)
 async function testAnswer(c: Context<AppEnv>, agentId: string | null, message: string) {
   const { db, config, principal } = c.var;
   const ctx = await loadAgentContext({ db, config }, principal.tenantId, agentId);
-  const answer: Answer = await generateAnswer({ db, config }, ctx, [{ sender: "visitor", text: message }]);
+  const answer: Answer = await generateAnswer({ db, config }, ctx, [
+    { sender: "visitor", text: message },
+  ]).catch((error: unknown) => {
+    throw providerFailure(error);
+  });
   if (answer.usage)
     await db.insert(aiUsage).values({ id: uuidv7(), tenantId: principal.tenantId, agentId, ...answer.usage });
   return {
@@ -146,7 +151,10 @@ export const agentRoutes = createRouter()
       middleware: manage,
       summary: "Ask the agent something without a conversation: the reply and the passages it used",
       request: { params: IdParams, ...jsonBody(TestBody) },
-      responses: { 200: json(TestResultSchema, "The answer"), ...errors(400, 404, 429, ...authErrors) },
+      responses: {
+        200: json(TestResultSchema, "The answer"),
+        ...errors(400, 404, 429, 502, 503, 504, ...authErrors),
+      },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -213,7 +221,10 @@ export const aiConfigRoutes = createRouter()
       middleware: manage,
       summary: "Ask the tenant's default assistant something without a conversation",
       request: jsonBody(TestBody),
-      responses: { 200: json(TestResultSchema, "The answer"), ...errors(400, 429, ...authErrors) },
+      responses: {
+        200: json(TestResultSchema, "The answer"),
+        ...errors(400, 429, 502, 503, 504, ...authErrors),
+      },
     }),
     async (c) => c.json(await testAnswer(c, null, c.req.valid("json").message), 200),
   );

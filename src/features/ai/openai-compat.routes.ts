@@ -13,7 +13,7 @@ import { text } from "../../lib/text";
 import { authorize } from "../auth/auth.middleware";
 import { type AgentContext, type Answer, generateAnswer, loadAgentContext } from "./answer";
 import type { HistoryItem } from "./prompt";
-import { ProviderError } from "./provider";
+import { ProviderError, providerFailure } from "./provider";
 
 const tags = ["OpenAI-compatible"];
 
@@ -78,10 +78,23 @@ const usageOf = (answer: Answer) => {
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 };
 
-function providerFailure(error: unknown): unknown {
-  return error instanceof ProviderError
-    ? new AppError("service_unavailable", `${error.message}; try again later`)
-    : error;
+/**
+ * A failure before anything was sent, as OpenAI reports errors (`type` as OpenAI names it, our
+ * `code`); other errors go to the app's error handler.
+ */
+function openAiError(c: Context<AppEnv>, error: unknown): Response {
+  const failure = providerFailure(error);
+  if (!(failure instanceof AppError)) throw failure;
+  const type =
+    failure.status === 429
+      ? "rate_limit_exceeded"
+      : failure.status >= 500
+        ? "server_error"
+        : "invalid_request_error";
+  const body = {
+    error: { message: failure.message, type, param: null, code: failure.code, requestId: c.var.requestId },
+  };
+  return c.json(body, failure.status, failure.headers);
 }
 
 export const openAiCompatRoutes = createRouter()
@@ -144,7 +157,7 @@ export const openAiCompatRoutes = createRouter()
             "text/event-stream": { schema: text() },
           },
         },
-        ...errors(400, 404, 429, 503, ...authErrors),
+        ...errors(400, 404, 429, 502, 503, 504, ...authErrors),
       },
     }),
     async (c) => {
@@ -170,9 +183,12 @@ export const openAiCompatRoutes = createRouter()
           : Promise.resolve();
 
       if (!body.stream) {
-        const answer = await generateAnswer(deps, agentCtx, history).catch((error: unknown) => {
-          throw providerFailure(error);
-        });
+        let answer: Answer;
+        try {
+          answer = await generateAnswer(deps, agentCtx, history);
+        } catch (error) {
+          return openAiError(c, error);
+        }
         await record(answer);
         return c.json(
           {
@@ -203,12 +219,33 @@ export const openAiCompatRoutes = createRouter()
             `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`,
           ),
         );
+      // The status is only decided once the first token arrives: a failure before it gets a proper one.
+      let begun = false;
+      let firstToken = () => {};
+      const started = new Promise<void>((resolve) => {
+        firstToken = resolve;
+      });
+      const begin = () => {
+        if (!begun) void chunk({ role: "assistant", content: "" }, null);
+        begun = true;
+      };
+      const answering = generateAnswer(deps, agentCtx, history, {
+        onDelta: (text) => {
+          begin();
+          void chunk({ content: text }, null);
+          firstToken();
+        },
+      });
+      try {
+        await Promise.race([started, answering]);
+      } catch (error) {
+        await writer.abort();
+        return openAiError(c, error);
+      }
       const run = (async () => {
         try {
-          await chunk({ role: "assistant", content: "" }, null);
-          const answer = await generateAnswer(deps, agentCtx, history, {
-            onDelta: (text) => void chunk({ content: text }, null),
-          });
+          const answer = await answering;
+          begin();
           await chunk({}, "stop", { usage: usageOf(answer), citations: answer.citations });
           await record(answer);
         } catch (error) {

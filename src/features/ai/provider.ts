@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import type { ModelSettings } from "../../db/schema";
-import { assertOutboundUrl } from "../../lib/outbound";
+import { AppError, type ErrorCode } from "../../lib/errors";
+import { assertOutboundUrl, OutboundError, outboundFetch } from "../../lib/outbound";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
@@ -33,7 +34,8 @@ export interface ToolDefinition {
   function: { name: string; description: string; parameters: Record<string, unknown> };
 }
 
-export type ProviderFailure = "rate_limited" | "timeout" | "unavailable" | "rejected";
+/** `rejected`, `rate_limited`, `unavailable`: it answered with an error; `unreachable`: no answer at all. */
+export type ProviderFailure = "rate_limited" | "timeout" | "unavailable" | "unreachable" | "rejected";
 
 /** A provider call that failed in a way the visitor should hear about (never with provider details). */
 export class ProviderError extends Error {
@@ -44,6 +46,10 @@ export class ProviderError extends Error {
     super(message);
   }
 }
+
+// A streamed answer may take much longer than its first byte, but not forever, and not without bound.
+const STREAM_TIMEOUT_MS = 5 * 60_000;
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 const DEFAULT_BASE_URL: Record<ModelSettings["provider"], string | null> = {
   openai: "https://api.openai.com/v1",
@@ -80,6 +86,15 @@ export async function streamChat(
     baseURL: providerBaseUrl(call.model, call.allowPrivate),
     maxRetries: 0,
     timeout: call.timeoutMs,
+    // The SDK's own fetch follows redirects anywhere; this one re-checks every hop.
+    fetch: (input, init) =>
+      outboundFetch(input, init, {
+        allowPrivate: call.allowPrivate,
+        timeoutMs: call.timeoutMs,
+        bodyTimeoutMs: STREAM_TIMEOUT_MS,
+        maxBytes: MAX_RESPONSE_BYTES,
+        service: "The AI provider",
+      }),
   });
   let text = "";
   const toolCalls: ToolCall[] = [];
@@ -122,15 +137,41 @@ export async function streamChat(
 
 function toProviderError(error: unknown, signal?: AbortSignal): Error {
   if (signal?.aborted) return error instanceof Error ? error : new Error(String(error));
-  if (error instanceof ProviderError) return error;
+  if (error instanceof ProviderError || error instanceof AppError) return error;
+  // The SDK wraps what our fetch threw as the cause of a connection error.
+  const cause = error instanceof OpenAI.APIConnectionError ? error.cause : error;
+  if (cause instanceof AppError) return cause;
+  if (cause instanceof OutboundError) {
+    if (cause.kind === "timeout")
+      return new ProviderError("timeout", `The AI provider timed out (${cause.message})`);
+    if (cause.kind === "network")
+      return new ProviderError("unreachable", "The AI provider could not be reached");
+    return new ProviderError("unavailable", `The AI provider's answer was refused: ${cause.message}`);
+  }
   if (error instanceof OpenAI.APIConnectionTimeoutError)
     return new ProviderError("timeout", "The AI provider timed out");
+  if (error instanceof OpenAI.APIConnectionError)
+    return new ProviderError("unreachable", "The AI provider could not be reached");
   if (error instanceof OpenAI.APIError) {
-    if (error.status === 429) return new ProviderError("rate_limited", "The AI provider is rate limiting us");
+    if (error.status === 429)
+      return new ProviderError("rate_limited", "The AI provider is rate limiting us (429)");
     if (error.status === 401 || error.status === 403 || error.status === 400 || error.status === 404) {
       return new ProviderError("rejected", `The AI provider refused the request (${error.status})`);
     }
     return new ProviderError("unavailable", `The AI provider failed (${error.status ?? "no status"})`);
   }
-  return new ProviderError("unavailable", "The AI provider could not be reached");
+  return new ProviderError("unavailable", "The AI provider sent an answer that could not be read");
+}
+
+const FAILURE_CODE: Record<ProviderFailure, ErrorCode> = {
+  rejected: "bad_gateway",
+  rate_limited: "bad_gateway",
+  unavailable: "bad_gateway",
+  unreachable: "service_unavailable",
+  timeout: "gateway_timeout",
+};
+
+/** A provider failure as the API answers it: 502 it answered with an error, 503 unreachable, 504 timed out. */
+export function providerFailure(error: unknown): unknown {
+  return error instanceof ProviderError ? new AppError(FAILURE_CODE[error.kind], error.message) : error;
 }

@@ -24,7 +24,7 @@ export const chatRoutes = createRouter().openapi(
     request: jsonBody(ChatCompletionBody),
     responses: {
       200: json(ChatCompletionResult, "The answer, the proposed plan, or the plan's result"),
-      ...errors(400, 404, 409, 410, 503, ...authErrors),
+      ...errors(400, 404, 409, 410, 502, 503, 504, ...authErrors),
     },
   }),
   async (c) => {
@@ -34,7 +34,7 @@ export const chatRoutes = createRouter().openapi(
         config: c.var.config,
         env: c.env,
         principal: c.var.principal,
-        downstream: downstreamAuthorization(c),
+        downstream: await downstreamAuthorization(c),
       },
       c.req.valid("json"),
     );

@@ -9,7 +9,7 @@ import { hasPermission } from "../../lib/rbac";
 import { listActions } from "../actions/actions.service";
 import { type AgentContext, generateAnswer, loadAgentContext, usesModel } from "../ai/answer";
 import type { HistoryItem } from "../ai/prompt";
-import { ProviderError } from "../ai/provider";
+import { providerFailure } from "../ai/provider";
 import { monthlyBudget } from "../ai/usage";
 import type { Sender } from "../conversations/conversations.protocol";
 import { roomFor } from "../conversations/conversations.service";
@@ -34,12 +34,6 @@ export interface ChatDeps {
 type Body = z.infer<typeof ChatCompletionBody>;
 
 const HISTORY_MESSAGES = 50;
-
-function providerFailure(error: unknown): unknown {
-  return error instanceof ProviderError
-    ? new AppError("service_unavailable", `${error.message}; try again later`)
-    : error;
-}
 
 async function recordUsage(deps: ChatDeps, session: ChatSession, usage: AiUsage | null) {
   if (!usage) return;

@@ -1,7 +1,8 @@
 import type { ActionOperation, agentActions } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { describeError, log } from "../../lib/logger";
-import { callDownstream, DownstreamError } from "../actions/downstream";
+import { OutboundError } from "../../lib/outbound";
+import { callDownstream } from "../actions/downstream";
 import { validateArguments } from "../actions/operations";
 import type { Plan, PlanStatus, PlanStep } from "./plan-types";
 import type { OperationRef } from "./plan-validation";
@@ -99,7 +100,7 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Plan>
       done = await runStep({ ...step, startedAt: new Date(started).toISOString() }, results, deps);
     } catch (error) {
       const known =
-        error instanceof DownstreamError || error instanceof AppError || error instanceof UnresolvedReference;
+        error instanceof OutboundError || error instanceof AppError || error instanceof UnresolvedReference;
       if (!known)
         log("warn", "plan step crashed", { planId: plan.id, step: step.index, ...describeError(error) });
       done = {

@@ -135,7 +135,7 @@ export const planRoutes = createRouter()
       const outcome = await approvePlan(deps(c), c.req.valid("param").id, actor(c), {
         // Without a body the validator is skipped, so defaults are not applied.
         edits: (c.req.valid("json") as { edits?: PlanEdit[] }).edits ?? [],
-        authorization: downstreamAuthorization(c),
+        authorization: await downstreamAuthorization(c),
       });
       return c.json({ plan: outcome.plan, reply: outcome.reply }, 200);
     },
