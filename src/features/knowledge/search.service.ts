@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import type { Embeddings } from "../../lib/embeddings";
+import { describeError, log } from "../../lib/logger";
 import { resolveCollection } from "./collections.service";
 import { type SearchMode, searchMode } from "./search-mode";
 
@@ -41,9 +42,21 @@ export async function searchKnowledge(deps: SearchDeps, tenantId: string, input:
   if (mode === "full-text" || !deps.embeddings) {
     return { mode, data: await fullTextPassages(db, scope, input.q, input.limit) };
   }
-  const [vector] = await deps.embeddings.embed([input.q]);
-  if (!vector) return { mode, data: await fullTextPassages(db, scope, input.q, input.limit) };
+  const vector = await queryVector(deps.embeddings, input.q);
+  if (!vector)
+    return { mode: "full-text" as const, data: await fullTextPassages(db, scope, input.q, input.limit) };
   return { mode, data: await hybridPassages(db, scope, input, vector, mode) };
+}
+
+/** The query's embedding, or null when the provider fails: search then answers from full text alone. */
+async function queryVector(embeddings: Embeddings, q: string): Promise<number[] | null> {
+  try {
+    const [vector] = await embeddings.embed([q]);
+    return vector ?? null;
+  } catch (error) {
+    log("warn", "query embedding failed; searching full text only", describeError(error));
+    return null;
+  }
 }
 
 /** Full-text only: candidates, their documents and snippets in one round trip. */

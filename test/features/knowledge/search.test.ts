@@ -123,4 +123,27 @@ describe("knowledge search", () => {
     expect(foreign.status).toBe(404);
     expect((await call(`/api/knowledge/search?q=${word}`)).status).toBe(401);
   });
+
+  it("answers from full text when the embeddings provider fails, instead of failing the search", async () => {
+    const tenant = await registerTenant();
+    const word = uniqueWord();
+    const document = await upload(
+      tenant.accessToken,
+      new TextEncoder().encode(`The ${word} policy covers hail.`),
+      "h.txt",
+    );
+    await waitUntilSettled(tenant.accessToken, document.id);
+    const broken = { model: "down", embed: async () => Promise.reject(new Error("connect ECONNREFUSED")) };
+    const { db, close } = openDatabase(config);
+    try {
+      const result = await searchKnowledge({ db, embeddings: broken }, tenant.tenant.id, {
+        q: word,
+        limit: 5,
+      });
+      expect(result.mode).toBe("full-text");
+      expect(result.data.map((p) => p.documentId)).toEqual([document.id]);
+    } finally {
+      await close();
+    }
+  });
 });
