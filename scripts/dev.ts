@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { proxyTarget, startDbProxy } from "./lib/db-proxy.ts";
-import { gitCommit, loadLocalSecrets, writeEnvFile } from "./lib/dev-env.ts";
+import { gitCommit, loadLocalSecrets, passedThrough, writeEnvFile } from "./lib/dev-env.ts";
 import { freePort, isPortFree } from "./lib/free-port.ts";
 import { migrate } from "./lib/migrate.ts";
 import { startPostgres } from "./lib/postgres.ts";
@@ -85,6 +85,10 @@ try {
 
   const secrets = loadLocalSecrets(join(root, ".data", "secrets.json"));
   const envFile = join(instanceDir, "dev.vars");
+  const fromEnvironment = passedThrough(process.env);
+  const names = Object.keys(fromEnvironment);
+  if (names.length > 0) say(`from the environment: ${names.join(", ")}`);
+  // wrangler lets these values win over wrangler.toml's [vars] (e.g. ALLOW_PRIVATE_OUTBOUND = "true").
   writeEnvFile(envFile, {
     DATABASE_URL: db.url,
     ...(proxy ? { DB_PROXY_URL: proxy.url } : {}),
@@ -92,6 +96,7 @@ try {
     GIT_COMMIT: gitCommit(root),
     APP_URL: origin,
     CORS_ORIGINS: `${origin},http://127.0.0.1:${port}`,
+    ...fromEnvironment,
   });
 
   const wrangler = startWranglerDev({

@@ -82,7 +82,6 @@ function bridge(ws: WebSocket, target: string, sockets: Set<Socket>): void {
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
   };
 
-  const terminates = terminateWatcher();
   ws.on("message", (data: RawData) => {
     const chunk = Buffer.isBuffer(data)
       ? data
@@ -94,57 +93,12 @@ function bridge(ws: WebSocket, target: string, sockets: Set<Socket>): void {
       ws.pause();
       tcp.once("drain", () => ws.resume());
     }
-    // A server closes the connection after Terminate; PGlite's socket server does not, and the
-    // driver's end() waits for the close (a queue consumer awaiting it would never finish).
-    if (terminates(chunk)) tcp.end();
   });
   tcp.on("data", (chunk: Buffer) => ws.send(chunk, { binary: true }));
   ws.on("close", closeBoth);
   ws.on("error", closeBoth);
   tcp.on("close", closeBoth);
   tcp.on("error", closeBoth);
-}
-
-const SSL_REQUEST = 80877103;
-const GSSENC_REQUEST = 80877104;
-
-/**
- * Follows the client's side of the Postgres protocol across chunks; true once a chunk held a
- * Terminate message. Stops looking when the client asks for encryption (the rest is opaque).
- */
-export function terminateWatcher(): (chunk: Buffer) => boolean {
-  let startup = true;
-  let opaque = false;
-  let header = Buffer.alloc(0);
-  let skip = 0;
-  return (chunk) => {
-    let offset = 0;
-    while (!opaque && offset < chunk.length) {
-      if (skip > 0) {
-        const skipped = Math.min(skip, chunk.length - offset);
-        skip -= skipped;
-        offset += skipped;
-        continue;
-      }
-      // The startup message has no type byte: length and protocol code; later ones: type and length.
-      const needed = startup ? 8 : 5;
-      const taken = Math.min(needed - header.length, chunk.length - offset);
-      header = Buffer.concat([header, chunk.subarray(offset, offset + taken)]);
-      offset += taken;
-      if (header.length < needed) break;
-      if (startup) {
-        const code = header.readInt32BE(4);
-        opaque = code === SSL_REQUEST || code === GSSENC_REQUEST;
-        startup = false;
-        skip = header.readInt32BE(0) - 8;
-      } else {
-        if (header[0] === 0x58) return true;
-        skip = header.readInt32BE(1) - 4;
-      }
-      header = Buffer.alloc(0);
-    }
-    return false;
-  };
 }
 
 /** The `host:port` a Postgres URL points at, as the Neon driver will ask the proxy for it. */

@@ -30,6 +30,30 @@ export function loadLocalSecrets(file: string): LocalSecrets {
   return secrets;
 }
 
+/**
+ * Configuration (README: Configuration) that `npm run dev` takes from its environment, e.g.
+ * `ALLOW_PRIVATE_OUTBOUND=false npm run dev`; over its own values for the secrets, APP_URL and CORS_ORIGINS.
+ * It keeps ENVIRONMENT, DATABASE_URL (which picks the database) and DB_PROXY_URL to itself.
+ * A new variable of the Worker's Env belongs here too (test/e2e/dev-env.test.ts checks).
+ */
+export const PASSED_THROUGH = [
+  ...["JWT_SECRET", "ENCRYPTION_KEY", "ACCESS_TOKEN_TTL", "REFRESH_TOKEN_TTL", "CORS_ORIGINS", "APP_URL"],
+  ...["STORAGE_PREFIX", "GIT_COMMIT", "EMAIL_PROVIDER", "EMAIL_API_URL", "EMAIL_API_KEY", "EMAIL_FROM"],
+  ...["ALLOW_PRIVATE_OUTBOUND", "AI_TIMEOUT_SECONDS", "MAX_UPLOAD_BYTES", "DOCUMENT_MAX_PAGES"],
+  ...["DOCUMENT_RETRY_BASE_SECONDS", "DOCUMENT_SLICE_SECONDS", "STORAGE_PROVIDER"],
+  ...["S3_ENDPOINT", "S3_REGION", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"],
+  ...["OCR_PROVIDER", "TEXTRACT_REGION", "TEXTRACT_ENDPOINT", "TEXTRACT_ACCESS_KEY_ID"],
+  ...["TEXTRACT_SECRET_ACCESS_KEY", "TEXTRACT_FEATURES", "TEXTRACT_MAX_ATTEMPTS"],
+  ...["EMBEDDINGS_API_URL", "EMBEDDINGS_API_KEY", "EMBEDDINGS_MODEL", "EMBEDDINGS_DIMENSIONS"],
+];
+
+/** The PASSED_THROUGH variables set in `env` (an empty value counts: `TEXTRACT_FEATURES=` means none). */
+export function passedThrough(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    PASSED_THROUGH.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
+  );
+}
+
 /** Writes a dotenv file for `wrangler dev --env-file`, quoted so wrangler neither cuts nor expands values. */
 export function writeEnvFile(file: string, vars: Record<string, string>): void {
   const lines = Object.entries(vars).map(([key, value]) => `${key}=${quote(key, value)}`);

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { startPgliteGate } from "./pglite-gate.ts";
 import { findPostgresBinaries, startThrowaway } from "./postgres-throwaway.ts";
 
 export { findPostgresBinaries };
@@ -36,14 +37,17 @@ async function startEmbedded(dataDir: string | undefined): Promise<RunningPostgr
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir, { extensions: { vector } });
   await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
-  // Port 0 lets the OS pick; every client shares PGlite's single backend, queued per query.
+  // Port 0 lets the OS pick. Every client shares PGlite's single backend: clients reach it through
+  // the gate, which hands it to one connection at a time (the socket server alone interleaves them).
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 100 });
   await server.start();
+  const gate = await startPgliteGate(server.getServerConn());
   // PGlite has one database and trusts any password; the name and password are placeholders.
   return {
-    url: `postgres://postgres:postgres@${server.getServerConn()}/postgres`,
+    url: `postgres://postgres:postgres@${gate.address}/postgres`,
     kind: "embedded",
     stop: async () => {
+      await gate.close();
       await server.stop();
       await db.close();
     },

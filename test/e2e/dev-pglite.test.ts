@@ -2,9 +2,13 @@
 // stay `queued` forever: the queue consumer awaited the database pool's end(), which PGlite's socket
 // server never answered (see db-proxy.test.ts). This runs the app (`wrangler dev`) on PGlite, as
 // `npm run dev` does, and processes documents one after another.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// PGlite has one backend for every connection: interleaved extended-protocol messages of two
+// connections used to give wrong answers (401 for valid credentials, "bind message supplies 1
+// parameters", "portal does not exist"). The burst below checks every answer of 50 parallel requests.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type SpawnedAppStack, spawnAppStack } from "../../scripts/lib/app-stack.ts";
 import { type RunningPostgres, startPostgres } from "../../scripts/lib/postgres.ts";
+import { type BurstResult, runMixedBurst } from "./support/mixed-burst.ts";
 import { registerStaff } from "./support/staff.ts";
 
 let database: RunningPostgres;
@@ -14,6 +18,10 @@ beforeAll(async () => {
   database = await startPostgres({ preferEmbedded: true });
   stack = await spawnAppStack({ databaseUrl: database.url });
 });
+
+// The figures docs/benchmarks.md quotes.
+const report = (database: string, { failures, ...figures }: BurstResult) =>
+  process.stderr.write(`[burst] ${database}: ${JSON.stringify({ ...figures, wrong: failures.length })}\n`);
 
 afterAll(async () => {
   await stack?.stop();
@@ -51,5 +59,19 @@ describe("npm run dev's embedded PGlite", () => {
       seen = await statuses();
     }
     expect(seen, stack.output()).toEqual(["ready", "ready", "ready"]);
+  });
+
+  it("answers 50 parallel mixed requests (logins, reads, writes in transactions) all correctly", async () => {
+    const result = await runMixedBurst(stack.url);
+    report("embedded PGlite", result);
+    expect(result.failures, stack.output()).toEqual([]);
+  });
+});
+
+describe("the same burst on the machine's PostgreSQL (the e2e stack)", () => {
+  it("answers 50 parallel mixed requests all correctly", async () => {
+    const result = await runMixedBurst(inject("appUrl"));
+    report("PostgreSQL", result);
+    expect(result.failures).toEqual([]);
   });
 });

@@ -7,6 +7,8 @@ export interface Frame {
 }
 
 export interface Staff {
+  email: string;
+  password: string;
   accessToken: string;
   tenantId: string;
   userId: string;
@@ -14,7 +16,8 @@ export interface Staff {
   call<T>(path: string, init: { method?: string; json?: unknown }, status: number): Promise<T>;
 }
 
-const randomIp = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join(".")}`;
+/** A random private address for CF-Connecting-IP, so per-IP auth rate limits never meet across tests. */
+export const randomIp = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join(".")}`;
 
 async function request<T>(base: string, path: string, init: RequestInit, status: number): Promise<T> {
   const response = await fetch(`${base}${path}`, init);
@@ -27,6 +30,7 @@ async function request<T>(base: string, path: string, init: RequestInit, status:
 /** Registers a fresh tenant and returns its admin as a staff client. */
 export async function registerStaff(base: string): Promise<Staff> {
   const email = `e2e-${randomUUID().slice(0, 8)}@example.test`;
+  const password = `pw-${randomUUID()}`;
   const session = await request<{ accessToken: string; user: { id: string; tenantId: string } }>(
     base,
     "/api/auth/register",
@@ -37,7 +41,7 @@ export async function registerStaff(base: string): Promise<Staff> {
         tenantName: `E2E ${email}`,
         name: "Staff",
         email,
-        password: `pw-${randomUUID()}`,
+        password,
       }),
     },
     201,
@@ -53,7 +57,14 @@ export async function registerStaff(base: string): Promise<Staff> {
       },
       status,
     );
-  return { accessToken: session.accessToken, tenantId: session.user.tenantId, userId: session.user.id, call };
+  return {
+    email,
+    password,
+    accessToken: session.accessToken,
+    tenantId: session.user.tenantId,
+    userId: session.user.id,
+    call,
+  };
 }
 
 /** A WebSocket client that records every frame and lets a test await the one it expects. */
