@@ -11,9 +11,7 @@ const SNAPSHOT_SIZE = 50;
 export class TenantInbox extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS outbox_lag (conversation_id TEXT PRIMARY KEY, pending INTEGER NOT NULL, oldest_at INTEGER)",
-    );
+    this.createTables();
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
@@ -83,6 +81,21 @@ export class TenantInbox extends DurableObject<Env> {
       pending: Number(row.pending),
       lagSeconds: oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000),
     };
+  }
+
+  /** Deletes the inbox's storage and closes its sockets (the tenant is being deleted). */
+  async destroy(): Promise<void> {
+    for (const socket of this.ctx.getWebSockets()) socket.close(4404, "tenant deleted");
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    // This instance may still be asked things (a late event): give it its empty table.
+    this.createTables();
+  }
+
+  private createTables(): void {
+    this.ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS outbox_lag (conversation_id TEXT PRIMARY KEY, pending INTEGER NOT NULL, oldest_at INTEGER)",
+    );
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
