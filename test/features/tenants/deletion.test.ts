@@ -212,6 +212,12 @@ describe("tenant deletion", () => {
       if (body !== undefined) expect(error.details).toEqual([expect.objectContaining({ path: "confirm" })]);
     }
 
+    // A platform admin cannot delete the tenant that holds platform admins (their own, typically).
+    const home = await registerTenant();
+    const platform = await addUser(home.tenant.id, "PLATFORM_ADMIN");
+    const own = await deleteTenant(home, platform.accessToken, { confirm: await slugOf(home) });
+    expect(own.status).toBe(409);
+
     expect(await tenantRows(tenant.tenant.id)).toEqual(before);
     expect(
       (await callJson<{ status: string }>(`/api/tenants/${tenant.tenant.id}`, { token: apiKey.key }, 200))
@@ -367,6 +373,13 @@ describe("tenant deletion", () => {
     });
     expect(again.status).toBe(202);
     expect(app.sent).toHaveLength(1);
+    // A deleting tenant cannot be reactivated half-way.
+    const reactivate = await call(`/api/tenants/${T}`, {
+      method: "PUT",
+      token: platform.accessToken,
+      json: { status: "active" },
+    });
+    expect(reactivate.status).toBe(409);
 
     let slices = 1;
     while (app.sent.length > 0) {
