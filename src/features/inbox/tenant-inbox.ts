@@ -11,7 +11,9 @@ const SNAPSHOT_SIZE = 50;
 export class TenantInbox extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.createTables();
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS outbox_lag (conversation_id TEXT PRIMARY KEY, pending INTEGER NOT NULL, oldest_at INTEGER)",
+    );
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
@@ -83,19 +85,12 @@ export class TenantInbox extends DurableObject<Env> {
     };
   }
 
-  /** Deletes the inbox's storage and closes its sockets (the tenant is being deleted). */
+  /** Deletes the inbox's storage and closes its sockets (its tenant is being deleted). */
   async destroy(): Promise<void> {
     for (const socket of this.ctx.getWebSockets()) socket.close(4404, "tenant deleted");
     await this.ctx.storage.deleteAlarm();
+    // Its tables go too; nothing of a deleted tenant writes to them any more.
     await this.ctx.storage.deleteAll();
-    // This instance may still be asked things (a late event): give it its empty table.
-    this.createTables();
-  }
-
-  private createTables(): void {
-    this.ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS outbox_lag (conversation_id TEXT PRIMARY KEY, pending INTEGER NOT NULL, oldest_at INTEGER)",
-    );
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
