@@ -2,7 +2,7 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { type Database, openDatabase } from "../../db/client";
 import { tenantDeletions } from "../../db/schema";
 import { type Env, loadConfig } from "../../env";
-import { describeError, log } from "../../lib/logger";
+import { log } from "../../lib/logger";
 import { createStorage } from "../../lib/storage";
 import { errorSummary, type TenantDeletionJob, TenantDeletionJobSchema } from "./tenant-deletion.jobs";
 import { type DeletionDeps, runDeletionSlice } from "./tenant-deletion.steps";
@@ -71,8 +71,10 @@ async function handle(deps: DeletionDeps, message: Message<unknown>, job: Tenant
     if (recorded && !done) await env.TENANT_DELETION_QUEUE.send({ ...job, slice: recorded.slices });
     message.ack();
   } catch (error) {
-    log("error", "tenant deletion slice failed", { ...context, ...describeError(error) });
-    await recordError(db, job, errorSummary(error)).catch(() => undefined);
+    // The summary, not the stack: a storage SDK's stack alone runs past 2 KB.
+    const lastError = errorSummary(error);
+    log("error", "tenant deletion slice failed", { ...context, error: lastError });
+    await recordError(db, job, lastError).catch(() => undefined);
     message.retry({
       delaySeconds: Math.min(MAX_BACKOFF_SECONDS, 5 * 2 ** Math.max(0, message.attempts - 1)),
     });

@@ -111,7 +111,8 @@ export async function runDeletionSlice(
       const prefix = tenantStoragePrefix(deps.storagePrefix, tenantId);
       const { keys, truncated } = await storage.list(prefix, Math.min(1000, sliceSize * 20));
       await storage.delete(keys);
-      return { next: truncated ? "objects" : "inbox", removed: { objects: keys.length } };
+      const more = truncated && keys.length > 0;
+      return { next: more ? "objects" : "inbox", removed: { objects: keys.length } };
     }
     case "inbox":
       await inboxFor(env, tenantId).destroy();

@@ -30,13 +30,13 @@ import {
 } from "./tenants.service";
 
 const tags = ["Tenants"];
+const security = bearerSecurity;
+const mailing = (c: Context<AppEnv>) => ({ ...c.var, mailer: createMailer(c.var.config), appUrl: appUrl(c) });
 // Before the body is read: an API key learns it may never delete, whatever it sends.
 const deletableBy = createMiddleware<AppEnv>(async (c, next) => {
   checkMayDelete(c.var.principal, c.req.param("id") ?? "");
   await next();
 });
-const security = bearerSecurity;
-const mailing = (c: Context<AppEnv>) => ({ ...c.var, mailer: createMailer(c.var.config), appUrl: appUrl(c) });
 
 export const tenantRoutes = createRouter()
   .openapi(
