@@ -29,6 +29,8 @@ export interface Env {
   TENANT_INBOX: DurableObjectNamespace<import("./features/inbox/tenant-inbox").TenantInbox>;
   DOCUMENTS_BUCKET: R2Bucket;
   DOCUMENT_QUEUE: Queue<import("./features/documents/documents.jobs").DocumentJob>;
+  TENANT_DELETION_QUEUE: Queue<import("./features/tenants/tenant-deletion.jobs").TenantDeletionJob>;
+  TENANT_DELETION_SLICE?: string;
   MAX_UPLOAD_BYTES?: string;
   DOCUMENT_MAX_PAGES?: string;
   DOCUMENT_RETRY_BASE_SECONDS?: string;
@@ -84,6 +86,8 @@ const configSchema = z
     DOCUMENT_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).default(10),
     DOCUMENT_SLICE_SECONDS: z.coerce.number().positive().default(20),
     STORAGE_PROVIDER: z.enum(["r2", "s3"]).default("r2"),
+    // Conversations (rooms) per slice of a tenant deletion; rows and stored objects go 20 times that.
+    TENANT_DELETION_SLICE: z.coerce.number().int().positive().default(50),
     S3_ENDPOINT: z.string().url().optional(),
     S3_REGION: z.string().default("auto"),
     S3_BUCKET: z.string().optional(),

@@ -1,6 +1,10 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
 import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
+import {
+  consumeDeadTenantDeletions,
+  consumeTenantDeletions,
+} from "./features/tenants/tenant-deletion.consumer";
 
 export { ConversationRoom } from "./features/conversations/conversation-room";
 export { TenantInbox } from "./features/inbox/tenant-inbox";
@@ -11,6 +15,8 @@ const app = createApp();
 const queueConsumers = [
   { suffix: "-documents-dlq", consume: consumeDeadDocumentJobs },
   { suffix: "-documents", consume: consumeDocumentJobs },
+  { suffix: "-tenant-deletions-dlq", consume: consumeDeadTenantDeletions },
+  { suffix: "-tenant-deletions", consume: consumeTenantDeletions },
 ];
 
 export default {

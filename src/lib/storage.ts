@@ -21,6 +21,8 @@ export interface Storage {
   /** Reads the whole object (for extraction); null when it is gone. */
   bytes(key: string): Promise<Uint8Array | null>;
   delete(keys: string[]): Promise<void>;
+  /** The first `limit` (at most 1000) keys under `prefix`, and whether more follow. */
+  list(prefix: string, limit: number): Promise<{ keys: string[]; truncated: boolean }>;
   /** Where AWS services (Textract) can read the object themselves: set for a bucket on AWS S3 only. */
   awsLocation?(key: string): S3Location;
 }
@@ -48,6 +50,10 @@ export function r2Storage(bucket: R2Bucket): Storage {
     },
     async delete(keys) {
       if (keys.length > 0) await bucket.delete(keys);
+    },
+    async list(prefix, limit) {
+      const listed = await bucket.list({ prefix, limit: Math.min(limit, 1000) });
+      return { keys: listed.objects.map((object) => object.key), truncated: listed.truncated };
     },
   };
 }
@@ -116,6 +122,14 @@ export function s3Storage(config: Config): Storage {
           );
         }
       }
+    },
+    async list(prefix, limit) {
+      const { s3, client } = await sdk;
+      const listed = await client.send(
+        new s3.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: Math.min(limit, 1000) }),
+      );
+      const keys = (listed.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
+      return { keys, truncated: listed.IsTruncated === true };
     },
   };
 }

@@ -9,7 +9,7 @@ export const tenants = pgTable("tenants", {
   id: id(),
   name: text().notNull(),
   slug: text().notNull().unique(),
-  status: text().$type<"active" | "suspended">().notNull().default("active"),
+  status: text().$type<"active" | "suspended" | "deleting">().notNull().default("active"),
   settings: jsonb().$type<Record<string, unknown>>().notNull().default({}),
   ...timestamps,
 });

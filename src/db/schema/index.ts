@@ -1,5 +1,6 @@
 export * from "./agents";
 export * from "./conversations";
+export * from "./deletions";
 export * from "./documents";
 export * from "./identity";
 export * from "./plans";

@@ -99,6 +99,14 @@ export class TenantInbox extends DurableObject<Env> {
     };
   }
 
+  /** Deletes the inbox's storage and closes its sockets (its tenant is being deleted). */
+  async destroy(): Promise<void> {
+    for (const socket of this.ctx.getWebSockets()) socket.close(4404, "tenant deleted");
+    await this.ctx.storage.deleteAlarm();
+    // Its tables go too; nothing of a deleted tenant writes to them any more.
+    await this.ctx.storage.deleteAll();
+  }
+
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     try {
       ws.close(code === 1005 || code === 1006 ? 1000 : code, "bye");

@@ -1,14 +1,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../lib/app-env";
 import { createMailer } from "../../lib/email";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { appUrl, jsonBody } from "../../lib/route-helpers";
 import { authorize } from "../auth/auth.middleware";
+import { checkMayDelete, getTenantDeletion, requestTenantDeletion } from "./tenant-deletion.service";
 import {
   CreateTenantBody,
+  DeleteTenantBody,
   InviteUserBody,
+  TenantDeletionSchema,
   TenantSchema,
   TenantUserParams,
   UpdateTenantBody,
@@ -17,7 +21,6 @@ import {
 } from "./tenants.schemas";
 import {
   createTenant,
-  deleteTenant,
   getTenant,
   inviteUser,
   listTenants,
@@ -29,6 +32,11 @@ import {
 const tags = ["Tenants"];
 const security = bearerSecurity;
 const mailing = (c: Context<AppEnv>) => ({ ...c.var, mailer: createMailer(c.var.config), appUrl: appUrl(c) });
+// Before the body is read: an API key learns it may never delete, whatever it sends.
+const deletableBy = createMiddleware<AppEnv>(async (c, next) => {
+  checkMayDelete(c.var.principal, c.req.param("id") ?? "");
+  await next();
+});
 
 export const tenantRoutes = createRouter()
   .openapi(
@@ -91,15 +99,34 @@ export const tenantRoutes = createRouter()
       path: "/{id}",
       tags,
       security,
-      summary: "Delete a tenant and everything it owns",
-      middleware: authorize("tenant:manage"),
-      request: { params: IdParams },
-      responses: { 204: { description: "Deleted" }, ...errors(400, 404, ...authErrors) },
+      summary: "Delete a tenant and everything it owns (queued; users only, never API keys)",
+      description:
+        "A tenant admin deletes their own tenant, a platform admin any. Its users, API keys and widget keys stop working at once; rows, rooms, the inbox and stored files are removed by a queued job (see GET /api/tenants/{id}/deletion). Repeating the request resumes a failed job.",
+      middleware: [authorize("tenant:manage"), deletableBy] as const,
+      request: { params: IdParams, ...jsonBody(DeleteTenantBody) },
+      responses: {
+        202: json(TenantDeletionSchema, "Deletion started (or already under way)"),
+        ...errors(400, 404, 409, 503, ...authErrors),
+      },
     }),
     async (c) => {
-      await deleteTenant(c.var, c.req.valid("param").id);
-      return c.body(null, 204);
+      const deps = { ...c.var, queue: c.env.TENANT_DELETION_QUEUE };
+      const { confirm } = c.req.valid("json");
+      return c.json(await requestTenantDeletion(deps, c.req.valid("param").id, confirm), 202);
     },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/deletion",
+      tags,
+      security,
+      summary: "A tenant deletion's progress (platform admins)",
+      middleware: authorize("tenant:manage"),
+      request: { params: IdParams },
+      responses: { 200: json(TenantDeletionSchema, "Progress"), ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => c.json(await getTenantDeletion(c.var, c.req.valid("param").id), 200),
   )
   .openapi(
     createRoute({

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { roles } from "../../db/schema";
+import { roles, tenantDeletionSteps } from "../../db/schema";
 import { text } from "../../lib/text";
 
 export const RoleSchema = z.enum(roles).openapi("Role");
@@ -9,7 +9,7 @@ export const TenantSchema = z
     id: z.uuid(),
     name: text(),
     slug: text(),
-    status: z.enum(["active", "suspended"]),
+    status: z.enum(["active", "suspended", "deleting"]),
     settings: z.record(text(), z.unknown()),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
@@ -68,3 +68,32 @@ export const TenantUserParams = z.object({
   id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
   userId: z.uuid().openapi({ param: { name: "userId", in: "path" } }),
 });
+
+export const DeleteTenantBody = z
+  .object({
+    confirm: text().openapi({
+      description: "The tenant's slug, exactly: proof that the caller means this tenant",
+      example: "acme-1x2y3z",
+    }),
+  })
+  .openapi("DeleteTenant", {
+    description: "Deleting a tenant removes everything it owns and cannot be undone",
+  });
+
+export const TenantDeletionSchema = z
+  .object({
+    id: z.uuid(),
+    tenantId: z.uuid(),
+    status: z.enum(["running", "done", "failed"]),
+    step: z.enum(tenantDeletionSteps).openapi({ description: "The step running now, in this order" }),
+    counts: z.record(text(), z.number().int()).openapi({
+      description: "What each step removed so far: conversations (rooms), rows, objects, inbox, tenant",
+      example: { conversations: 12, rows: 340, objects: 5 },
+    }),
+    lastError: text().nullable().openapi({ description: "The last failure of a slice (it is retried)" }),
+    requestedBy: z.uuid(),
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi("TenantDeletion");

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, ne } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type Role, tenants, users } from "../../db/schema";
 import type { Principal } from "../../lib/app-env";
@@ -45,18 +45,16 @@ export async function updateTenant(
   if (input.status && principal.role !== "PLATFORM_ADMIN") {
     throw new AppError("forbidden", "Only platform admins change a tenant's status");
   }
-  const [tenant] = await db.update(tenants).set(input).where(eq(tenants.id, id)).returning();
-  if (!tenant) throw notFound("Tenant");
+  const [tenant] = await db
+    .update(tenants)
+    .set(input)
+    .where(and(eq(tenants.id, id), ne(tenants.status, "deleting")))
+    .returning();
+  if (!tenant) {
+    await loadTenant(db, id);
+    throw new AppError("conflict", "Tenant is being deleted");
+  }
   return tenantView(tenant);
-}
-
-/** Deletes a tenant and, by cascade, everything it owns. */
-export async function deleteTenant({ db, principal }: TenantDeps, tenantId: string) {
-  const deleted = await db
-    .delete(tenants)
-    .where(eq(tenants.id, scopeTenant(principal, tenantId)))
-    .returning({ id: tenants.id });
-  if (deleted.length === 0) throw notFound("Tenant");
 }
 
 export async function listUsers({ db, principal }: TenantDeps, tenantId: string) {

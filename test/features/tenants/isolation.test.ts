@@ -75,6 +75,13 @@ describe("tenant isolation", () => {
       { method: "GET", route: "/api/tenants/{id}", path: `/api/tenants/${A}` },
       { method: "PUT", route: "/api/tenants/{id}", path: `/api/tenants/${A}`, json: { name: "pwned" } },
       { method: "DELETE", route: "/api/tenants/{id}", path: `/api/tenants/${A}` },
+      {
+        method: "DELETE",
+        route: "/api/tenants/{id}",
+        path: `/api/tenants/${A}`,
+        json: { confirm: "tenant-a" },
+      },
+      { method: "GET", route: "/api/tenants/{id}/deletion", path: `/api/tenants/${A}/deletion` },
       { method: "GET", route: "/api/tenants/{id}/users", path: `/api/tenants/${A}/users` },
       {
         method: "POST",

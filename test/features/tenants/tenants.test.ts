@@ -79,19 +79,6 @@ describe("tenants", () => {
     });
     expect(login.status).toBe(403);
   });
-
-  it("deletes a tenant with everything it owns", async () => {
-    const tenant = await registerTenant();
-    expect(
-      (await call(`/api/tenants/${tenant.tenant.id}`, { method: "DELETE", token: tenant.accessToken }))
-        .status,
-    ).toBe(204);
-    const login = await call("/api/auth/login", {
-      json: { email: tenant.email, password: tenant.password },
-      ip: randomIp(),
-    });
-    expect(login.status).toBe(401);
-  });
 });
 
 describe("users of a tenant", () => {

@@ -4,7 +4,7 @@ import type { FakeRequest, FakeResponse, FakeRoute } from "./fake-services.ts";
 
 // The subset of the S3 REST API (https://docs.aws.amazon.com/AmazonS3/latest/API/) that the storage
 // adapter and Textract use, path-style under `/s3`: PUT/GET/HEAD `/s3/<bucket>/<key>` and
-// `POST /s3/<bucket>?delete`. Requests are SigV4-signed; the fake checks the signature with the one
+// `POST /s3/<bucket>?delete`, `GET /s3/<bucket>?list-type=2` (first page only). Requests are SigV4-signed; the fake checks the signature with the one
 // key pair it knows and answers errors as S3 does, in XML. Objects live in memory.
 
 export const FAKE_S3_BUCKET = "switchboard-test";
@@ -65,6 +65,8 @@ function answer(req: FakeRequest, objects: FakeObjects): FakeResponse {
   if (!bucket) return s3Error(404, "NoSuchBucket", "The specified bucket does not exist", resource);
 
   if (req.method === "POST" && req.url.searchParams.has("delete")) return deleteObjects(req, bucket);
+  if (req.method === "GET" && !key && req.url.searchParams.get("list-type") === "2")
+    return listObjects(req, bucketName, bucket);
   if (!key) return s3Error(405, "MethodNotAllowed", "This fake serves objects only", resource);
   if (req.method === "PUT") {
     if (req.url.searchParams.has("partNumber") || req.headers["x-amz-copy-source"]) {
@@ -168,6 +170,25 @@ function deleteObjects(req: FakeRequest, bucket: Map<string, FakeObject>): FakeR
     status: 200,
     headers: { "content-type": "application/xml" },
     body: `<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${deleted}${errors}</DeleteResult>`,
+  };
+}
+
+/** ListObjectsV2: keys in order under `prefix`, at most `max-keys`; no continuation (callers delete what they list). */
+function listObjects(req: FakeRequest, name: string, bucket: Map<string, FakeObject>): FakeResponse {
+  const prefix = req.url.searchParams.get("prefix") ?? "";
+  const max = Math.min(1000, Number(req.url.searchParams.get("max-keys") ?? 1000));
+  const matching = [...bucket.keys()].filter((key) => key.startsWith(prefix)).sort();
+  const page = matching.slice(0, max);
+  const contents = page
+    .map((key) => {
+      const object = bucket.get(key);
+      return `<Contents><Key>${xml(key)}</Key><LastModified>${object?.lastModified.toISOString()}</LastModified><ETag>${xml(object?.etag ?? "")}</ETag><Size>${object?.bytes.length ?? 0}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
+    })
+    .join("");
+  return {
+    status: 200,
+    headers: { "content-type": "application/xml" },
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xml(name)}</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${matching.length > page.length}</IsTruncated>${contents}</ListBucketResult>`,
   };
 }
 
