@@ -66,6 +66,9 @@ async function open(url: string): Promise<Page> {
   return page;
 }
 
+// The page waits on the API (password hashing included), which can take seconds on a loaded machine.
+const SERVER = { timeout: 15_000 };
+
 const focusedId = (page: Page) => page.locator(":focus").getAttribute("id");
 
 describe("account pages from emailed links", () => {
@@ -84,13 +87,13 @@ describe("account pages from emailed links", () => {
     await page.getByLabel("Password", { exact: true }).fill("a brand new password");
     await page.getByLabel("Repeat the password").fill("a different password");
     await page.getByRole("button", { name: "Set password and join" }).click();
-    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/differ/);
+    await expect.poll(() => page.getByRole("alert").textContent(), SERVER).toMatch(/differ/);
     expect(await focusedId(page)).toBe("confirm");
 
     await page.getByLabel("Repeat the password").fill("a brand new password");
     await page.getByRole("button", { name: "Set password and join" }).click();
     const status = page.getByRole("status");
-    await expect.poll(() => status.textContent()).toMatch(/account is active/);
+    await expect.poll(() => status.textContent(), SERVER).toMatch(/account is active/);
     expect(await focusedId(page)).toBe("status");
     expect(await page.getByRole("alert").textContent()).toBe("");
 
@@ -103,7 +106,9 @@ describe("account pages from emailed links", () => {
     await again.getByLabel("Password", { exact: true }).fill("yet another password");
     await again.getByLabel("Repeat the password").fill("yet another password");
     await again.getByRole("button", { name: "Set password and join" }).click();
-    await expect.poll(() => again.getByRole("alert").textContent()).toMatch(/invalid, used or expired/);
+    await expect
+      .poll(() => again.getByRole("alert").textContent(), SERVER)
+      .toMatch(/invalid, used or expired/);
   });
 
   it("resets a password in the page: the new one signs in, the old one no longer does", async () => {
@@ -128,11 +133,22 @@ describe("account pages from emailed links", () => {
     await page.getByLabel("New password", { exact: true }).fill("my new secret password");
     await page.getByLabel("Repeat the new password").fill("my new secret password");
     await page.getByRole("button", { name: "Set new password" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toMatch(/password was changed/);
+    await expect.poll(() => page.getByRole("status").textContent(), SERVER).toMatch(/password was changed/);
     expect(await page.locator("form").isVisible()).toBe(false);
 
     expect((await login(email, "my new secret password")).status).toBe(200);
     expect((await login(email, oldPassword)).status).toBe(401);
+  });
+
+  it("serves both pages with a policy that forbids framing and foreign content", async () => {
+    for (const path of ["/accept-invite", "/reset-password"]) {
+      const response = await fetch(`${appUrl}${path}?token=x`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/text\/html/);
+      expect(response.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
+      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    }
+    expect((await fetch(`${appUrl}/_headers`)).status).not.toBe(200);
   });
 
   it("shows an invalid or missing token as an error in the page, with focus on it", async () => {
@@ -141,12 +157,14 @@ describe("account pages from emailed links", () => {
     await page.getByLabel("Repeat the new password").fill("my new secret password");
     await page.getByRole("button", { name: "Set new password" }).click();
     const alert = page.getByRole("alert");
-    await expect.poll(() => alert.textContent()).toMatch(/invalid, used or expired.*Ask for a new link/);
+    await expect
+      .poll(() => alert.textContent(), SERVER)
+      .toMatch(/invalid, used or expired.*Ask for a new link/);
     expect(await focusedId(page)).toBe("error");
     expect(await page.getByRole("button", { name: "Set new password" }).isEnabled()).toBe(true);
 
     const missing = await open(`${appUrl}/accept-invite`);
-    await expect.poll(() => missing.getByRole("alert").textContent()).toMatch(/no token/);
+    await expect.poll(() => missing.getByRole("alert").textContent(), SERVER).toMatch(/no token/);
     expect(await missing.getByRole("button", { name: "Set password and join" }).isDisabled()).toBe(true);
   });
 });
