@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addUser, call, callJson, randomIp, registerTenant } from "../../support/api";
 import { createConversation, joinAsStaff, staffTicket } from "../../support/conversations";
@@ -110,5 +111,25 @@ describe("deactivation and key revocation close realtime access", () => {
     expect((await closedWithin(room)).code).toBe(ACCESS_REVOKED);
     expect((await closedWithin(inbox)).code).toBe(ACCESS_REVOKED);
     expect(await refusedStatus(laterTicket.url)).toBe(401);
+  });
+
+  it("closes a join that reaches the inbox after a revocation it raced with", async () => {
+    const tenant = await registerTenant();
+    const colleague = await addUser(tenant.tenant.id, "TENANT_USER");
+    const conversation = await createConversation(tenant);
+    const roomTicket = await staffTicket(colleague, conversation.id);
+    const inboxLater = await inboxTicket(colleague.accessToken);
+    // The revocation reaches the inbox between the upgrade's check and the room's join report: here it
+    // is told first, with Postgres still saying the user is active, as in that window.
+    const inbox = env.TENANT_INBOX.get(env.TENANT_INBOX.idFromName(tenant.tenant.id));
+    await inbox.closePrincipal(colleague.user.id, Date.now());
+
+    const socket = await mustOpen(roomTicket.url);
+    expect((await closedWithin(socket)).code).toBe(ACCESS_REVOKED);
+    expect(await refusedStatus(inboxLater.url)).toBe(401);
+    // A ticket issued after the revocation is let in.
+    const fresh = await joinAsStaff(colleague, conversation.id);
+    fresh.send({ type: "message", clientId: "fresh", text: "hello" });
+    await fresh.next(isType("ack"));
   });
 });
