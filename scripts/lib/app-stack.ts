@@ -38,6 +38,8 @@ export interface AppStackOptions {
   databaseUrl?: string;
   /** Extra browser origins for CORS_ORIGINS (widget sessions reflect any origin anyway). */
   corsOrigins?: string[];
+  /** More Worker variables for `wrangler dev` (e.g. the e2e tests' email provider). */
+  vars?: Record<string, string>;
 }
 
 /** Starts the stack in this process; wrangler's output goes to this process' stdout. */
@@ -68,6 +70,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
       JWT_SECRET: randomBytes(32).toString("hex"),
       APP_URL: url,
       CORS_ORIGINS: [url, ...(opts.corsOrigins ?? [])].join(","),
+      ...opts.vars,
     });
     const inspectorPort = await freePort();
     const wrangler = startWranglerDev({

@@ -23,6 +23,8 @@ export async function signTicket(claims: TicketClaims, secret: string): Promise<
     kind: claims.kind,
     pid: claims.participantId,
     typ: "ticket",
+    // Milliseconds, compared with the principal's revocation instant at upgrade (`iat` has seconds).
+    ims: Date.now(),
   })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(claims.target)
@@ -44,7 +46,7 @@ export async function verifyTicket(
   } catch {
     throw new AppError("unauthorized", "Invalid or expired ticket");
   }
-  const { sub, tid, kind, pid, typ } = payload;
+  const { sub, tid, kind, pid, typ, ims } = payload;
   if (typ !== "ticket" || payload.scope !== scope || typeof tid !== "string" || typeof pid !== "string") {
     throw new AppError("unauthorized", "Invalid ticket");
   }
@@ -53,5 +55,6 @@ export async function verifyTicket(
   if (typeof sub !== "string") throw new AppError("unauthorized", "Invalid ticket");
   if (target !== undefined && sub !== target)
     throw new AppError("forbidden", "This ticket was issued for another conversation");
-  return { scope, target: sub, tenantId: tid, kind, participantId: pid } satisfies TicketClaims;
+  const issuedAtMs = typeof ims === "number" ? ims : Number(payload.iat ?? 0) * 1000;
+  return { scope, target: sub, tenantId: tid, kind, participantId: pid, issuedAtMs };
 }

@@ -9,11 +9,16 @@ export interface AccessClaims {
   userId: string;
   tenantId: string;
   role: Role;
+  /**
+   * When it was issued, in milliseconds (`ims`): `iat` has whole seconds, too coarse to tell a token
+   * issued just before a logout from one issued just after it.
+   */
+  issuedAtMs: number;
 }
 
 /** Signs a short-lived HS256 access token. */
 export async function signAccessToken(claims: AccessClaims, secret: string, ttlSeconds: number) {
-  return new SignJWT({ tid: claims.tenantId, role: claims.role, typ: "access" })
+  return new SignJWT({ tid: claims.tenantId, role: claims.role, typ: "access", ims: claims.issuedAtMs })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
@@ -32,7 +37,9 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
     const role = roles.find((r) => r === payload.role);
     if (payload.typ !== "access" || !payload.sub || typeof payload.tid !== "string" || !role)
       throw new Error();
-    return { userId: payload.sub, tenantId: payload.tid, role };
+    // Tokens from before `ims` existed count from the start of their `iat` second.
+    const issuedAtMs = typeof payload.ims === "number" ? payload.ims : (payload.iat ?? 0) * 1000;
+    return { userId: payload.sub, tenantId: payload.tid, role, issuedAtMs };
   } catch {
     throw new AppError("unauthorized", "Invalid or expired access token");
   }

@@ -9,10 +9,19 @@ import { startFakeServices } from "../support/node/fake-services.ts";
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = performance.now();
   const fakes = await startFakeServices();
-  const stack = await spawnAppStack({ databaseUrl: process.env.TEST_DATABASE_URL }).catch(async (error) => {
-    await fakes.close();
-    throw error;
-  });
+  // Emails go to the fake Resend API, so tests can follow the links they carry.
+  const vars = {
+    EMAIL_PROVIDER: "resend",
+    EMAIL_API_URL: `${fakes.url}/resend`,
+    EMAIL_API_KEY: "re_e2e_key",
+    EMAIL_FROM: "Switchboard <noreply@switchboard.test>",
+  };
+  const stack = await spawnAppStack({ databaseUrl: process.env.TEST_DATABASE_URL, vars }).catch(
+    async (error) => {
+      await fakes.close();
+      throw error;
+    },
+  );
   const took = Math.round(performance.now() - started);
   process.stderr.write(`[e2e] wrangler dev at ${stack.url} (${stack.databaseKind} Postgres) in ${took} ms\n`);
   project.provide("appUrl", stack.url);

@@ -27,6 +27,8 @@ export const users = pgTable(
     role: text().$type<Role>().notNull(),
     status: text().$type<"active" | "invited" | "deactivated">().notNull().default("active"),
     lastLoginAt: timestamp({ withTimezone: true }),
+    /** Access tokens and tickets issued at or before this instant are refused (logout, reset, revocation). */
+    tokensValidAfter: timestamp({ withTimezone: true, precision: 3 }),
     ...timestamps,
   },
   (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), index().on(t.tenantId)],

@@ -3,6 +3,7 @@ import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { authorize } from "../auth/auth.middleware";
+import { closeRealtimeAccess } from "../auth/realtime-revocation";
 import { ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema } from "./api-keys.schemas";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys.service";
 
@@ -51,7 +52,9 @@ export const apiKeyRoutes = createRouter()
       responses: { 204: { description: "Revoked" }, ...errors(400, 404, ...authErrors) },
     }),
     async (c) => {
-      await revokeApiKey(c.var.db, c.var.principal, c.req.valid("param").id);
+      const { id } = c.req.valid("param");
+      await revokeApiKey(c.var.db, c.var.principal, id);
+      await closeRealtimeAccess(c.env, c.var.principal.tenantId, id);
       return c.body(null, 204);
     },
   );

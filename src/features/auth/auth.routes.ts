@@ -158,11 +158,14 @@ export const authRoutes = createRouter()
       path: "/verify",
       tags,
       summary: "Whether the bearer token is valid",
-      description: "Answers 200 with `valid: false` rather than 401, for clients that poll it.",
+      description:
+        "Answers 200 with `valid: false` rather than 401, for clients that poll it. Counted per IP under the API rate limit.",
       security: bearerSecurity,
-      responses: { 200: json(VerifySchema, "Validity of the presented token") },
+      responses: { 200: json(VerifySchema, "Validity of the presented token"), ...errors(429) },
     }),
     async (c) => {
+      // Per IP, not per principal: it answers for invalid tokens too, which name no principal.
+      await enforceRateLimit(c.env.API_RATE_LIMITER, `verify:${clientIp(c.req.raw.headers)}`);
       const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "")?.[1];
       if (!token) return c.json({ valid: false }, 200);
       try {

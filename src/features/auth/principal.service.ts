@@ -8,6 +8,8 @@ import { verifyAccessToken } from "../../lib/tokens";
 
 export const API_KEY_PREFIX = "sb_";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const unauthorized = (message: string) => new AppError("unauthorized", message);
 
 /**
@@ -27,6 +29,7 @@ export async function resolvePrincipal(
       status: users.status,
       tenantId: users.tenantId,
       tenantStatus: tenants.status,
+      tokensValidAfter: users.tokensValidAfter,
     })
     .from(users)
     .innerJoin(tenants, eq(tenants.id, users.tenantId))
@@ -34,8 +37,50 @@ export async function resolvePrincipal(
   if (row?.status !== "active" || row.tenantId !== claims.tenantId) {
     throw unauthorized("Invalid or expired access token");
   }
+  if (revokedAt(row.tokensValidAfter, claims.issuedAtMs)) {
+    throw unauthorized("Access token was revoked (signed out or password changed); sign in again");
+  }
   if (row.tenantStatus !== "active") throw new AppError("forbidden", "Tenant is suspended");
   return { kind: "user", id: claims.userId, tenantId: row.tenantId, role: row.role };
+}
+
+/** A credential issued at `issuedAtMs` predates (or shares the instant of) the revocation. */
+const revokedAt = (validAfter: Date | null, issuedAtMs: number) =>
+  validAfter !== null && issuedAtMs <= validAfter.getTime();
+
+/**
+ * Checks at WebSocket upgrade that a ticket's staff principal (a user or an API key of the tenant) is
+ * still allowed in: active, not revoked, and the ticket newer than the user's last revocation.
+ * One small query per staff join; visitors are not checked here.
+ */
+export async function assertTicketHolderCurrent(
+  db: Database,
+  claims: { tenantId: string; participantId: string; issuedAtMs: number },
+): Promise<void> {
+  const { tenantId, participantId: id, issuedAtMs } = claims;
+  if (!UUID.test(id)) throw unauthorized("Invalid ticket");
+  const [[user], [key]] = await Promise.all([
+    db
+      .select({ status: users.status, tokensValidAfter: users.tokensValidAfter })
+      .from(users)
+      .innerJoin(tenants, eq(tenants.id, users.tenantId))
+      .where(and(eq(users.id, id), eq(users.tenantId, tenantId), eq(tenants.status, "active"))),
+    db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+      .where(
+        and(
+          eq(apiKeys.id, id),
+          eq(apiKeys.tenantId, tenantId),
+          isNull(apiKeys.revokedAt),
+          or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date())),
+          eq(tenants.status, "active"),
+        ),
+      ),
+  ]);
+  const current = user ? user.status === "active" && !revokedAt(user.tokensValidAfter, issuedAtMs) : !!key;
+  if (!current) throw unauthorized("Ticket no longer valid: access was revoked");
 }
 
 async function resolveApiKey(db: Database, key: string) {

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { refreshTokens, tenants, users } from "../../db/schema";
 import type { Config } from "../../env";
@@ -32,8 +32,10 @@ export async function issueSession(
     tokenHash: await sha256(refreshToken),
     expiresAt: new Date(Date.now() + config.REFRESH_TOKEN_TTL * 1000),
   });
+  // Strictly after the last revocation, even if this clock lags the one that wrote it.
+  const issuedAtMs = Math.max(Date.now(), (user.tokensValidAfter?.getTime() ?? 0) + 1);
   const accessToken = await signAccessToken(
-    { userId: user.id, tenantId: user.tenantId, role: user.role },
+    { userId: user.id, tenantId: user.tenantId, role: user.role, issuedAtMs },
     config.JWT_SECRET,
     config.ACCESS_TOKEN_TTL,
   );
@@ -70,7 +72,7 @@ export async function rotateRefreshToken(deps: SessionDeps, presented: string) {
     )
     .returning({ id: refreshTokens.id });
   if (!claimed) {
-    await revokeFamily(db, token.familyId);
+    await revokeFamily(db, token.familyId, token.userId);
     log("warn", "refresh token reuse: family revoked", { familyId: token.familyId, userId: token.userId });
     throw new AppError(
       "unauthorized",
@@ -83,32 +85,50 @@ export async function rotateRefreshToken(deps: SessionDeps, presented: string) {
     .innerJoin(tenants, eq(tenants.id, users.tenantId))
     .where(eq(users.id, token.userId));
   if (row?.user.status !== "active" || row.tenant.status !== "active") {
-    await revokeFamily(db, token.familyId);
+    await revokeFamily(db, token.familyId, token.userId);
     throw invalidRefresh();
   }
   return issueSession(deps, row.user, row.tenant, token.familyId);
 }
 
-/** Ends the login a refresh token belongs to. Unknown tokens are ignored (logout is idempotent). */
+/**
+ * Ends the login a refresh token belongs to. Unknown tokens are ignored (logout is idempotent).
+ * The user's access tokens all stop working (they carry no login id); their other logins refresh.
+ */
 export async function revokeRefreshToken(db: Database, presented: string): Promise<void> {
   const [token] = await db
-    .select({ familyId: refreshTokens.familyId })
+    .select({ familyId: refreshTokens.familyId, userId: refreshTokens.userId })
     .from(refreshTokens)
     .where(eq(refreshTokens.tokenHash, await sha256(presented)));
-  if (token) await revokeFamily(db, token.familyId);
+  if (token) await revokeFamily(db, token.familyId, token.userId);
 }
 
-export async function revokeFamily(db: Database, familyId: string): Promise<void> {
+/** Revokes one login's refresh tokens and every access token the user holds. */
+export async function revokeFamily(db: Database, familyId: string, userId: string): Promise<void> {
   await db
     .update(refreshTokens)
     .set({ revokedAt: new Date() })
     .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+  await revokeAccessTokens(db, userId);
 }
 
-/** Ends every login of a user (password reset, deactivation). */
+/** Ends every login of a user (password reset, deactivation), access tokens included. */
 export async function revokeAllSessions(db: Database, userId: string): Promise<void> {
   await db
     .update(refreshTokens)
     .set({ revokedAt: new Date() })
     .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+  await revokeAccessTokens(db, userId);
+}
+
+/**
+ * Refuses the user's access tokens and WebSocket tickets issued up to now. The instant is this
+ * Worker's clock, the one that stamps tokens (`ims`); it never moves back (greatest ignores NULL).
+ */
+export async function revokeAccessTokens(db: Database, userId: string): Promise<void> {
+  const now = new Date();
+  await db
+    .update(users)
+    .set({ tokensValidAfter: sql`greatest(${users.tokensValidAfter}, ${now.toISOString()}::timestamptz)` })
+    .where(eq(users.id, userId));
 }

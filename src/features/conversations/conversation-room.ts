@@ -5,7 +5,7 @@ import { type Env, loadConfig } from "../../env";
 import { describeError, log } from "../../lib/logger";
 import { type AgentContext, loadAgentContext } from "../ai/answer";
 import { handoffMessage } from "../ai/handoff";
-import type { TenantInbox } from "../inbox/tenant-inbox";
+import { ACCESS_REVOKED_CLOSE, type TenantInbox } from "../inbox/tenant-inbox";
 import { ClientFrame, MAX_FRAME_BYTES, type Sender, type ServerFrame } from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
 import { drainOutbox } from "./room-flush";
@@ -43,6 +43,8 @@ export class ConversationRoom extends DurableObject<Env> {
   private inboxPending: { event: Record<string, unknown>; count: number } | null = null;
   private inboxWindowEnd = 0;
   private inbox: { tenantId: string; stub: DurableObjectStub<TenantInbox> } | null = null;
+  /** The stub staff presence goes through: one stub keeps a join and a later leave in order. */
+  private presenceInbox: DurableObjectStub<TenantInbox> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -129,6 +131,8 @@ export class ConversationRoom extends DurableObject<Env> {
     this.plans.replayPending(server);
     this.sendTo(server, { type: "ready", lastSeq: this.store.lastSeq() });
     this.broadcastPresence(participant, "join");
+    if (participant.kind !== "visitor")
+      this.reportStaff(meta, participant.id, "join", Number(request.headers.get("X-Ticket-Issued-At") ?? 0));
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -350,6 +354,56 @@ export class ConversationRoom extends DurableObject<Env> {
       // Already closed.
     }
     if (participant) this.broadcastPresence(participant, "leave", ws);
+    const meta = this.store.meta();
+    if (meta && participant && participant.kind !== "visitor" && !this.hasStaffSocket(participant.id, ws))
+      this.reportStaff(meta, participant.id, "leave");
+  }
+
+  /** Closes a deactivated user's or revoked API key's sockets (asked by the tenant's inbox). */
+  closeParticipant(principalId: string): number {
+    let closed = 0;
+    for (const socket of this.ctx.getWebSockets()) {
+      const who = socket.deserializeAttachment() as Sender | null;
+      if (!who || who.kind === "visitor" || who.id !== principalId) continue;
+      try {
+        socket.close(ACCESS_REVOKED_CLOSE, "access revoked");
+        closed++;
+      } catch {
+        // Already closed.
+      }
+    }
+    return closed;
+  }
+
+  private hasStaffSocket(principalId: string, except: WebSocket): boolean {
+    return this.ctx.getWebSockets().some((socket) => {
+      const who = socket !== except ? (socket.deserializeAttachment() as Sender | null) : null;
+      return who !== null && who.kind !== "visitor" && who.id === principalId;
+    });
+  }
+
+  /**
+   * Tells the tenant's inbox which staff principals have sockets here (it keeps the list in its
+   * SQLite): a deactivation or key revocation asks the inbox, which asks the rooms listed. A join
+   * that raced a revocation is answered `true` and closed at once.
+   */
+  private reportStaff(meta: RoomMeta, principalId: string, state: "join" | "leave", issuedAtMs = 0): void {
+    this.presenceInbox ??= this.env.TENANT_INBOX.get(this.env.TENANT_INBOX.idFromName(meta.tenantId));
+    const stub = this.presenceInbox;
+    this.ctx.waitUntil(
+      stub
+        .staffPresence(meta.conversationId, principalId, state, issuedAtMs)
+        .then((revoked) => {
+          if (revoked) this.closeParticipant(principalId);
+        })
+        .catch((error: unknown) => {
+          if (this.presenceInbox === stub) this.presenceInbox = null;
+          log("warn", "inbox presence report failed", {
+            conversationId: meta.conversationId,
+            ...describeError(error),
+          });
+        }),
+    );
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {

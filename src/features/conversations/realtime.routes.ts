@@ -5,6 +5,7 @@ import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { text } from "../../lib/text";
 import { signTicket, verifyTicket } from "../../lib/tickets";
 import { authorize } from "../auth/auth.middleware";
+import { assertTicketHolderCurrent } from "../auth/principal.service";
 import { inboxFor, roomFor } from "./conversations.service";
 
 const tags = ["Realtime"];
@@ -48,11 +49,14 @@ export const realtimeRoutes = createRouter()
       const { ticket, after, stream, streamFrom } = c.req.valid("query");
       const claims = await verifyTicket(ticket, c.var.config.JWT_SECRET, "conversation", id);
       requireUpgrade(c.req.header("Upgrade"));
+      // A ticket outlives nothing: deactivation or key revocation since it was issued refuses it.
+      if (claims.kind !== "visitor") await assertTicketHolderCurrent(c.var.db, claims);
       // The room itself answers 404 for a conversation it does not hold for this tenant.
       const headers = new Headers(c.req.raw.headers);
       headers.set("X-Tenant-Id", claims.tenantId);
       headers.set("X-Participant-Kind", claims.kind);
       headers.set("X-Participant-Id", claims.participantId);
+      headers.set("X-Ticket-Issued-At", String(claims.issuedAtMs));
       headers.set("X-After", String(after));
       if (stream) headers.set("X-Stream-Id", stream);
       headers.set("X-Stream-From", String(streamFrom));
@@ -99,9 +103,11 @@ export const realtimeRoutes = createRouter()
       const { ticket } = c.req.valid("query");
       const claims = await verifyTicket(ticket, c.var.config.JWT_SECRET, "inbox");
       requireUpgrade(c.req.header("Upgrade"));
+      await assertTicketHolderCurrent(c.var.db, claims);
       const headers = new Headers(c.req.raw.headers);
       headers.set("X-Tenant-Id", claims.tenantId);
       headers.set("X-Participant-Id", claims.participantId);
+      headers.set("X-Ticket-Issued-At", String(claims.issuedAtMs));
       return inboxFor(c.env, claims.tenantId).fetch(new Request(c.req.url, { headers }));
     },
   );

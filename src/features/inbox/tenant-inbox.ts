@@ -6,6 +6,10 @@ import { type Env, loadConfig } from "../../env";
 import { conversationView } from "../conversations/conversations.views";
 
 const SNAPSHOT_SIZE = 50;
+// Longer than a ticket lives (60 s) plus its upgrade: a join reported later than this cannot be racing.
+const REVOCATION_MEMORY_MS = 5 * 60_000;
+/** Close code for a socket whose principal was deactivated or revoked (docs/realtime.md). */
+export const ACCESS_REVOKED_CLOSE = 4403;
 
 /** A tenant's live staff inbox: snapshot on connect, then every event from its rooms. */
 export class TenantInbox extends DurableObject<Env> {
@@ -18,12 +22,26 @@ export class TenantInbox extends DurableObject<Env> {
     const columns = ctx.storage.sql.exec("SELECT name FROM pragma_table_info('outbox_lag')").toArray();
     if (!columns.some((column) => column.name === "dead"))
       ctx.storage.sql.exec("ALTER TABLE outbox_lag ADD COLUMN dead INTEGER NOT NULL DEFAULT 0");
+    // Which rooms each staff principal (user or API key) has sockets in, reported by the rooms, so a
+    // revocation reaches them; and recent revocations, so a join racing one is closed too.
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS staff_rooms (principal_id TEXT NOT NULL, conversation_id TEXT NOT NULL, PRIMARY KEY (principal_id, conversation_id))",
+    );
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS revocations (principal_id TEXT PRIMARY KEY, revoked_at INTEGER NOT NULL)",
+    );
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
   /** Accepts a staff socket (ticket verified by the Worker) and sends the snapshot. */
   override async fetch(request: Request): Promise<Response> {
     const tenantId = request.headers.get("X-Tenant-Id") ?? "";
+    const principalId = request.headers.get("X-Participant-Id") ?? "";
+    if (this.revokedSince(principalId, Number(request.headers.get("X-Ticket-Issued-At") ?? 0)))
+      return Response.json(
+        { error: { code: "unauthorized", message: "Ticket no longer valid: access was revoked" } },
+        { status: 401 },
+      );
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment({ userId: request.headers.get("X-Participant-Id") });
@@ -105,6 +123,74 @@ export class TenantInbox extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
     // Its tables go too; nothing of a deleted tenant writes to them any more.
     await this.ctx.storage.deleteAll();
+  }
+
+  /**
+   * A room reports a staff socket joining (`issuedAtMs`: its ticket's issue time) or the principal's
+   * last socket there leaving. Answers true when the principal was revoked since: the room closes it.
+   */
+  staffPresence(conversationId: string, principalId: string, state: "join" | "leave", issuedAtMs = 0) {
+    if (state === "leave") {
+      this.ctx.storage.sql.exec(
+        "DELETE FROM staff_rooms WHERE principal_id = ? AND conversation_id = ?",
+        principalId,
+        conversationId,
+      );
+      return false;
+    }
+    if (this.revokedSince(principalId, issuedAtMs)) return true;
+    this.ctx.storage.sql.exec(
+      "INSERT OR IGNORE INTO staff_rooms (principal_id, conversation_id) VALUES (?, ?)",
+      principalId,
+      conversationId,
+    );
+    return false;
+  }
+
+  /**
+   * Closes a deactivated user's or revoked key's sockets: its inbox sockets here, and its room
+   * sockets through each room it joined. `revokedAt` (the revoking Worker's clock, like ticket times)
+   * is remembered so a join that raced the revocation is closed when it reports in.
+   */
+  async closePrincipal(principalId: string, revokedAt: number): Promise<{ rooms: number }> {
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM revocations WHERE revoked_at < ?", Date.now() - REVOCATION_MEMORY_MS);
+    sql.exec(
+      "INSERT INTO revocations (principal_id, revoked_at) VALUES (?, ?) ON CONFLICT (principal_id) DO UPDATE SET revoked_at = max(revoked_at, excluded.revoked_at)",
+      principalId,
+      revokedAt,
+    );
+    for (const socket of this.ctx.getWebSockets()) {
+      const attachment = socket.deserializeAttachment() as { userId?: string | null } | null;
+      if (attachment?.userId === principalId) socket.close(ACCESS_REVOKED_CLOSE, "access revoked");
+    }
+    const rooms = sql
+      .exec<{ conversation_id: string }>(
+        "SELECT conversation_id FROM staff_rooms WHERE principal_id = ?",
+        principalId,
+      )
+      .toArray()
+      .map((row) => row.conversation_id);
+    await Promise.all(
+      rooms.map((id) =>
+        this.env.CONVERSATION_ROOM.get(this.env.CONVERSATION_ROOM.idFromName(id)).closeParticipant(
+          principalId,
+        ),
+      ),
+    );
+    sql.exec("DELETE FROM staff_rooms WHERE principal_id = ?", principalId);
+    return { rooms: rooms.length };
+  }
+
+  private revokedSince(principalId: string, issuedAtMs: number): boolean {
+    const [row] = this.ctx.storage.sql
+      .exec<{ revoked_at: number }>(
+        "SELECT revoked_at FROM revocations WHERE principal_id = ? AND revoked_at > ?",
+        principalId,
+        Date.now() - REVOCATION_MEMORY_MS,
+      )
+      .toArray();
+    return row !== undefined && issuedAtMs <= row.revoked_at;
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

@@ -7,6 +7,7 @@ import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { appUrl, jsonBody } from "../../lib/route-helpers";
 import { authorize } from "../auth/auth.middleware";
+import { closeRealtimeAccess } from "../auth/realtime-revocation";
 import { checkMayDelete, getTenantDeletion, requestTenantDeletion } from "./tenant-deletion.service";
 import {
   CreateTenantBody,
@@ -170,6 +171,9 @@ export const tenantRoutes = createRouter()
     }),
     async (c) => {
       const { id, userId } = c.req.valid("param");
-      return c.json(await updateUser(c.var, id, userId, c.req.valid("json")), 200);
+      const input = c.req.valid("json");
+      const user = await updateUser(c.var, id, userId, input);
+      if (input.status === "deactivated") await closeRealtimeAccess(c.env, user.tenantId, user.id);
+      return c.json(user, 200);
     },
   );

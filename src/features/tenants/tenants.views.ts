@@ -8,8 +8,8 @@ export function tenantView(row: TenantRow) {
   return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 }
 
-/** The public shape of a user: never the password hash. */
-export function userView({ passwordHash: _hidden, ...row }: UserRow) {
+/** The public shape of a user: never the password hash (nor the token revocation instant). */
+export function userView({ passwordHash: _hidden, tokensValidAfter: _internal, ...row }: UserRow) {
   return {
     ...row,
     lastLoginAt: row.lastLoginAt?.toISOString() ?? null,

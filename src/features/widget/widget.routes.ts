@@ -7,11 +7,18 @@ import { authorize } from "../auth/auth.middleware";
 import {
   CreatedWidgetKeySchema,
   CreateWidgetKeyBody,
+  UpdateWidgetKeyBody,
   WidgetKeySchema,
   WidgetSessionBody,
   WidgetSessionSchema,
 } from "./widget.schemas";
-import { createWidgetKey, listWidgetKeys, revokeWidgetKey, startWidgetSession } from "./widget.service";
+import {
+  createWidgetKey,
+  listWidgetKeys,
+  revokeWidgetKey,
+  startWidgetSession,
+  updateWidgetKey,
+} from "./widget.service";
 
 const tags = ["Widget"];
 const security = bearerSecurity;
@@ -27,7 +34,7 @@ export const widgetKeyRoutes = createRouter()
       middleware,
       summary: "Create a widget key (its identity secret is shown once)",
       request: jsonBody(CreateWidgetKeyBody),
-      responses: { 201: json(CreatedWidgetKeySchema, "Created"), ...errors(400, ...authErrors) },
+      responses: { 201: json(CreatedWidgetKeySchema, "Created"), ...errors(400, 404, ...authErrors) },
     }),
     async (c) => c.json(await createWidgetKey(c.var.db, c.var.principal.tenantId, c.req.valid("json")), 201),
   )
@@ -45,6 +52,28 @@ export const widgetKeyRoutes = createRouter()
       },
     }),
     async (c) => c.json({ data: await listWidgetKeys(c.var.db, c.var.principal.tenantId) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/{id}",
+      tags,
+      security,
+      middleware,
+      summary: "Change a widget key's name, allowed origins or agent (the snippet stays the same)",
+      request: { params: IdParams, ...jsonBody(UpdateWidgetKeyBody) },
+      responses: { 200: json(WidgetKeySchema, "Updated"), ...errors(400, 404, 409, ...authErrors) },
+    }),
+    async (c) =>
+      c.json(
+        await updateWidgetKey(
+          c.var.db,
+          c.var.principal.tenantId,
+          c.req.valid("param").id,
+          c.req.valid("json"),
+        ),
+        200,
+      ),
   )
   .openapi(
     createRoute({

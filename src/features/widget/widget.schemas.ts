@@ -1,21 +1,43 @@
 import { z } from "@hono/zod-openapi";
 import { text } from "../../lib/text";
 import { ConversationSchema, TicketSchema } from "../conversations/conversations.schemas";
+import { originPatternIssue } from "./origins";
 
 const Origin = text()
   .max(200)
-  .refine(
-    (value) => value === "*" || /^https?:\/\/[^/\s]+$/.test(value),
-    "an origin such as https://shop.example (no path), or *",
-  );
+  .superRefine((value, ctx) => {
+    const issue = originPatternIssue(value);
+    if (issue) ctx.addIssue({ code: "custom", message: issue });
+  })
+  .openapi({ example: "https://*.example.com" });
+
+const WidgetKeyName = text().trim().min(1).max(120);
+const AllowedOrigins = z.array(Origin).min(1).max(50).openapi({
+  description: "Exact origins, `https://*.example.com` for any subdomain (not the apex), or `*`",
+});
 
 export const CreateWidgetKeyBody = z
   .object({
-    name: text().trim().min(1).max(120),
-    allowedOrigins: z.array(Origin).min(1).max(50),
-    agentId: z.uuid().optional(),
+    name: WidgetKeyName,
+    allowedOrigins: AllowedOrigins,
+    agentId: z.uuid().optional().openapi({ description: "An agent of your tenant" }),
   })
   .openapi("CreateWidgetKey");
+
+export const UpdateWidgetKeyBody = z
+  .object({
+    name: WidgetKeyName.optional(),
+    allowedOrigins: AllowedOrigins.optional(),
+    agentId: z
+      .uuid()
+      .nullable()
+      .optional()
+      .openapi({ description: "An agent of your tenant, or null for none" }),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), {
+    message: "Nothing to update",
+  })
+  .openapi("UpdateWidgetKey");
 
 export const WidgetKeySchema = z
   .object({

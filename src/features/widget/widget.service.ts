@@ -4,6 +4,7 @@ import { conversations, widgetKeys } from "../../db/schema";
 import type { Env } from "../../env";
 import { constantTimeEqual, randomToken } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
+import { loadAgent } from "../ai/agents.service";
 import {
   createConversation,
   loadConversation,
@@ -11,6 +12,7 @@ import {
 } from "../conversations/conversations.service";
 import { conversationView } from "../conversations/conversations.views";
 import { issueConversationTicket } from "../conversations/tickets.service";
+import { originAllowed } from "./origins";
 import { signVisitorToken, verifyVisitorToken } from "./visitor-token";
 
 type WidgetKeyRow = typeof widgetKeys.$inferSelect;
@@ -24,11 +26,13 @@ function widgetKeyView({
   return { ...row, revokedAt: row.revokedAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString() };
 }
 
+/** Creates a key; its agent must be one of the tenant's (another tenant's is "not found"). */
 export async function createWidgetKey(
   db: Database,
   tenantId: string,
   input: { name: string; allowedOrigins: string[]; agentId?: string },
 ) {
+  if (input.agentId) await loadAgent(db, tenantId, input.agentId);
   const identitySecret = randomToken(32);
   const [row] = await db
     .insert(widgetKeys)
@@ -45,6 +49,29 @@ export async function listWidgetKeys(db: Database, tenantId: string) {
     .where(eq(widgetKeys.tenantId, tenantId))
     .orderBy(desc(widgetKeys.createdAt));
   return rows.map(widgetKeyView);
+}
+
+/** Changes a key's name, origins or agent in place: the embedded snippet keeps working. */
+export async function updateWidgetKey(
+  db: Database,
+  tenantId: string,
+  id: string,
+  input: { name?: string; allowedOrigins?: string[]; agentId?: string | null },
+) {
+  const [current] = await db
+    .select({ revokedAt: widgetKeys.revokedAt })
+    .from(widgetKeys)
+    .where(and(eq(widgetKeys.id, id), eq(widgetKeys.tenantId, tenantId)));
+  if (!current) throw notFound("Widget key");
+  if (current.revokedAt) throw new AppError("conflict", "This widget key is revoked; create a new one");
+  if (input.agentId) await loadAgent(db, tenantId, input.agentId);
+  const [row] = await db
+    .update(widgetKeys)
+    .set(input)
+    .where(and(eq(widgetKeys.id, id), eq(widgetKeys.tenantId, tenantId)))
+    .returning();
+  if (!row) throw notFound("Widget key");
+  return widgetKeyView(row);
 }
 
 export async function revokeWidgetKey(db: Database, tenantId: string, id: string) {
@@ -90,7 +117,7 @@ export async function startWidgetSession(
     .from(widgetKeys)
     .where(and(eq(widgetKeys.publicKey, input.widgetKey), isNull(widgetKeys.revokedAt)));
   if (!key) throw new AppError("unauthorized", "Unknown or revoked widget key");
-  if (!key.allowedOrigins.includes("*") && !(origin && key.allowedOrigins.includes(origin))) {
+  if (!originAllowed(key.allowedOrigins, origin)) {
     throw new AppError("forbidden", `Origin ${origin ?? "(none)"} is not allowed for this widget key`);
   }
 

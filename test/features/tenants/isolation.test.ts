@@ -138,6 +138,12 @@ describe("tenant isolation", () => {
         route: "/api/conversations/{id}/messages/{messageId}/feedback",
         path: `${C}/messages/${message.id}/feedback`,
       },
+      {
+        method: "PUT",
+        route: "/api/widget-keys/{id}",
+        path: `/api/widget-keys/${widgetKey.id}`,
+        json: { name: "pwned" },
+      },
       { method: "DELETE", route: "/api/widget-keys/{id}", path: `/api/widget-keys/${widgetKey.id}` },
       { method: "POST", route: "/api/conversations/{id}/handback", path: `${C}/handback` },
       { method: "GET", route: "/api/agents/{id}", path: `/api/agents/${agent.id}` },
