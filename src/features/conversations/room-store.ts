@@ -207,12 +207,7 @@ export class RoomStore {
     return this.sql
       .exec("SELECT id, kind, payload, created_at FROM outbox ORDER BY id LIMIT ?", limit)
       .toArray()
-      .map((row) => ({
-        id: Number(row.id),
-        kind: row.kind as OutboxRow["kind"],
-        payload: String(row.payload),
-        createdAt: Number(row.created_at),
-      }));
+      .map(toOutboxRow);
   }
 
   outboxStats(): { pending: number; oldestAt: number | null; dead: number } {
@@ -251,10 +246,7 @@ export class RoomStore {
       .exec("SELECT * FROM dead_letters ORDER BY id LIMIT ?", limit)
       .toArray()
       .map((row) => ({
-        id: Number(row.id),
-        kind: row.kind as OutboxRow["kind"],
-        payload: String(row.payload),
-        createdAt: Number(row.created_at),
+        ...toOutboxRow(row),
         errorCode: String(row.error_code),
         error: String(row.error),
         failedAt: Number(row.failed_at),
@@ -264,6 +256,15 @@ export class RoomStore {
   deadCount(): number {
     return Number(this.sql.exec("SELECT count(*) AS n FROM dead_letters").one().n);
   }
+}
+
+function toOutboxRow(row: Row): OutboxRow {
+  return {
+    id: Number(row.id),
+    kind: row.kind as OutboxRow["kind"],
+    payload: String(row.payload),
+    createdAt: Number(row.created_at),
+  };
 }
 
 function toMessage(row: Row): StoredMessage {

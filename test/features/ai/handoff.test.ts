@@ -22,6 +22,25 @@ async function inboxOf(token: string) {
   return inbox;
 }
 
+/** A visitor chat with an AI agent whose visitor has asked in words for a person (now pending_human). */
+async function askedForPerson() {
+  const tenant = await registerTenant();
+  const model = uniqueModel();
+  await useFakeProvider(tenant, model);
+  const agent = await createAgent(tenant);
+  const chat = await visitorChat(tenant, agent.id);
+  chat.socket.send({ type: "message", clientId: "1", text: "Can I talk to a real person please?" });
+  await chat.socket.next((f) => f.type === "status" && f.status === "pending_human");
+  return { tenant, model, chat };
+}
+
+const handBack = (tenant: { accessToken: string }, conversationId: string) =>
+  callJson(
+    `/api/conversations/${conversationId}/handback`,
+    { method: "POST", token: tenant.accessToken },
+    200,
+  );
+
 describe("handoff to a human", () => {
   it("hands off when the visitor presses the button, tells the inbox, and the AI stays quiet", async () => {
     const tenant = await registerTenant();
@@ -108,13 +127,7 @@ describe("handoff to a human", () => {
   });
 
   it("answers on hand-back what the visitor wrote while a human owned the conversation, and only that", async () => {
-    const tenant = await registerTenant();
-    const model = uniqueModel();
-    await useFakeProvider(tenant, model);
-    const agent = await createAgent(tenant);
-    const chat = await visitorChat(tenant, agent.id);
-    chat.socket.send({ type: "message", clientId: "1", text: "Can I talk to a real person please?" });
-    await chat.socket.next((f) => f.type === "status" && f.status === "pending_human");
+    const { tenant, model, chat } = await askedForPerson();
     const staff = await joinAsStaff(tenant, chat.conversationId);
     staff.send({ type: "message", clientId: "s", text: "Hi, this is Sam. What's up?" });
     await chat.socket.next((f) => f.type === "status" && f.status === "with_human");
@@ -124,11 +137,7 @@ describe("handoff to a human", () => {
     expect(await requestsFor(model)).toHaveLength(0);
 
     await script(model, [{ type: "text", chunks: ["Order 1234 ships tomorrow."] }]);
-    await callJson(
-      `/api/conversations/${chat.conversationId}/handback`,
-      { method: "POST", token: tenant.accessToken },
-      200,
-    );
+    await handBack(tenant, chat.conversationId);
     expect((await chat.socket.next(fromAi)).text).toBe("Order 1234 ships tomorrow.");
     const [request] = await requestsFor(model);
     // The request for a person was answered by the handoff: it is not the turn being answered again.
@@ -136,18 +145,8 @@ describe("handoff to a human", () => {
   });
 
   it("hands back without an AI reply when nothing is waiting for an answer", async () => {
-    const tenant = await registerTenant();
-    const model = uniqueModel();
-    await useFakeProvider(tenant, model);
-    const agent = await createAgent(tenant);
-    const chat = await visitorChat(tenant, agent.id);
-    chat.socket.send({ type: "message", clientId: "1", text: "Can I talk to a real person please?" });
-    await chat.socket.next((f) => f.type === "status" && f.status === "pending_human");
-    await callJson(
-      `/api/conversations/${chat.conversationId}/handback`,
-      { method: "POST", token: tenant.accessToken },
-      200,
-    );
+    const { tenant, model, chat } = await askedForPerson();
+    await handBack(tenant, chat.conversationId);
     await room(chat.conversationId).aiIdle();
     expect(await requestsFor(model)).toHaveLength(0);
     expect(
