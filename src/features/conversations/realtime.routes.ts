@@ -12,11 +12,7 @@ const tags = ["Realtime"];
 const WsQuery = z.object({
   ticket: text().min(1).max(2000),
   after: z.coerce.number().int().nonnegative().default(0),
-  stream: z
-    .string()
-    .max(100)
-    .optional()
-    .openapi({ description: "The AI reply stream the client was following" }),
+  stream: text().max(100).optional().openapi({ description: "The AI reply stream the client was following" }),
   streamFrom: z.coerce
     .number()
     .int()

@@ -2,12 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { text } from "../../lib/text";
 
 export const SearchQuery = z.object({
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(500)
-    .openapi({ description: "Words or a phrase; quotes and -exclusions work" }),
+  q: text().trim().min(1).max(500).openapi({ description: "Words or a phrase; quotes and -exclusions work" }),
   collection: text().min(1).optional().openapi({ description: "Collection name or id" }),
   limit: z.coerce.number().int().min(1).max(50).default(10),
 });

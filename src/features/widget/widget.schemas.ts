@@ -2,8 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { text } from "../../lib/text";
 import { ConversationSchema, TicketSchema } from "../conversations/conversations.schemas";
 
-const Origin = z
-  .string()
+const Origin = text()
   .max(200)
   .refine(
     (value) => value === "*" || /^https?:\/\/[^/\s]+$/.test(value),
