@@ -14,8 +14,7 @@ export const ChatCompletionBody = z
       )
       .max(100)
       .openapi({ description: "The chat so far; the last user message is the new turn" }),
-    sessionId: z
-      .string()
+    sessionId: text()
       .min(1)
       .max(200)
       .optional()
@@ -24,8 +23,7 @@ export const ChatCompletionBody = z
       description: "Approve the session's pending plan (so do messages like 'approve', 'yes, go ahead')",
     }),
     userId: text().min(1).max(200).openapi({ description: "Your internal user making the request" }),
-    customerUserId: z
-      .string()
+    customerUserId: text()
       .min(1)
       .max(200)
       .optional()
@@ -34,7 +32,7 @@ export const ChatCompletionBody = z
       description: "Default: the session's agent, the tenant's default agent, or its only agent",
     }),
   })
-  .openapi("ChatCompletionRequest");
+  .openapi("OrchestratedChatRequest");
 
 export const ChatCompletionResult = z
   .object({
