@@ -38,7 +38,7 @@ interface Operation {
   method: string;
   path: string;
   security?: unknown[];
-  parameters?: { name: string; in: string; schema: JsonSchema }[];
+  parameters?: { name: string; in: string; required?: boolean; schema: JsonSchema }[];
   requestBody?: { content: Record<string, { schema: JsonSchema }> };
 }
 
@@ -207,7 +207,7 @@ function fuzzed(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
   );
 }
 
-/** Values of `schema`; with `strict`, all the way down (else parts are fuzzed). */
+/** Values of `schema`; with `strict`, minimal (required fields only) and valid all the way down. */
 function valid(input: JsonSchema, depth: number, strict: boolean): fc.Arbitrary<unknown> {
   const schema = resolve(input);
   const child = (s: JsonSchema) => (strict ? valid(s, depth + 1, true) : fuzzed(s, depth + 1));
@@ -285,7 +285,8 @@ function objectOf(
     Object.entries(properties).map(([key, property]) => [key, child(property)]),
   );
   const requiredKeys = (schema.required ?? []).filter((key) => key in properties);
-  if (strict) return fc.record(entries, { requiredKeys });
+  if (strict)
+    return fc.record(Object.fromEntries(requiredKeys.map((key) => [key, child(properties[key] ?? {})])));
   const base =
     schema.properties || !schema.additionalProperties
       ? fc.oneof(
@@ -409,9 +410,9 @@ const RATE_LIMITED = "Too many requests";
 const typesOf = (schema: JsonSchema) => [resolve(schema).type ?? []].flat();
 
 /**
- * One valid input of the operation, then that input with each parameter and top-level string field
- * holding a NUL, each top-level object field 100,000 levels deep, and with an empty JSON body: the
- * cases random runs may miss.
+ * A minimal valid input of the operation (required fields and parameters only), then that input
+ * with each parameter and top-level string field holding a NUL, each top-level object field
+ * 100,000 levels deep, and with an empty JSON body: the cases random runs may miss.
  */
 function sweepOf(operation: Operation): Case[] {
   const declared = operation.parameters ?? [];
@@ -424,9 +425,9 @@ function sweepOf(operation: Operation): Case[] {
         Object.fromEntries(inPath.map((p) => [p.name, fc.constant(knownId(operation, p.name) ?? BAD_UUID)])),
       ),
       query: fc.tuple(
-        ...inQuery.map((p) =>
-          valid(p.schema, 0, true).map((v): [string, string] => [p.name, asQueryValue(v)]),
-        ),
+        ...inQuery
+          .filter((p) => p.required)
+          .map((p) => valid(p.schema, 0, true).map((v): [string, string] => [p.name, asQueryValue(v)])),
       ),
       body: jsonSchema
         ? valid(jsonSchema, 0, true).map((value): Body => ({ kind: "json", value }))
