@@ -555,37 +555,58 @@ beforeAll(async () => {
   };
 }, 60_000);
 
-describe.concurrent(`fuzz over /openapi.json: ${operations.length} operations × ${RUNS} cases, seed ${SEED}`, () => {
-  it.each(operations)(
-    "$method $path answers malformed input without a 5xx",
-    { timeout: 60_000 },
-    async (operation) => {
-      let rateLimited = 0;
-      await fc.assert(
-        fc.asyncProperty(caseOf(operation), async (input) => {
-          const { status, text } = await send(operation, input);
-          if (status === 429 && text.includes(RATE_LIMITED)) rateLimited++;
-          if (status >= 500)
-            throw new Error(
-              `${operation.method} ${operation.path} → ${status}\ninput: ${show(input)}\nbody: ${text}`,
-            );
-        }),
-        { seed: SEED, numRuns: RUNS },
-      );
-      expect(rateLimited, "rate limited: the fuzz must reach the handlers").toBe(0);
-    },
+async function fuzz(operation: Operation) {
+  let rateLimited = 0;
+  await fc.assert(
+    fc.asyncProperty(caseOf(operation), async (input) => {
+      const { status, text } = await send(operation, input);
+      if (status === 429 && text.includes(RATE_LIMITED)) rateLimited++;
+      if (status >= 500)
+        throw new Error(
+          `${operation.method} ${operation.path} → ${status}\ninput: ${show(input)}\nbody: ${text}`,
+        );
+    }),
+    { seed: SEED, numRuns: RUNS },
   );
+  expect(rateLimited, "rate limited: the fuzz must reach the handlers").toBe(0);
+}
 
-  it.each(operations)(
-    "$method $path answers NUL in each parameter and field, deep JSON and an empty body without a 5xx",
-    async (operation) => {
-      const failures: string[] = [];
-      for (const input of sweepOf(operation)) {
-        const { status, text } = await send(operation, input);
-        if (status >= 500) failures.push(`→ ${status}\ninput: ${show(input)}\nbody: ${text}`);
-        expect(text, "rate limited: the sweep must reach the handlers").not.toContain(RATE_LIMITED);
-      }
-      expect(failures).toEqual([]);
-    },
-  );
+async function sweep(operation: Operation) {
+  const failures: string[] = [];
+  for (const input of sweepOf(operation)) {
+    const { status, text } = await send(operation, input);
+    if (status >= 500) failures.push(`→ ${status}\ninput: ${show(input)}\nbody: ${text}`);
+    expect(text, "rate limited: the sweep must reach the handlers").not.toContain(RATE_LIMITED);
+  }
+  expect(failures).toEqual([]);
+}
+
+// Operations that configure or call the AI share the tenant's AI settings: they run one after the
+// other, so every run sends the same requests in the same state. The others run concurrently.
+const usesAi = (operation: Operation) =>
+  /^\/(v1|chat|api\/ai)\//.test(operation.path) ||
+  (operation.path.startsWith("/api/agents") && !operation.path.includes("/actions"));
+const groups = [
+  {
+    name: "operations that leave the AI alone, concurrently",
+    concurrent: true,
+    of: operations.filter((o) => !usesAi(o)),
+  },
+  {
+    name: "operations that configure or call the AI, in order",
+    concurrent: false,
+    of: operations.filter(usesAi),
+  },
+];
+
+describe(`fuzz over /openapi.json: ${operations.length} operations × ${RUNS} cases, seed ${SEED}`, () => {
+  for (const group of groups) {
+    describe(group.name, { concurrent: group.concurrent }, () => {
+      it.each(group.of)("$method $path answers malformed input without a 5xx", { timeout: 60_000 }, fuzz);
+      it.each(group.of)(
+        "$method $path answers NUL in each parameter and field, deep JSON and an empty body without a 5xx",
+        sweep,
+      );
+    });
+  }
 });
