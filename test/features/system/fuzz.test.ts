@@ -138,7 +138,7 @@ async function fuzz(operation: Operation) {
           `${operation.method} ${operation.path} → ${status}\ninput: ${show(input)}\nbody: ${text}`,
         );
     }),
-    { seed: SEED, numRuns: RUNS },
+    { seed: SEED, numRuns: RUNS, includeErrorInReport: true },
   );
   expect(rateLimited, "rate limited: the fuzz must reach the handlers").toBe(0);
 }
@@ -150,7 +150,7 @@ async function sweep(operation: Operation) {
     if (status >= 500) failures.push(`→ ${status}\ninput: ${show(input)}\nbody: ${text}`);
     expect(text, "rate limited: the sweep must reach the handlers").not.toContain(RATE_LIMITED);
   }
-  expect(failures).toEqual([]);
+  expect(failures, failures.join("\n\n")).toEqual([]);
 }
 
 // Operations that configure or call the AI share the tenant's AI settings: they run one after the
