@@ -20,6 +20,7 @@ import { docsPage } from "./features/system/docs";
 import { systemRoutes } from "./features/system/system.routes";
 import { tenantRoutes } from "./features/tenants/tenants.routes";
 import { widgetKeyRoutes, widgetRoutes } from "./features/widget/widget.routes";
+import { requestBodyLimit } from "./lib/body-limit";
 import { AppError, errorBody, errorCodeFor } from "./lib/errors";
 import { describeError, log } from "./lib/logger";
 import { createRouter } from "./lib/openapi";
@@ -46,6 +47,7 @@ export function createApp() {
     }),
   );
   app.use(secureHeaders());
+  app.use(requestBodyLimit);
 
   // Liveness: no dependencies, so it answers even when the configuration or database is broken.
   app.openapi(

@@ -32,6 +32,7 @@ export interface Env {
   TENANT_DELETION_QUEUE: Queue<import("./features/tenants/tenant-deletion.jobs").TenantDeletionJob>;
   TENANT_DELETION_SLICE?: string;
   MAX_UPLOAD_BYTES?: string;
+  MAX_BODY_BYTES?: string;
   DOCUMENT_MAX_PAGES?: string;
   DOCUMENT_RETRY_BASE_SECONDS?: string;
   DOCUMENT_SLICE_SECONDS?: string;
@@ -76,6 +77,12 @@ const configSchema = z
     // Outbound calls to tenant-given URLs (AI providers, action APIs) may reach private addresses only when true.
     ALLOW_PRIVATE_OUTBOUND: z.stringbool().default(false),
     AI_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+    // Every request body but uploads: refused with 413 above this, before parsing.
+    MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
     // Documents and knowledge (README: Configuration).
     MAX_UPLOAD_BYTES: z.coerce
       .number()

@@ -9,3 +9,12 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 
 /** The public base URL of this deployment, for links in emails. */
 export const appUrl = (c: Context<AppEnv>) => c.var.config.APP_URL ?? new URL(c.req.url).origin;
+
+/**
+ * An update body that must change something: `{}` (or only unknown keys, which are stripped) is a
+ * 400 "Nothing to update" instead of an UPDATE with no columns.
+ */
+export const nonEmptyUpdate = <T extends z.ZodObject>(schema: T) =>
+  schema.refine((body) => Object.values(body).some((value) => value !== undefined), {
+    message: "Nothing to update",
+  });

@@ -16,24 +16,34 @@ export function isStorableText(value: string): boolean {
  */
 export const text = () => z.string().refine(isStorableText, UNSTORABLE_TEXT);
 
-/** Whether any string in a JSON value (keys included) cannot be stored. */
-function hasUnstorableString(value: unknown): boolean {
-  if (typeof value === "string") return !isStorableText(value);
-  if (Array.isArray(value)) return value.some(hasUnstorableString);
-  if (value !== null && typeof value === "object")
-    return Object.entries(value).some(([key, v]) => !isStorableText(key) || hasUnstorableString(v));
-  return false;
+// Deeper JSON is refused before anything recursive (JSON.stringify, jsonb) sees it: 100,000 nested
+// arrays fit in a 1 MiB body and overflow the stack of a recursive walk.
+const MAX_DEPTH = 64;
+
+/** What makes a JSON value unstorable (a string or key, or its depth), walked without recursion. */
+function jsonProblem(value: unknown): string | undefined {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (typeof item === "string" && !isStorableText(item)) return UNSTORABLE_TEXT;
+    if (item === null || typeof item !== "object") continue;
+    if (depth >= MAX_DEPTH) return `must not nest deeper than ${MAX_DEPTH} levels`;
+    for (const [key, child] of Object.entries(item)) {
+      if (!isStorableText(key)) return UNSTORABLE_TEXT;
+      pending.push([child, depth + 1]);
+    }
+  }
+  return undefined;
 }
 
 /**
- * A free-form JSON object (settings, metadata) with storable strings and a serialised size limit,
- * so one field can never make every later read of its row expensive.
+ * A free-form JSON object (settings, metadata) with storable strings, a bounded depth and a
+ * serialised size limit, so one field can never make every later read of its row expensive.
  */
 export const jsonObject = (maxBytes: number) =>
-  z
-    .record(z.string(), z.unknown())
-    .refine((value) => !hasUnstorableString(value), UNSTORABLE_TEXT)
-    .refine(
-      (value) => new TextEncoder().encode(JSON.stringify(value)).byteLength <= maxBytes,
-      `must be at most ${maxBytes} bytes as JSON`,
-    );
+  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    const problem = jsonProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+    else if (new TextEncoder().encode(JSON.stringify(value)).byteLength > maxBytes)
+      ctx.addIssue({ code: "custom", message: `must be at most ${maxBytes} bytes as JSON` });
+  });

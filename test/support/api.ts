@@ -8,6 +8,8 @@ export interface CallOptions {
   method?: string;
   token?: string;
   json?: unknown;
+  /** A raw body (sent as is, with whatever Content-Type `headers` name). */
+  body?: BodyInit;
   ip?: string;
   headers?: Record<string, string>;
 }
@@ -17,7 +19,7 @@ export function call(path: string, options: CallOptions = {}): Promise<Response>
   const headers = new Headers(options.headers);
   if (options.token) headers.set("Authorization", `Bearer ${options.token}`);
   if (options.ip) headers.set("CF-Connecting-IP", options.ip);
-  let body: string | undefined;
+  let body: BodyInit | undefined = options.body;
   if (options.json !== undefined) {
     headers.set("Content-Type", "application/json");
     body = JSON.stringify(options.json);

@@ -1,11 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { riskLevels } from "../../db/schema";
-import { text } from "../../lib/text";
+import { nonEmptyUpdate } from "../../lib/route-helpers";
+import { jsonObject, text } from "../../lib/text";
 
-const JsonSchema = z
-  .record(text(), z.unknown())
-  .refine((value) => JSON.stringify(value).length <= 20_000, "schema is larger than 20 kB")
-  .openapi({ description: "A JSON Schema", type: "object" });
+const JsonSchema = jsonObject(20_000).openapi({
+  description: "A JSON Schema (at most 20 kB)",
+  type: "object",
+});
 
 const OperationName = text().regex(
   /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
@@ -62,16 +63,16 @@ export const CreateActionBody = z
   })
   .openapi("CreateAction");
 
-export const UpdateActionBody = z
-  .object({
+export const UpdateActionBody = nonEmptyUpdate(
+  z.object({
     name: text().trim().min(1).max(120).optional(),
     description: text().max(2000).optional(),
     baseUrl: BaseUrl.optional(),
     token: Token,
     timeoutSeconds: z.number().int().min(1).max(60).optional(),
     operations: z.array(OperationSchema).min(1).max(100).optional(),
-  })
-  .openapi("UpdateAction");
+  }),
+).openapi("UpdateAction");
 
 export const ImportActionsBody = z
   .object({
@@ -79,9 +80,11 @@ export const ImportActionsBody = z
     baseUrl: BaseUrl.optional().openapi({ description: "Default: the document's first absolute server URL" }),
     token: Token,
     timeoutSeconds: z.number().int().min(1).max(60).optional(),
-    document: z
-      .record(text(), z.unknown())
-      .openapi({ description: "An OpenAPI 3.x document (JSON)", type: "object" }),
+    // Bounded by MAX_BODY_BYTES already; jsonObject refuses the strings Postgres cannot store.
+    document: jsonObject(4 * 1024 * 1024).openapi({
+      description: "An OpenAPI 3.x document (JSON)",
+      type: "object",
+    }),
   })
   .openapi("ImportActions");
 

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { nonEmptyUpdate } from "../../lib/route-helpers";
 import { text } from "../../lib/text";
 
 const HHMM = text().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM");
@@ -56,8 +57,8 @@ const agentFields = {
 };
 
 export const CreateAgentBody = z.object(agentFields).openapi("CreateAgent");
-export const UpdateAgentBody = z
-  .object({
+export const UpdateAgentBody = nonEmptyUpdate(
+  z.object({
     name: agentFields.name.optional(),
     systemPrompt: text().max(20_000).optional(),
     greeting: agentFields.greeting,
@@ -66,8 +67,8 @@ export const UpdateAgentBody = z
     handoffRules: z.object({ keywords: z.array(text().min(1).max(100)).max(50) }).optional(),
     businessHours: agentFields.businessHours,
     enabled: z.boolean().optional(),
-  })
-  .openapi("UpdateAgent");
+  }),
+).openapi("UpdateAgent");
 
 export const AgentSchema = z
   .object({
@@ -96,8 +97,8 @@ export const AiConfigSchema = z
   })
   .openapi("AiConfig");
 
-export const PutAiConfigBody = z
-  .object({
+export const PutAiConfigBody = nonEmptyUpdate(
+  z.object({
     providerApiKey: text()
       .min(1)
       .max(500)
@@ -107,8 +108,8 @@ export const PutAiConfigBody = z
     defaultModel: ModelSettingsSchema.nullable().optional(),
     defaultSystemPrompt: text().max(20_000).optional(),
     monthlyTokenBudget: z.number().int().positive().nullable().optional(),
-  })
-  .openapi("PutAiConfig");
+  }),
+).openapi("PutAiConfig");
 
 export const TestBody = z.object({ message: text().trim().min(1).max(4000) }).openapi("AgentTest");
 

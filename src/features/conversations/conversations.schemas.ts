@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { conversationStatuses, senderKinds } from "../../db/schema";
-import { text } from "../../lib/text";
+import { jsonObject, text } from "../../lib/text";
 import { ClientId, MessageText } from "./conversations.protocol";
 
-const Metadata = z
-  .record(text(), z.unknown())
-  .refine((value) => JSON.stringify(value).length <= 8_000, "metadata is larger than 8 kB");
+// Copied into every list row and room snapshot of the conversation: kept small.
+export const METADATA_MAX_BYTES = 8 * 1024;
+const Metadata = jsonObject(METADATA_MAX_BYTES).openapi({ description: "Free-form JSON, at most 8 KiB" });
 
 export const ConversationSchema = z
   .object({

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { documentKinds, documentStatuses } from "../../db/schema";
-import { text } from "../../lib/text";
+import { jsonObject, text } from "../../lib/text";
+import { METADATA_MAX_BYTES } from "../conversations/conversations.schemas";
 
 export const DocumentStatusSchema = z.enum(documentStatuses).openapi({
   description:
@@ -21,7 +22,8 @@ const MetadataField = text()
     ctx.addIssue({ code: "custom", message: "metadata must be a JSON object" });
     return z.NEVER;
   })
-  .openapi({ type: "string", description: 'A JSON object, e.g. {"source":"crm"}' });
+  .pipe(jsonObject(METADATA_MAX_BYTES))
+  .openapi({ type: "string", description: 'A JSON object of at most 8 KiB, e.g. {"source":"crm"}' });
 
 export const UploadForm = z
   .object({

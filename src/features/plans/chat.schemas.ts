@@ -32,7 +32,7 @@ export const ChatCompletionBody = z
       description: "Default: the session's agent, the tenant's default agent, or its only agent",
     }),
   })
-  .openapi("ChatCompletionRequest");
+  .openapi("OrchestratedChatRequest");
 
 export const ChatCompletionResult = z
   .object({

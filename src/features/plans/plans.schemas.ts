@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { autoRunPolicies, riskLevels } from "../../db/schema";
-import { text } from "../../lib/text";
+import { nonEmptyUpdate } from "../../lib/route-helpers";
+import { jsonObject, text } from "../../lib/text";
 
 const Actor = z
   .object({
@@ -13,7 +14,7 @@ const Actor = z
 
 const Edit = z.union([
   z.object({ step: z.number().int().positive(), drop: z.literal(true) }),
-  z.object({ step: z.number().int().positive(), arguments: z.record(text(), z.unknown()) }),
+  z.object({ step: z.number().int().positive(), arguments: jsonObject(64 * 1024) }),
 ]);
 
 export const PlanStepSchema = z
@@ -126,8 +127,8 @@ export const PlanSettingsSchema = z
   })
   .openapi("PlanSettings");
 
-export const PutPlanSettingsBody = z
-  .object({
+export const PutPlanSettingsBody = nonEmptyUpdate(
+  z.object({
     autoRun: z.enum(autoRunPolicies).optional(),
     approvalTtlSeconds: z
       .number()
@@ -136,5 +137,5 @@ export const PutPlanSettingsBody = z
       .max(7 * 24 * 3600)
       .optional(),
     defaultAgentId: z.uuid().nullable().optional(),
-  })
-  .openapi("PutPlanSettings");
+  }),
+).openapi("PutPlanSettings");

@@ -1,6 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { roles, tenantDeletionSteps } from "../../db/schema";
-import { text } from "../../lib/text";
+import { nonEmptyUpdate } from "../../lib/route-helpers";
+import { jsonObject, text } from "../../lib/text";
+
+// Settings come back with every login and profile read: kept small.
+const SETTINGS_MAX_BYTES = 16 * 1024;
 
 export const RoleSchema = z.enum(roles).openapi("Role");
 
@@ -46,23 +50,23 @@ export const CreateTenantBody = z
   })
   .openapi("CreateTenant");
 
-export const UpdateTenantBody = z
-  .object({
+export const UpdateTenantBody = nonEmptyUpdate(
+  z.object({
     name: TenantNameSchema.optional(),
-    settings: z.record(text(), z.unknown()).optional(),
+    settings: jsonObject(SETTINGS_MAX_BYTES)
+      .optional()
+      .openapi({ description: "Free-form JSON, at most 16 KiB (returned on every login)" }),
     status: z.enum(["active", "suspended"]).optional().openapi({ description: "Platform admins only" }),
-  })
-  .refine((body) => Object.keys(body).length > 0, { message: "Nothing to update" })
-  .openapi("UpdateTenant");
+  }),
+).openapi("UpdateTenant");
 
 export const InviteUserBody = z
   .object({ email: EmailSchema, name: PersonNameSchema, role: RoleSchema.default("TENANT_USER") })
   .openapi("InviteUser");
 
-export const UpdateUserBody = z
-  .object({ role: RoleSchema.optional(), status: z.enum(["active", "deactivated"]).optional() })
-  .refine((body) => body.role !== undefined || body.status !== undefined, { message: "Nothing to update" })
-  .openapi("UpdateUser");
+export const UpdateUserBody = nonEmptyUpdate(
+  z.object({ role: RoleSchema.optional(), status: z.enum(["active", "deactivated"]).optional() }),
+).openapi("UpdateUser");
 
 export const TenantUserParams = z.object({
   id: z.uuid().openapi({ param: { name: "id", in: "path" } }),

@@ -1,0 +1,25 @@
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import { loadConfig } from "../env";
+import type { AppEnv } from "./app-env";
+import { AppError } from "./errors";
+
+// Uploads stream multipart files and check MAX_UPLOAD_BYTES themselves (documents.routes.ts).
+const UPLOAD = /^\/api\/documents\/?$/;
+
+/**
+ * Refuses a request body over MAX_BODY_BYTES with 413 before anything parses it: by Content-Length
+ * when declared, else by counting a chunked body as it streams in.
+ */
+export const requestBodyLimit = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method === "POST" && UPLOAD.test(c.req.path)) return next();
+  const maxSize = loadConfig(c.env).MAX_BODY_BYTES;
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new AppError("payload_too_large", `Request body is larger than ${maxSize} bytes`, {
+        maxBytes: maxSize,
+      });
+    },
+  })(c, next);
+});
