@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import { riskLevels } from "../../db/schema";
-import { nonEmptyUpdate } from "../../lib/route-helpers";
 import { jsonObject, text } from "../../lib/text";
 
 const JsonSchema = jsonObject(20_000).openapi({
@@ -63,16 +62,17 @@ export const CreateActionBody = z
   })
   .openapi("CreateAction");
 
-export const UpdateActionBody = nonEmptyUpdate(
-  z.object({
+// An empty update is refused by the service once the action is found (an unknown id stays a 404).
+export const UpdateActionBody = z
+  .object({
     name: text().trim().min(1).max(120).optional(),
     description: text().max(2000).optional(),
     baseUrl: BaseUrl.optional(),
     token: Token,
     timeoutSeconds: z.number().int().min(1).max(60).optional(),
     operations: z.array(OperationSchema).min(1).max(100).optional(),
-  }),
-).openapi("UpdateAction");
+  })
+  .openapi("UpdateAction");
 
 export const ImportActionsBody = z
   .object({

@@ -4,6 +4,7 @@ import { type ActionOperation, agentActions } from "../../db/schema";
 import type { Config } from "../../env";
 import { AppError, notFound } from "../../lib/errors";
 import { assertOutboundUrl } from "../../lib/outbound";
+import { requireChanges } from "../../lib/route-helpers";
 import { open, seal } from "../../lib/secret-box";
 import { loadAgent } from "../ai/agents.service";
 import { checkOperationSchema } from "./operations";
@@ -140,6 +141,7 @@ export async function createAction(deps: Deps, agentId: string, input: ActionInp
 /** Changes an action; a token of null removes it, an absent one keeps it. */
 export async function updateAction(deps: Deps, agentId: string, id: string, input: Partial<ActionInput>) {
   await loadAction(deps, agentId, id);
+  requireChanges(input);
   if (input.baseUrl) assertOutboundUrl(input.baseUrl, deps.config.ALLOW_PRIVATE_OUTBOUND, "baseUrl");
   if (input.operations) checkOperations(input.operations);
   await checkUniqueNames(deps, agentId, input, id);

@@ -8,6 +8,7 @@ import {
   type ModelSettings,
 } from "../../db/schema";
 import { notFound } from "../../lib/errors";
+import { requireChanges } from "../../lib/route-helpers";
 import { seal } from "../../lib/secret-box";
 
 type AgentRow = typeof agents.$inferSelect;
@@ -53,6 +54,9 @@ export async function createAgent(db: Database, tenantId: string, input: AgentIn
 }
 
 export async function updateAgent(db: Database, tenantId: string, id: string, input: Partial<AgentInput>) {
+  // An unknown id is a 404 before an empty update is a 400.
+  await loadAgent(db, tenantId, id);
+  requireChanges(input);
   const [row] = await db
     .update(agents)
     .set(input)

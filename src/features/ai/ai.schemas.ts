@@ -57,8 +57,9 @@ const agentFields = {
 };
 
 export const CreateAgentBody = z.object(agentFields).openapi("CreateAgent");
-export const UpdateAgentBody = nonEmptyUpdate(
-  z.object({
+// An empty update is refused by the service once the agent is found (an unknown id stays a 404).
+export const UpdateAgentBody = z
+  .object({
     name: agentFields.name.optional(),
     systemPrompt: text().max(20_000).optional(),
     greeting: agentFields.greeting,
@@ -67,8 +68,8 @@ export const UpdateAgentBody = nonEmptyUpdate(
     handoffRules: z.object({ keywords: z.array(text().min(1).max(100)).max(50) }).optional(),
     businessHours: agentFields.businessHours,
     enabled: z.boolean().optional(),
-  }),
-).openapi("UpdateAgent");
+  })
+  .openapi("UpdateAgent");
 
 export const AgentSchema = z
   .object({

@@ -21,14 +21,15 @@ const put = (tenant: TestTenant, json: unknown) => ({ method: "PUT", token: tena
 const randomId = () => crypto.randomUUID();
 
 describe("empty updates", () => {
-  it("answer 400 Nothing to update on every update route, known id or not", async () => {
+  it("answer 400 Nothing to update on every update route, and 404 first for an unknown agent or action", async () => {
     const tenant = await registerTenant();
     const { agent, action } = await setupPlanning(tenant);
+    for (const path of [`/api/agents/${randomId()}`, `/api/agents/${agent.id}/actions/${randomId()}`])
+      for (const json of [{}, { unknownField: 1 }])
+        expect({ path, status: (await call(path, put(tenant, json))).status }).toEqual({ path, status: 404 });
     const routes = [
       `/api/agents/${agent.id}`,
-      `/api/agents/${randomId()}`,
       `/api/agents/${agent.id}/actions/${action.id}`,
-      `/api/agents/${randomId()}/actions/${randomId()}`,
       "/api/ai/config",
       "/api/plans/settings",
       `/api/tenants/${tenant.tenant.id}`,
