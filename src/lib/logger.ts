@@ -16,12 +16,14 @@ export function log(level: Level, message: string, fields: Record<string, unknow
 function boundedLine(entry: Record<string, unknown>): string {
   const line = JSON.stringify(entry);
   if (line.length <= MAX_LOG_LINE) return line;
-  const cut: Record<string, unknown> = { truncated: true };
+  // Level first, as every line starts (log filters match on it).
+  const cut: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(entry)) {
     if (typeof value === "string")
       cut[key] = value.length > MAX_FIELD ? `${value.slice(0, MAX_FIELD)}…` : value;
     else if (typeof value === "number" || typeof value === "boolean" || value === null) cut[key] = value;
   }
+  cut.truncated = true;
   const shorter = JSON.stringify(cut);
   if (shorter.length <= MAX_LOG_LINE) return shorter;
   const { level, message, time, requestId, tenantId, conversationId } = cut;

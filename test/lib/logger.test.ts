@@ -37,7 +37,10 @@ describe("logger", () => {
       Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`field${i}`, "z".repeat(100)])),
     );
     expect(lines).toHaveLength(2);
-    for (const line of lines) expect(line.length).toBeLessThanOrEqual(MAX_LOG_LINE);
+    for (const line of lines) {
+      expect(line.length).toBeLessThanOrEqual(MAX_LOG_LINE);
+      expect(line.startsWith('{"level":"warn"')).toBe(true);
+    }
     expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({
       message: "big",
       conversationId: "c-1",
