@@ -248,7 +248,7 @@ export class ConversationRoom extends DurableObject<Env> {
       this.ai.cancel(status === "with_human" ? "a human took over" : `conversation is ${status}`);
     const now = Date.now();
     this.store.saveMeta({ ...meta, status, assigneeId, lastActivityAt: now });
-    this.store.enqueue("status", { status, assigneeId }, now);
+    this.store.enqueue("status", { status, assigneeId, at: now }, now);
     this.broadcast({ type: "status", status, assigneeId, ...(reason ? { reason } : {}) });
     this.publishToInbox(meta, {
       type: "conversation.status",

@@ -153,30 +153,23 @@ export async function deleteConversation({ db, env, tenantId }: ConversationDeps
   await db.delete(conversations).where(eq(conversations.id, id));
 }
 
-/** Sets status and assignee in the room (which tells its sockets) and in Postgres. */
+/**
+ * Changes status and assignee through the room, their one writer: it tells its sockets and the
+ * inbox once, and its outbox is the one path to Postgres, copied now so the answer reads it back.
+ */
 async function changeStatus(
   { db, env, tenantId }: ConversationDeps,
   id: string,
   status: ConversationStatus,
   assigneeId: string | null,
-  extra: Partial<typeof conversations.$inferInsert> = {},
 ) {
-  const room = await roomFor(env, id).setStatus(status, assigneeId);
-  if (!room) throw notFound("Conversation");
-  const [row] = await db
-    .update(conversations)
-    .set({ status, assigneeId, ...extra })
-    .where(and(eq(conversations.id, id), eq(conversations.tenantId, tenantId)))
-    .returning();
-  if (!row) throw notFound("Conversation");
-  const view = conversationView(row);
-  await inboxFor(env, tenantId).publish({
-    type: "conversation.status",
-    conversationId: id,
-    status,
-    assigneeId,
-  });
-  return { conversation: view, lastSeq: room.lastSeq };
+  const room = roomFor(env, id);
+  const changed = await room.setStatus(status, assigneeId);
+  if (!changed) throw notFound("Conversation");
+  await room.flushNow();
+  const row = await loadConversation(db, tenantId, id);
+  // Should Postgres lag (the copy is retried), the answer still shows what the room decided.
+  return { conversation: { ...conversationView(row), status, assigneeId }, lastSeq: changed.lastSeq };
 }
 
 /** Reopens an unresolved or expired conversation. */
@@ -190,8 +183,7 @@ export async function resumeConversation(deps: ConversationDeps, id: string) {
 
 export async function resolveConversation(deps: ConversationDeps, id: string) {
   const current = await loadConversation(deps.db, deps.tenantId, id);
-  return (await changeStatus(deps, id, "resolved", current.assigneeId, { resolvedAt: new Date() }))
-    .conversation;
+  return (await changeStatus(deps, id, "resolved", current.assigneeId)).conversation;
 }
 
 /** Gives a conversation back to its AI agent (or back to the open queue when it has none). */

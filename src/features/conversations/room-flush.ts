@@ -132,13 +132,19 @@ export async function flushToPostgres(
     }
 
     for (const row of batch.filter((r) => r.kind === "status")) {
-      const { status, assigneeId } = JSON.parse(row.payload) as {
+      const { status, assigneeId, at } = JSON.parse(row.payload) as {
         status: ConversationStatus;
         assigneeId?: string | null;
+        at?: number;
       };
       await tx
         .update(conversations)
-        .set({ status, ...(assigneeId === undefined ? {} : { assigneeId }) })
+        .set({
+          status,
+          ...(assigneeId === undefined ? {} : { assigneeId }),
+          // When it was resolved, as the room decided it (rows written before `at` existed: now).
+          ...(status === "resolved" ? { resolvedAt: new Date(at ?? Date.now()) } : {}),
+        })
         .where(eq(conversations.id, conversationId));
     }
 

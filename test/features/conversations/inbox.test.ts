@@ -51,6 +51,41 @@ describe("staff inbox", () => {
     });
   });
 
+  it("hears a REST status change once, from the room, with Postgres already written through it", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const inbox = await openInbox(tenant.accessToken);
+    await inbox.next((f) => f.type === "snapshot");
+    const path = `/api/conversations/${conversation.id}`;
+    const resolved = await callJson<{ status: string; resolvedAt: string | null }>(
+      `${path}/resolve`,
+      { method: "POST", token: tenant.accessToken },
+      200,
+    );
+    expect(resolved.status).toBe("resolved");
+    expect(resolved.resolvedAt).not.toBeNull();
+    // Read back from Postgres: the room's copy, no second writer.
+    expect(await callJson(path, { token: tenant.accessToken }, 200)).toMatchObject({
+      status: "resolved",
+      resolvedAt: resolved.resolvedAt,
+    });
+    await inbox.next((f) => f.type === "conversation.status" && f.status === "resolved");
+    const assigned = await callJson<{ status: string }>(
+      `${path}/assign`,
+      { method: "PUT", token: tenant.accessToken, json: { assigneeId: tenant.user.id } },
+      200,
+    );
+    expect(assigned.status).toBe("with_human");
+    await inbox.next((f) => f.type === "conversation.status" && f.status === "with_human");
+    // A ping's pong proves every event sent before it has arrived.
+    inbox.send({ type: "ping" });
+    await inbox.next((f) => f.type === "pong");
+    const statuses = inbox.frames.filter((f) => f.type === "conversation.status").map((f) => f.status);
+    expect(statuses).toEqual(["resolved", "with_human"]);
+    const outbox = await callJson<{ pending: number }>(`${path}/outbox`, { token: tenant.accessToken }, 200);
+    expect(outbox.pending).toBe(0);
+  });
+
   it("tells the inbox about a burst of messages with two events: the first at once, the rest folded", async () => {
     const tenant = await registerTenant();
     const conversation = await createConversation(tenant);
