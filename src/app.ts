@@ -13,6 +13,7 @@ import { conversationRoutes } from "./features/conversations/conversations.route
 import { realtimeRoutes } from "./features/conversations/realtime.routes";
 import { documentRoutes } from "./features/documents/documents.routes";
 import { conversationFeedbackRoutes, feedbackRoutes } from "./features/feedback/feedback.routes";
+import { inboxRoutes } from "./features/inbox/inbox.routes";
 import { knowledgeRoutes } from "./features/knowledge/knowledge.routes";
 import { chatRoutes } from "./features/plans/chat.routes";
 import { planRoutes } from "./features/plans/plans.routes";
@@ -72,6 +73,7 @@ export function createApp() {
   app.route("/api/api-keys", apiKeyRoutes);
   app.route("/api/conversations", conversationRoutes);
   app.route("/api", realtimeRoutes);
+  app.route("/api", inboxRoutes);
   app.route("/api/widget-keys", widgetKeyRoutes);
   app.route("/api/widget", widgetRoutes);
   app.route("/api/agents", agentRoutes);

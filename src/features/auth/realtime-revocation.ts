@@ -1,6 +1,6 @@
 import type { Env } from "../../env";
 import { describeError, log } from "../../lib/logger";
-import { inboxFor } from "../conversations/conversations.service";
+import { inboxClient } from "../inbox/inbox-client";
 
 /**
  * Closes a deactivated user's or revoked API key's open sockets, in the tenant's inbox and in every
@@ -10,7 +10,7 @@ import { inboxFor } from "../conversations/conversations.service";
  */
 export async function closeRealtimeAccess(env: Env, tenantId: string, principalId: string): Promise<void> {
   try {
-    const { rooms } = await inboxFor(env, tenantId).closePrincipal(principalId, Date.now());
+    const { rooms } = await inboxClient(env, tenantId).closePrincipal(principalId, Date.now());
     log("info", "closed a revoked principal's sockets", { tenantId, principalId, rooms });
   } catch (error) {
     log("warn", "closing a revoked principal's sockets failed", {

@@ -5,7 +5,9 @@ import { type Env, loadConfig } from "../../env";
 import { describeError, log } from "../../lib/logger";
 import { type AgentContext, loadAgentContext } from "../ai/answer";
 import { handoffMessage } from "../ai/handoff";
-import { ACCESS_REVOKED_CLOSE, type TenantInbox } from "../inbox/tenant-inbox";
+import type { InboxEvent, InboxMessageEvent } from "../inbox/inbox.protocol";
+import { type InboxClient, inboxClient } from "../inbox/inbox-client";
+import { ACCESS_REVOKED_CLOSE } from "../inbox/tenant-inbox";
 import { ClientFrame, MAX_FRAME_BYTES, type Sender, type ServerFrame } from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
 import { drainOutbox } from "./room-flush";
@@ -40,11 +42,9 @@ export class ConversationRoom extends DurableObject<Env> {
   /** The alarm as this instance last set it (undefined: not known since waking). */
   private alarmAt: number | null | undefined;
   /** Inbox message events held back by the throttle, and when its window ends. */
-  private inboxPending: { event: Record<string, unknown>; count: number } | null = null;
+  private inboxPending: { event: Omit<InboxMessageEvent, "count">; count: number } | null = null;
   private inboxWindowEnd = 0;
-  private inbox: { tenantId: string; stub: DurableObjectStub<TenantInbox> } | null = null;
-  /** The stub staff presence goes through: one stub keeps a join and a later leave in order. */
-  private presenceInbox: DurableObjectStub<TenantInbox> | null = null;
+  private inbox: { tenantId: string; client: InboxClient } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -388,20 +388,11 @@ export class ConversationRoom extends DurableObject<Env> {
    * that raced a revocation is answered `true` and closed at once.
    */
   private reportStaff(meta: RoomMeta, principalId: string, state: "join" | "leave", issuedAtMs = 0): void {
-    this.presenceInbox ??= this.env.TENANT_INBOX.get(this.env.TENANT_INBOX.idFromName(meta.tenantId));
-    const stub = this.presenceInbox;
     this.ctx.waitUntil(
-      stub
+      this.inboxOf(meta)
         .staffPresence(meta.conversationId, principalId, state, issuedAtMs)
         .then((revoked) => {
           if (revoked) this.closeParticipant(principalId);
-        })
-        .catch((error: unknown) => {
-          if (this.presenceInbox === stub) this.presenceInbox = null;
-          log("warn", "inbox presence report failed", {
-            conversationId: meta.conversationId,
-            ...describeError(error),
-          });
         }),
     );
   }
@@ -617,7 +608,7 @@ export class ConversationRoom extends DurableObject<Env> {
    * folded into one event (the latest message, with how many it stands for) that the alarm sends at the
    * window's end. A busy room costs the inbox one call per interval, not one per message, and no timer.
    */
-  private queueInboxMessage(meta: RoomMeta, event: Record<string, unknown>): void {
+  private queueInboxMessage(meta: RoomMeta, event: Omit<InboxMessageEvent, "count">): void {
     const count = (this.inboxPending?.count ?? 0) + 1;
     if (Date.now() < this.inboxWindowEnd) {
       this.inboxPending = { event, count };
@@ -636,22 +627,15 @@ export class ConversationRoom extends DurableObject<Env> {
     this.inboxWindowEnd = Date.now() + INBOX_MESSAGE_INTERVAL_MS;
   }
 
-  private publishToInbox(meta: RoomMeta, event: Record<string, unknown>): void {
-    // One stub per tenant while this instance lives; a stub that failed is dropped (it may be broken).
-    if (this.inbox?.tenantId !== meta.tenantId) {
-      const stub = this.env.TENANT_INBOX.get(this.env.TENANT_INBOX.idFromName(meta.tenantId));
-      this.inbox = { tenantId: meta.tenantId, stub };
-    }
-    const { stub } = this.inbox;
-    this.ctx.waitUntil(
-      stub.publish(event).catch((error: unknown) => {
-        if (this.inbox?.stub === stub) this.inbox = null;
-        log("warn", "inbox publish failed", {
-          conversationId: meta.conversationId,
-          ...describeError(error),
-        });
-      }),
-    );
+  private publishToInbox(meta: RoomMeta, event: InboxEvent): void {
+    this.ctx.waitUntil(this.inboxOf(meta).publish(event));
+  }
+
+  /** One inbox client while this instance lives: its calls (joins, leaves, events) arrive in order. */
+  private inboxOf(meta: RoomMeta): InboxClient {
+    if (this.inbox?.tenantId !== meta.tenantId)
+      this.inbox = { tenantId: meta.tenantId, client: inboxClient(this.env, meta.tenantId) };
+    return this.inbox.client;
   }
 }
 

@@ -6,6 +6,7 @@ import { base64url, fromBase64url } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import { loadAgent } from "../ai/agents.service";
 import { feedbackCounts } from "../feedback/feedback.service";
+import { inboxClient } from "../inbox/inbox-client";
 import type { Sender } from "./conversations.protocol";
 import { conversationView } from "./conversations.views";
 
@@ -18,10 +19,6 @@ export interface ConversationDeps {
 /** The room (Durable Object) of a conversation. */
 export function roomFor(env: Env, conversationId: string) {
   return env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(conversationId));
-}
-
-export function inboxFor(env: Env, tenantId: string) {
-  return env.TENANT_INBOX.get(env.TENANT_INBOX.idFromName(tenantId));
 }
 
 /** Loads a conversation of the tenant; another tenant's (or none) is a 404. */
@@ -64,7 +61,7 @@ export async function createConversation(
   if (agent?.enabled && agent.greeting)
     await room.post({ kind: "ai", id: agent.id }, { text: agent.greeting, metadata: { greeting: true } });
   const view = conversationView(row);
-  await inboxFor(env, tenantId).publish({ type: "conversation.created", conversation: view });
+  await inboxClient(env, tenantId).publish({ type: "conversation.created", conversation: view });
   return view;
 }
 

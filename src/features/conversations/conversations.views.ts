@@ -26,3 +26,4 @@ export function conversationView(row: ConversationRow) {
     updatedAt: row.updatedAt.toISOString(),
   };
 }
+export type ConversationView = ReturnType<typeof conversationView>;

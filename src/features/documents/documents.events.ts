@@ -1,23 +1,15 @@
 import type { Env } from "../../env";
-import { describeError, log } from "../../lib/logger";
-import { inboxFor } from "../conversations/conversations.service";
+import type { InboxEvent } from "../inbox/inbox.protocol";
+import { inboxClient } from "../inbox/inbox-client";
 
-export type DocumentEvent =
-  | { type: "document.updated"; document: Record<string, unknown> }
-  | { type: "document.deleted"; documentId: string };
+export type DocumentEvent = Extract<InboxEvent, { type: "document.updated" | "document.deleted" }>;
 
 export type PublishDocumentEvent = (tenantId: string, event: DocumentEvent) => Promise<void>;
 
 /**
  * Pushes document events to the tenant's live inbox stream. A dashboard showing progress is a
- * convenience: failing to notify it must never fail an upload or a processing step.
+ * convenience: failing to notify it never fails an upload or a processing step (the client logs it).
  */
 export function inboxPublisher(env: Env): PublishDocumentEvent {
-  return async (tenantId, event) => {
-    try {
-      await inboxFor(env, tenantId).publish(event);
-    } catch (error) {
-      log("warn", "document event not delivered", { tenantId, type: event.type, ...describeError(error) });
-    }
-  };
+  return (tenantId, event) => inboxClient(env, tenantId).publish(event);
 }

@@ -21,6 +21,8 @@ export function statusView(row: DocumentRow) {
   };
 }
 
+export type DocumentStatusView = ReturnType<typeof statusView>;
+
 /** The public shape of a document. */
 export function documentView(row: DocumentRow, collection: CollectionRow | null) {
   return {

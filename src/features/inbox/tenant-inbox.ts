@@ -4,6 +4,7 @@ import { openDatabase } from "../../db/client";
 import { conversations } from "../../db/schema";
 import { type Env, loadConfig } from "../../env";
 import { conversationView } from "../conversations/conversations.views";
+import type { InboxEvent } from "./inbox.protocol";
 
 const SNAPSHOT_SIZE = 50;
 // Longer than a ticket lives (60 s) plus its upgrade: a join reported later than this cannot be racing.
@@ -66,19 +67,9 @@ export class TenantInbox extends DurableObject<Env> {
   }
 
   /** Forwards an event to every connected staff socket; outbox reports update the flush lag. */
-  async publish(event: Record<string, unknown>): Promise<void> {
+  async publish(event: InboxEvent): Promise<void> {
     if (event.type === "outbox") {
-      const {
-        conversationId,
-        pending,
-        oldestAt,
-        dead = 0,
-      } = event as {
-        conversationId: string;
-        pending: number;
-        oldestAt: number | null;
-        dead?: number;
-      };
+      const { conversationId, pending, oldestAt, dead } = event;
       if (pending > 0 || dead > 0) {
         this.ctx.storage.sql.exec(
           "INSERT OR REPLACE INTO outbox_lag (conversation_id, pending, oldest_at, dead) VALUES (?, ?, ?, ?)",

@@ -3,7 +3,7 @@ import type { Database } from "../../db/client";
 import { tenants } from "../../db/schema";
 import type { Env } from "../../env";
 import type { Principal } from "../../lib/app-env";
-import { inboxFor } from "../conversations/conversations.service";
+import { inboxClient } from "../inbox/inbox-client";
 
 /** Per-tenant gauges as scalar subqueries (`tenants.id` is spelled out: drizzle leaves single-table columns unqualified). */
 const countQueries = {
@@ -48,7 +48,7 @@ export async function tenantMetrics(db: Database, env: Env, principal: Principal
     .limit(MAX_TENANTS);
   return Promise.all(
     rows.map(async (row) => {
-      const lag = await inboxFor(env, row.tenantId).flushLag();
+      const lag = await inboxClient(env, row.tenantId).flushLag();
       return { ...row, outboxPending: lag.pending, flushLagSeconds: lag.lagSeconds, outboxDead: lag.dead };
     }),
   );

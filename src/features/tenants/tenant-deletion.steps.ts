@@ -20,7 +20,8 @@ import {
 } from "../../db/schema";
 import type { Env } from "../../env";
 import type { Storage } from "../../lib/storage";
-import { inboxFor, roomFor } from "../conversations/conversations.service";
+import { roomFor } from "../conversations/conversations.service";
+import { inboxClient } from "../inbox/inbox-client";
 import { tenantStoragePrefix } from "./tenant-deletion.jobs";
 
 export interface DeletionDeps {
@@ -115,7 +116,7 @@ export async function runDeletionSlice(
       return { next: more ? "objects" : "inbox", removed: { objects: keys.length } };
     }
     case "inbox":
-      await inboxFor(env, tenantId).destroy();
+      await inboxClient(env, tenantId).destroy();
       return { next: "tenant", removed: { inbox: 1 } };
     case "tenant": {
       const deleted = await db.delete(tenants).where(eq(tenants.id, tenantId)).returning({ id: tenants.id });

@@ -247,6 +247,7 @@ describe("tenant deletion", () => {
       conversationId: conversation.id,
       pending: 1,
       oldestAt: Date.now(),
+      dead: 0,
     });
     expect((await storageOf(room(conversation.id))).rows).toBeGreaterThan(0);
     // The outbox report and the staff socket the room registered with the inbox.

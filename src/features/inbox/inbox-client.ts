@@ -1,0 +1,48 @@
+import type { Env } from "../../env";
+import { describeError, log } from "../../lib/logger";
+import type { InboxEvent } from "./inbox.protocol";
+
+export type InboxClient = ReturnType<typeof inboxClient>;
+
+/**
+ * The only holder of a tenant inbox's stub: its typed door for the rest of the Worker. One client
+ * keeps one stub (calls through it arrive in order) and takes a fresh one after a failure, since a
+ * stub that threw may be broken.
+ */
+export function inboxClient(env: Env, tenantId: string) {
+  const connect = () => env.TENANT_INBOX.get(env.TENANT_INBOX.idFromName(tenantId));
+  let stub = connect();
+  /** Runs `call`; on failure logs `what` with the tenant, renews the stub and answers `fallback`. */
+  async function quietly<T>(
+    what: string,
+    fields: Record<string, unknown>,
+    fallback: T,
+    call: () => Promise<T>,
+  ) {
+    try {
+      return await call();
+    } catch (error) {
+      stub = connect();
+      log("warn", what, { tenantId, ...fields, ...describeError(error) });
+      return fallback;
+    }
+  }
+  return {
+    /** Never throws: a live view is a convenience, and failing to tell it must not fail the writer. */
+    publish: (event: InboxEvent): Promise<void> =>
+      quietly("inbox event not delivered", { type: event.type }, undefined, () => stub.publish(event)),
+    /**
+     * A room's staff socket joined, or the principal's last one there left (never throws). Answers
+     * whether the principal was revoked since `issuedAtMs`: the room then closes the socket.
+     */
+    staffPresence: (conversationId: string, principalId: string, state: "join" | "leave", issuedAtMs = 0) =>
+      quietly("inbox presence report failed", { conversationId }, false, () =>
+        stub.staffPresence(conversationId, principalId, state, issuedAtMs),
+      ),
+    /** Accepts a staff socket whose ticket the Worker verified. */
+    connect: (request: Request) => stub.fetch(request),
+    flushLag: () => stub.flushLag(),
+    closePrincipal: (principalId: string, revokedAt: number) => stub.closePrincipal(principalId, revokedAt),
+    destroy: () => stub.destroy(),
+  };
+}

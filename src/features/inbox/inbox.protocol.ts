@@ -1,0 +1,32 @@
+import type { Sender } from "../conversations/conversations.protocol";
+import type { ConversationView } from "../conversations/conversations.views";
+import type { DocumentStatusView } from "../documents/documents.views";
+
+/** What the tenant's inbox hears from the owners of each fact, and forwards to staff sockets. */
+export type InboxEvent =
+  | { type: "conversation.created"; conversation: ConversationView }
+  | {
+      type: "conversation.status";
+      conversationId: string;
+      status: string;
+      assigneeId: string | null;
+      reason?: string;
+    }
+  /** The latest message of a room, standing for `count` messages since the last such event. */
+  | {
+      type: "message";
+      conversationId: string;
+      seq: number;
+      sender: Sender;
+      preview: string;
+      createdAt: string;
+      count: number;
+    }
+  | { type: "typing"; conversationId: string; participant: Sender; on: boolean }
+  /** The document's progress (processing sends that; an upload or edit sends the whole view). */
+  | { type: "document.updated"; document: DocumentStatusView & { title: string } }
+  | { type: "document.deleted"; documentId: string }
+  /** A room's copy to Postgres (kept for /api/metrics, not forwarded). */
+  | { type: "outbox"; conversationId: string; pending: number; oldestAt: number | null; dead: number };
+
+export type InboxMessageEvent = Extract<InboxEvent, { type: "message" }>;

@@ -1,0 +1,61 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearerSecurity, createRouter } from "../../lib/openapi";
+import { authErrors, errors, json } from "../../lib/responses";
+import { text } from "../../lib/text";
+import { signTicket, verifyTicket } from "../../lib/tickets";
+import { requireUpgrade, upgradeResponses } from "../../lib/websocket";
+import { authorize } from "../auth/auth.middleware";
+import { assertTicketHolderCurrent } from "../auth/principal.service";
+import { inboxClient } from "./inbox-client";
+
+const tags = ["Realtime"];
+const TicketQuery = z.object({ ticket: text().min(1).max(2000) });
+
+/** The tenant's live inbox: a ticket, then its WebSocket (the ticket is checked before the upgrade). */
+export const inboxRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/inbox/ticket",
+      tags,
+      security: bearerSecurity,
+      summary: "A short-lived ticket for the tenant's live inbox WebSocket",
+      middleware: authorize("conversations:read"),
+      responses: {
+        200: json(z.object({ ticket: text(), expiresIn: z.number().int(), url: text() }), "Ticket"),
+        ...errors(...authErrors),
+      },
+    }),
+    async (c) => {
+      const { tenantId, id } = c.var.principal;
+      const ticket = await signTicket(
+        { scope: "inbox", target: tenantId, tenantId, kind: "staff", participantId: id },
+        c.var.config.JWT_SECRET,
+      );
+      return c.json(
+        { ticket, expiresIn: 60, url: `/api/inbox/ws?ticket=${encodeURIComponent(ticket)}` },
+        200,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/inbox/ws",
+      tags,
+      summary: "The tenant's live inbox (WebSocket): a snapshot, then conversation events",
+      request: { query: TicketQuery },
+      responses: upgradeResponses,
+    }),
+    async (c) => {
+      const { ticket } = c.req.valid("query");
+      const claims = await verifyTicket(ticket, c.var.config.JWT_SECRET, "inbox");
+      requireUpgrade(c.req.header("Upgrade"));
+      await assertTicketHolderCurrent(c.var.db, claims);
+      const headers = new Headers(c.req.raw.headers);
+      headers.set("X-Tenant-Id", claims.tenantId);
+      headers.set("X-Participant-Id", claims.participantId);
+      headers.set("X-Ticket-Issued-At", String(claims.issuedAtMs));
+      return inboxClient(c.env, claims.tenantId).connect(new Request(c.req.url, { headers }));
+    },
+  );
