@@ -50,11 +50,22 @@ export async function verifyTicket(
   if (typ !== "ticket" || payload.scope !== scope || typeof tid !== "string" || typeof pid !== "string") {
     throw new AppError("unauthorized", "Invalid ticket");
   }
-  if (kind !== "visitor" && kind !== "staff" && kind !== "integration")
-    throw new AppError("unauthorized", "Invalid ticket");
+  if (!isTicketKind(kind)) throw new AppError("unauthorized", "Invalid ticket");
   if (typeof sub !== "string") throw new AppError("unauthorized", "Invalid ticket");
   if (target !== undefined && sub !== target)
     throw new AppError("forbidden", "This ticket was issued for another conversation");
   const issuedAtMs = typeof ims === "number" ? ims : Number(payload.iat ?? 0) * 1000;
-  return { scope, target: sub, tenantId: tid, kind, participantId: pid, issuedAtMs };
+  return {
+    scope,
+    target: sub,
+    tenantId: tid,
+    kind,
+    participantId: pid,
+    issuedAtMs,
+  } satisfies TicketClaims & {
+    issuedAtMs: number;
+  };
 }
+
+const isTicketKind = (value: unknown): value is TicketClaims["kind"] =>
+  value === "visitor" || value === "staff" || value === "integration";

@@ -2,13 +2,21 @@ import { DurableObject } from "cloudflare:workers";
 import { type Database, openDatabase } from "../../db/client";
 import type { ConversationStatus } from "../../db/schema";
 import { type Env, loadConfig } from "../../env";
+import { parseJson } from "../../lib/json";
 import { describeError, log } from "../../lib/logger";
 import { type AgentContext, loadAgentContext } from "../ai/answer";
 import { handoffMessage } from "../ai/handoff";
 import type { InboxEvent, InboxMessageEvent } from "../inbox/inbox.protocol";
 import { type InboxClient, inboxClient } from "../inbox/inbox-client";
 import { ACCESS_REVOKED_CLOSE } from "../inbox/tenant-inbox";
-import { ClientFrame, MAX_FRAME_BYTES, type Sender, type ServerFrame } from "./conversations.protocol";
+import {
+  ClientFrame,
+  JOIN_HEADER,
+  MAX_FRAME_BYTES,
+  RoomJoin,
+  type Sender,
+  type ServerFrame,
+} from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
 import { drainOutbox } from "./room-flush";
 import { type PlanOutcome, type ProposeInput, RoomPlans } from "./room-plans";
@@ -100,18 +108,17 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** Accepts a WebSocket whose ticket the Worker verified; replays after `after`, then `ready`. */
   override async fetch(request: Request): Promise<Response> {
+    const parsed = RoomJoin.safeParse(parseJson(request.headers.get(JOIN_HEADER)));
+    if (!parsed.success)
+      return Response.json({ error: { code: "bad_request", message: "Invalid room join" } }, { status: 400 });
+    const { tenantId, participant, ticketIssuedAtMs, after, stream } = parsed.data;
     const meta = this.store.meta();
     // The Worker checked the ticket (no database round trip per join); the tenant must match too.
-    if (!meta || meta.tenantId !== request.headers.get("X-Tenant-Id"))
+    if (!meta || meta.tenantId !== tenantId)
       return Response.json(
         { error: { code: "not_found", message: "Conversation not found" } },
         { status: 404 },
       );
-    const participant: Sender = {
-      kind: participantKind(request.headers.get("X-Participant-Kind")),
-      id: request.headers.get("X-Participant-Id") ?? "",
-    };
-    const after = Number(request.headers.get("X-After") ?? 0);
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment(participant);
@@ -123,16 +130,11 @@ export class ConversationRoom extends DurableObject<Env> {
       if (!last) break;
       from = last.seq;
     }
-    this.ai.replayActive(
-      server,
-      request.headers.get("X-Stream-Id"),
-      Number(request.headers.get("X-Stream-From") ?? 0),
-    );
+    this.ai.replayActive(server, stream?.id ?? null, stream?.from ?? 0);
     this.plans.replayPending(server);
     this.sendTo(server, { type: "ready", lastSeq: this.store.lastSeq() });
     this.broadcastPresence(participant, "join");
-    if (participant.kind !== "visitor")
-      this.reportStaff(meta, participant.id, "join", Number(request.headers.get("X-Ticket-Issued-At") ?? 0));
+    if (participant.kind !== "visitor") this.reportStaff(meta, participant.id, "join", ticketIssuedAtMs);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -639,18 +641,6 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 }
 
-function participantKind(header: string | null): Sender["kind"] {
-  return header === "staff" || header === "integration" ? header : "visitor";
-}
-
 function ackFor(message: StoredMessage): ServerFrame {
   return { type: "ack", clientId: message.clientId ?? "", seq: message.seq, id: message.id };
-}
-
-function parseJson(data: string | ArrayBuffer): unknown {
-  try {
-    return JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
-  } catch {
-    return undefined;
-  }
 }

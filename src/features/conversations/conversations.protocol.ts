@@ -28,6 +28,20 @@ export const ClientFrame = z.discriminatedUnion("type", [
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 /** Who wrote a message: a visitor, a staff user, an integration (a tenant API key), the AI or the system. */
+/** The header that carries a `RoomJoin` from the Worker to the room. */
+export const JOIN_HEADER = "X-Switchboard-Join";
+
+/** Who joins a room and where they resume: the verified claims of their ticket and the query. */
+export const RoomJoin = z.object({
+  tenantId: text().min(1),
+  participant: z.object({ kind: z.enum(["visitor", "staff", "integration"]), id: text().min(1) }),
+  ticketIssuedAtMs: z.number().int().nonnegative(),
+  after: z.number().int().nonnegative(),
+  /** The AI reply stream the client was following, and the first delta it still needs. */
+  stream: z.object({ id: text().max(100), from: z.number().int().nonnegative() }).nullable(),
+});
+export type RoomJoin = z.infer<typeof RoomJoin>;
+
 export type SenderKind = "visitor" | "staff" | "integration" | "ai" | "system";
 
 export interface Sender {

@@ -35,9 +35,9 @@ import {
   loadConversation,
   resolveConversation,
   resumeConversation,
-  roomFor,
 } from "./conversations.service";
 import { conversationView } from "./conversations.views";
+import { roomFor } from "./room-client";
 import type { StoredMessage } from "./room-store";
 import { issueConversationTicket } from "./tickets.service";
 

@@ -9,16 +9,12 @@ import { feedbackCounts } from "../feedback/feedback.service";
 import { inboxClient } from "../inbox/inbox-client";
 import type { Sender } from "./conversations.protocol";
 import { conversationView } from "./conversations.views";
+import { roomFor } from "./room-client";
 
 export interface ConversationDeps {
   db: Database;
   env: Env;
   tenantId: string;
-}
-
-/** The room (Durable Object) of a conversation. */
-export function roomFor(env: Env, conversationId: string) {
-  return env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(conversationId));
 }
 
 /** Loads a conversation of the tenant; another tenant's (or none) is a 404. */

@@ -6,7 +6,7 @@ import { text } from "../../lib/text";
 import { verifyTicket } from "../../lib/tickets";
 import { requireUpgrade, upgradeResponses } from "../../lib/websocket";
 import { assertTicketHolderCurrent } from "../auth/principal.service";
-import { roomFor } from "./conversations.service";
+import { joinRoom } from "./room-client";
 
 const tags = ["Realtime"];
 
@@ -40,15 +40,13 @@ export const realtimeRoutes = createRouter().openapi(
     // A ticket outlives nothing: deactivation or key revocation since it was issued refuses it.
     if (claims.kind !== "visitor") await assertTicketHolderCurrent(c.var.db, claims);
     // The room itself answers 404 for a conversation it does not hold for this tenant.
-    const headers = new Headers(c.req.raw.headers);
-    headers.set("X-Tenant-Id", claims.tenantId);
-    headers.set("X-Participant-Kind", claims.kind);
-    headers.set("X-Participant-Id", claims.participantId);
-    headers.set("X-Ticket-Issued-At", String(claims.issuedAtMs));
-    headers.set("X-After", String(after));
-    if (stream) headers.set("X-Stream-Id", stream);
-    headers.set("X-Stream-From", String(streamFrom));
-    const response = await roomFor(c.env, id).fetch(new Request(c.req.url, { headers }));
+    const response = await joinRoom(c.env, id, c.req.raw, {
+      tenantId: claims.tenantId,
+      participant: { kind: claims.kind, id: claims.participantId },
+      ticketIssuedAtMs: claims.issuedAtMs,
+      after,
+      stream: stream ? { id: stream, from: streamFrom } : null,
+    });
     if (response.status === 404) throw notFound("Conversation");
     return response;
   },

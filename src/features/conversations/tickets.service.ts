@@ -1,7 +1,7 @@
 import type { Env } from "../../env";
 import { notFound } from "../../lib/errors";
 import { signTicket, type TicketClaims } from "../../lib/tickets";
-import { roomFor } from "./conversations.service";
+import { roomFor } from "./room-client";
 
 /** A ticket for one participant of a conversation, with the room's current last seq. */
 export async function issueConversationTicket(

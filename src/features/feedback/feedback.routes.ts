@@ -6,7 +6,8 @@ import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { authorize } from "../auth/auth.middleware";
 import { ConversationMessageParams } from "../conversations/conversations.schemas";
-import { loadConversation, roomFor } from "../conversations/conversations.service";
+import { loadConversation } from "../conversations/conversations.service";
+import { roomFor } from "../conversations/room-client";
 import { FeedbackBody, FeedbackSchema, FeedbackStats, MessageFeedbackList } from "./feedback.schemas";
 import { feedbackFor, feedbackStats, giveFeedback, type MessageRoom } from "./feedback.service";
 

@@ -1,6 +1,6 @@
 import type { Env } from "../../env";
 import { describeError, log } from "../../lib/logger";
-import type { InboxEvent } from "./inbox.protocol";
+import { INBOX_JOIN_HEADER, type InboxEvent, type InboxJoin } from "./inbox.protocol";
 
 export type InboxClient = ReturnType<typeof inboxClient>;
 
@@ -39,8 +39,12 @@ export function inboxClient(env: Env, tenantId: string) {
       quietly("inbox presence report failed", { conversationId }, false, () =>
         stub.staffPresence(conversationId, principalId, state, issuedAtMs),
       ),
-    /** Accepts a staff socket whose ticket the Worker verified. */
-    connect: (request: Request) => stub.fetch(request),
+    /** Hands a staff socket's upgrade to the inbox with its verified ticket claims. */
+    connect(upgrade: Request, join: InboxJoin) {
+      const headers = new Headers(upgrade.headers);
+      headers.set(INBOX_JOIN_HEADER, JSON.stringify(join));
+      return stub.fetch(new Request(upgrade.url, { headers }));
+    },
     flushLag: () => stub.flushLag(),
     closePrincipal: (principalId: string, revokedAt: number) => stub.closePrincipal(principalId, revokedAt),
     destroy: () => stub.destroy(),

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { text } from "../../lib/text";
 import type { Sender } from "../conversations/conversations.protocol";
 import type { ConversationView } from "../conversations/conversations.views";
 import type { DocumentStatusView } from "../documents/documents.views";
@@ -30,3 +32,14 @@ export type InboxEvent =
   | { type: "outbox"; conversationId: string; pending: number; oldestAt: number | null; dead: number };
 
 export type InboxMessageEvent = Extract<InboxEvent, { type: "message" }>;
+
+/** The header that carries an `InboxJoin` from the Worker to the inbox. */
+export const INBOX_JOIN_HEADER = "X-Switchboard-Inbox-Join";
+
+/** Who opens the inbox: the verified claims of their ticket. */
+export const InboxJoin = z.object({
+  tenantId: text().min(1),
+  principalId: text().min(1),
+  ticketIssuedAtMs: z.number().int().nonnegative(),
+});
+export type InboxJoin = z.infer<typeof InboxJoin>;

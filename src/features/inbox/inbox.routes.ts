@@ -52,10 +52,10 @@ export const inboxRoutes = createRouter()
       const claims = await verifyTicket(ticket, c.var.config.JWT_SECRET, "inbox");
       requireUpgrade(c.req.header("Upgrade"));
       await assertTicketHolderCurrent(c.var.db, claims);
-      const headers = new Headers(c.req.raw.headers);
-      headers.set("X-Tenant-Id", claims.tenantId);
-      headers.set("X-Participant-Id", claims.participantId);
-      headers.set("X-Ticket-Issued-At", String(claims.issuedAtMs));
-      return inboxClient(c.env, claims.tenantId).connect(new Request(c.req.url, { headers }));
+      return inboxClient(c.env, claims.tenantId).connect(c.req.raw, {
+        tenantId: claims.tenantId,
+        principalId: claims.participantId,
+        ticketIssuedAtMs: claims.issuedAtMs,
+      });
     },
   );

@@ -3,8 +3,9 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import { openDatabase } from "../../db/client";
 import { conversations } from "../../db/schema";
 import { type Env, loadConfig } from "../../env";
+import { parseJson } from "../../lib/json";
 import { conversationView } from "../conversations/conversations.views";
-import type { InboxEvent } from "./inbox.protocol";
+import { INBOX_JOIN_HEADER, type InboxEvent, InboxJoin } from "./inbox.protocol";
 
 const SNAPSHOT_SIZE = 50;
 // Longer than a ticket lives (60 s) plus its upgrade: a join reported later than this cannot be racing.
@@ -36,16 +37,21 @@ export class TenantInbox extends DurableObject<Env> {
 
   /** Accepts a staff socket (ticket verified by the Worker) and sends the snapshot. */
   override async fetch(request: Request): Promise<Response> {
-    const tenantId = request.headers.get("X-Tenant-Id") ?? "";
-    const principalId = request.headers.get("X-Participant-Id") ?? "";
-    if (this.revokedSince(principalId, Number(request.headers.get("X-Ticket-Issued-At") ?? 0)))
+    const parsed = InboxJoin.safeParse(parseJson(request.headers.get(INBOX_JOIN_HEADER)));
+    if (!parsed.success)
+      return Response.json(
+        { error: { code: "bad_request", message: "Invalid inbox join" } },
+        { status: 400 },
+      );
+    const { tenantId, principalId, ticketIssuedAtMs } = parsed.data;
+    if (this.revokedSince(principalId, ticketIssuedAtMs))
       return Response.json(
         { error: { code: "unauthorized", message: "Ticket no longer valid: access was revoked" } },
         { status: 401 },
       );
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ userId: request.headers.get("X-Participant-Id") });
+    server.serializeAttachment({ userId: principalId });
     const { db, close } = openDatabase(loadConfig(this.env));
     try {
       const rows = await db

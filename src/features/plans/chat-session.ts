@@ -11,8 +11,8 @@ import {
   createConversation,
   loadConversation,
   resumeConversation,
-  roomFor,
 } from "../conversations/conversations.service";
+import { roomFor } from "../conversations/room-client";
 import { getPlanSettings } from "./plans.service";
 
 export interface SessionDeps {

@@ -12,7 +12,7 @@ import type { HistoryItem } from "../ai/prompt";
 import { providerFailure } from "../ai/provider";
 import { monthlyBudget } from "../ai/usage";
 import type { Sender } from "../conversations/conversations.protocol";
-import { roomFor } from "../conversations/conversations.service";
+import { roomFor } from "../conversations/room-client";
 import type { PlanOutcome } from "../conversations/room-plans";
 import type { StoredMessage } from "../conversations/room-store";
 import { decisionIn } from "./approval-words";

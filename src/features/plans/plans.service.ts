@@ -5,7 +5,7 @@ import type { Env } from "../../env";
 import { AppError, notFound } from "../../lib/errors";
 import { listActions } from "../actions/actions.service";
 import { loadAgent } from "../ai/agents.service";
-import { roomFor } from "../conversations/conversations.service";
+import { roomFor } from "../conversations/room-client";
 import type { PlanOutcome } from "../conversations/room-plans";
 import { queryPlans } from "./plan-mirror";
 import type { Plan, PlanEdit } from "./plan-types";

@@ -20,7 +20,7 @@ import {
 } from "../../db/schema";
 import type { Env } from "../../env";
 import type { Storage } from "../../lib/storage";
-import { roomFor } from "../conversations/conversations.service";
+import { roomFor } from "../conversations/room-client";
 import { inboxClient } from "../inbox/inbox-client";
 import { tenantStoragePrefix } from "./tenant-deletion.jobs";
 

@@ -173,6 +173,39 @@ describe("conversation room over WebSocket", () => {
     expect((await client.next(isType("message"))).seq).toBe(1);
   });
 
+  it("lets no socket into a room without a valid join object (only the Worker's verified claims get in)", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const join = {
+      tenantId: tenant.tenant.id,
+      participant: { kind: "staff", id: tenant.user.id },
+      ticketIssuedAtMs: Date.now(),
+      after: 0,
+      stream: null,
+    };
+    const attempt = (header?: string) =>
+      room(conversation.id).fetch(
+        new Request("http://room/", {
+          headers: {
+            Upgrade: "websocket",
+            ...(header === undefined ? {} : { "X-Switchboard-Join": header }),
+          },
+        }),
+      );
+    for (const header of [
+      undefined,
+      "not json",
+      "{}",
+      JSON.stringify({ ...join, participant: { kind: "admin", id: "x" } }),
+    ])
+      expect((await attempt(header)).status).toBe(400);
+    expect((await attempt(JSON.stringify({ ...join, tenantId: crypto.randomUUID() }))).status).toBe(404);
+    const accepted = await attempt(JSON.stringify(join));
+    expect(accepted.status).toBe(101);
+    accepted.webSocket?.accept();
+    accepted.webSocket?.close();
+  });
+
   it("relays typing to others, presence to everyone and read receipts", async () => {
     const tenant = await registerTenant();
     const conversation = await createConversation(tenant);
