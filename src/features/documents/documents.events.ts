@@ -1,4 +1,3 @@
-import type { Env } from "../../env";
 import { describeError, log } from "../../lib/logger";
 import { inboxFor } from "../conversations/conversations.service";
 

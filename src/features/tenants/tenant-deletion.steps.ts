@@ -18,7 +18,6 @@ import {
   users,
   widgetKeys,
 } from "../../db/schema";
-import type { Env } from "../../env";
 import type { Storage } from "../../lib/storage";
 import { inboxFor, roomFor } from "../conversations/conversations.service";
 import { tenantStoragePrefix } from "./tenant-deletion.jobs";
