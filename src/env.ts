@@ -1,60 +1,5 @@
 import { z } from "zod";
 
-/** Bindings and variables the Worker receives (see the configuration table in README.md). */
-export interface Env {
-  ENVIRONMENT?: string;
-  DATABASE_URL?: string;
-  DB_PROXY_URL?: string;
-  JWT_SECRET?: string;
-  ACCESS_TOKEN_TTL?: string;
-  REFRESH_TOKEN_TTL?: string;
-  CORS_ORIGINS?: string;
-  APP_URL?: string;
-  STORAGE_PREFIX?: string;
-  EMAIL_PROVIDER?: string;
-  EMAIL_API_URL?: string;
-  EMAIL_API_KEY?: string;
-  EMAIL_FROM?: string;
-  GIT_COMMIT?: string;
-  ENCRYPTION_KEY?: string;
-  ALLOW_PRIVATE_OUTBOUND?: string;
-  AI_TIMEOUT_SECONDS?: string;
-  ASSETS: Fetcher;
-  AUTH_RATE_LIMITER: RateLimit;
-  API_RATE_LIMITER: RateLimit;
-  UPLOAD_RATE_LIMITER: RateLimit;
-  CONVERSATION_ROOM: DurableObjectNamespace<
-    import("./features/conversations/conversation-room").ConversationRoom
-  >;
-  TENANT_INBOX: DurableObjectNamespace<import("./features/inbox/tenant-inbox").TenantInbox>;
-  DOCUMENTS_BUCKET: R2Bucket;
-  DOCUMENT_QUEUE: Queue<import("./features/documents/documents.jobs").DocumentJob>;
-  TENANT_DELETION_QUEUE: Queue<import("./features/tenants/tenant-deletion.jobs").TenantDeletionJob>;
-  TENANT_DELETION_SLICE?: string;
-  MAX_UPLOAD_BYTES?: string;
-  MAX_BODY_BYTES?: string;
-  DOCUMENT_MAX_PAGES?: string;
-  DOCUMENT_RETRY_BASE_SECONDS?: string;
-  DOCUMENT_SLICE_SECONDS?: string;
-  STORAGE_PROVIDER?: string;
-  S3_ENDPOINT?: string;
-  S3_REGION?: string;
-  S3_BUCKET?: string;
-  S3_ACCESS_KEY_ID?: string;
-  S3_SECRET_ACCESS_KEY?: string;
-  OCR_PROVIDER?: string;
-  TEXTRACT_REGION?: string;
-  TEXTRACT_ENDPOINT?: string;
-  TEXTRACT_ACCESS_KEY_ID?: string;
-  TEXTRACT_SECRET_ACCESS_KEY?: string;
-  TEXTRACT_FEATURES?: string;
-  TEXTRACT_MAX_ATTEMPTS?: string;
-  EMBEDDINGS_API_URL?: string;
-  EMBEDDINGS_API_KEY?: string;
-  EMBEDDINGS_MODEL?: string;
-  EMBEDDINGS_DIMENSIONS?: string;
-}
-
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const configSchema = z
@@ -162,6 +107,20 @@ const configSchema = z
   }));
 
 export type Config = z.infer<typeof configSchema>;
+
+// The Worker's Env is generated from wrangler.toml (`npm run types` writes src/worker-configuration.d.ts).
+// The schema's other settings are secrets (`wrangler secret put`) or optional overrides that
+// wrangler.toml does not name, so only this file knows them: each is a string when set.
+type VarsInWranglerToml = "ENVIRONMENT" | "STORAGE_PREFIX" | "CORS_ORIGINS" | "EMAIL_PROVIDER";
+type OtherSettings = Exclude<keyof z.input<typeof configSchema>, VarsInWranglerToml>;
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends Partial<Record<OtherSettings, string>> {}
+  }
+  // The Env src/ names: all of Cloudflare.Env (`env` from cloudflare:workers); *.jobs.ts type its queues.
+  interface Env extends Cloudflare.Env {}
+}
 
 /** Thrown when the deployment is misconfigured; reported as a 500 with the reason logged. */
 export class ConfigError extends Error {}

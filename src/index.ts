@@ -1,5 +1,4 @@
 import { createApp } from "./app";
-import type { Env } from "./env";
 import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
 import {
   consumeDeadTenantDeletions,

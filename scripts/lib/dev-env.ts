@@ -34,7 +34,7 @@ export function loadLocalSecrets(file: string): LocalSecrets {
  * Configuration (README: Configuration) that `npm run dev` takes from its environment, e.g.
  * `ALLOW_PRIVATE_OUTBOUND=false npm run dev`; over its own values for the secrets, APP_URL and CORS_ORIGINS.
  * It keeps ENVIRONMENT, DATABASE_URL (which picks the database) and DB_PROXY_URL to itself.
- * A new variable of the Worker's Env belongs here too (test/e2e/dev-env.test.ts checks).
+ * A new setting of the config schema (src/env.ts) belongs here too (test/e2e/dev-env.test.ts checks).
  */
 export const PASSED_THROUGH = [
   ...["JWT_SECRET", "ENCRYPTION_KEY", "ACCESS_TOKEN_TTL", "REFRESH_TOKEN_TTL", "CORS_ORIGINS", "APP_URL"],

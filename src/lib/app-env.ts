@@ -1,6 +1,6 @@
 import type { Database } from "../db/client";
 import type { Role } from "../db/schema";
-import type { Config, Env } from "../env";
+import type { Config } from "../env";
 
 /** Who is calling: a signed-in user or a tenant API key, always bound to one tenant. */
 export interface Principal {

@@ -1,9 +1,6 @@
-// Types for `cloudflare:workers` in tests: the Worker's bindings and its main module's exports.
+// `env` from `cloudflare:workers` in tests: the Worker's Env (generated, plus src/env.ts) and the fakes' URL.
 declare namespace Cloudflare {
-  interface GlobalProps {
-    mainModule: typeof import("../../src/index");
-  }
-  interface Env extends Omit<import("../../src/env").Env, never> {
+  interface Env {
     FAKE_SERVICES_URL: string;
   }
 }

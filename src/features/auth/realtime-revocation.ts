@@ -1,4 +1,3 @@
-import type { Env } from "../../env";
 import { describeError, log } from "../../lib/logger";
 import { inboxClient } from "../inbox/inbox-client";
 

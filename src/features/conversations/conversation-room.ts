@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { type Database, openDatabase } from "../../db/client";
 import type { ConversationStatus } from "../../db/schema";
-import { type Env, loadConfig } from "../../env";
+import { loadConfig } from "../../env";
 import { parseJson } from "../../lib/json";
 import { describeError, log } from "../../lib/logger";
 import { type AgentContext, loadAgentContext } from "../ai/answer";

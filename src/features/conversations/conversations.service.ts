@@ -1,7 +1,6 @@
 import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type ConversationStatus, conversations, readReceipts, users } from "../../db/schema";
-import type { Env } from "../../env";
 import { base64url, fromBase64url } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import { loadAgent } from "../ai/agents.service";

@@ -1,4 +1,3 @@
-import type { Env } from "../../env";
 import { JOIN_HEADER, type RoomJoin } from "./conversations.protocol";
 
 /** The room (Durable Object) of a conversation: the one place that makes its stub. */

@@ -1,4 +1,3 @@
-import type { Env } from "../../env";
 import { notFound } from "../../lib/errors";
 import { signTicket, type TicketClaims } from "../../lib/tickets";
 import { roomFor } from "./room-client";

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { openDatabase } from "../../db/client";
 import { documents } from "../../db/schema";
-import { type Env, loadConfig } from "../../env";
+import { loadConfig } from "../../env";
 import { createEmbeddings } from "../../lib/embeddings";
 import { describeError, log } from "../../lib/logger";
 import { createOcr } from "../../lib/ocr";

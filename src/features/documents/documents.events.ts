@@ -1,4 +1,3 @@
-import type { Env } from "../../env";
 import type { InboxEvent } from "../inbox/inbox.protocol";
 import { inboxClient } from "../inbox/inbox-client";
 

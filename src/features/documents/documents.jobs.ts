@@ -9,6 +9,13 @@ export const DocumentJobSchema = z.object({
 
 export type DocumentJob = z.infer<typeof DocumentJobSchema>;
 
+declare global {
+  interface Env {
+    // wrangler types cannot know what a queue carries; its producers send this.
+    DOCUMENT_QUEUE: Queue<DocumentJob>;
+  }
+}
+
 /** Where an upload stores a document's original (the row's `storage_key` records it). */
 export const originalKey = (prefix: string, tenantId: string, documentId: string) =>
   `${prefix}${tenantId}/documents/${documentId}/original`;

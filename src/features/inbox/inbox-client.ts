@@ -1,4 +1,3 @@
-import type { Env } from "../../env";
 import { describeError, log } from "../../lib/logger";
 import { INBOX_JOIN_HEADER, type InboxEvent, type InboxJoin } from "./inbox.protocol";
 

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { openDatabase } from "../../db/client";
 import { conversations } from "../../db/schema";
-import { type Env, loadConfig } from "../../env";
+import { loadConfig } from "../../env";
 import { parseJson } from "../../lib/json";
 import { conversationView } from "../conversations/conversations.views";
 import { INBOX_JOIN_HEADER, type InboxEvent, InboxJoin } from "./inbox.protocol";

@@ -1,7 +1,6 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { agents, chatPlans, chatSessions } from "../../db/schema";
-import type { Env } from "../../env";
 import { AppError } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";
 import { loadAgent } from "../ai/agents.service";

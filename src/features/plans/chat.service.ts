@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { Database } from "../../db/client";
 import { aiUsage } from "../../db/schema";
-import type { Config, Env } from "../../env";
+import type { Config } from "../../env";
 import type { Principal } from "../../lib/app-env";
 import { AppError } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";

@@ -1,7 +1,6 @@
 import { eq, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type AutoRunPolicy, chatPlans, type PlanActor, planSettings, type RiskLevel } from "../../db/schema";
-import type { Env } from "../../env";
 import { AppError, notFound } from "../../lib/errors";
 import { listActions } from "../actions/actions.service";
 import { loadAgent } from "../ai/agents.service";

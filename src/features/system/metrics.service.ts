@@ -1,7 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { tenants } from "../../db/schema";
-import type { Env } from "../../env";
 import type { Principal } from "../../lib/app-env";
 import { inboxClient } from "../inbox/inbox-client";
 

@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import { type Database, openDatabase } from "../../db/client";
 import { tenantDeletions } from "../../db/schema";
-import { type Env, loadConfig } from "../../env";
+import { loadConfig } from "../../env";
 import { log } from "../../lib/logger";
 import { createStorage } from "../../lib/storage";
 import { errorSummary, type TenantDeletionJob, TenantDeletionJobSchema } from "./tenant-deletion.jobs";

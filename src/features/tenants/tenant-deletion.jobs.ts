@@ -9,6 +9,13 @@ export const TenantDeletionJobSchema = z.object({
 
 export type TenantDeletionJob = z.infer<typeof TenantDeletionJobSchema>;
 
+declare global {
+  interface Env {
+    // wrangler types cannot know what a queue carries; its producers send this.
+    TENANT_DELETION_QUEUE: Queue<TenantDeletionJob>;
+  }
+}
+
 /** Where every stored file of a tenant lives (documents' originals and anything later under it). */
 export const tenantStoragePrefix = (storagePrefix: string, tenantId: string) =>
   `${storagePrefix}${tenantId}/`;

@@ -18,7 +18,6 @@ import {
   users,
   widgetKeys,
 } from "../../db/schema";
-import type { Env } from "../../env";
 import type { Storage } from "../../lib/storage";
 import { roomFor } from "../conversations/room-client";
 import { inboxClient } from "../inbox/inbox-client";

@@ -1,7 +1,6 @@
 import { and, desc, eq, isNull, ne } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { conversations, widgetKeys } from "../../db/schema";
-import type { Env } from "../../env";
 import { constantTimeEqual, randomToken } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import { loadAgent } from "../ai/agents.service";
