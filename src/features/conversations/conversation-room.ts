@@ -6,20 +6,12 @@ import { parseJson } from "../../lib/json";
 import { describeError, log } from "../../lib/logger";
 import { type AgentContext, loadAgentContext } from "../ai/answer";
 import { handoffMessage } from "../ai/handoff";
-import type { InboxEvent, InboxMessageEvent } from "../inbox/inbox.protocol";
-import { type InboxClient, inboxClient } from "../inbox/inbox-client";
-import { ACCESS_REVOKED_CLOSE } from "../inbox/tenant-inbox";
-import {
-  ClientFrame,
-  JOIN_HEADER,
-  MAX_FRAME_BYTES,
-  RoomJoin,
-  type Sender,
-  type ServerFrame,
-} from "./conversations.protocol";
+import { ClientFrame, JOIN_HEADER, MAX_FRAME_BYTES, RoomJoin, type Sender } from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
-import { drainOutbox } from "./room-flush";
+import { RoomInboxFeed } from "./room-inbox-feed";
+import { RoomOutbox } from "./room-outbox";
 import { type PlanOutcome, type ProposeInput, RoomPlans } from "./room-plans";
+import { ackFor, RoomSockets } from "./room-sockets";
 import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
 
 // Messages written within this window go to Postgres in one transaction.
@@ -27,8 +19,6 @@ const FLUSH_DELAY_MS = 500;
 // The inbox hears about a busy room at most this often (one event with the latest message); the same
 // as the flush delay, so a busy room's alarm serves both.
 const INBOX_MESSAGE_INTERVAL_MS = FLUSH_DELAY_MS;
-const FLUSH_BATCH = 200;
-const MAX_BACKOFF_MS = 60_000;
 const TYPING_THROTTLE_MS = 2_000;
 const CLOSED: readonly string[] = ["resolved", "expired"];
 const SYSTEM: Sender = { kind: "system", id: "switchboard" };
@@ -49,22 +39,30 @@ export class ConversationRoom extends DurableObject<Env> {
   private pool: { url: string; db: Database; close: () => Promise<void> } | null = null;
   /** The alarm as this instance last set it (undefined: not known since waking). */
   private alarmAt: number | null | undefined;
-  /** Inbox message events held back by the throttle, and when its window ends. */
-  private inboxPending: { event: Omit<InboxMessageEvent, "count">; count: number } | null = null;
-  private inboxWindowEnd = 0;
-  private inbox: { tenantId: string; client: InboxClient } | null = null;
+  private readonly sockets: RoomSockets;
+  private readonly inbox: RoomInboxFeed;
+  private readonly outboxCopy: RoomOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage.sql);
+    this.sockets = new RoomSockets(ctx);
+    this.inbox = new RoomInboxFeed(env, (work) => ctx.waitUntil(work), INBOX_MESSAGE_INTERVAL_MS);
+    this.outboxCopy = new RoomOutbox({
+      store: () => this.store,
+      database: () => this.database(),
+      gone: () => this.destroy(),
+      report: (meta, stats) =>
+        this.inbox.publish(meta, { type: "outbox", conversationId: meta.conversationId, ...stats }),
+    });
     this.ai = new RoomAi(ctx.storage.sql, {
       meta: () => this.store.meta(),
       config: () => this.databaseConfig(),
       database: () => this.database(),
       history: (limit) => this.store.recent(limit),
       lastSeq: () => this.store.lastSeq(),
-      broadcast: (frame) => this.broadcast(frame),
-      send: (ws, frame) => this.sendTo(ws, frame),
+      broadcast: (frame) => this.sockets.broadcast(frame),
+      send: (ws, frame) => this.sockets.send(ws, frame),
       append: async (sender, text, metadata) => {
         const result = await this.post(sender, { text, metadata });
         return { seq: result.ok ? result.message.seq : 0 };
@@ -76,8 +74,8 @@ export class ConversationRoom extends DurableObject<Env> {
       meta: () => this.store.meta(),
       config: () => this.databaseConfig(),
       database: () => this.database(),
-      broadcast: (frame) => this.broadcast(frame),
-      send: (ws, frame) => this.sendTo(ws, frame),
+      broadcast: (frame) => this.sockets.broadcast(frame),
+      send: (ws, frame) => this.sockets.send(ws, frame),
       append: async (sender, text, metadata) => {
         const result = await this.post(sender, { text, metadata });
         return result.ok ? { id: result.message.id, seq: result.message.seq } : null;
@@ -132,9 +130,12 @@ export class ConversationRoom extends DurableObject<Env> {
     }
     this.ai.replayActive(server, stream?.id ?? null, stream?.from ?? 0);
     this.plans.replayPending(server);
-    this.sendTo(server, { type: "ready", lastSeq: this.store.lastSeq() });
-    this.broadcastPresence(participant, "join");
-    if (participant.kind !== "visitor") this.reportStaff(meta, participant.id, "join", ticketIssuedAtMs);
+    this.sockets.send(server, { type: "ready", lastSeq: this.store.lastSeq() });
+    this.sockets.presence(participant, "join");
+    if (participant.kind !== "visitor")
+      this.inbox.staffPresence(meta, participant.id, "join", ticketIssuedAtMs, () =>
+        this.sockets.closeParticipant(participant.id),
+      );
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -164,9 +165,9 @@ export class ConversationRoom extends DurableObject<Env> {
     ) {
       this.changeStatus("with_human", meta.assigneeId ?? (sender.kind === "staff" ? sender.id : null));
     }
-    this.broadcast(message, { ackTo: origin });
+    this.sockets.broadcast(message, { ackTo: origin });
     if (sender.kind === "visitor") this.ai.schedule();
-    this.queueInboxMessage(meta, {
+    this.inbox.message(meta, {
       type: "message",
       conversationId: meta.conversationId,
       seq: message.seq,
@@ -193,7 +194,7 @@ export class ConversationRoom extends DurableObject<Env> {
     if (!meta) return null;
     const capped = Math.min(seq, this.store.lastSeq());
     if (this.store.markRead(`${participant.kind}:${participant.id}`, capped, Date.now())) {
-      this.broadcast({ type: "read", participant, seq: capped });
+      this.sockets.broadcast({ type: "read", participant, seq: capped });
       await this.armFlush();
     }
     return { seq: capped };
@@ -251,8 +252,8 @@ export class ConversationRoom extends DurableObject<Env> {
     const now = Date.now();
     this.store.saveMeta({ ...meta, status, assigneeId, lastActivityAt: now });
     this.store.enqueue("status", { status, assigneeId, at: now }, now);
-    this.broadcast({ type: "status", status, assigneeId, ...(reason ? { reason } : {}) });
-    this.publishToInbox(meta, {
+    this.sockets.broadcast({ type: "status", status, assigneeId, ...(reason ? { reason } : {}) });
+    this.inbox.publish(meta, {
       type: "conversation.status",
       conversationId: meta.conversationId,
       status,
@@ -311,7 +312,7 @@ export class ConversationRoom extends DurableObject<Env> {
           ? data.length
           : new TextEncoder().encode(data).byteLength;
     if (size > MAX_FRAME_BYTES)
-      return this.sendTo(ws, {
+      return this.sockets.send(ws, {
         type: "error",
         code: "frame_too_large",
         message: `Frames are limited to ${MAX_FRAME_BYTES} bytes`,
@@ -319,14 +320,14 @@ export class ConversationRoom extends DurableObject<Env> {
     const frame = ClientFrame.safeParse(parseJson(data));
     if (!frame.success) {
       const issue = frame.error.issues[0];
-      return this.sendTo(ws, {
+      return this.sockets.send(ws, {
         type: "error",
         code: "invalid_frame",
         message: issue ? `${issue.path.join(".") || "frame"}: ${issue.message}` : "invalid frame",
       });
     }
     const f = frame.data;
-    if (f.type === "ping") return this.sendTo(ws, { type: "pong" });
+    if (f.type === "ping") return this.sockets.send(ws, { type: "pong" });
     if (f.type === "read") {
       await this.read(participant, f.seq);
       return;
@@ -335,7 +336,7 @@ export class ConversationRoom extends DurableObject<Env> {
     if (f.type === "approve" || f.type === "reject") return this.plans.onFrame(ws, participant, f);
     if (f.type === "handoff") {
       if (participant.kind !== "visitor")
-        return this.sendTo(ws, {
+        return this.sockets.send(ws, {
           type: "error",
           code: "forbidden",
           message: "Only the visitor asks for a human",
@@ -343,9 +344,10 @@ export class ConversationRoom extends DurableObject<Env> {
       return this.handoff("the visitor asked for a person", null);
     }
     const result = await this.post(participant, { clientId: f.clientId, text: f.text }, ws);
-    if (!result.ok) return this.sendTo(ws, { type: "error", code: result.code, message: result.message });
+    if (!result.ok)
+      return this.sockets.send(ws, { type: "error", code: result.code, message: result.message });
     // A fresh message's ack was sent before its broadcast (in post); a duplicate gets its ack only.
-    if (result.duplicate) this.sendTo(ws, ackFor(result.message));
+    if (result.duplicate) this.sockets.send(ws, ackFor(result.message));
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -355,48 +357,25 @@ export class ConversationRoom extends DurableObject<Env> {
     } catch {
       // Already closed.
     }
-    if (participant) this.broadcastPresence(participant, "leave", ws);
+    if (participant) this.sockets.presence(participant, "leave", ws);
     const meta = this.store.meta();
-    if (meta && participant && participant.kind !== "visitor" && !this.hasStaffSocket(participant.id, ws))
-      this.reportStaff(meta, participant.id, "leave");
+    if (
+      meta &&
+      participant &&
+      participant.kind !== "visitor" &&
+      !this.sockets.hasStaffSocket(participant.id, ws)
+    )
+      this.inbox.staffPresence(meta, participant.id, "leave", 0, () => {});
   }
 
   /** Closes a deactivated user's or revoked API key's sockets (asked by the tenant's inbox). */
   closeParticipant(principalId: string): number {
-    let closed = 0;
-    for (const socket of this.ctx.getWebSockets()) {
-      const who = socket.deserializeAttachment() as Sender | null;
-      if (!who || who.kind === "visitor" || who.id !== principalId) continue;
-      try {
-        socket.close(ACCESS_REVOKED_CLOSE, "access revoked");
-        closed++;
-      } catch {
-        // Already closed.
-      }
-    }
-    return closed;
+    return this.sockets.closeParticipant(principalId);
   }
 
-  private hasStaffSocket(principalId: string, except: WebSocket): boolean {
-    return this.ctx.getWebSockets().some((socket) => {
-      const who = socket !== except ? (socket.deserializeAttachment() as Sender | null) : null;
-      return who !== null && who.kind !== "visitor" && who.id === principalId;
-    });
-  }
-
-  /**
-   * Tells the tenant's inbox which staff principals have sockets here (it keeps the list in its
-   * SQLite): a deactivation or key revocation asks the inbox, which asks the rooms listed. A join
-   * that raced a revocation is answered `true` and closed at once.
-   */
-  private reportStaff(meta: RoomMeta, principalId: string, state: "join" | "leave", issuedAtMs = 0): void {
-    this.ctx.waitUntil(
-      this.inboxOf(meta)
-        .staffPresence(meta.conversationId, principalId, state, issuedAtMs)
-        .then((revoked) => {
-          if (revoked) this.closeParticipant(principalId);
-        }),
-    );
+  /** The outbox as a tenant admin sees it: what waits, and what Postgres refused for good and why. */
+  outbox(limit: number) {
+    return this.outboxCopy.view(limit);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
@@ -413,82 +392,18 @@ export class ConversationRoom extends DurableObject<Env> {
       this.changeStatus("expired", meta.assigneeId, "idle");
       meta = this.store.meta() ?? meta;
     }
-    this.releaseInboxMessage(meta);
+    this.inbox.release(meta);
     await this.plans.onAlarm();
     // While Postgres is down, only the backoff's own deadline retries (not a wake for the inbox).
-    if (this.store.pendingCount() > 0 && now >= (meta.nextFlushAt ?? 0)) await this.flush(meta);
+    if (this.store.pendingCount() > 0 && now >= (meta.nextFlushAt ?? 0)) await this.outboxCopy.flush(meta);
     await this.armAlarm();
   }
 
   /** Copies the outbox to Postgres now (one drain at a time), e.g. before a row refers to a message. */
   async flushNow(): Promise<{ pending: number }> {
     const meta = this.store.meta();
-    if (meta && this.store.pendingCount() > 0) await this.flush(meta);
+    if (meta && this.store.pendingCount() > 0) await this.outboxCopy.flush(meta);
     return { pending: this.store.pendingCount() };
-  }
-
-  /** The outbox as a tenant admin sees it: what waits, and what Postgres refused for good and why. */
-  outbox(limit: number) {
-    if (!this.store.meta()) return null;
-    const { pending, oldestAt, dead } = this.store.outboxStats();
-    return {
-      pending,
-      oldestAt: oldestAt === null ? null : new Date(oldestAt).toISOString(),
-      flushAttempts: this.store.meta()?.flushAttempts ?? 0,
-      deadCount: dead,
-      dead: this.store.deadLetters(limit).map((row) => ({
-        id: row.id,
-        kind: row.kind,
-        payload: JSON.parse(row.payload) as Record<string, unknown>,
-        queuedAt: new Date(row.createdAt).toISOString(),
-        failedAt: new Date(row.failedAt).toISOString(),
-        error: { code: row.errorCode, message: row.error },
-      })),
-    };
-  }
-
-  private flushing: Promise<void> | null = null;
-
-  private async flush(meta: RoomMeta): Promise<void> {
-    // An alarm and a flushNow() must not drain the same rows at once.
-    while (this.flushing) await this.flushing;
-    this.flushing = this.drain(meta).finally(() => {
-      this.flushing = null;
-    });
-    await this.flushing;
-  }
-
-  private async drain(meta: RoomMeta): Promise<void> {
-    const { conversationId } = meta;
-    try {
-      const outcome = await drainOutbox(this.database(), meta, this.store, FLUSH_BATCH);
-      if (outcome.kind === "gone") {
-        log("warn", "conversation gone from Postgres; dropping its room", { conversationId });
-        await this.destroy();
-        return;
-      }
-      if (outcome.deadLettered > 0)
-        log("error", "outbox rows refused by Postgres were dead-lettered", {
-          conversationId,
-          count: outcome.deadLettered,
-        });
-      if (outcome.kind === "retry") throw outcome.error;
-      this.store.saveMeta({ ...(this.store.meta() ?? meta), flushAttempts: 0, nextFlushAt: null });
-    } catch (error) {
-      const current = this.store.meta() ?? meta;
-      const attempts = current.flushAttempts + 1;
-      const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempts - 1));
-      this.store.saveMeta({ ...current, flushAttempts: attempts, nextFlushAt: Date.now() + delay });
-      log("warn", "outbox flush failed; will retry", {
-        conversationId,
-        attempts,
-        delayMs: delay,
-        ...describeError(error),
-      });
-    } finally {
-      if (this.store.meta())
-        this.publishToInbox(meta, { type: "outbox", conversationId, ...this.store.outboxStats() });
-    }
   }
 
   /** Where the outbox goes. A seam for tests that simulate a Postgres outage. */
@@ -528,7 +443,8 @@ export class ConversationRoom extends DurableObject<Env> {
     const deadlines: number[] = [];
     if (this.store.pendingCount() > 0) deadlines.push(meta.nextFlushAt ?? now + FLUSH_DELAY_MS);
     if (!CLOSED.includes(meta.status)) deadlines.push(this.idleDeadline(meta));
-    if (this.inboxPending) deadlines.push(this.inboxWindowEnd);
+    const inboxDue = this.inbox.deadline();
+    if (inboxDue !== null) deadlines.push(inboxDue);
     const planDeadline = this.plans.nextDeadline();
     if (planDeadline !== null) deadlines.push(planDeadline);
     if (deadlines.length === 0) {
@@ -550,7 +466,8 @@ export class ConversationRoom extends DurableObject<Env> {
    */
   private async armFlush(): Promise<void> {
     const flushAt = this.store.meta()?.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS;
-    const due = this.inboxPending ? Math.min(flushAt, this.inboxWindowEnd) : flushAt;
+    const inboxDue = this.inbox.deadline();
+    const due = inboxDue === null ? flushAt : Math.min(flushAt, inboxDue);
     if (this.alarmAt != null && this.alarmAt <= due) return;
     await this.armAlarm();
   }
@@ -560,87 +477,9 @@ export class ConversationRoom extends DurableObject<Env> {
     const now = Date.now();
     if (on && now - (this.typingSentAt.get(key) ?? 0) < TYPING_THROTTLE_MS) return;
     this.typingSentAt.set(key, on ? now : 0);
-    this.broadcast({ type: "typing", participant, on }, { except: ws });
+    this.sockets.broadcast({ type: "typing", participant, on }, { except: ws });
     const meta = this.store.meta();
     if (meta)
-      this.publishToInbox(meta, { type: "typing", conversationId: meta.conversationId, participant, on });
+      this.inbox.publish(meta, { type: "typing", conversationId: meta.conversationId, participant, on });
   }
-
-  private broadcastPresence(participant: Sender, state: "join" | "leave", leaving?: WebSocket): void {
-    const online = new Map<string, Sender>();
-    for (const socket of this.ctx.getWebSockets()) {
-      if (socket === leaving) continue;
-      const who = socket.deserializeAttachment() as Sender | null;
-      if (who) online.set(`${who.kind}:${who.id}`, who);
-    }
-    this.broadcast(
-      { type: "presence", participant, state, online: [...online.values()] },
-      { except: leaving },
-    );
-  }
-
-  /** Sends to every socket in the room but `except`; `ackTo` (a message's sending socket) gets its ack first. */
-  private broadcast(
-    frame: ServerFrame | StoredMessage,
-    options: { except?: WebSocket; ackTo?: WebSocket } = {},
-  ): void {
-    const text = JSON.stringify(frame);
-    for (const socket of this.ctx.getWebSockets()) {
-      if (socket === options.except) continue;
-      try {
-        if (socket === options.ackTo && frame.type === "message")
-          socket.send(JSON.stringify(ackFor(frame as StoredMessage)));
-        socket.send(text);
-      } catch {
-        // The socket is closing; its close handler tidies up.
-      }
-    }
-  }
-
-  private sendTo(ws: WebSocket, frame: ServerFrame): void {
-    try {
-      ws.send(JSON.stringify(frame));
-    } catch {
-      // The socket is closing.
-    }
-  }
-
-  /**
-   * Throttles message events to the inbox: the first goes out at once; later ones within the window are
-   * folded into one event (the latest message, with how many it stands for) that the alarm sends at the
-   * window's end. A busy room costs the inbox one call per interval, not one per message, and no timer.
-   */
-  private queueInboxMessage(meta: RoomMeta, event: Omit<InboxMessageEvent, "count">): void {
-    const count = (this.inboxPending?.count ?? 0) + 1;
-    if (Date.now() < this.inboxWindowEnd) {
-      this.inboxPending = { event, count };
-      return;
-    }
-    this.inboxPending = null;
-    this.publishToInbox(meta, { ...event, count });
-    this.inboxWindowEnd = Date.now() + INBOX_MESSAGE_INTERVAL_MS;
-  }
-
-  /** The alarm's part of the throttle: sends the folded event once its window has ended. */
-  private releaseInboxMessage(meta: RoomMeta): void {
-    if (!this.inboxPending || Date.now() < this.inboxWindowEnd) return;
-    this.publishToInbox(meta, { ...this.inboxPending.event, count: this.inboxPending.count });
-    this.inboxPending = null;
-    this.inboxWindowEnd = Date.now() + INBOX_MESSAGE_INTERVAL_MS;
-  }
-
-  private publishToInbox(meta: RoomMeta, event: InboxEvent): void {
-    this.ctx.waitUntil(this.inboxOf(meta).publish(event));
-  }
-
-  /** One inbox client while this instance lives: its calls (joins, leaves, events) arrive in order. */
-  private inboxOf(meta: RoomMeta): InboxClient {
-    if (this.inbox?.tenantId !== meta.tenantId)
-      this.inbox = { tenantId: meta.tenantId, client: inboxClient(this.env, meta.tenantId) };
-    return this.inbox.client;
-  }
-}
-
-function ackFor(message: StoredMessage): ServerFrame {
-  return { type: "ack", clientId: message.clientId ?? "", seq: message.seq, id: message.id };
 }

@@ -1,0 +1,78 @@
+import type { InboxEvent, InboxMessageEvent } from "../inbox/inbox.protocol";
+import { type InboxClient, inboxClient } from "../inbox/inbox-client";
+import type { RoomMeta } from "./room-store";
+
+/**
+ * What the room tells its tenant's inbox. Message events are throttled: the first goes out at once;
+ * later ones within the window are folded into one event (the latest message, with how many it
+ * stands for) that the room's alarm sends at the window's end. A busy room costs the inbox one call
+ * per interval, not one per message, and no timer of its own.
+ */
+export class RoomInboxFeed {
+  private pending: { event: Omit<InboxMessageEvent, "count">; count: number } | null = null;
+  private windowEnd = 0;
+  private inbox: { tenantId: string; client: InboxClient } | null = null;
+
+  constructor(
+    private readonly env: Env,
+    private readonly waitUntil: (work: Promise<unknown>) => void,
+    private readonly intervalMs: number,
+  ) {}
+
+  publish(meta: RoomMeta, event: InboxEvent): void {
+    this.waitUntil(this.inboxOf(meta).publish(event));
+  }
+
+  /** A new message: told at once, or folded into the event the window's end sends. */
+  message(meta: RoomMeta, event: Omit<InboxMessageEvent, "count">): void {
+    const count = (this.pending?.count ?? 0) + 1;
+    if (Date.now() < this.windowEnd) {
+      this.pending = { event, count };
+      return;
+    }
+    this.pending = null;
+    this.publish(meta, { ...event, count });
+    this.windowEnd = Date.now() + this.intervalMs;
+  }
+
+  /** When the folded event is due (null: nothing folded), for the room's alarm. */
+  deadline(): number | null {
+    return this.pending ? this.windowEnd : null;
+  }
+
+  /** The alarm's part: sends the folded event once its window has ended. */
+  release(meta: RoomMeta): void {
+    if (!this.pending || Date.now() < this.windowEnd) return;
+    this.publish(meta, { ...this.pending.event, count: this.pending.count });
+    this.pending = null;
+    this.windowEnd = Date.now() + this.intervalMs;
+  }
+
+  /**
+   * Tells the inbox which staff principals have sockets here (it keeps the list in its SQLite): a
+   * deactivation or key revocation asks the inbox, which asks the rooms listed. A join that raced a
+   * revocation is answered `true`, and `onRevoked` closes it at once.
+   */
+  staffPresence(
+    meta: RoomMeta,
+    principalId: string,
+    state: "join" | "leave",
+    issuedAtMs: number,
+    onRevoked: () => void,
+  ): void {
+    this.waitUntil(
+      this.inboxOf(meta)
+        .staffPresence(meta.conversationId, principalId, state, issuedAtMs)
+        .then((revoked) => {
+          if (revoked) onRevoked();
+        }),
+    );
+  }
+
+  /** One inbox client while this instance lives: its calls (joins, leaves, events) arrive in order. */
+  private inboxOf(meta: RoomMeta): InboxClient {
+    if (this.inbox?.tenantId !== meta.tenantId)
+      this.inbox = { tenantId: meta.tenantId, client: inboxClient(this.env, meta.tenantId) };
+    return this.inbox.client;
+  }
+}

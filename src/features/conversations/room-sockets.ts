@@ -1,0 +1,96 @@
+import { ACCESS_REVOKED_CLOSE } from "../inbox/tenant-inbox";
+import type { Sender, ServerFrame } from "./conversations.protocol";
+import type { StoredMessage } from "./room-store";
+
+/** An ack for a stored message, to the socket that sent it. */
+export function ackFor(message: StoredMessage): ServerFrame {
+  return { type: "ack", clientId: message.clientId ?? "", seq: message.seq, id: message.id };
+}
+
+/**
+ * The room's hibernatable sockets: who holds each (its attachment) and what they are sent. State
+ * lives in the attachments, never in memory, so it survives hibernation.
+ */
+export class RoomSockets {
+  constructor(private readonly ctx: DurableObjectState) {}
+
+  /** Accepts a socket for `participant` (the room sends its replay on it before anything else). */
+  accept(participant: Sender): { client: WebSocket; server: WebSocket } {
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment(participant);
+    return { client, server };
+  }
+
+  participantOf(ws: WebSocket): Sender | null {
+    return ws.deserializeAttachment() as Sender | null;
+  }
+
+  /** Sends to every socket but `except`; `ackTo` (a message's sending socket) gets its ack first. */
+  broadcast(
+    frame: ServerFrame | StoredMessage,
+    options: { except?: WebSocket; ackTo?: WebSocket } = {},
+  ): void {
+    const text = JSON.stringify(frame);
+    for (const socket of this.ctx.getWebSockets()) {
+      if (socket === options.except) continue;
+      try {
+        if (socket === options.ackTo && "metadata" in frame) socket.send(JSON.stringify(ackFor(frame)));
+        socket.send(text);
+      } catch {
+        // The socket is closing; its close handler tidies up.
+      }
+    }
+  }
+
+  send(ws: WebSocket, frame: ServerFrame): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // The socket is closing.
+    }
+  }
+
+  /** Tells everyone (but the leaving socket) who joined or left, and who is online now. */
+  presence(participant: Sender, state: "join" | "leave", leaving?: WebSocket): void {
+    const online = new Map<string, Sender>();
+    for (const socket of this.ctx.getWebSockets()) {
+      if (socket === leaving) continue;
+      const who = this.participantOf(socket);
+      if (who) online.set(`${who.kind}:${who.id}`, who);
+    }
+    this.broadcast(
+      { type: "presence", participant, state, online: [...online.values()] },
+      { except: leaving },
+    );
+  }
+
+  /** Closes a deactivated user's or revoked API key's sockets; how many there were. */
+  closeParticipant(principalId: string): number {
+    let closed = 0;
+    for (const socket of this.ctx.getWebSockets()) {
+      const who = this.participantOf(socket);
+      if (!who || who.kind === "visitor" || who.id !== principalId) continue;
+      try {
+        socket.close(ACCESS_REVOKED_CLOSE, "access revoked");
+        closed++;
+      } catch {
+        // Already closed.
+      }
+    }
+    return closed;
+  }
+
+  /** Whether the staff principal still has a socket here besides `except`. */
+  hasStaffSocket(principalId: string, except: WebSocket): boolean {
+    return this.ctx.getWebSockets().some((socket) => {
+      const who = socket !== except ? this.participantOf(socket) : null;
+      return who !== null && who.kind !== "visitor" && who.id === principalId;
+    });
+  }
+
+  /** Closes every socket (the conversation was deleted). */
+  closeAll(code: number, reason: string): void {
+    for (const socket of this.ctx.getWebSockets()) socket.close(code, reason);
+  }
+}
