@@ -1,17 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
-import { type Database, openDatabase } from "../../db/client";
+import type { Database } from "../../db/client";
 import type { ConversationStatus } from "../../db/schema";
 import { loadConfig } from "../../env";
 import { parseJson } from "../../lib/json";
 import { describeError, log } from "../../lib/logger";
 import { type AgentContext, loadAgentContext } from "../ai/answer";
 import { handoffMessage } from "../ai/handoff";
-import { ClientFrame, JOIN_HEADER, MAX_FRAME_BYTES, RoomJoin, type Sender } from "./conversations.protocol";
+import { JOIN_HEADER, RoomJoin, type Sender } from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
+import { RoomAlarm } from "./room-alarm";
 import { RoomInboxFeed } from "./room-inbox-feed";
 import { RoomOutbox } from "./room-outbox";
 import { type PlanOutcome, type ProposeInput, RoomPlans } from "./room-plans";
-import { ackFor, RoomSockets } from "./room-sockets";
+import { RoomPool } from "./room-pool";
+import { ackFor, RoomSockets, readFrame } from "./room-sockets";
 import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
 
 // Messages written within this window go to Postgres in one transaction.
@@ -36,9 +38,8 @@ export class ConversationRoom extends DurableObject<Env> {
   private readonly ai: RoomAi;
   private readonly plans: RoomPlans;
   private readonly typingSentAt = new Map<string, number>();
-  private pool: { url: string; db: Database; close: () => Promise<void> } | null = null;
-  /** The alarm as this instance last set it (undefined: not known since waking). */
-  private alarmAt: number | null | undefined;
+  private readonly pool = new RoomPool();
+  private readonly alarmClock: RoomAlarm;
   private readonly sockets: RoomSockets;
   private readonly inbox: RoomInboxFeed;
   private readonly outboxCopy: RoomOutbox;
@@ -47,6 +48,7 @@ export class ConversationRoom extends DurableObject<Env> {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage.sql);
     this.sockets = new RoomSockets(ctx);
+    this.alarmClock = new RoomAlarm(ctx.storage);
     this.inbox = new RoomInboxFeed(env, (work) => ctx.waitUntil(work), INBOX_MESSAGE_INTERVAL_MS);
     this.outboxCopy = new RoomOutbox({
       store: () => this.store,
@@ -294,39 +296,18 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** Deletes the room's history and closes its sockets (the conversation was deleted). */
   async destroy(): Promise<void> {
-    for (const socket of this.ctx.getWebSockets()) socket.close(4404, "conversation deleted");
-    await this.ctx.storage.deleteAlarm();
-    this.alarmAt = null;
+    this.sockets.closeAll(4404, "conversation deleted");
+    await this.alarmClock.clear();
     await this.ctx.storage.deleteAll();
     // This instance may still be asked things (e.g. a late request): give it empty tables.
     this.store = new RoomStore(this.ctx.storage.sql);
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    const participant = ws.deserializeAttachment() as Sender;
-    // A string of n UTF-16 units is at most 3n UTF-8 bytes: only long frames need encoding to measure.
-    const size =
-      typeof data !== "string"
-        ? data.byteLength
-        : data.length * 3 <= MAX_FRAME_BYTES
-          ? data.length
-          : new TextEncoder().encode(data).byteLength;
-    if (size > MAX_FRAME_BYTES)
-      return this.sockets.send(ws, {
-        type: "error",
-        code: "frame_too_large",
-        message: `Frames are limited to ${MAX_FRAME_BYTES} bytes`,
-      });
-    const frame = ClientFrame.safeParse(parseJson(data));
-    if (!frame.success) {
-      const issue = frame.error.issues[0];
-      return this.sockets.send(ws, {
-        type: "error",
-        code: "invalid_frame",
-        message: issue ? `${issue.path.join(".") || "frame"}: ${issue.message}` : "invalid frame",
-      });
-    }
-    const f = frame.data;
+    const participant = this.sockets.participantOf(ws);
+    if (!participant) return;
+    const f = readFrame(data);
+    if (f.type === "error") return this.sockets.send(ws, f);
     if (f.type === "ping") return this.sockets.send(ws, { type: "pong" });
     if (f.type === "read") {
       await this.read(participant, f.seq);
@@ -384,7 +365,7 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** Flushes the outbox to Postgres (with backoff while it is down) and expires idle conversations. */
   override async alarm(): Promise<void> {
-    this.alarmAt = null;
+    this.alarmClock.fired();
     let meta = this.store.meta();
     if (!meta) return;
     const now = Date.now();
@@ -411,19 +392,8 @@ export class ConversationRoom extends DurableObject<Env> {
     return loadConfig(this.env);
   }
 
-  /**
-   * The room's Postgres pool, kept while the object lives: connecting per flush or per AI reply
-   * (WebSocket + auth) cost more than the work. A new URL (config change) gets a new pool.
-   */
   private database(): Database {
-    const config = this.databaseConfig();
-    if (this.pool?.url !== config.DATABASE_URL) {
-      this.pool?.close().catch(() => {});
-      // Idle connections close soon: an open socket would keep the object from hibernating.
-      const { db, close } = openDatabase(config, { idleTimeoutMillis: 3_000 });
-      this.pool = { url: config.DATABASE_URL, db, close };
-    }
-    return this.pool.db;
+    return this.pool.db(this.databaseConfig());
   }
 
   /** Idle expiry: the timeout after the last message or status change. */
@@ -431,32 +401,16 @@ export class ConversationRoom extends DurableObject<Env> {
     return Math.max(meta.lastActivityAt, this.store.lastMessageAt()) + meta.idleTimeoutSeconds * 1000;
   }
 
-  /**
-   * Arms the one alarm at the earliest deadline: the next flush, the idle expiry or a plan's expiry.
-   * An alarm already set earlier is kept (the alarm re-arms itself), so a busy room sets it once per
-   * flush window, not per message.
-   */
+  /** Arms the one alarm at the earliest deadline: the next flush, idle expiry, the inbox, a plan. */
   private async armAlarm(): Promise<void> {
     const meta = this.store.meta();
     if (!meta) return;
-    const now = Date.now();
-    const deadlines: number[] = [];
-    if (this.store.pendingCount() > 0) deadlines.push(meta.nextFlushAt ?? now + FLUSH_DELAY_MS);
-    if (!CLOSED.includes(meta.status)) deadlines.push(this.idleDeadline(meta));
-    const inboxDue = this.inbox.deadline();
-    if (inboxDue !== null) deadlines.push(inboxDue);
-    const planDeadline = this.plans.nextDeadline();
-    if (planDeadline !== null) deadlines.push(planDeadline);
-    if (deadlines.length === 0) {
-      this.alarmAt = null;
-      return this.ctx.storage.deleteAlarm();
-    }
-    const next = Math.min(...deadlines);
-    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    // An alarm already due (even overdue, under load) fires first: re-arming it later would starve the flush.
-    if (this.alarmAt !== null && this.alarmAt <= next) return;
-    this.alarmAt = next;
-    await this.ctx.storage.setAlarm(next);
+    await this.alarmClock.arm([
+      this.store.pendingCount() > 0 ? (meta.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS) : null,
+      CLOSED.includes(meta.status) ? null : this.idleDeadline(meta),
+      this.inbox.deadline(),
+      this.plans.nextDeadline(),
+    ]);
   }
 
   /**
@@ -467,8 +421,7 @@ export class ConversationRoom extends DurableObject<Env> {
   private async armFlush(): Promise<void> {
     const flushAt = this.store.meta()?.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS;
     const inboxDue = this.inbox.deadline();
-    const due = inboxDue === null ? flushAt : Math.min(flushAt, inboxDue);
-    if (this.alarmAt != null && this.alarmAt <= due) return;
+    if (this.alarmClock.setBy(inboxDue === null ? flushAt : Math.min(flushAt, inboxDue))) return;
     await this.armAlarm();
   }
 

@@ -1,5 +1,6 @@
+import { parseJson } from "../../lib/json";
 import { ACCESS_REVOKED_CLOSE } from "../inbox/tenant-inbox";
-import type { Sender, ServerFrame } from "./conversations.protocol";
+import { ClientFrame, MAX_FRAME_BYTES, type Sender, type ServerFrame } from "./conversations.protocol";
 import type { StoredMessage } from "./room-store";
 
 /** An ack for a stored message, to the socket that sent it. */
@@ -93,4 +94,29 @@ export class RoomSockets {
   closeAll(code: number, reason: string): void {
     for (const socket of this.ctx.getWebSockets()) socket.close(code, reason);
   }
+}
+
+/** A client's frame, checked: the frame, or the error frame that answers it. */
+export function readFrame(data: string | ArrayBuffer): ClientFrame | Extract<ServerFrame, { type: "error" }> {
+  // A string of n UTF-16 units is at most 3n UTF-8 bytes: only long frames need encoding to measure.
+  const size =
+    typeof data !== "string"
+      ? data.byteLength
+      : data.length * 3 <= MAX_FRAME_BYTES
+        ? data.length
+        : new TextEncoder().encode(data).byteLength;
+  if (size > MAX_FRAME_BYTES)
+    return {
+      type: "error",
+      code: "frame_too_large",
+      message: `Frames are limited to ${MAX_FRAME_BYTES} bytes`,
+    };
+  const frame = ClientFrame.safeParse(parseJson(data));
+  if (frame.success) return frame.data;
+  const issue = frame.error.issues[0];
+  return {
+    type: "error",
+    code: "invalid_frame",
+    message: issue ? `${issue.path.join(".") || "frame"}: ${issue.message}` : "invalid frame",
+  };
 }
