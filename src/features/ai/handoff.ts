@@ -1,4 +1,8 @@
+import type { Database } from "../../db/client";
 import type { BusinessHours } from "../../db/schema";
+import type { Config } from "../../env";
+import { describeError, log } from "../../lib/logger";
+import { loadAgentContext } from "./answer";
 
 const BUILT_IN =
   /\b(human|real person|a person|someone real|agent|representative|operator|customer service|talk to (someone|somebody)|speak to (someone|somebody))\b/i;
@@ -56,4 +60,21 @@ export function handoffMessage(hours: BusinessHours | null | undefined, now = ne
   if (isOpen(hours, now) || !hours)
     return "I've asked a member of our team to join. Someone will reply here shortly.";
   return `I've asked a member of our team to join. We're closed right now — our hours are ${describeHours(hours)} — and someone will reply here when we're back.`;
+}
+
+/** The business hours of a conversation's agent (null: none, or the agent could not be loaded). */
+export async function agentBusinessHours(
+  deps: { db: Database; config: Config },
+  room: { tenantId: string; agentId: string | null; conversationId: string },
+): Promise<BusinessHours | null> {
+  if (!room.agentId) return null;
+  try {
+    return (await loadAgentContext(deps, room.tenantId, room.agentId)).agent.businessHours;
+  } catch (error) {
+    log("warn", "could not load business hours", {
+      conversationId: room.conversationId,
+      ...describeError(error),
+    });
+    return null;
+  }
 }

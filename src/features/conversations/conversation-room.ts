@@ -3,25 +3,18 @@ import type { Database } from "../../db/client";
 import type { ConversationStatus } from "../../db/schema";
 import { loadConfig } from "../../env";
 import { parseJson } from "../../lib/json";
-import { describeError, log } from "../../lib/logger";
-import { type AgentContext, loadAgentContext } from "../ai/answer";
-import { handoffMessage } from "../ai/handoff";
-import { JOIN_HEADER, RoomJoin, type Sender } from "./conversations.protocol";
+import type { AgentContext } from "../ai/answer";
+import { agentBusinessHours, handoffMessage } from "../ai/handoff";
+import { JOIN_HEADER, RoomJoin, type Sender, type ServerFrame } from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
 import { RoomAlarm } from "./room-alarm";
 import { RoomInboxFeed } from "./room-inbox-feed";
-import { RoomOutbox } from "./room-outbox";
+import { FLUSH_DELAY_MS, RoomOutbox } from "./room-outbox";
 import { type PlanOutcome, type ProposeInput, RoomPlans } from "./room-plans";
 import { RoomPool } from "./room-pool";
 import { ackFor, RoomSockets, readFrame } from "./room-sockets";
 import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
 
-// Messages written within this window go to Postgres in one transaction.
-const FLUSH_DELAY_MS = 500;
-// The inbox hears about a busy room at most this often (one event with the latest message); the same
-// as the flush delay, so a busy room's alarm serves both.
-const INBOX_MESSAGE_INTERVAL_MS = FLUSH_DELAY_MS;
-const TYPING_THROTTLE_MS = 2_000;
 const CLOSED: readonly string[] = ["resolved", "expired"];
 const SYSTEM: Sender = { kind: "system", id: "switchboard" };
 
@@ -37,19 +30,15 @@ export class ConversationRoom extends DurableObject<Env> {
   private store: RoomStore;
   private readonly ai: RoomAi;
   private readonly plans: RoomPlans;
-  private readonly typingSentAt = new Map<string, number>();
   private readonly pool = new RoomPool();
-  private readonly alarmClock: RoomAlarm;
-  private readonly sockets: RoomSockets;
-  private readonly inbox: RoomInboxFeed;
+  private readonly alarmClock = new RoomAlarm(this.ctx.storage);
+  private readonly sockets = new RoomSockets(this.ctx);
+  private readonly inbox = new RoomInboxFeed(this.ctx, this.env);
   private readonly outboxCopy: RoomOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage.sql);
-    this.sockets = new RoomSockets(ctx);
-    this.alarmClock = new RoomAlarm(ctx.storage);
-    this.inbox = new RoomInboxFeed(env, (work) => ctx.waitUntil(work), INBOX_MESSAGE_INTERVAL_MS);
     this.outboxCopy = new RoomOutbox({
       store: () => this.store,
       database: () => this.database(),
@@ -57,33 +46,26 @@ export class ConversationRoom extends DurableObject<Env> {
       report: (meta, stats) =>
         this.inbox.publish(meta, { type: "outbox", conversationId: meta.conversationId, ...stats }),
     });
-    this.ai = new RoomAi(ctx.storage.sql, {
+    // What the AI and the plans both need of their room.
+    const room = {
       meta: () => this.store.meta(),
       config: () => this.databaseConfig(),
       database: () => this.database(),
-      history: (limit) => this.store.recent(limit),
-      lastSeq: () => this.store.lastSeq(),
-      broadcast: (frame) => this.sockets.broadcast(frame),
-      send: (ws, frame) => this.sockets.send(ws, frame),
-      append: async (sender, text, metadata) => {
-        const result = await this.post(sender, { text, metadata });
-        return { seq: result.ok ? result.message.seq : 0 };
-      },
-      enqueueUsage: (usage) => this.store.enqueue("usage", { ...usage, createdAt: Date.now() }, Date.now()),
-      handoff: (reason, agent) => this.handoff(reason, agent),
-    });
-    this.plans = new RoomPlans(ctx.storage.sql, {
-      meta: () => this.store.meta(),
-      config: () => this.databaseConfig(),
-      database: () => this.database(),
-      broadcast: (frame) => this.sockets.broadcast(frame),
-      send: (ws, frame) => this.sockets.send(ws, frame),
-      append: async (sender, text, metadata) => {
+      broadcast: (frame: ServerFrame) => this.sockets.broadcast(frame),
+      send: (ws: WebSocket, frame: ServerFrame) => this.sockets.send(ws, frame),
+      append: async (sender: Sender, text: string, metadata: Record<string, unknown>) => {
         const result = await this.post(sender, { text, metadata });
         return result.ok ? { id: result.message.id, seq: result.message.seq } : null;
       },
-      armAlarm: () => this.armAlarm(),
+    };
+    this.ai = new RoomAi(ctx.storage.sql, {
+      ...room,
+      history: (limit) => this.store.recent(limit),
+      lastSeq: () => this.store.lastSeq(),
+      enqueueUsage: (usage) => this.store.enqueue("usage", { ...usage, createdAt: Date.now() }, Date.now()),
+      handoff: (reason, agent) => this.handoff(reason, agent),
     });
+    this.plans = new RoomPlans(ctx.storage.sql, { ...room, armAlarm: () => this.armAlarm() });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     ctx.blockConcurrencyWhile(async () => {
       await this.ai.repairInterrupted();
@@ -109,27 +91,14 @@ export class ConversationRoom extends DurableObject<Env> {
   /** Accepts a WebSocket whose ticket the Worker verified; replays after `after`, then `ready`. */
   override async fetch(request: Request): Promise<Response> {
     const parsed = RoomJoin.safeParse(parseJson(request.headers.get(JOIN_HEADER)));
-    if (!parsed.success)
-      return Response.json({ error: { code: "bad_request", message: "Invalid room join" } }, { status: 400 });
+    if (!parsed.success) return refusal(400, "bad_request", "Invalid room join");
     const { tenantId, participant, ticketIssuedAtMs, after, stream } = parsed.data;
     const meta = this.store.meta();
     // The Worker checked the ticket (no database round trip per join); the tenant must match too.
-    if (!meta || meta.tenantId !== tenantId)
-      return Response.json(
-        { error: { code: "not_found", message: "Conversation not found" } },
-        { status: 404 },
-      );
-    const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
-    server.serializeAttachment(participant);
+    if (!meta || meta.tenantId !== tenantId) return refusal(404, "not_found", "Conversation not found");
+    const { client, server } = this.sockets.accept(participant);
     // Replay and `ready` go out in this same synchronous turn, so no live message can slip between.
-    for (let from = after; ; ) {
-      const page = this.store.range(from, undefined, 500);
-      for (const message of page) server.send(JSON.stringify(message));
-      const last = page.at(-1);
-      if (!last) break;
-      from = last.seq;
-    }
+    this.store.replay(after, (message) => server.send(JSON.stringify(message)));
     this.ai.replayActive(server, stream?.id ?? null, stream?.from ?? 0);
     this.plans.replayPending(server);
     this.sockets.send(server, { type: "ready", lastSeq: this.store.lastSeq() });
@@ -270,23 +239,11 @@ export class ConversationRoom extends DurableObject<Env> {
     if (meta?.status !== "open") return;
     this.changeStatus("pending_human", meta.assigneeId, reason);
     this.ai.markAnswered();
-    const hours = agent ? agent.businessHours : await this.agentHours(meta);
+    const hours = agent
+      ? agent.businessHours
+      : await agentBusinessHours({ db: this.database(), config: this.databaseConfig() }, meta);
     await this.post(SYSTEM, { text: handoffMessage(hours), metadata: { handoff: true, reason } });
     await this.armAlarm();
-  }
-
-  private async agentHours(meta: RoomMeta) {
-    if (!meta.agentId) return null;
-    try {
-      const deps = { db: this.database(), config: this.databaseConfig() };
-      return (await loadAgentContext(deps, meta.tenantId, meta.agentId)).agent.businessHours;
-    } catch (error) {
-      log("warn", "could not load business hours", {
-        conversationId: meta.conversationId,
-        ...describeError(error),
-      });
-      return null;
-    }
   }
 
   info() {
@@ -426,13 +383,11 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   private typing(ws: WebSocket, participant: Sender, on: boolean): void {
-    const key = `${participant.kind}:${participant.id}`;
-    const now = Date.now();
-    if (on && now - (this.typingSentAt.get(key) ?? 0) < TYPING_THROTTLE_MS) return;
-    this.typingSentAt.set(key, on ? now : 0);
-    this.sockets.broadcast({ type: "typing", participant, on }, { except: ws });
     const meta = this.store.meta();
-    if (meta)
+    if (this.sockets.typing(ws, participant, on) && meta)
       this.inbox.publish(meta, { type: "typing", conversationId: meta.conversationId, participant, on });
   }
 }
+
+const refusal = (status: number, code: string, message: string) =>
+  Response.json({ error: { code, message } }, { status });

@@ -19,7 +19,11 @@ export interface RoomPort {
   lastSeq(): number;
   broadcast(frame: ServerFrame): void;
   send(ws: WebSocket, frame: ServerFrame): void;
-  append(sender: Sender, text: string, metadata: Record<string, unknown>): Promise<{ seq: number }>;
+  append(
+    sender: Sender,
+    text: string,
+    metadata: Record<string, unknown>,
+  ): Promise<{ id: string; seq: number } | null>;
   enqueueUsage(usage: Record<string, unknown>): void;
   handoff(reason: string, agent: AgentContext["agent"] | null): Promise<void>;
 }

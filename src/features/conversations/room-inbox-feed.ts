@@ -1,6 +1,10 @@
 import type { InboxEvent, InboxMessageEvent } from "../inbox/inbox.protocol";
 import { type InboxClient, inboxClient } from "../inbox/inbox-client";
+import { FLUSH_DELAY_MS } from "./room-outbox";
 import type { RoomMeta } from "./room-store";
+
+// The inbox hears of a busy room at most this often: the flush delay, so one alarm serves both.
+const INTERVAL_MS = FLUSH_DELAY_MS;
 
 /**
  * What the room tells its tenant's inbox. Message events are throttled: the first goes out at once;
@@ -14,13 +18,12 @@ export class RoomInboxFeed {
   private inbox: { tenantId: string; client: InboxClient } | null = null;
 
   constructor(
+    private readonly ctx: DurableObjectState,
     private readonly env: Env,
-    private readonly waitUntil: (work: Promise<unknown>) => void,
-    private readonly intervalMs: number,
   ) {}
 
   publish(meta: RoomMeta, event: InboxEvent): void {
-    this.waitUntil(this.inboxOf(meta).publish(event));
+    this.ctx.waitUntil(this.inboxOf(meta).publish(event));
   }
 
   /** A new message: told at once, or folded into the event the window's end sends. */
@@ -32,7 +35,7 @@ export class RoomInboxFeed {
     }
     this.pending = null;
     this.publish(meta, { ...event, count });
-    this.windowEnd = Date.now() + this.intervalMs;
+    this.windowEnd = Date.now() + INTERVAL_MS;
   }
 
   /** When the folded event is due (null: nothing folded), for the room's alarm. */
@@ -45,7 +48,7 @@ export class RoomInboxFeed {
     if (!this.pending || Date.now() < this.windowEnd) return;
     this.publish(meta, { ...this.pending.event, count: this.pending.count });
     this.pending = null;
-    this.windowEnd = Date.now() + this.intervalMs;
+    this.windowEnd = Date.now() + INTERVAL_MS;
   }
 
   /**
@@ -60,7 +63,7 @@ export class RoomInboxFeed {
     issuedAtMs: number,
     onRevoked: () => void,
   ): void {
-    this.waitUntil(
+    this.ctx.waitUntil(
       this.inboxOf(meta)
         .staffPresence(meta.conversationId, principalId, state, issuedAtMs)
         .then((revoked) => {

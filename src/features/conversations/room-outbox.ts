@@ -3,6 +3,8 @@ import { describeError, log } from "../../lib/logger";
 import { drainOutbox } from "./room-flush";
 import type { RoomMeta, RoomStore } from "./room-store";
 
+/** Messages written within this window go to Postgres in one transaction. */
+export const FLUSH_DELAY_MS = 500;
 // Rows copied to Postgres in one transaction.
 const FLUSH_BATCH = 200;
 const MAX_BACKOFF_MS = 60_000;

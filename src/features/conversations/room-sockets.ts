@@ -13,7 +13,21 @@ export function ackFor(message: StoredMessage): ServerFrame {
  * lives in the attachments, never in memory, so it survives hibernation.
  */
 export class RoomSockets {
+  // Typing is relayed at most this often per participant (a stop always goes out).
+  private static readonly TYPING_THROTTLE_MS = 2_000;
+  private readonly typingSentAt = new Map<string, number>();
+
   constructor(private readonly ctx: DurableObjectState) {}
+
+  /** Relays typing to the others, throttled; whether it went out. */
+  typing(ws: WebSocket, participant: Sender, on: boolean): boolean {
+    const key = `${participant.kind}:${participant.id}`;
+    const now = Date.now();
+    if (on && now - (this.typingSentAt.get(key) ?? 0) < RoomSockets.TYPING_THROTTLE_MS) return false;
+    this.typingSentAt.set(key, on ? now : 0);
+    this.broadcast({ type: "typing", participant, on }, { except: ws });
+    return true;
+  }
 
   /** Accepts a socket for `participant` (the room sends its replay on it before anything else). */
   accept(participant: Sender): { client: WebSocket; server: WebSocket } {

@@ -171,6 +171,17 @@ export class RoomStore {
     return rows.map(toMessage);
   }
 
+  /** Hands every message after `after` to `send`, oldest first, a page at a time. */
+  replay(after: number, send: (message: StoredMessage) => void): void {
+    for (let from = after; ; ) {
+      const page = this.range(from, undefined, 500);
+      for (const message of page) send(message);
+      const last = page.at(-1);
+      if (!last) return;
+      from = last.seq;
+    }
+  }
+
   /** Raises a participant's read position (never lowers it); returns whether it moved. */
   markRead(participant: string, seq: number, now: number): boolean {
     const current = this.sql.exec("SELECT seq FROM receipts WHERE participant = ?", participant).toArray()[0];
