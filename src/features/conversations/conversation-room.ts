@@ -5,22 +5,24 @@ import { loadConfig } from "../../env";
 import { parseJson } from "../../lib/json";
 import type { AgentContext } from "../ai/answer";
 import { agentBusinessHours, handoffMessage } from "../ai/handoff";
-import { JOIN_HEADER, RoomJoin, type Sender, type ServerFrame } from "./conversations.protocol";
+import { type PlanOutcome, type ProposeInput, RoomPlans } from "../plans/room-plans";
+import {
+  JOIN_HEADER,
+  type PostResult,
+  RoomJoin,
+  type Sender,
+  type ServerFrame,
+} from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
 import { RoomAlarm } from "./room-alarm";
 import { RoomInboxFeed } from "./room-inbox-feed";
 import { FLUSH_DELAY_MS, RoomOutbox } from "./room-outbox";
-import { type PlanOutcome, type ProposeInput, RoomPlans } from "./room-plans";
 import { RoomPool } from "./room-pool";
 import { ackFor, RoomSockets, readFrame } from "./room-sockets";
 import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
 
 const CLOSED: readonly string[] = ["resolved", "expired"];
 const SYSTEM: Sender = { kind: "system", id: "switchboard" };
-
-export type PostResult =
-  | { ok: true; duplicate: boolean; message: StoredMessage }
-  | { ok: false; code: "not_found" | "conflict"; message: string };
 
 /**
  * One conversation: the single writer of its messages. Each accepted message is stored with its

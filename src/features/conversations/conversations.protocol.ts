@@ -59,6 +59,16 @@ export interface MessageFrame {
   createdAt: string;
 }
 
+/** A message as its room stores it and its RPC methods return it. */
+export interface StoredMessage extends MessageFrame {
+  metadata: Record<string, unknown>;
+}
+
+/** What posting a message to a room answers. */
+export type PostResult =
+  | { ok: true; duplicate: boolean; message: StoredMessage }
+  | { ok: false; code: "not_found" | "conflict"; message: string };
+
 /** What happened to a plan: proposed, approved, a step changed, or how it ended. */
 export type PlanEvent =
   | "proposed"

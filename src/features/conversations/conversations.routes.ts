@@ -7,8 +7,7 @@ import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { text } from "../../lib/text";
 import { authorize } from "../auth/auth.middleware";
-import type { PostResult } from "./conversation-room";
-import type { Sender } from "./conversations.protocol";
+import type { PostResult, Sender, StoredMessage } from "./conversations.protocol";
 import {
   AckSchema,
   AssignBody,
@@ -38,7 +37,6 @@ import {
 } from "./conversations.service";
 import { conversationView } from "./conversations.views";
 import { roomFor } from "./room-client";
-import type { StoredMessage } from "./room-store";
 import { issueConversationTicket } from "./tickets.service";
 
 const tags = ["Conversations"];

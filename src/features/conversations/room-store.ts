@@ -1,9 +1,7 @@
 import { uuidv7 } from "../../lib/ids";
-import type { MessageFrame, Sender } from "./conversations.protocol";
+import type { Sender, StoredMessage } from "./conversations.protocol";
 
-export interface StoredMessage extends MessageFrame {
-  metadata: Record<string, unknown>;
-}
+export type { StoredMessage };
 
 export interface OutboxRow {
   id: number;

@@ -4,8 +4,7 @@ import { agents, chatPlans, chatSessions } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";
 import { loadAgent } from "../ai/agents.service";
-import type { PostResult } from "../conversations/conversation-room";
-import type { Sender } from "../conversations/conversations.protocol";
+import type { PostResult, Sender } from "../conversations/conversations.protocol";
 import {
   createConversation,
   loadConversation,

@@ -11,15 +11,14 @@ import { type AgentContext, generateAnswer, loadAgentContext, usesModel } from "
 import type { HistoryItem } from "../ai/prompt";
 import { providerFailure } from "../ai/provider";
 import { monthlyBudget } from "../ai/usage";
-import type { Sender } from "../conversations/conversations.protocol";
+import type { Sender, StoredMessage } from "../conversations/conversations.protocol";
 import { roomFor } from "../conversations/room-client";
-import type { PlanOutcome } from "../conversations/room-plans";
-import type { StoredMessage } from "../conversations/room-store";
 import { decisionIn } from "./approval-words";
 import type { ChatCompletionBody } from "./chat.schemas";
 import { type ChatSession, openSession, pendingPlanId, postToRoom } from "./chat-session";
 import { planRequest } from "./planner";
 import { approvePlan, autoRuns, getPlanSettings, rejectPlan, unwrap } from "./plans.service";
+import type { PlanOutcome } from "./room-plans";
 import type { AiUsage } from "./verifier";
 
 export interface ChatDeps {

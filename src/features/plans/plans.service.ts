@@ -5,10 +5,10 @@ import { AppError, notFound } from "../../lib/errors";
 import { listActions } from "../actions/actions.service";
 import { loadAgent } from "../ai/agents.service";
 import { roomFor } from "../conversations/room-client";
-import type { PlanOutcome } from "../conversations/room-plans";
 import { queryPlans } from "./plan-mirror";
 import type { Plan, PlanEdit } from "./plan-types";
 import { applyEdits, checkSteps, operationIndex, unknownEditSteps } from "./plan-validation";
+import type { PlanOutcome } from "./room-plans";
 
 export interface PlanDeps {
   db: Database;

@@ -1,4 +1,4 @@
-import type { Plan, PlanStatus } from "../plans/plan-types";
+import type { Plan, PlanStatus } from "./plan-types";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

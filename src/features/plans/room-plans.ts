@@ -7,20 +7,20 @@ import { describeError, log } from "../../lib/logger";
 import { hasPermission } from "../../lib/rbac";
 import { listActions, storedAuthorization } from "../actions/actions.service";
 import { loadAgentContext } from "../ai/answer";
-import { executePlan } from "../plans/executor";
-import { mirrorPlan } from "../plans/plan-mirror";
-import { crashedText, expiredText, interruptedText, proposalText, rejectedText } from "../plans/plan-text";
-import type { Plan, PlanEdit, PlanStatus, PlanStep, PlanView, ProposedStep } from "../plans/plan-types";
-import { planFrame, planView } from "../plans/plan-types";
-import { applyEdits, operationIndex } from "../plans/plan-validation";
-import { describeOutcome, summarisePlan } from "../plans/verifier";
-import type { ClientFrame, PlanEvent, Sender, ServerFrame } from "./conversations.protocol";
+import type { ClientFrame, PlanEvent, Sender, ServerFrame } from "../conversations/conversations.protocol";
+import { executePlan } from "./executor";
+import { mirrorPlan } from "./plan-mirror";
+import { crashedText, expiredText, interruptedText, proposalText, rejectedText } from "./plan-text";
+import type { Plan, PlanEdit, PlanStatus, PlanStep, PlanView, ProposedStep } from "./plan-types";
+import { planFrame, planView } from "./plan-types";
+import { applyEdits, operationIndex } from "./plan-validation";
 import { PlanStore } from "./room-plan-store";
-import type { RoomMeta } from "./room-store";
+import { describeOutcome, summarisePlan } from "./verifier";
 
 /** What plans need from their room. */
 export interface PlanPort {
-  meta(): RoomMeta | null;
+  /** Which conversation (null: the room holds none). */
+  meta(): { conversationId: string; tenantId: string } | null;
   config(): Config;
   /** The room's Postgres handle (kept while the object lives). */
   database(): Database;
