@@ -66,8 +66,13 @@ export class ConversationRoom extends DurableObject<Env> {
       lastSeq: () => this.store.lastSeq(),
       enqueueUsage: (usage) => this.store.enqueue("usage", { ...usage, createdAt: Date.now() }, Date.now()),
       handoff: (reason, agent) => this.handoff(reason, agent),
+      plan: (ctx, history) => this.plans.fromConversation(ctx, history, this.store.lastVisitor()),
     });
-    this.plans = new RoomPlans(ctx.storage.sql, { ...room, armAlarm: () => this.armAlarm() });
+    this.plans = new RoomPlans(ctx.storage.sql, {
+      ...room,
+      armAlarm: () => this.armAlarm(),
+      notify: (event) => this.inbox.publish(this.store.meta(), event),
+    });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     ctx.blockConcurrencyWhile(async () => {
       await this.ai.repairInterrupted();

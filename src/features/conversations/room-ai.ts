@@ -26,7 +26,17 @@ export interface RoomPort {
   ): Promise<{ id: string; seq: number } | null>;
   enqueueUsage(usage: Record<string, unknown>): void;
   handoff(reason: string, agent: AgentContext["agent"] | null): Promise<void>;
+  /**
+   * The agent's reply as a plan when it has actions and the model calls them (the plan is then
+   * proposed in the room); null: answer as usual. `text` is an answer to post instead of a plan.
+   */
+  plan(
+    ctx: AgentContext,
+    history: HistoryItem[],
+  ): Promise<{ text: string; usage: Usage | null; handoff: { reason: string } | null } | null>;
 }
+
+type Usage = NonNullable<Awaited<ReturnType<typeof generateAnswer>>["usage"]>;
 
 const SYSTEM: Sender = { kind: "system", id: "switchboard" };
 const HISTORY_MESSAGES = 50;
@@ -156,6 +166,16 @@ export class RoomAi {
         this.port.lastSeq(),
       );
       this.port.broadcast({ type: "ai.thinking", streamId });
+      const planned = await this.port.plan(ctx, history);
+      if (planned) {
+        if (abort.signal.aborted) return;
+        this.current = null;
+        this.setStatus(streamId, "done");
+        if (planned.text) await this.port.append({ kind: "ai", id: agentId }, planned.text, { streamId });
+        if (planned.usage) this.port.enqueueUsage({ id: uuidv7(), agentId, ...planned.usage });
+        if (planned.handoff) await this.port.handoff(planned.handoff.reason, ctx.agent);
+        return;
+      }
       let index = 0;
       const answer = await generateAnswer({ db, config }, ctx, history, {
         signal: abort.signal,

@@ -22,8 +22,9 @@ export class RoomInboxFeed {
     private readonly env: Env,
   ) {}
 
-  publish(meta: RoomMeta, event: InboxEvent): void {
-    this.ctx.waitUntil(this.inboxOf(meta).publish(event));
+  /** Tells the inbox (nothing when the room holds no conversation any more). */
+  publish(meta: RoomMeta | null, event: InboxEvent): void {
+    if (meta) this.ctx.waitUntil(this.inboxOf(meta).publish(event));
   }
 
   /** A new message: told at once, or folded into the event the window's end sends. */

@@ -169,6 +169,14 @@ export class RoomStore {
     return rows.map(toMessage);
   }
 
+  /** Who wrote the latest visitor message (as a plan records who asked). */
+  lastVisitor(): { kind: "visitor"; id: string } {
+    const row = this.sql
+      .exec("SELECT sender_id FROM messages WHERE sender_kind = 'visitor' ORDER BY seq DESC LIMIT 1")
+      .toArray()[0];
+    return { kind: "visitor", id: row ? String(row.sender_id) : "visitor" };
+  }
+
   /** Hands every message after `after` to `send`, oldest first, a page at a time. */
   replay(after: number, send: (message: StoredMessage) => void): void {
     for (let from = after; ; ) {

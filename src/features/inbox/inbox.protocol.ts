@@ -3,6 +3,7 @@ import { text } from "../../lib/text";
 import type { Sender } from "../conversations/conversations.protocol";
 import type { ConversationView } from "../conversations/conversations.views";
 import type { DocumentStatusView } from "../documents/documents.views";
+import type { PlanView } from "../plans/plan-types";
 
 /** What the tenant's inbox hears from the owners of each fact, and forwards to staff sockets. */
 export type InboxEvent =
@@ -28,6 +29,10 @@ export type InboxEvent =
   /** The document's progress (processing sends that; an upload or edit sends the whole view). */
   | { type: "document.updated"; document: DocumentStatusView & { title: string } }
   | { type: "document.deleted"; documentId: string }
+  /** An agent proposed a plan in a conversation that waits for staff approval. */
+  | { type: "plan.pending"; conversationId: string; plan: PlanView }
+  /** A plan left pending: ran, failed, was rejected, expired or was superseded. */
+  | { type: "plan.finished"; conversationId: string; plan: PlanView }
   /** A room's copy to Postgres (kept for /api/metrics, not forwarded). */
   | { type: "outbox"; conversationId: string; pending: number; oldestAt: number | null; dead: number };
 

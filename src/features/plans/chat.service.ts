@@ -16,9 +16,9 @@ import { roomFor } from "../conversations/room-client";
 import { decisionIn } from "./approval-words";
 import type { ChatCompletionBody } from "./chat.schemas";
 import { type ChatSession, openSession, pendingPlanId, postToRoom } from "./chat-session";
+import type { PlanOutcome } from "./plan-types";
 import { planRequest } from "./planner";
 import { approvePlan, autoRuns, getPlanSettings, rejectPlan, unwrap } from "./plans.service";
-import type { PlanOutcome } from "./room-plans";
 import type { AiUsage } from "./verifier";
 
 export interface ChatDeps {

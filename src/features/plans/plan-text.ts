@@ -7,8 +7,16 @@ function compact(args: Record<string, unknown>): string {
   return text.length > ARGUMENT_CHARS ? `${text.slice(0, ARGUMENT_CHARS)}…` : text;
 }
 
-/** The message that shows a proposed plan in the conversation. */
+/**
+ * The message that shows a proposed plan in the conversation. A visitor (who never approves) is told
+ * what the agent can do and that a team member decides; the caller of /chat/completion gets the steps.
+ */
 export function proposalText(plan: Plan): string {
+  if (plan.requestedBy.kind === "visitor") {
+    const waits = plan.steps.some((s) => !s.autoRun);
+    const what = plan.summary || "I can take care of that for you.";
+    return waits ? `${what} A team member needs to approve this first; I'll let you know here.` : what;
+  }
   const lines = plan.steps.map(
     (s) =>
       `${s.index}. ${s.operation} (${s.method} ${s.path}) ${compact(s.arguments)}${s.why ? ` — ${s.why}` : ""}`,

@@ -111,3 +111,18 @@ export function planFrame(plan: Plan) {
     })),
   };
 }
+
+/** What the agent proposes: the plan's request, its steps and who asked. */
+export interface ProposeInput {
+  agentId: string | null;
+  sessionId: string | null;
+  request: string;
+  summary: string;
+  requestedBy: PlanActor;
+  expiresAt: number;
+  steps: ProposedStep[];
+}
+
+export type PlanOutcome =
+  | { ok: true; plan: PlanView; reply: { id: string; text: string } | null }
+  | { ok: false; code: "not_found" | "conflict" | "gone" | "forbidden"; message: string };

@@ -3,7 +3,7 @@ import type { ArgumentIssue } from "../actions/operations";
 import { toolFor, WHY_ARGUMENT } from "../actions/operations";
 import type { AgentContext } from "../ai/answer";
 import { buildMessages, type HistoryItem } from "../ai/prompt";
-import { streamChat } from "../ai/provider";
+import { HANDOFF_TOOL, streamChat } from "../ai/provider";
 import { retrieve } from "../ai/retrieval";
 import { estimateCost } from "../ai/usage";
 import type { ProposedStep } from "./plan-types";
@@ -30,6 +30,8 @@ export interface PlannerResult {
   /** Why the proposed calls cannot be used as they are (unknown operation, invalid arguments…). */
   issues: ArgumentIssue[];
   usage: AiUsage;
+  /** The model handed the conversation to a person (offered with `canHandOff`). */
+  handoff: { reason: string } | null;
 }
 
 function parseArguments(raw: string): Record<string, unknown> | null {
@@ -53,6 +55,7 @@ export async function planRequest(
   actions: ActionRow[],
   history: HistoryItem[],
   autoRun: (risk: ProposedStep["risk"]) => boolean,
+  options: { canHandOff?: boolean } = {},
 ): Promise<PlannerResult> {
   const model = ctx.model;
   if (!model) throw new Error("planRequest needs a model");
@@ -68,35 +71,53 @@ export async function planRequest(
       timeoutMs: deps.config.AI_TIMEOUT_SECONDS * 1000,
     },
     buildMessages(`${ctx.agent.systemPrompt}${INSTRUCTIONS}`, passages, history, HISTORY_BUDGET_TOKENS),
-    { tools: [...operations.values()].map(({ op }) => toolFor(op)) },
+    {
+      tools: [
+        ...[...operations.values()].map(({ op }) => toolFor(op)),
+        ...(options.canHandOff ? [HANDOFF_TOOL] : []),
+      ],
+    },
   );
   const issues: ArgumentIssue[] = [];
   const steps: ProposedStep[] = [];
-  result.toolCalls.forEach((call, i) => {
-    const index = i + 1;
-    const args = parseArguments(call.arguments);
-    const found = operations.get(call.name);
-    if (!args || !found) {
-      issues.push({
-        path: `steps.${index}`,
-        message: args ? `unknown operation ${call.name}` : "arguments are not a JSON object",
+  const handoffCall = options.canHandOff
+    ? result.toolCalls.find((c) => c.name === HANDOFF_TOOL.function.name)
+    : undefined;
+  const handoff = handoffCall
+    ? {
+        reason: String(parseArguments(handoffCall.arguments)?.reason ?? "requested by the assistant").slice(
+          0,
+          300,
+        ),
+      }
+    : null;
+  result.toolCalls
+    .filter((call) => call !== handoffCall)
+    .forEach((call, i) => {
+      const index = i + 1;
+      const args = parseArguments(call.arguments);
+      const found = operations.get(call.name);
+      if (!args || !found) {
+        issues.push({
+          path: `steps.${index}`,
+          message: args ? `unknown operation ${call.name}` : "arguments are not a JSON object",
+        });
+        return;
+      }
+      const { [WHY_ARGUMENT]: why, ...rest } = args;
+      steps.push({
+        index,
+        actionId: found.action.id,
+        operation: found.op.name,
+        method: found.op.method,
+        path: found.op.path,
+        arguments: rest,
+        why: typeof why === "string" ? why.slice(0, 500) : "",
+        risk: found.op.risk,
+        onFailure: found.op.onFailure,
+        autoRun: autoRun(found.op.risk),
       });
-      return;
-    }
-    const { [WHY_ARGUMENT]: why, ...rest } = args;
-    steps.push({
-      index,
-      actionId: found.action.id,
-      operation: found.op.name,
-      method: found.op.method,
-      path: found.op.path,
-      arguments: rest,
-      why: typeof why === "string" ? why.slice(0, 500) : "",
-      risk: found.op.risk,
-      onFailure: found.op.onFailure,
-      autoRun: autoRun(found.op.risk),
     });
-  });
   issues.push(
     ...checkSteps(
       steps.map((s) => ({ ...s, status: "pending" as const })),
@@ -108,6 +129,7 @@ export async function planRequest(
     text: result.text.trim(),
     steps,
     issues,
+    handoff,
     usage: {
       model: model.model,
       promptTokens,

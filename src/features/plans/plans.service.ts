@@ -6,9 +6,8 @@ import { listActions } from "../actions/actions.service";
 import { loadAgent } from "../ai/agents.service";
 import { roomFor } from "../conversations/room-client";
 import { queryPlans } from "./plan-mirror";
-import type { Plan, PlanEdit } from "./plan-types";
+import type { Plan, PlanEdit, PlanOutcome } from "./plan-types";
 import { applyEdits, checkSteps, operationIndex, unknownEditSteps } from "./plan-validation";
-import type { PlanOutcome } from "./room-plans";
 
 export interface PlanDeps {
   db: Database;

@@ -6,12 +6,18 @@ import { uuidv7 } from "../../lib/ids";
 import { describeError, log } from "../../lib/logger";
 import { hasPermission } from "../../lib/rbac";
 import { listActions, storedAuthorization } from "../actions/actions.service";
-import { loadAgentContext } from "../ai/answer";
+import { type AgentContext, loadAgentContext } from "../ai/answer";
+import type { HistoryItem } from "../ai/prompt";
 import type { ClientFrame, PlanEvent, Sender, ServerFrame } from "../conversations/conversations.protocol";
+import type { InboxEvent } from "../inbox/inbox.protocol";
+import { planInConversation } from "./conversation-planner";
 import { executePlan } from "./executor";
 import { mirrorPlan } from "./plan-mirror";
 import { crashedText, expiredText, interruptedText, proposalText, rejectedText } from "./plan-text";
-import type { Plan, PlanEdit, PlanStatus, PlanStep, PlanView, ProposedStep } from "./plan-types";
+import type { Plan, PlanEdit, PlanOutcome, PlanStatus, PlanStep, ProposeInput } from "./plan-types";
+
+export type { PlanOutcome, ProposeInput };
+
 import { planFrame, planView } from "./plan-types";
 import { applyEdits, operationIndex } from "./plan-validation";
 import { PlanStore } from "./room-plan-store";
@@ -32,21 +38,9 @@ export interface PlanPort {
     metadata: Record<string, unknown>,
   ): Promise<{ id: string; seq: number } | null>;
   armAlarm(): Promise<void>;
+  /** Tells the staff inbox (a plan waiting for approval, and how it ended). */
+  notify(event: InboxEvent): void;
 }
-
-export interface ProposeInput {
-  agentId: string | null;
-  sessionId: string | null;
-  request: string;
-  summary: string;
-  requestedBy: PlanActor;
-  expiresAt: number;
-  steps: ProposedStep[];
-}
-
-export type PlanOutcome =
-  | { ok: true; plan: PlanView; reply: { id: string; text: string } | null }
-  | { ok: false; code: "not_found" | "conflict" | "gone" | "forbidden"; message: string };
 
 const SYSTEM: Sender = { kind: "system", id: "switchboard" };
 const MIRROR_RETRY_MS = 5_000;
@@ -84,7 +78,23 @@ export class RoomPlans {
 
   private async publish(plan: Plan, event: PlanEvent): Promise<void> {
     this.port.broadcast({ type: "plan", event, plan: planFrame(plan) });
+    const view = planView(plan);
+    if (event === "proposed" && plan.steps.some((s) => !s.autoRun))
+      this.port.notify({ type: "plan.pending", conversationId: plan.conversationId, plan: view });
+    else if (event !== "proposed" && event !== "approved" && event !== "step")
+      this.port.notify({ type: "plan.finished", conversationId: plan.conversationId, plan: view });
     await this.mirror(plan);
+  }
+
+  /** The agent's reply in a conversation, as a plan when it calls its actions (conversation-planner.ts). */
+  fromConversation(ctx: AgentContext, history: HistoryItem[], visitor: PlanActor) {
+    return planInConversation(
+      { db: this.port.database(), config: this.port.config() },
+      this,
+      ctx,
+      history,
+      visitor,
+    );
   }
 
   private async mirror(plan: Plan): Promise<void> {
