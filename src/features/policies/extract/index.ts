@@ -1,0 +1,8 @@
+// The policy extraction engine: positioned text in, typed fields with confidence and review issues out.
+export { REVIEW_THRESHOLD, validatePolicy } from "./checks";
+export { extractPolicy } from "./extract";
+export { INSURERS, insurerNamed } from "./insurers";
+export { INSURER_LABELS, LEXICON } from "./lexicon";
+export { pdfPages } from "./pdf-pages";
+export { textractPages } from "./textract-pages";
+export type * from "./types";

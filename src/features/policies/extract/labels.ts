@@ -1,0 +1,77 @@
+import type { Cell } from "./layout";
+import type { LabelEntry, LabelKey } from "./lexicon";
+
+interface Token {
+  norm: string;
+  end: number;
+}
+
+/** A cell recognised as a label, and the text after the label inside the same cell. */
+export interface LabelHit {
+  cell: Cell;
+  key: LabelKey;
+  weight: number;
+  /** The rest of the cell after the label and its separator (":", "-"): an inline value, maybe empty. */
+  rest: string;
+}
+
+// Spelling variants folded so the lexicon lists each label once.
+const CANONICAL: Record<string, string> = {
+  number: "no",
+  num: "no",
+  nos: "no",
+  regn: "reg",
+  registration: "reg",
+  "%": "percent",
+};
+
+function tokens(text: string): Token[] {
+  const found: Token[] = [];
+  for (const match of text.matchAll(/e-mail|[\p{L}\p{N}]+|%/giu)) {
+    const lower = match[0].toLowerCase().replace("-", "");
+    found.push({ norm: CANONICAL[lower] ?? lower, end: match.index + match[0].length });
+  }
+  return found;
+}
+
+interface Compiled {
+  words: string[];
+  key: LabelKey;
+  weight: number;
+}
+
+/** Matches cells against label entries: the longest label that starts the cell wins. */
+export function labelMatcher(entries: LabelEntry[]): (cell: Cell) => LabelHit | null {
+  const byFirst = new Map<string, Compiled[]>();
+  for (const entry of entries) {
+    for (const label of entry.labels) {
+      const words = tokens(label).map((token) => token.norm);
+      const first = words[0];
+      if (!first) continue;
+      const list = byFirst.get(first) ?? [];
+      list.push({ words, key: entry.key, weight: entry.weight ?? 1 });
+      byFirst.set(first, list);
+    }
+  }
+  for (const list of byFirst.values()) list.sort((a, b) => b.words.length - a.words.length);
+
+  return (cell) => {
+    const cellTokens = tokens(cell.text);
+    const first = cellTokens[0];
+    if (!first || cell.text.search(/[\p{L}\p{N}]/u) > 2) return null;
+    for (const label of byFirst.get(first.norm) ?? []) {
+      if (!label.words.every((word, index) => cellTokens[index]?.norm === word)) continue;
+      const end = cellTokens[label.words.length - 1]?.end ?? 0;
+      const after = cell.text.slice(end);
+      const rest = after
+        .replace(/^\s*[.)\]]*\s*(?:\((?:rs\.?|inr|₹|in rs\.?|%)\)\s*)?[:\-–=]?\s*/i, "")
+        .trim();
+      // "Policy Holder Address" or "Insured Persons": a label followed by more words is not this label,
+      // unless a separator marks where the label ends.
+      const between = after.slice(0, after.length - rest.length);
+      if (/^\p{L}/u.test(rest) && !/[:\-–=]/.test(between)) continue;
+      return { cell, key: label.key, weight: label.weight, rest };
+    }
+    return null;
+  };
+}
