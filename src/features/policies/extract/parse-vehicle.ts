@@ -5,8 +5,9 @@ export const STRICT_PLATE = /^[A-Z]{2}[0-9]{2}[A-Z]{1,2}[0-9]{4}$/;
 /** Bharat series: year, BH, number, letters. */
 export const BH_PLATE = /^[0-9]{2}BH[0-9]{4}[A-Z]{1,2}$/;
 const LOOSE_PLATE = /^[A-Z]{2}[0-9]{1,2}[A-Z]{0,3}[0-9]{1,4}$/;
+// At the start of the value: a plate-like fragment further on ("… AB 12") is not the registration.
 const PLATE_IN_TEXT =
-  /\b(\d{2}[\s.-]*BH[\s.-]*\d{4}[\s.-]*[A-Z]{1,2}|[A-Z]{2}[\s.-]*\d{1,2}[\s.-]*(?:[A-Z]{1,3}[\s.-]*)?\d{1,4})\b/;
+  /^(\d{2}[\s.-]*BH[\s.-]*\d{4}[\s.-]*[A-Z]{1,2}|[A-Z]{2}[\s.-]*\d{1,2}[\s.-]*(?:[A-Z][\s.-]*){0,3}\d{1,4})\b/;
 const NEW_REGISTRATION = /^(new|applied\s*for|to\s*be\s*registered|awaited)\b/i;
 
 export type PlateReading = { kind: "plate"; plate: string } | { kind: "new" };

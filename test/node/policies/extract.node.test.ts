@@ -1,0 +1,339 @@
+import { describe, expect, it } from "vitest";
+import { extractPolicy } from "../../../src/features/policies/extract";
+import { page } from "./pages";
+
+const values = (pages: Parameters<typeof extractPolicy>[0]) =>
+  Object.fromEntries(
+    Object.entries(extractPolicy(pages, { currentYear: 2026 }).fields).map(([name, field]) => [
+      name,
+      field?.value ?? null,
+    ]),
+  );
+
+describe("spatial association", () => {
+  it("reads a value right of its label, with the colon in its own item or inline", () => {
+    const result = values([
+      page([
+        [[40, "TATA AIG General Insurance Company Limited"]],
+        [[40, "Private Car Package Policy - Schedule"]],
+        [
+          [40, "Policy No."],
+          [140, ":"],
+          [150, "6201234567"],
+        ],
+        [[40, "Registration No. : MH-12-AB-1234"]],
+        [
+          [40, "Insured Name"],
+          [150, "Rajesh Kumar"],
+        ],
+        [[40, "IDV (Rs.): 5,25,000.00"]],
+      ]),
+    ]);
+    expect(result).toMatchObject({
+      insurer: "TATA AIG General Insurance",
+      productLine: "motor",
+      productType: "Private Car",
+      policyNumber: "6201234567",
+      vehicleNumber: "MH12AB1234",
+      customerName: "Rajesh Kumar",
+      idv: 52500000,
+    });
+  });
+
+  it("reads a value below its label when labels head a grid or a table", () => {
+    const result = values([
+      page([
+        [[40, "HDFC ERGO General Insurance Company Limited"]],
+        [
+          [40, "Policy Number"],
+          [220, "Vehicle Registration No."],
+          [400, "Engine No."],
+        ],
+        [
+          [40, "2311204658135400000"],
+          [220, "22 BH 4567 AA"],
+          [400, "K12MN345678"],
+        ],
+        [
+          [40, "Make"],
+          [220, "Model"],
+          [400, "Year of Manufacture"],
+        ],
+        [
+          [40, "HYUNDAI"],
+          [220, "CRETA"],
+          [400, "2022"],
+        ],
+      ]),
+    ]);
+    expect(result).toMatchObject({
+      policyNumber: "2311204658135400000",
+      vehicleNumber: "22BH4567AA",
+      engineNumber: "K12MN345678",
+      make: "HYUNDAI",
+      model: "CRETA",
+      manufacturingYear: 2022,
+    });
+  });
+
+  it("reads a premium table row by row, and adds CGST and SGST when no GST total is printed", () => {
+    const result = values([
+      page([
+        [[40, "ICICI Lombard General Insurance"]],
+        [
+          [40, "Total Own Damage Premium(A)"],
+          [380, "8,450.00"],
+        ],
+        [
+          [40, "Total Liability Premium(B)"],
+          [380, "3,416.00"],
+        ],
+        [
+          [40, "Net Premium"],
+          [380, "11,866.00"],
+        ],
+        [
+          [40, "CGST @9%"],
+          [380, "1,067.94"],
+        ],
+        [
+          [40, "SGST @9%"],
+          [380, "1,067.94"],
+        ],
+        [
+          [40, "Total Premium Payable"],
+          [380, "₹ 14,002/-"],
+        ],
+      ]),
+    ]);
+    expect(result).toMatchObject({
+      netOd: 845000,
+      tpPremium: 341600,
+      netPremium: 1186600,
+      gstAmount: 213588,
+      totalPremium: 1400200,
+    });
+  });
+
+  it("takes start and expiry from a printed period, and the OD period's end for a bundled policy", () => {
+    const bundled = values([
+      page([
+        [[40, "Bajaj Allianz General Insurance"]],
+        [
+          [40, "OD Period"],
+          [150, "01-Apr-2025 to 31-Mar-2026"],
+        ],
+        [
+          [40, "TP Period"],
+          [150, "01-Apr-2025 to 31-Mar-2028"],
+        ],
+      ]),
+    ]);
+    expect(bundled).toMatchObject({ startDate: "2025-04-01", expiryDate: "2026-03-31" });
+    const single = values([
+      page([[[40, "Period of Insurance: From 12/03/2025 00:00 Hrs To Midnight of 11/03/2026"]]]),
+    ]);
+    expect(single).toMatchObject({ startDate: "2025-03-12", expiryDate: "2026-03-11" });
+  });
+});
+
+describe("distractors", () => {
+  it("keeps the previous policy, helpline, GSTIN, insurer email, intermediary, nominee and financier out of the fields", () => {
+    const result = values([
+      page([
+        [[40, "Royal Sundaram General Insurance Co. Limited"]],
+        [
+          [40, "GSTIN: 33AABCR7106G1ZJ"],
+          [300, "Toll Free: 1800 568 9999"],
+        ],
+        [
+          [40, "Previous Policy No.: VPC0000001ABC"],
+          [300, "Previous Insurer: HDFC ERGO General Insurance"],
+        ],
+        [
+          [40, "Policy No.: VPC1234567DEF"],
+          [300, "Intermediary Code: BRK0012345"],
+        ],
+        [
+          [40, "Name of the Insured: Priya Iyer"],
+          [300, "Nominee Name: Arjun Iyer"],
+        ],
+        [
+          [40, "Intermediary Contact No.: 9812345678"],
+          [300, "Financier: HDFC Bank Ltd"],
+        ],
+        [
+          [40, "Basic TP Premium"],
+          [380, "3,416.00"],
+        ],
+        [
+          [40, "Less: NCB Discount (25%)"],
+          [380, "-1,250.00"],
+        ],
+        [[40, "For claims call 1800 568 9999 or write to care@royalsundaram.in"]],
+      ]),
+    ]);
+    expect(result).toMatchObject({
+      insurer: "Royal Sundaram General Insurance",
+      policyNumber: "VPC1234567DEF",
+      previousPolicyNumber: "VPC0000001ABC",
+      previousInsurer: "HDFC ERGO General Insurance",
+      customerName: "Priya Iyer",
+      mobile: null,
+      email: null,
+      tpPremium: null,
+      ncbPercent: null,
+      gstAmount: null,
+    });
+  });
+});
+
+describe("never invents a value", () => {
+  it("leaves every field it cannot find null, and a masked mobile is not a mobile", () => {
+    const extraction = extractPolicy([
+      page([
+        [[40, "Go Digit General Insurance Ltd."]],
+        [[40, "Private Car Policy"]],
+        [[40, "Mobile No.: 98XXXXXX10"]],
+        [
+          [40, "Email ID"],
+          [150, "-"],
+        ],
+      ]),
+    ]);
+    const found = Object.entries(extraction.fields)
+      .filter(([, field]) => field !== null)
+      .map(([name]) => name);
+    expect(found.sort()).toEqual(["insurer", "productLine", "productType"]);
+    expect(extraction.needsReview).toBe(true);
+    expect(
+      extraction.issues.filter((issue) => issue.code === "missing_required").map((issue) => issue.field),
+    ).toEqual(
+      expect.arrayContaining([
+        "policyNumber",
+        "startDate",
+        "expiryDate",
+        "totalPremium",
+        "customerName",
+        "vehicleNumber",
+      ]),
+    );
+  });
+
+  it("a NEW registration leaves the plate null without asking for it", () => {
+    const extraction = extractPolicy([page([[[40, "TATA AIG"]], [[40, "Registration No.: NEW"]]])]);
+    expect(extraction.fields.vehicleNumber).toBeNull();
+    expect(extraction.newVehicle).toBe(true);
+    expect(extraction.issues.some((issue) => issue.field === "vehicleNumber")).toBe(false);
+  });
+
+  it("an empty page gives an all-null record that needs review", () => {
+    const extraction = extractPolicy([{ page: 1, width: 595, height: 842, items: [] }]);
+    expect(Object.values(extraction.fields).every((field) => field === null)).toBe(true);
+    expect(extraction.needsReview).toBe(true);
+  });
+});
+
+describe("insurer and product line", () => {
+  it("names the issuing insurer, not the previous one, even when the previous one is named more often", () => {
+    const result = values([
+      page([
+        [[40, "Go Digit General Insurance Ltd."]],
+        [
+          [40, "Previous Insurer"],
+          [150, "ICICI Lombard General Insurance"],
+        ],
+        [[40, "Expiring Insurer: ICICI Lombard"]],
+        [[40, "Visit godigit.com"]],
+      ]),
+    ]);
+    expect(result).toMatchObject({
+      insurer: "Go Digit General Insurance",
+      previousInsurer: "ICICI Lombard General Insurance",
+    });
+  });
+
+  it("a health-only insurer makes a health record, with its members table", () => {
+    const extraction = extractPolicy([
+      page([
+        [[40, "Star Health and Allied Insurance Co. Ltd."]],
+        [
+          [40, "Plan Name: Family Health Optima"],
+          [300, "Policy Type: Family Floater"],
+        ],
+        [[40, "Sum Insured: ₹ 10,00,000"]],
+        [
+          [40, "Name of Insured Person"],
+          [220, "Date of Birth"],
+          [320, "Relationship"],
+          [450, "PED"],
+        ],
+        [
+          [40, "Sunita Rao"],
+          [220, "04/05/1980"],
+          [320, "Self"],
+          [450, "None"],
+        ],
+        [
+          [40, "Arjun Rao"],
+          [220, "11-Jun-2012"],
+          [320, "Son"],
+          [450, "None"],
+        ],
+        [[40, "PREMIUM DETAILS"]],
+      ]),
+    ]);
+    expect(extraction.fields.productLine?.value).toBe("health");
+    expect(extraction.fields.insurer?.value).toBe("Star Health and Allied Insurance");
+    expect(extraction.fields.planName?.value).toBe("Family Health Optima");
+    expect(extraction.fields.productType?.value).toBe("Family Floater");
+    expect(extraction.fields.sumInsured?.value).toBe(100000000);
+    expect(extraction.fields.members?.value).toEqual([
+      { name: "Sunita Rao", dob: "1980-05-04", relation: "Self" },
+      { name: "Arjun Rao", dob: "2012-06-11", relation: "Son" },
+    ]);
+    expect(extraction.fields.vehicleNumber).toBeNull();
+  });
+
+  it("an unknown insurer stays null", () => {
+    expect(
+      values([page([[[40, "Acme Assurance Pvt Ltd"]], [[40, "Policy No.: AC12345678"]]])]).insurer,
+    ).toBeNull();
+  });
+});
+
+describe("confidence", () => {
+  it("a premium break-up that adds up is trusted; one that does not is flagged and distrusted", () => {
+    const rows = (total: string) => [
+      page([
+        [[40, "TATA AIG"]],
+        [
+          [40, "Net Premium"],
+          [380, "10,000.00"],
+        ],
+        [
+          [40, "GST @18%"],
+          [380, "1,800.00"],
+        ],
+        [
+          [40, "Total Premium"],
+          [380, total],
+        ],
+      ]),
+    ];
+    const good = extractPolicy(rows("11,800.00"));
+    expect(good.fields.totalPremium?.confidence).toBeGreaterThanOrEqual(0.95);
+    expect(good.issues.some((issue) => issue.code === "premium_mismatch")).toBe(false);
+    const bad = extractPolicy(rows("18,100.00"));
+    expect(bad.fields.totalPremium?.confidence).toBeLessThanOrEqual(0.5);
+    expect(bad.issues).toContainEqual(
+      expect.objectContaining({ field: "totalPremium", code: "premium_mismatch" }),
+    );
+  });
+
+  it("every field says where it came from", () => {
+    const field = extractPolicy([page([[[40, "Policy No.: AB12345678"]]], 2)], { source: "ocr" }).fields
+      .policyNumber;
+    expect(field).toEqual({ value: "AB12345678", confidence: expect.any(Number), source: "ocr", page: 2 });
+  });
+});
