@@ -1,4 +1,4 @@
-import { formatDate, formatMobile, formatMoney, formatPlate } from "./format";
+import { addDays, formatDate, formatMobile, formatMoney, formatPlate } from "./format";
 import { labelFor } from "./insurers";
 import type { Random } from "./random";
 import type { PolicyCase } from "./truth";
@@ -12,6 +12,8 @@ export interface Sections {
   premium: Pair[];
   members: Array<[string, string, string]> | null;
   footer: string[];
+  /** Fields printed under wording the lexicon does not know. */
+  unseen: string[];
 }
 
 const NOISE = [
@@ -24,7 +26,8 @@ const NOISE = [
 /** What a schedule prints for a case, in sections of label/value pairs, with distractors mixed in. */
 export function sections(policy: PolicyCase, random: Random): Sections {
   const { truth, extras, profile } = policy;
-  const label = (field: string) => labelFor(profile, field, random);
+  const unseen = new Set<string>();
+  const label = (field: string) => labelFor(profile, field, random, unseen);
   const dateStyle = random.int(0, 3);
   const date = (iso: string) => formatDate(iso, dateStyle);
   const moneyStyle = random.int(0, 5);
@@ -57,6 +60,9 @@ export function sections(policy: PolicyCase, random: Random): Sections {
   if (truth.previousPolicyNumber)
     policyPairs.push([label("previousPolicyNumber"), truth.previousPolicyNumber]);
   if (truth.previousInsurer) policyPairs.push([label("previousInsurer"), truth.previousInsurer]);
+  if (truth.previousPolicyNumber && truth.startDate) {
+    policyPairs.push(["Previous Policy Expiry Date", date(addDays(truth.startDate, -1))]);
+  }
   policyPairs.push(["Intermediary Code", extras.intermediaryCode]);
 
   const insured: Pair[] = [[label("customerName"), truth.customerName ?? ""]];
@@ -96,6 +102,7 @@ export function sections(policy: PolicyCase, random: Random): Sections {
       random.pick(NOISE),
       random.pick(NOISE),
     ],
+    unseen: [...unseen],
   };
 }
 
@@ -161,6 +168,7 @@ function premiumPairs(
     pairs.push([label("gstAmount"), money(gst)]);
   }
   pairs.push([label("totalPremium"), money(truth.totalPremium ?? 0)]);
+  if (random.chance(0.3)) pairs.push(["Total Premium (in words)", "Rupees as above only"]);
   pairs.push(["Receipt No.", extras.receiptNo]);
   return pairs;
 }

@@ -14,24 +14,28 @@ export interface CorpusDoc {
   layout: LayoutName;
   insurer: string;
   truth: Truth;
+  /** Fields printed under wording the lexicon does not know: the extractor should leave them null. */
+  unseen: string[];
   /** What was drawn, for rendering a real PDF. */
   runs: Run[][];
   /** The positioned text the extractor reads, as pdf.js would give it. */
   pages: TextPage[];
 }
 
-export const LAYOUTS: LayoutName[] = ["colon", "inline", "grid", "table"];
+export const LAYOUTS: LayoutName[] = ["colon", "inline", "tight", "grid", "table"];
 
 /** One document: a random case drawn in a layout (chosen at random unless given). */
 export function generateDoc(random: Random, index: number, layout?: LayoutName): CorpusDoc {
   const policy: PolicyCase = randomCase(random);
   const chosen = layout ?? random.pick(LAYOUTS);
-  const runs = render(sections(policy, random), chosen, random.chance(0.35), random);
+  const content = sections(policy, random);
+  const runs = render(content, chosen, random.chance(0.35), random);
   return {
     id: `doc-${index}`,
     layout: chosen,
     insurer: policy.profile.name,
     truth: policy.truth,
+    unseen: content.unseen,
     runs,
     pages: toPages(runs, random),
   };

@@ -134,8 +134,29 @@ export const COMMON_LABELS: Record<string, string[]> = {
   sumInsured: ["Sum Insured", "Basic Sum Insured", "Cover Amount"],
 };
 
-/** The label this insurer prints for a field. */
-export function labelFor(profile: InsurerProfile, field: string, random: Random): string {
+/** Wording the lexicon does not know: the extractor should miss these fields, not guess them. */
+const UNSEEN: Record<string, string[]> = {
+  policyNumber: ["Policy Ref."],
+  customerName: ["Client"],
+  make: ["Brand"],
+  chassisNumber: ["Frame No."],
+  mobile: ["Cell"],
+  idv: ["Sum Insured (Vehicle)"],
+  totalPremium: ["Amount Collected"],
+};
+
+/** The label this insurer prints for a field (now and then one the lexicon has never seen). */
+export function labelFor(
+  profile: InsurerProfile,
+  field: string,
+  random: Random,
+  unseenFields?: Set<string>,
+): string {
+  const unseen = UNSEEN[field];
+  if (unseen && random.chance(0.02)) {
+    unseenFields?.add(field);
+    return random.pick(unseen);
+  }
   const own = profile.labels[field];
   return random.pick(own && random.chance(0.8) ? own : (COMMON_LABELS[field] ?? [field]));
 }

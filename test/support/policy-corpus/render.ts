@@ -10,7 +10,9 @@ export interface Run {
   size: number;
 }
 
-export type LayoutName = "colon" | "inline" | "grid" | "table";
+/** colon: "Label  :  value" columns; inline: "Label: value" in one run; tight: the value drawn just after
+ * its label with no separator; grid: label above value, 3 a row; table: header row over a value row. */
+export type LayoutName = "colon" | "inline" | "tight" | "grid" | "table";
 
 export const PAGE = { width: 595, height: 842, margin: 36 };
 // Helvetica's average advance is about half the size; a little more keeps estimated columns apart.
@@ -64,7 +66,11 @@ export function render(content: Sections, layout: LayoutName, twoPages: boolean,
     w.text(content.footer[1] ?? "", PAGE.margin, 7);
     w.newPage();
     w.text(content.header[0] ?? "", PAGE.margin, 10);
-    w.advance(22);
+    w.advance(16);
+    // Page 2 repeats the policy number in its running header.
+    const policyNo = content.details[0]?.pairs[0];
+    if (policyNo) w.text(`${policyNo[0]}: ${policyNo[1]}`, PAGE.margin, 7);
+    w.advance(20);
   }
   if (content.members) {
     w.text("INSURED PERSONS", PAGE.margin, size + 2);
@@ -106,9 +112,11 @@ function pairs(w: Writer, list: Pair[], layout: LayoutName, size: number): void 
     const width =
       layout === "inline"
         ? runWidth(`${label}: ${value}`, size)
-        : layout === "colon"
-          ? 108 + runWidth(value, size)
-          : Math.max(runWidth(label, size), runWidth(value, size));
+        : layout === "tight"
+          ? runWidth(`${label}    ${value}`, size)
+          : layout === "colon"
+            ? 108 + runWidth(value, size)
+            : Math.max(runWidth(label, size), runWidth(value, size));
     const labelTooWide = layout === "colon" && runWidth(label, size) > 96;
     return Math.min(perRow, Math.ceil((width + 12) / colWidth) + (labelTooWide ? perRow : 0));
   };
@@ -126,7 +134,10 @@ function pairs(w: Writer, list: Pair[], layout: LayoutName, size: number): void 
       for (const { pair, col } of row) {
         const x = PAGE.margin + col * colWidth;
         if (layout === "inline") w.text(`${pair[0]}: ${pair[1]}`, x, size);
-        else if (runWidth(pair[0], size) > 96) w.text(`${pair[0]} : ${pair[1]}`, x, size);
+        else if (layout === "tight") {
+          w.text(pair[0], x, size);
+          w.text(pair[1], x + runWidth(pair[0], size) + size * 0.9, size);
+        } else if (runWidth(pair[0], size) > 96) w.text(`${pair[0]} : ${pair[1]}`, x, size);
         else {
           w.text(pair[0], x, size);
           w.text(":", x + 100, size);

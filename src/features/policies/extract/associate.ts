@@ -17,8 +17,14 @@ export function valueSpots(hit: LabelHit, layout: Layout, labelled: Map<number, 
   const { cell } = hit;
   if (hit.rest) spots.push({ raw: hit.rest, cell, score: SCORE.inline });
   const lines = layout.lines[pageIndex(layout, cell)] ?? [];
-  const right = lines[cell.line]?.find((other) => other.x0 >= cell.x1 - 1 && other.id !== cell.id);
-  if (right && !labelled.has(right.id))
+  const line = lines[cell.line] ?? [];
+  const right = line.find((other) => other.x0 >= cell.x1 - 1 && other.id !== cell.id);
+  // A row that is mostly labels heads a grid or table: its values are below, and an unknown word to the
+  // right of a label there is another label, not its value.
+  const bare = line.filter((other) => labelled.get(other.id)?.rest === "").length;
+  const unlabelled = line.filter((other) => !labelled.has(other.id)).length;
+  const header = !hit.rest && bare >= 2 && unlabelled < bare;
+  if (right && !header && !labelled.has(right.id))
     spots.push({ raw: unprefixed(right.text), cell: right, score: SCORE.right });
   const below = belowCell(cell, lines);
   if (below && !labelled.has(below.id) && below.height <= cell.height * 1.3) {

@@ -31,7 +31,7 @@ export function collect<T>(
       if (!parsed) continue;
       found.push({
         value: parsed.value,
-        score: BASE * hit.weight * spot.score * parsed.score,
+        score: BASE * hit.weight * spot.score * parsed.score * spot.cell.confidence * hit.cell.confidence,
         page: spot.cell.page,
       });
       break;

@@ -69,7 +69,10 @@ export function labelMatcher(entries: LabelEntry[]): (cell: Cell) => LabelHit | 
       // "Policy Holder Address" or "Insured Persons": a label followed by more words is not this label,
       // unless a separator marks where the label ends.
       const between = after.slice(0, after.length - rest.length);
-      if (/^\p{L}/u.test(rest) && !/[:\-–=]/.test(between)) continue;
+      const itemBreak = cell.breaks.some(
+        (offset) => offset >= end && offset <= cell.text.length - rest.length,
+      );
+      if (/^\p{L}/u.test(rest) && !/[:\-–=]/.test(between) && !itemBreak) continue;
       return { cell, key: label.key, weight: label.weight, rest };
     }
     return null;

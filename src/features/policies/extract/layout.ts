@@ -11,6 +11,10 @@ export interface Cell {
   x1: number;
   top: number;
   height: number;
+  /** Offsets in `text` where a new item began: a label that ends at one needs no separator. */
+  breaks: number[];
+  /** The lowest OCR confidence of its items (1 for a text layer). */
+  confidence: number;
 }
 
 export interface Layout {
@@ -32,7 +36,11 @@ export function buildLayout(pages: TextPage[], source: FieldSource): Layout {
         const gap = last ? item.x - last.x1 : Number.POSITIVE_INFINITY;
         // A column gap is wider than a couple of spaces at this size; pdf.js splits words at spaces too.
         if (last && gap <= Math.max(item.height, last.height) * 1.2) {
-          last.text += gap > item.height * 0.12 && !last.text.endsWith(" ") ? ` ${item.str}` : item.str;
+          const spaced = gap > item.height * 0.12 && !last.text.endsWith(" ") && !item.str.startsWith(" ");
+          last.text += spaced ? ` ${item.str}` : item.str;
+          // Wider than a space: two items, like a label and its value drawn apart.
+          if (gap > item.height * 0.5) last.breaks.push(last.text.length - item.str.length);
+          last.confidence = Math.min(last.confidence, item.confidence ?? 1);
           last.x1 = Math.max(last.x1, item.x + item.width);
           last.height = Math.max(last.height, item.height);
         } else {
@@ -45,10 +53,12 @@ export function buildLayout(pages: TextPage[], source: FieldSource): Layout {
             x1: item.x + item.width,
             top: item.y,
             height: item.height,
+            breaks: [],
+            confidence: item.confidence ?? 1,
           });
         }
       }
-      for (const cell of lineCells) cell.text = cell.text.replace(/\s+/g, " ").trim();
+      for (const cell of lineCells) tidy(cell);
       cells.push(...lineCells);
       return lineCells;
     });
@@ -74,4 +84,22 @@ function groupLines(items: TextItem[]): TextItem[][] {
   }
   for (const line of lines) line.sort((a, b) => a.x - b.x);
   return lines;
+}
+
+/** Collapses whitespace, keeping the item breaks pointing at the same characters. */
+function tidy(cell: Cell): void {
+  let text = "";
+  const breaks: number[] = [];
+  let next = 0;
+  for (let index = 0; index < cell.text.length; index++) {
+    const char = cell.text[index] ?? "";
+    while (cell.breaks[next] !== undefined && (cell.breaks[next] ?? 0) <= index) {
+      breaks.push(text.length);
+      next++;
+    }
+    if (/\s/.test(char) && (text === "" || text.endsWith(" "))) continue;
+    text += /\s/.test(char) ? " " : char;
+  }
+  cell.text = text.trimEnd();
+  cell.breaks = breaks;
 }

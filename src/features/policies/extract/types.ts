@@ -6,6 +6,8 @@ export interface TextItem {
   y: number;
   width: number;
   height: number;
+  /** OCR's confidence in the word (0–1); absent for a text layer, which is exact. */
+  confidence?: number;
 }
 
 /** A page of positioned text: the extractor's input, from the text layer or from OCR. */
