@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { extractPolicy, pdfPages } from "../../../src/features/policies/extract";
+import { extractPolicy, pdfPages, textractPages } from "../../../src/features/policies/extract";
 import { type CorpusDoc, generateDoc, LAYOUTS } from "../../support/policy-corpus";
 import { corpusPdf } from "../../support/policy-corpus/pdf";
 import { Random } from "../../support/policy-corpus/random";
+import { scannedBlocks } from "../../support/policy-corpus/scan";
 
 /** Fields read differently from the truth; a field printed under wording the lexicon does not know must be null. */
 function mismatches(doc: CorpusDoc, pages = doc.pages): string[] {
@@ -46,5 +47,37 @@ describe("real PDFs through unpdf", () => {
 
   it("a corrupt file is refused by pdf.js, not read as an empty policy", async () => {
     await expect(pdfPages(new TextEncoder().encode("%PDF-1.7 not really"))).rejects.toThrow();
+  });
+});
+
+describe("scans through Textract blocks", () => {
+  it("a clean scan reads like the text layer, with source ocr", () => {
+    const random = new Random(77);
+    for (let index = 0; index < 10; index++) {
+      const doc = generateDoc(random, index);
+      const blocks = scannedBlocks(doc, random, { misreadRate: 0, confidentMisreadRate: 0 });
+      const pages = textractPages(blocks);
+      expect(mismatches(doc, pages)).toEqual([]);
+      expect(extractPolicy(pages, { source: "ocr" }).fields.insurer?.source).toBe("ocr");
+    }
+  });
+
+  it("a misread the OCR was unsure of never comes back with confidence ≥ 0.9", () => {
+    const random = new Random(78);
+    const wrongButConfident: string[] = [];
+    for (let index = 0; index < 30; index++) {
+      const doc = generateDoc(random, index);
+      const pages = textractPages(scannedBlocks(doc, random, { misreadRate: 0.15, confidentMisreadRate: 0 }));
+      const { fields } = extractPolicy(pages, { source: "ocr", currentYear: 2026 });
+      for (const [name, field] of Object.entries(fields)) {
+        const truth = doc.truth[name as keyof typeof doc.truth];
+        if (field && field.confidence >= 0.9 && JSON.stringify(field.value) !== JSON.stringify(truth)) {
+          wrongButConfident.push(
+            `${doc.id} ${name}: ${JSON.stringify(truth)} ≠ ${JSON.stringify(field.value)}`,
+          );
+        }
+      }
+    }
+    expect(wrongButConfident).toEqual([]);
   });
 });

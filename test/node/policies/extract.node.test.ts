@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { extractPolicy } from "../../../src/features/policies/extract";
-import { page } from "./pages";
+import { type Placed, page } from "./pages";
 
 const values = (pages: Parameters<typeof extractPolicy>[0]) =>
   Object.fromEntries(
@@ -74,6 +74,25 @@ describe("spatial association", () => {
       model: "CRETA",
       manufacturingYear: 2022,
     });
+  });
+
+  it("in a row of labels, an unknown word beside a label is another label, not its value", () => {
+    const result = values([
+      page([
+        [[40, "TATA AIG"]],
+        [
+          [40, "Insured Name"],
+          [220, "Client Segment"],
+          [400, "Email ID"],
+        ],
+        [
+          [40, "Meera Nair"],
+          [220, "Retail"],
+          [400, "meera@example.in"],
+        ],
+      ]),
+    ]);
+    expect(result).toMatchObject({ customerName: "Meera Nair", email: "meera@example.in" });
   });
 
   it("reads a premium table row by row, and adds CGST and SGST when no GST total is printed", () => {
@@ -185,6 +204,30 @@ describe("distractors", () => {
       ncbPercent: null,
       gstAmount: null,
     });
+  });
+});
+
+describe("label matching", () => {
+  it("a label followed by more words is a different label: 'Policy Holder Address' is not the name", () => {
+    const name = (rows: Placed[][]) => extractPolicy([page(rows)]).fields.customerName;
+    const alone = name([
+      [[40, "TATA AIG"]],
+      [
+        [40, "Policy Holder"],
+        [150, "Kavita Desai"],
+      ],
+    ]);
+    const withAddress = name([
+      [[40, "TATA AIG"]],
+      [[40, "Policy Holder Address: 12, MG Road, Pune"]],
+      [
+        [40, "Policy Holder"],
+        [150, "Kavita Desai"],
+      ],
+    ]);
+    // No rival reading: the address line does not lower the name's confidence.
+    expect(withAddress).toEqual(alone);
+    expect(alone?.value).toBe("Kavita Desai");
   });
 });
 

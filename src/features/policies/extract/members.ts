@@ -19,13 +19,11 @@ export function extractMembers(layout: Layout, labelled: Map<number, LabelHit>):
       });
       const keys = new Set(header.flatMap((column) => (column.key ? [column.key] : [])));
       if (!keys.has("memberName") || keys.size < 2) continue;
-      const members = readRows(pageLines, index, header, labelled);
+      const { members, confidence, doubtful } = readRows(pageLines, index, header, labelled);
       if (members.length === 0) continue;
-      const complete =
-        members.filter((member) => member.dob || !keys.has("memberDob")).length / members.length;
       return {
         value: members,
-        confidence: Math.round(0.92 * complete * 1000) / 1000,
+        confidence: Math.round(0.92 * confidence * (doubtful ? 0.6 : 1) * 1000) / 1000,
         source: layout.source,
         page: line[0]?.page ?? 1,
       };
@@ -39,8 +37,11 @@ function readRows(
   headerIndex: number,
   header: HeaderCell[],
   labelled: Map<number, LabelHit>,
-): Member[] {
+): { members: Member[]; confidence: number; doubtful: boolean } {
   const members: Member[] = [];
+  let confidence = 1;
+  // A row that looks like a member but does not read as one: the table may be cut short.
+  let doubtful = false;
   let previous = lines[headerIndex]?.[0];
   for (const row of lines.slice(headerIndex + 1)) {
     const first = row[0];
@@ -54,12 +55,16 @@ function readRows(
     const name = parseName(values.memberName ?? "");
     if (!name || /\d{3,}/.test(name.value)) break;
     const dob = values.memberDob ? parseDate(values.memberDob) : null;
-    if (header.some((column) => column.key === "memberDob") && !dob) break;
+    if (header.some((column) => column.key === "memberDob") && !dob) {
+      doubtful = values.memberDob !== undefined;
+      break;
+    }
+    confidence = Math.min(confidence, ...row.map((cell) => cell.confidence));
     const relation = values.memberRelation ? parseName(values.memberRelation) : null;
     members.push({ name: name.value, dob: dob?.value ?? null, relation: relation?.value ?? null });
     previous = first;
   }
-  return members;
+  return { members, confidence, doubtful };
 }
 
 /** Left-aligned columns: a cell belongs to the last header that starts before it (with a little slack). */

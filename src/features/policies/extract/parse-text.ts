@@ -2,7 +2,6 @@ import type { Parsed } from "./parsed";
 
 /** A mobile number as 10 digits, from "+91 98765 43210", "09876543210", "98765-43210". */
 export function parseMobile(raw: string): Parsed<string> | null {
-  if (/x{2,}|\*{2,}/i.test(raw)) return null; // masked: the digits are not in the document
   for (const match of raw.matchAll(/\+?[\d][\d\s-]{8,16}\d/g)) {
     const digits = match[0].replace(/\D/g, "").replace(/^(?:91|0)(?=\d{10}$)/, "");
     if (/^[6-9]\d{9}$/.test(digits)) return { value: digits, score: 1 };

@@ -22,6 +22,8 @@ export function textractPages(blocks: Block[]): TextPage[] {
       y: (box.Top ?? 0) * HEIGHT,
       width: (box.Width ?? 0) * WIDTH,
       height: (box.Height ?? 0) * HEIGHT,
+      // Textract's confidence is 0–100.
+      confidence: (block.Confidence ?? 100) / 100,
     });
     pages.set(number, page);
   }
