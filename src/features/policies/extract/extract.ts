@@ -7,11 +7,12 @@ import { type LabelHit, labelMatcher } from "./labels";
 import { buildLayout, type Layout } from "./layout";
 import { INSURER_LABELS, type LabelKey, LEXICON } from "./lexicon";
 import { extractMembers } from "./members";
-import { parseDate, parseRange } from "./parse-date";
+import { findDates, parseDate, parseRange } from "./parse-date";
 import { parseAmount } from "./parse-money";
 import { parseEmail, parseMobile, parseName, parseNcb, parsePolicyNumber } from "./parse-text";
 import { parseCc, parseFuel, parseIdentifier, parsePlate, parseYear } from "./parse-vehicle";
 import type { Parser } from "./parsed";
+import type { QueryAnswer } from "./queries";
 import type { FieldSource, PolicyExtraction, PolicyFields, ProductLine, TextPage } from "./types";
 import { parseMakeModel } from "./vehicles";
 
@@ -20,6 +21,8 @@ export interface ExtractOptions {
   source?: FieldSource;
   /** The current year, for the plausibility of a manufacturing year. */
   currentYear?: number;
+  /** Textract Queries answers (see queries.ts): more readings of their fields, weighed with the rest. */
+  queryAnswers?: QueryAnswer[];
 }
 
 /** Reads a policy schedule's positioned text into typed fields with confidence, and the checks that
@@ -39,8 +42,10 @@ export function extractPolicy(pages: TextPage[], options: ExtractOptions = {}): 
     const hit = match(cell);
     if (hit) labelled.set(cell.id, hit);
   }
-  const read = <T>(key: LabelKey, parser: Parser<T>): Candidate<T>[] =>
-    collect(key, parser, layout, labelled);
+  const read = <T>(key: LabelKey, parser: Parser<T>): Candidate<T>[] => [
+    ...collect(key, parser, layout, labelled),
+    ...answered(options.queryAnswers ?? [], key, parser),
+  ];
   const pick = <T>(key: LabelKey, parser: Parser<T>) => choose(read(key, parser), layout);
 
   const periods = read("period", parseRange);
@@ -117,6 +122,18 @@ export function extractPolicy(pages: TextPage[], options: ExtractOptions = {}): 
   crossCheck(fields, currentYear);
   const issues = validatePolicy(fields, { newVehicle, currentYear });
   return { fields, newVehicle, issues, needsReview: issues.length > 0 };
+}
+
+/** Query answers for a key, parsed like any other reading. An expiry answered with the whole period
+ * ("01/04/2025 to 31/03/2026") is its second date. */
+function answered<T>(answers: QueryAnswer[], key: LabelKey, parser: Parser<T>): Candidate<T>[] {
+  return answers.flatMap((answer) => {
+    const text = key === "expiryDate" ? (findDates(answer.text).at(-1) ?? answer.text) : answer.text;
+    const parsed = answer.key === key ? parser(text) : null;
+    return parsed
+      ? [{ value: parsed.value, score: 0.95 * answer.confidence * parsed.score, page: answer.page }]
+      : [];
+  });
 }
 
 function sumOfParts(cgst: Candidate<number>[], sgst: Candidate<number>[], layout: Layout) {
