@@ -231,6 +231,22 @@ describe("label matching", () => {
   });
 });
 
+describe("columns that run into each other", () => {
+  it("a value that ends in the next column's label stops before it", () => {
+    const result = values([
+      page([
+        [[40, "HDFC ERGO"]],
+        [
+          [40, "Model"],
+          [120, ": SPLENDOR PLUS Vehicle No."],
+          [330, ": DL 42 M 4223"],
+        ],
+      ]),
+    ]);
+    expect(result.model).toBe("SPLENDOR PLUS");
+  });
+});
+
 describe("never invents a value", () => {
   it("leaves every field it cannot find null, and a masked mobile is not a mobile", () => {
     const extraction = extractPolicy([
@@ -261,6 +277,20 @@ describe("never invents a value", () => {
         "vehicleNumber",
       ]),
     );
+  });
+
+  it("a label whose value beside it does not parse takes nothing from the row below", () => {
+    const result = values([
+      page([
+        [[40, "TATA AIG"]],
+        [
+          [40, "Mobile Number"],
+          [150, ": 72XXXXXX24"],
+        ],
+        [[40, "Relationship Manager 9016152032"]],
+      ]),
+    ]);
+    expect(result.mobile).toBeNull();
   });
 
   it("a NEW registration leaves the plate null without asking for it", () => {

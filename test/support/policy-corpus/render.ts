@@ -15,12 +15,21 @@ export interface Run {
 export type LayoutName = "colon" | "inline" | "tight" | "grid" | "table";
 
 export const PAGE = { width: 595, height: 842, margin: 36 };
-// Helvetica's average advance is about half the size; a little more keeps estimated columns apart.
-const CHAR = 0.56;
+// Helvetica advances (per 1 pt of size), by kind of character, rounded up a little so estimated
+// columns stay apart when pdf.js measures the real glyphs.
+function advance(char: string): number {
+  if (/[A-Z]/.test(char)) return char === "I" ? 0.3 : /[MW]/.test(char) ? 0.95 : 0.72;
+  if (/[a-z]/.test(char)) return /[ijlft]/.test(char) ? 0.3 : /[mw]/.test(char) ? 0.85 : 0.56;
+  if (/[0-9]/.test(char)) return 0.56;
+  if (char === " ") return 0.28;
+  return char === "₹" ? 0.6 : 0.4;
+}
 
 /** Estimated width of a run, as pdf.js would report it for Helvetica. */
 export function runWidth(str: string, size: number): number {
-  return str.length * size * CHAR;
+  let width = 0;
+  for (const char of str) width += advance(char);
+  return width * size;
 }
 
 class Writer {

@@ -6,6 +6,7 @@ export interface ValueSpot {
   raw: string;
   cell: Cell;
   score: number;
+  where: "inline" | "right" | "below";
 }
 
 const SCORE = { inline: 1, right: 0.98, below: 0.93 };
@@ -15,7 +16,7 @@ const SCORE = { inline: 1, right: 0.98, below: 0.93 };
 export function valueSpots(hit: LabelHit, layout: Layout, labelled: Map<number, LabelHit>): ValueSpot[] {
   const spots: ValueSpot[] = [];
   const { cell } = hit;
-  if (hit.rest) spots.push({ raw: hit.rest, cell, score: SCORE.inline });
+  if (hit.rest) spots.push({ raw: hit.rest, cell, score: SCORE.inline, where: "inline" });
   const lines = layout.lines[pageIndex(layout, cell)] ?? [];
   const line = lines[cell.line] ?? [];
   const right = line.find((other) => other.x0 >= cell.x1 - 1 && other.id !== cell.id);
@@ -25,10 +26,10 @@ export function valueSpots(hit: LabelHit, layout: Layout, labelled: Map<number, 
   const unlabelled = line.filter((other) => !labelled.has(other.id)).length;
   const header = !hit.rest && bare >= 2 && unlabelled < bare;
   if (right && !header && !labelled.has(right.id))
-    spots.push({ raw: unprefixed(right.text), cell: right, score: SCORE.right });
+    spots.push({ raw: unprefixed(right.text), cell: right, score: SCORE.right, where: "right" });
   const below = belowCell(cell, lines);
   if (below && !labelled.has(below.id) && below.height <= cell.height * 1.3) {
-    spots.push({ raw: unprefixed(below.text), cell: below, score: SCORE.below });
+    spots.push({ raw: unprefixed(below.text), cell: below, score: SCORE.below, where: "below" });
   }
   return spots;
 }

@@ -28,6 +28,9 @@ export function collect<T>(
     if (hit.key !== key) continue;
     for (const spot of valueSpots(hit, layout, labelled)) {
       const parsed = parser(spot.raw);
+      // The value beside a label is its value even when it does not parse (a masked mobile, "-"):
+      // looking further down would find the next row's value.
+      if (!parsed && spot.where === "right") break;
       if (!parsed) continue;
       found.push({
         value: parsed.value,

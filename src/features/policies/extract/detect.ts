@@ -8,7 +8,7 @@ import type { FieldValue, ProductLine } from "./types";
 
 const prePass = labelMatcher(
   LEXICON.filter((entry) => entry.key === "previousInsurer" || entry.key === "insurerName"),
-);
+).match;
 
 /** The issuing insurer: alias hits weighted by place (page 1 header, an "Insurer" label), ignoring
  * the previous insurer's name. Null when no registered insurer is named. */

@@ -36,14 +36,14 @@ export function extractPolicy(pages: TextPage[], options: ExtractOptions = {}): 
     ...LEXICON.filter((entry) => !entry.line || entry.line === line),
     ...(insurer ? (INSURER_LABELS[insurer.value] ?? []) : []),
   ];
-  const match = labelMatcher(entries);
+  const matcher = labelMatcher(entries);
   const labelled = new Map<number, LabelHit>();
   for (const cell of layout.cells) {
-    const hit = match(cell);
+    const hit = matcher.match(cell);
     if (hit) labelled.set(cell.id, hit);
   }
   const read = <T>(key: LabelKey, parser: Parser<T>): Candidate<T>[] => [
-    ...collect(key, parser, layout, labelled),
+    ...collect(key, (raw) => parser(matcher.untilLabel(raw)), layout, labelled),
     ...answered(options.queryAnswers ?? [], key, parser),
   ];
   const pick = <T>(key: LabelKey, parser: Parser<T>) => choose(read(key, parser), layout);

@@ -3,6 +3,7 @@ import type { LabelEntry, LabelKey } from "./lexicon";
 
 interface Token {
   norm: string;
+  start: number;
   end: number;
 }
 
@@ -29,7 +30,7 @@ function tokens(text: string): Token[] {
   const found: Token[] = [];
   for (const match of text.matchAll(/e-mail|[\p{L}\p{N}]+|%/giu)) {
     const lower = match[0].toLowerCase().replace("-", "");
-    found.push({ norm: CANONICAL[lower] ?? lower, end: match.index + match[0].length });
+    found.push({ norm: CANONICAL[lower] ?? lower, start: match.index, end: match.index + match[0].length });
   }
   return found;
 }
@@ -40,8 +41,16 @@ interface Compiled {
   weight: number;
 }
 
+export interface LabelMatcher {
+  /** The label a cell starts with, if any. */
+  match(cell: Cell): LabelHit | null;
+  /** A value without the multi-word label that ends it: text from the next column run into this one
+   * ("SPLENDOR PLUS Vehicle No." → "SPLENDOR PLUS"). */
+  untilLabel(text: string): string;
+}
+
 /** Matches cells against label entries: the longest label that starts the cell wins. */
-export function labelMatcher(entries: LabelEntry[]): (cell: Cell) => LabelHit | null {
+export function labelMatcher(entries: LabelEntry[]): LabelMatcher {
   const byFirst = new Map<string, Compiled[]>();
   for (const entry of entries) {
     for (const label of entry.labels) {
@@ -55,7 +64,20 @@ export function labelMatcher(entries: LabelEntry[]): (cell: Cell) => LabelHit | 
   }
   for (const list of byFirst.values()) list.sort((a, b) => b.words.length - a.words.length);
 
-  return (cell) => {
+  const untilLabel = (text: string): string => {
+    const found = tokens(text);
+    for (let index = 1; index < found.length; index++) {
+      for (const label of byFirst.get(found[index]?.norm ?? "") ?? []) {
+        if (label.words.length < 2 || index + label.words.length !== found.length) continue;
+        if (label.words.every((word, offset) => found[index + offset]?.norm === word)) {
+          return text.slice(0, found[index]?.start).trim();
+        }
+      }
+    }
+    return text;
+  };
+
+  const match = (cell: Cell): LabelHit | null => {
     const cellTokens = tokens(cell.text);
     const first = cellTokens[0];
     if (!first || cell.text.search(/[\p{L}\p{N}]/u) > 2) return null;
@@ -77,4 +99,5 @@ export function labelMatcher(entries: LabelEntry[]): (cell: Cell) => LabelHit | 
     }
     return null;
   };
+  return { match, untilLabel };
 }
