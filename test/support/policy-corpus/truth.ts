@@ -176,7 +176,7 @@ function motorPart(random: Random, truth: Truth, extras: Extras, start: string):
   truth.engineNumber = random.chance(0.95)
     ? `${random.chars(upper, 2)}${random.chars("0123456789ABCDEF", 8)}`
     : null;
-  truth.chassisNumber = `MA${random.chars("0123456789", 1)}${random.chars(upper + "0123456789", 14)}`;
+  truth.chassisNumber = `MA${random.chars("0123456789", 1)}${random.chars(`${upper}0123456789`, 14)}`;
   const state = random.pick(STATES);
   if (random.chance(0.05)) extras.registrationText = random.pick(["NEW", "Applied For"]);
   else if (random.chance(0.1))
