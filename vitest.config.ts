@@ -64,10 +64,19 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "test/e2e/**"],
+          exclude: [...configDefaults.exclude, "test/e2e/**", "test/node/**"],
           globalSetup: ["./test/support/node/global-setup.ts"],
           testTimeout: 15_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // Pure logic (the policy extraction engine, its corpus and the unpdf round trip) in plain Node:
+        // no workerd, no Postgres, so these run in seconds.
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/node/**/*.test.ts"],
         },
       },
       {
