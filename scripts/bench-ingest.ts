@@ -47,7 +47,7 @@ interface Embedder {
 const load = <K extends keyof WorkerModules>(path: string) => import(path) as Promise<WorkerModules[K]>;
 const { openDatabase } = await load<"client">("../src/db/client.ts");
 const { searchKnowledge } = await load<"search">("../src/features/knowledge/search.service.ts");
-const { openAiEmbeddings } = await load<"embeddings">("../src/lib/embeddings.ts");
+const { openAiEmbeddings } = await load<"embeddings">("../src/providers/embeddings.ts");
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 100);
 const INGEST_RUNS = 9;

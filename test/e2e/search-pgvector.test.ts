@@ -60,7 +60,7 @@ beforeAll(async () => {
       [
         "../../src/db/client.ts",
         "../../src/features/knowledge/search.service.ts",
-        "../../src/lib/embeddings.ts",
+        "../../src/providers/embeddings.ts",
       ].map(load),
     )),
   ) as WorkerModules;

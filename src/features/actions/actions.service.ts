@@ -3,9 +3,9 @@ import type { Database } from "../../db/client";
 import { type ActionOperation, agentActions } from "../../db/schema";
 import type { Config } from "../../env";
 import { AppError, notFound } from "../../lib/errors";
-import { assertOutboundUrl } from "../../lib/outbound";
 import { requireChanges } from "../../lib/route-helpers";
 import { open, seal } from "../../lib/secret-box";
+import { assertOutboundUrl } from "../../providers/outbound";
 import { loadAgent } from "../ai/agents.service";
 import { checkOperationSchema } from "./operations";
 

@@ -1,5 +1,5 @@
 import { AppError } from "../../lib/errors";
-import { assertOutboundUrl, OutboundError, outboundFetch, withinBase } from "../../lib/outbound";
+import { assertOutboundUrl, OutboundError, outboundFetch, withinBase } from "../../providers/outbound";
 
 /** The most a downstream response may weigh; larger ones fail the step. */
 export const MAX_RESPONSE_BYTES = 256 * 1024;
@@ -60,7 +60,7 @@ export function scrub(text: string, secret: string | null): string {
 }
 
 /**
- * Calls a tenant's API through the outbound rules (src/lib/outbound.ts): only below its base URL
+ * Calls a tenant's API through the outbound rules (src/providers/outbound.ts): only below its base URL
  * (redirects are followed only while they stay there), with a timeout and a response-size cap.
  * The Authorization value is never recorded. Failures are `OutboundError`s.
  */

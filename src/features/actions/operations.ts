@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ActionOperation } from "../../db/schema";
-import type { ToolDefinition } from "../ai/provider";
+import type { ToolDefinition } from "../../providers/ai-chat";
 
 /** The argument that carries the planner's reason for a step; never sent downstream. */
 export const WHY_ARGUMENT = "_why";

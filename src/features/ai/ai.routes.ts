@@ -4,9 +4,10 @@ import { aiUsage, type ModelSettings } from "../../db/schema";
 import type { AppEnv } from "../../lib/app-env";
 import { uuidv7 } from "../../lib/ids";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
-import { assertOutboundUrl } from "../../lib/outbound";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
+import { providerFailure } from "../../providers/ai-chat";
+import { assertOutboundUrl } from "../../providers/outbound";
 import { authorize } from "../auth/auth.middleware";
 import {
   agentView,
@@ -28,7 +29,6 @@ import {
   UpdateAgentBody,
 } from "./ai.schemas";
 import { type Answer, generateAnswer, loadAgentContext } from "./answer";
-import { providerFailure } from "./provider";
 import { trainAgent } from "./train";
 
 const tags = ["AI agents"];

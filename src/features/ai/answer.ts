@@ -4,9 +4,9 @@ import { type agents, aiSettings, type ModelSettings } from "../../db/schema";
 import type { Config } from "../../env";
 import { AppError } from "../../lib/errors";
 import { open } from "../../lib/secret-box";
+import { HANDOFF_TOOL, type ProviderResult, streamChat } from "../../providers/ai-chat";
 import { loadAgent } from "./agents.service";
 import { buildMessages, type HistoryItem, retrievalAnswer } from "./prompt";
-import { HANDOFF_TOOL, type ProviderResult, streamChat } from "./provider";
 import { type Citation, citationsOf, type Passage, retrieve } from "./retrieval";
 import { estimateCost, monthlyBudget } from "./usage";
 

@@ -10,10 +10,10 @@ import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { text } from "../../lib/text";
+import { ProviderError, providerFailure } from "../../providers/ai-chat";
 import { authorize } from "../auth/auth.middleware";
 import { type AgentContext, type Answer, generateAnswer, loadAgentContext } from "./answer";
 import type { HistoryItem } from "./prompt";
-import { ProviderError, providerFailure } from "./provider";
 
 const tags = ["OpenAI-compatible"];
 

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "./provider";
+import type { ChatMessage } from "../../providers/ai-chat";
 import type { Passage } from "./retrieval";
 
 export interface HistoryItem {

@@ -2,8 +2,8 @@ import { inArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { documentChunks } from "../../db/schema";
 import type { Config } from "../../env";
-import { createEmbeddings } from "../../lib/embeddings";
 import { AppError } from "../../lib/errors";
+import { createEmbeddings } from "../../providers/embeddings";
 import { searchKnowledge } from "../knowledge/search.service";
 
 export interface Passage {

@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../lib/app-env";
-import { createMailer } from "../../lib/email";
 import { AppError } from "../../lib/errors";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { clientIp, enforceRateLimit } from "../../lib/rate-limit";
 import { authErrors, errors, json } from "../../lib/responses";
 import { appUrl, jsonBody } from "../../lib/route-helpers";
+import { createMailer } from "../../providers/email";
 import { authorize } from "./auth.middleware";
 import {
   AcceptInviteBody,

@@ -3,10 +3,10 @@ import type { Config } from "../../env";
 import { AppError } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";
 import { describeError, log } from "../../lib/logger";
+import { ProviderError } from "../../providers/ai-chat";
 import { type AgentContext, generateAnswer, latestVisitorTurn, loadAgentContext } from "../ai/answer";
 import { asksForHuman } from "../ai/handoff";
 import type { HistoryItem } from "../ai/prompt";
-import { ProviderError } from "../ai/provider";
 import type { Sender, ServerFrame } from "./conversations.protocol";
 import type { RoomMeta } from "./room-store";
 

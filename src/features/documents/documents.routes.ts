@@ -6,8 +6,8 @@ import { AppError } from "../../lib/errors";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { enforceRateLimit } from "../../lib/rate-limit";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
-import { createStorage } from "../../lib/storage";
 import { text } from "../../lib/text";
+import { createStorage } from "../../providers/storage";
 import { authorize } from "../auth/auth.middleware";
 import { inboxPublisher } from "./documents.events";
 import {

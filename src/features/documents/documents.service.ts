@@ -7,7 +7,7 @@ import { base64url, fromBase64url, sha256 } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";
 import { describeError, log } from "../../lib/logger";
-import type { Storage } from "../../lib/storage";
+import type { Storage } from "../../providers/storage";
 import { ensureCollection, resolveCollection } from "../knowledge/collections.service";
 import type { PublishDocumentEvent } from "./documents.events";
 import { type DocumentJob, originalKey } from "./documents.jobs";

@@ -1,10 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { documents, type ExtractionState } from "../../db/schema";
-import { type Embeddings, EmbeddingsError } from "../../lib/embeddings";
 import { uuidv7 } from "../../lib/ids";
-import { type Ocr, OcrError } from "../../lib/ocr";
-import type { S3Location, Storage } from "../../lib/storage";
+import { type Embeddings, EmbeddingsError } from "../../providers/embeddings";
+import { type Ocr, OcrError } from "../../providers/ocr";
+import type { S3Location, Storage } from "../../providers/storage";
 import { type Chunk, chunkPage } from "./chunking";
 import { claim, LeaseLost, prepare, release, whyNotClaimed } from "./document-lease";
 import type { PublishDocumentEvent } from "./documents.events";

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createEmbeddings } from "../../lib/embeddings";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
+import { createEmbeddings } from "../../providers/embeddings";
 import { authorize } from "../auth/auth.middleware";
 import { createCollection, deleteCollection, listCollections } from "./collections.service";
 import { CollectionSchema, CreateCollectionBody, SearchQuery, SearchResultSchema } from "./knowledge.schemas";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import type { Embeddings } from "../../lib/embeddings";
 import { describeError, log } from "../../lib/logger";
+import type { Embeddings } from "../../providers/embeddings";
 
 /**
  * How knowledge search ranks:

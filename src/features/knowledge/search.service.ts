@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import type { Embeddings } from "../../lib/embeddings";
 import { describeError, log } from "../../lib/logger";
+import type { Embeddings } from "../../providers/embeddings";
 import { resolveCollection } from "./collections.service";
 import { type SearchMode, searchMode } from "./search-mode";
 

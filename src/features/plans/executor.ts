@@ -1,7 +1,7 @@
 import type { ActionOperation, agentActions } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { describeError, log } from "../../lib/logger";
-import { OutboundError } from "../../lib/outbound";
+import { OutboundError } from "../../providers/outbound";
 import { callDownstream } from "../actions/downstream";
 import { validateArguments } from "../actions/operations";
 import type { Plan, PlanStatus, PlanStep } from "./plan-types";

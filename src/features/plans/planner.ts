@@ -1,9 +1,9 @@
 import type { agentActions } from "../../db/schema";
+import { HANDOFF_TOOL, streamChat } from "../../providers/ai-chat";
 import type { ArgumentIssue } from "../actions/operations";
 import { toolFor, WHY_ARGUMENT } from "../actions/operations";
 import type { AgentContext } from "../ai/answer";
 import { buildMessages, type HistoryItem } from "../ai/prompt";
-import { HANDOFF_TOOL, streamChat } from "../ai/provider";
 import { retrieve } from "../ai/retrieval";
 import { estimateCost } from "../ai/usage";
 import type { ProposedStep } from "./plan-types";

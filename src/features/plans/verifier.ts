@@ -1,8 +1,8 @@
 import type { Database } from "../../db/client";
 import type { Config } from "../../env";
 import { describeError, log } from "../../lib/logger";
+import { streamChat } from "../../providers/ai-chat";
 import { type AgentContext, usesModel } from "../ai/answer";
-import { streamChat } from "../ai/provider";
 import { estimateCost } from "../ai/usage";
 import type { Plan, PlanStep } from "./plan-types";
 

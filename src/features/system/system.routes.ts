@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import pkg from "../../../package.json";
-import { createEmbeddings } from "../../lib/embeddings";
 import { describeError, log } from "../../lib/logger";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, json } from "../../lib/responses";
 import { text } from "../../lib/text";
+import { createEmbeddings } from "../../providers/embeddings";
 import { authorize } from "../auth/auth.middleware";
 import { describeSearchMode } from "../knowledge/search-mode";
 import { tenantMetrics, toPrometheus } from "./metrics.service";

@@ -3,7 +3,7 @@ import { type Database, openDatabase } from "../../db/client";
 import { tenantDeletions } from "../../db/schema";
 import { loadConfig } from "../../env";
 import { log } from "../../lib/logger";
-import { createStorage } from "../../lib/storage";
+import { createStorage } from "../../providers/storage";
 import { errorSummary, type TenantDeletionJob, TenantDeletionJobSchema } from "./tenant-deletion.jobs";
 import { type DeletionDeps, runDeletionSlice } from "./tenant-deletion.steps";
 

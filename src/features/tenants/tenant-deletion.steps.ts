@@ -18,7 +18,7 @@ import {
   users,
   widgetKeys,
 } from "../../db/schema";
-import type { Storage } from "../../lib/storage";
+import type { Storage } from "../../providers/storage";
 import { roomFor } from "../conversations/room-client";
 import { inboxClient } from "../inbox/inbox-client";
 import { tenantStoragePrefix } from "./tenant-deletion.jobs";

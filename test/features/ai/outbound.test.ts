@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { callDownstream } from "../../../src/features/actions/downstream";
 import worker from "../../../src/index";
-import { EmbeddingsError, openAiEmbeddings } from "../../../src/lib/embeddings";
+import { EmbeddingsError, openAiEmbeddings } from "../../../src/providers/embeddings";
 import { requestsFor, script, uniqueModel, useFakeProvider } from "../../support/ai";
 import { registerTenant, type TestTenant } from "../../support/api";
 import { downstream } from "../../support/plans";

@@ -6,8 +6,8 @@ import { inboxPublisher } from "../../../src/features/documents/documents.events
 import type { DocumentJob } from "../../../src/features/documents/documents.jobs";
 import { uploadDocument } from "../../../src/features/documents/documents.service";
 import type { ProcessDeps } from "../../../src/features/documents/processing";
-import { createEmbeddings } from "../../../src/lib/embeddings";
-import { r2Storage } from "../../../src/lib/storage";
+import { createEmbeddings } from "../../../src/providers/embeddings";
+import { r2Storage } from "../../../src/providers/storage";
 
 export interface DocumentBody {
   id: string;

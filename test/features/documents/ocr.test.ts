@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/db/client";
 import { loadConfig } from "../../../src/env";
 import { runDocumentJob } from "../../../src/features/documents/processing";
-import { createOcr } from "../../../src/lib/ocr";
+import { createOcr } from "../../../src/providers/ocr";
 import { callJson, registerTenant } from "../../support/api";
 import { scannedPdf } from "../../support/files";
 import {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/db/client";
 import { loadConfig } from "../../../src/env";
 import { searchKnowledge } from "../../../src/features/knowledge/search.service";
-import { createEmbeddings } from "../../../src/lib/embeddings";
+import { createEmbeddings } from "../../../src/providers/embeddings";
 import { call, callJson, registerTenant } from "../../support/api";
 import { textPdf } from "../../support/files";
 import { search, uniqueWord, upload, waitUntilSettled } from "../documents/helpers";

@@ -13,7 +13,7 @@ import { openDatabase } from "../../../src/db/client";
 import { loadConfig } from "../../../src/env";
 import type { TenantDeletionJob } from "../../../src/features/tenants/tenant-deletion.jobs";
 import worker from "../../../src/index";
-import { s3Storage } from "../../../src/lib/storage";
+import { s3Storage } from "../../../src/providers/storage";
 import { createAgent } from "../../support/ai";
 import { addUser, call, callJson, randomIp, registerTenant, type TestTenant } from "../../support/api";
 import { createConversation, joinAsStaff, room } from "../../support/conversations";

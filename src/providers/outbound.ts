@@ -1,4 +1,4 @@
-import { AppError } from "./errors";
+import { AppError } from "../lib/errors";
 import { isPrivateHost } from "./private-address";
 
 const DEFAULT_MAX_REDIRECTS = 3;

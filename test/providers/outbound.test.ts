@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { OutboundError, outboundFetch } from "../../src/lib/outbound";
+import { OutboundError, outboundFetch } from "../../src/providers/outbound";
 import { downstream } from "../support/plans";
 
 const policy = { allowPrivate: true, timeoutMs: 2000, maxBytes: 1024, service: "The test API" };

@@ -1,5 +1,5 @@
 import type { Config } from "../env";
-import { log } from "./logger";
+import { log } from "../lib/logger";
 
 export interface Email {
   to: string;

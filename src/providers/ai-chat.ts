@@ -1,7 +1,7 @@
 import OpenAI from "openai";
-import type { ModelSettings } from "../../db/schema";
-import { AppError, type ErrorCode } from "../../lib/errors";
-import { assertOutboundUrl, OutboundError, outboundFetch } from "../../lib/outbound";
+import type { ModelSettings } from "../db/schema";
+import { AppError, type ErrorCode } from "../lib/errors";
+import { assertOutboundUrl, OutboundError, outboundFetch } from "./outbound";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";

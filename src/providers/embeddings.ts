@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../env";
-import { AppError } from "./errors";
+import { AppError } from "../lib/errors";
 import { OutboundError, outboundFetch } from "./outbound";
 
 /** Turns texts into unit-length vectors (same order as the input). */
