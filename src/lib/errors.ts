@@ -57,3 +57,7 @@ export function errorCodeFor(status: number): ErrorCode {
   const codes = Object.keys(errorStatus) as ErrorCode[];
   return codes.find((code) => errorStatus[code] === status) ?? "bad_request";
 }
+
+/** An error answer from inside a Durable Object (outside Hono), in the same envelope. */
+export const refusal = (status: number, code: ErrorCode, message: string) =>
+  Response.json({ error: { code, message } }, { status });

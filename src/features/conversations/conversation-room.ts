@@ -1,12 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Database } from "../../db/client";
-import type { ConversationStatus } from "../../db/schema";
+import type { ConversationStatus, PlanActor } from "../../db/schema";
 import { loadConfig } from "../../env";
+import { refusal } from "../../lib/errors";
 import { parseJson } from "../../lib/json";
 import type { AgentContext } from "../ai/answer";
 import { agentBusinessHours, handoffMessage } from "../ai/handoff";
-import { type PlanOutcome, type ProposeInput, RoomPlans } from "../plans/room-plans";
+import { type ApproveOptions, type PlanOutcome, type ProposeInput, RoomPlans } from "../plans/room-plans";
 import {
+  type AiUsageRecord,
   JOIN_HEADER,
   type PostResult,
   RoomJoin,
@@ -59,12 +61,12 @@ export class ConversationRoom extends DurableObject<Env> {
         const result = await this.post(sender, { text, metadata });
         return result.ok ? { id: result.message.id, seq: result.message.seq } : null;
       },
+      recordUsage: (usage: AiUsageRecord) => void this.recordUsage(usage),
     };
     this.ai = new RoomAi(ctx.storage.sql, {
       ...room,
       history: (limit) => this.store.recent(limit),
       lastSeq: () => this.store.lastSeq(),
-      enqueueUsage: (usage) => this.store.enqueue("usage", { ...usage, createdAt: Date.now() }, Date.now()),
       handoff: (reason, agent) => this.handoff(reason, agent),
       plan: (ctx, history) => this.plans.fromConversation(ctx, history, this.store.lastVisitor()),
     });
@@ -197,20 +199,21 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /** Approves a pending plan once (with the approver's edits) and runs it; resolves when it has run. */
-  async approvePlan(
-    planId: string,
-    by: Parameters<RoomPlans["approve"]>[1],
-    options: Parameters<RoomPlans["approve"]>[2],
-  ): Promise<PlanOutcome> {
+  async approvePlan(planId: string, by: PlanActor, options: ApproveOptions): Promise<PlanOutcome> {
     return this.plans.approve(planId, by, options);
   }
 
-  async rejectPlan(planId: string, by: Parameters<RoomPlans["reject"]>[1], reason: string | null) {
+  async rejectPlan(planId: string, by: PlanActor, reason: string | null): Promise<PlanOutcome> {
     return this.plans.reject(planId, by, reason);
   }
 
   plan(planId: string) {
     return this.plans.get(planId);
+  }
+
+  /** Records a model call made for this conversation: the room is the one writer of AI usage. */
+  async recordUsage(usage: AiUsageRecord): Promise<void> {
+    if (this.store.recordUsage(usage, Date.now())) await this.armFlush();
   }
 
   /** Resolves once no AI reply is running. */
@@ -395,6 +398,3 @@ export class ConversationRoom extends DurableObject<Env> {
       this.inbox.publish(meta, { type: "typing", conversationId: meta.conversationId, participant, on });
   }
 }
-
-const refusal = (status: number, code: string, message: string) =>
-  Response.json({ error: { code, message } }, { status });

@@ -69,6 +69,16 @@ export type PostResult =
   | { ok: true; duplicate: boolean; message: StoredMessage }
   | { ok: false; code: "not_found" | "conflict"; message: string };
 
+/** One model call's cost, recorded by the room it served (its outbox copies it to Postgres). */
+export interface AiUsageRecord {
+  agentId: string | null;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  costEstimate: number;
+}
+
 /** What happened to a plan: proposed, approved, a step changed, or how it ended. */
 export type PlanEvent =
   | "proposed"

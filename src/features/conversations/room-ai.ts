@@ -7,7 +7,7 @@ import { ProviderError } from "../../providers/ai-chat";
 import { type AgentContext, generateAnswer, latestVisitorTurn, loadAgentContext } from "../ai/answer";
 import { asksForHuman } from "../ai/handoff";
 import type { HistoryItem } from "../ai/prompt";
-import type { Sender, ServerFrame } from "./conversations.protocol";
+import type { AiUsageRecord, Sender, ServerFrame } from "./conversations.protocol";
 import type { RoomMeta } from "./room-store";
 
 /** What the AI needs from its room. */
@@ -24,7 +24,7 @@ export interface RoomPort {
     text: string,
     metadata: Record<string, unknown>,
   ): Promise<{ id: string; seq: number } | null>;
-  enqueueUsage(usage: Record<string, unknown>): void;
+  recordUsage(usage: AiUsageRecord): void;
   handoff(reason: string, agent: AgentContext["agent"] | null): Promise<void>;
   /**
    * The agent's reply as a plan when it has actions and the model calls them (the plan is then
@@ -172,7 +172,7 @@ export class RoomAi {
         this.current = null;
         this.setStatus(streamId, "done");
         if (planned.text) await this.port.append({ kind: "ai", id: agentId }, planned.text, { streamId });
-        if (planned.usage) this.port.enqueueUsage({ id: uuidv7(), agentId, ...planned.usage });
+        if (planned.usage) this.port.recordUsage({ agentId, ...planned.usage });
         if (planned.handoff) await this.port.handoff(planned.handoff.reason, ctx.agent);
         return;
       }
@@ -191,7 +191,7 @@ export class RoomAi {
           citations: answer.citations,
         });
       }
-      if (answer.usage) this.port.enqueueUsage({ id: uuidv7(), agentId, ...answer.usage });
+      if (answer.usage) this.port.recordUsage({ agentId, ...answer.usage });
       if (answer.handoff) await this.port.handoff(answer.handoff.reason, ctx.agent);
     } catch (error) {
       if (abort.signal.aborted) return;

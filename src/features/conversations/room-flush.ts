@@ -1,16 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { aiUsage, type ConversationStatus, conversations, messages, readReceipts } from "../../db/schema";
+import type { AiUsageRecord } from "./conversations.protocol";
 import type { OutboxRow, RoomStore, StoredMessage } from "./room-store";
 
-interface UsageRow {
+interface UsageRow extends AiUsageRecord {
   id: string;
-  agentId: string;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  latencyMs: number;
-  costEstimate: number;
   createdAt: number;
 }
 

@@ -1,5 +1,5 @@
 import { uuidv7 } from "../../lib/ids";
-import type { Sender, StoredMessage } from "./conversations.protocol";
+import type { AiUsageRecord, Sender, StoredMessage } from "./conversations.protocol";
 
 export type { StoredMessage };
 
@@ -212,6 +212,13 @@ export class RoomStore {
       now,
     );
     if (this.cachedPending !== undefined) this.cachedPending++;
+  }
+
+  /** Queues a model call's usage for Postgres; false when the room holds no conversation. */
+  recordUsage(usage: AiUsageRecord, now: number): boolean {
+    if (!this.meta()) return false;
+    this.enqueue("usage", { id: uuidv7(now), ...usage, createdAt: now }, now);
+    return true;
   }
 
   /** Rows waiting for Postgres (counted once, then kept in memory). */

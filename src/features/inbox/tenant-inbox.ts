@@ -3,6 +3,7 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import { openDatabase } from "../../db/client";
 import { conversations } from "../../db/schema";
 import { loadConfig } from "../../env";
+import { refusal } from "../../lib/errors";
 import { parseJson } from "../../lib/json";
 import { conversationView } from "../conversations/conversations.views";
 import { INBOX_JOIN_HEADER, type InboxEvent, InboxJoin } from "./inbox.protocol";
@@ -38,17 +39,10 @@ export class TenantInbox extends DurableObject<Env> {
   /** Accepts a staff socket (ticket verified by the Worker) and sends the snapshot. */
   override async fetch(request: Request): Promise<Response> {
     const parsed = InboxJoin.safeParse(parseJson(request.headers.get(INBOX_JOIN_HEADER)));
-    if (!parsed.success)
-      return Response.json(
-        { error: { code: "bad_request", message: "Invalid inbox join" } },
-        { status: 400 },
-      );
+    if (!parsed.success) return refusal(400, "bad_request", "Invalid inbox join");
     const { tenantId, principalId, ticketIssuedAtMs } = parsed.data;
     if (this.revokedSince(principalId, ticketIssuedAtMs))
-      return Response.json(
-        { error: { code: "unauthorized", message: "Ticket no longer valid: access was revoked" } },
-        { status: 401 },
-      );
+      return refusal(401, "unauthorized", "Ticket no longer valid: access was revoked");
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment({ userId: principalId });

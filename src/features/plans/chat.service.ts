@@ -1,10 +1,8 @@
 import type { z } from "@hono/zod-openapi";
 import type { Database } from "../../db/client";
-import { aiUsage } from "../../db/schema";
 import type { Config } from "../../env";
 import type { Principal } from "../../lib/app-env";
 import { AppError } from "../../lib/errors";
-import { uuidv7 } from "../../lib/ids";
 import { hasPermission } from "../../lib/rbac";
 import { providerFailure } from "../../providers/ai-chat";
 import { listActions } from "../actions/actions.service";
@@ -34,15 +32,12 @@ type Body = z.infer<typeof ChatCompletionBody>;
 
 const HISTORY_MESSAGES = 50;
 
+/** The session's room records the call (the one writer of AI usage); Postgres has it before the answer. */
 async function recordUsage(deps: ChatDeps, session: ChatSession, usage: AiUsage | null) {
   if (!usage) return;
-  await deps.db.insert(aiUsage).values({
-    id: uuidv7(),
-    tenantId: deps.principal.tenantId,
-    agentId: session.agentId,
-    conversationId: session.conversationId,
-    ...usage,
-  });
+  const room = roomFor(deps.env, session.conversationId);
+  await room.recordUsage({ agentId: session.agentId, ...usage });
+  await room.flushNow();
 }
 
 /** `POST /chat/completion`: answer, propose a plan, or decide the session's pending plan. */

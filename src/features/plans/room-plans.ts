@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { aiUsage, type PlanActor, users } from "../../db/schema";
+import { type PlanActor, users } from "../../db/schema";
 import type { Config } from "../../env";
 import { uuidv7 } from "../../lib/ids";
 import { describeError, log } from "../../lib/logger";
@@ -8,7 +8,13 @@ import { hasPermission } from "../../lib/rbac";
 import { listActions, storedAuthorization } from "../actions/actions.service";
 import { type AgentContext, loadAgentContext } from "../ai/answer";
 import type { HistoryItem } from "../ai/prompt";
-import type { ClientFrame, PlanEvent, Sender, ServerFrame } from "../conversations/conversations.protocol";
+import type {
+  AiUsageRecord,
+  ClientFrame,
+  PlanEvent,
+  Sender,
+  ServerFrame,
+} from "../conversations/conversations.protocol";
 import type { InboxEvent } from "../inbox/inbox.protocol";
 import { planInConversation } from "./conversation-planner";
 import { executePlan } from "./executor";
@@ -17,6 +23,12 @@ import { crashedText, expiredText, interruptedText, proposalText, rejectedText }
 import type { Plan, PlanEdit, PlanOutcome, PlanStatus, PlanStep, ProposeInput } from "./plan-types";
 
 export type { PlanOutcome, ProposeInput };
+
+/** What an approver may add: edits to the steps, and the caller's token for the tenant's API. */
+export interface ApproveOptions {
+  edits?: PlanEdit[];
+  authorization?: string | null;
+}
 
 import { planFrame, planView } from "./plan-types";
 import { applyEdits, operationIndex } from "./plan-validation";
@@ -38,6 +50,8 @@ export interface PlanPort {
     metadata: Record<string, unknown>,
   ): Promise<{ id: string; seq: number } | null>;
   armAlarm(): Promise<void>;
+  /** Records a model call (the verifier's) in the room's outbox. */
+  recordUsage(usage: AiUsageRecord): void;
   /** Tells the staff inbox (a plan waiting for approval, and how it ended). */
   notify(event: InboxEvent): void;
 }
@@ -165,11 +179,7 @@ export class RoomPlans {
   }
 
   /** Approves a pending plan (once: a second approval is a conflict) and runs it. */
-  async approve(
-    id: string,
-    by: PlanActor,
-    options: { edits?: PlanEdit[]; authorization?: string | null },
-  ): Promise<PlanOutcome> {
+  async approve(id: string, by: PlanActor, options: ApproveOptions): Promise<PlanOutcome> {
     const plan = this.get(id);
     if (!plan) return fail("not_found", "Plan not found");
     if (plan.status === "expired") return fail("gone", "This plan expired before it was approved");
@@ -215,18 +225,7 @@ export class RoomPlans {
       const summary = ctx
         ? await summarisePlan({ db, config }, ctx, executed)
         : { text: describeOutcome(executed), usage: null };
-      if (summary.usage) {
-        await db
-          .insert(aiUsage)
-          .values({
-            id: uuidv7(),
-            tenantId: plan.tenantId,
-            agentId: plan.agentId,
-            conversationId: plan.conversationId,
-            ...summary.usage,
-          })
-          .catch((error: unknown) => log("warn", "plan verifier usage not recorded", describeError(error)));
-      }
+      if (summary.usage) this.port.recordUsage({ agentId: plan.agentId, ...summary.usage });
       return this.finish({ ...executed, result: summary.text }, executed.status, summary.text, {
         kind: "ai",
         id: plan.agentId ?? "assistant",
