@@ -211,6 +211,11 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.plans.get(planId);
   }
 
+  /** The plan waiting for approval here, if any: the room holds it (Postgres only mirrors it). */
+  pendingPlanId(): string | null {
+    return this.plans.pendingId();
+  }
+
   /** Records a model call made for this conversation: the room is the one writer of AI usage. */
   async recordUsage(usage: AiUsageRecord): Promise<void> {
     if (this.store.recordUsage(usage, Date.now())) await this.armFlush();
@@ -299,13 +304,7 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    const participant = ws.deserializeAttachment() as Sender | null;
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
-    } catch {
-      // Already closed.
-    }
-    if (participant) this.sockets.presence(participant, "leave", ws);
+    const participant = this.sockets.release(ws, code);
     const meta = this.store.meta();
     if (
       meta &&

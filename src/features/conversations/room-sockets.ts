@@ -80,6 +80,18 @@ export class RoomSockets {
     );
   }
 
+  /** A socket closed: finishes the close and tells the others it left; who it was. */
+  release(ws: WebSocket, code: number): Sender | null {
+    const participant = this.participantOf(ws);
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
+    } catch {
+      // Already closed.
+    }
+    if (participant) this.presence(participant, "leave", ws);
+    return participant;
+  }
+
   /** Closes a deactivated user's or revoked API key's sockets; how many there were. */
   closeParticipant(principalId: string): number {
     let closed = 0;

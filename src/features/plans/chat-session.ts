@@ -1,6 +1,6 @@
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { agents, chatPlans, chatSessions } from "../../db/schema";
+import { agents, chatSessions } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";
 import { loadAgent } from "../ai/agents.service";
@@ -102,19 +102,7 @@ export async function openSession(
 
 /** The session's plan waiting for approval, if any (the newest). */
 export async function pendingPlanId(deps: SessionDeps, conversationId: string): Promise<string | null> {
-  const [row] = await deps.db
-    .select({ id: chatPlans.id })
-    .from(chatPlans)
-    .where(
-      and(
-        eq(chatPlans.tenantId, deps.tenantId),
-        eq(chatPlans.conversationId, conversationId),
-        eq(chatPlans.status, "pending"),
-      ),
-    )
-    .orderBy(desc(chatPlans.createdAt))
-    .limit(1);
-  return row?.id ?? null;
+  return roomFor(deps.env, conversationId).pendingPlanId();
 }
 
 /** Posts a message to the session's conversation (through its room, like every message). */

@@ -31,7 +31,7 @@ export class PlanStore {
   /** Plans matching a condition on the columns, e.g. `status = 'pending'`. */
   find(where: string, ...params: SqlStorageValue[]): Plan[] {
     return this.sql
-      .exec(`SELECT id FROM plans WHERE ${where}`, ...params)
+      .exec(`SELECT id FROM plans WHERE ${where} ORDER BY id`, ...params)
       .toArray()
       .map((r) => this.get(String(r.id)))
       .filter((plan): plan is Plan => plan !== null);

@@ -86,6 +86,11 @@ export class RoomPlans {
     return this.store.get(id);
   }
 
+  /** The newest plan waiting for approval (a new proposal supersedes older ones). */
+  pendingId(): string | null {
+    return this.store.find("status = 'pending'").at(-1)?.id ?? null;
+  }
+
   private write(plan: Plan): Plan {
     return this.store.write(plan);
   }

@@ -1,5 +1,10 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../../src/db/client";
+import { chatPlans } from "../../../src/db/schema";
+import { loadConfig } from "../../../src/env";
 import { requestsFor, room, script } from "../../support/ai";
 import { addUser, callJson, registerTenant } from "../../support/api";
 import {
@@ -317,5 +322,22 @@ describe("POST /chat/completion", () => {
     await setupPlanning(tenant);
     const response = await chat(tenant, { isApproval: true, messages: [] });
     expect(response.status).toBe(409);
+  });
+
+  it("finds the session's pending plan in its room, even when the Postgres copy lags behind", async () => {
+    const tenant = await registerTenant();
+    const planning = await setupPlanning(tenant);
+    const first = await proposeRefund(tenant, planning);
+    const planId = first.plan?.id ?? "";
+    // The mirror says otherwise (a copy retried later would): the room holds the truth.
+    const { db, close } = openDatabase(loadConfig(env));
+    try {
+      await db.update(chatPlans).set({ status: "expired" }).where(eq(chatPlans.id, planId));
+    } finally {
+      await close();
+    }
+    await script(planning.model, [{ type: "text", chunks: ["Refunded."] }]);
+    const decided = await chatJson(tenant, { sessionId: first.sessionId, isApproval: true, messages: [] });
+    expect(decided.plan).toMatchObject({ id: planId, status: "completed" });
   });
 });
