@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import type { Database } from "../../db/client";
+import type { PlanActor } from "../../db/schema";
 import type { Config } from "../../env";
 import type { Principal } from "../../lib/app-env";
 import { AppError } from "../../lib/errors";
@@ -40,101 +41,142 @@ async function recordUsage(deps: ChatDeps, session: ChatSession, usage: AiUsage 
   await room.flushNow();
 }
 
+/** One `/chat/completion` call: its session, the caller as a sender and as a plan actor, the new user turn. */
+interface Turn {
+  session: ChatSession;
+  sessionDeps: { db: Database; env: Env; tenantId: string };
+  lastUser: string;
+  user: Sender;
+  meta: Record<string, unknown>;
+  actor: PlanActor;
+  base: { sessionId: string; conversationId: string };
+}
+
 /** `POST /chat/completion`: answer, propose a plan, or decide the session's pending plan. */
 export async function chatCompletion(deps: ChatDeps, body: Body) {
-  const tenantId = deps.principal.tenantId;
-  const sessionDeps = { db: deps.db, env: deps.env, tenantId };
   if (body.isApproval && !body.sessionId)
     throw new AppError("conflict", "isApproval needs the sessionId of the plan");
+  const turn = await openTurn(deps, body);
+  const pending = await pendingPlanId(turn.sessionDeps, turn.session.conversationId);
+  const decision = body.isApproval ? "approve" : decisionIn(turn.lastUser);
+  if (body.isApproval && !pending)
+    throw new AppError("conflict", "There is no plan waiting for approval in this session");
+  if (pending && decision) return decide(deps, turn, pending, decision, body.isApproval);
+  if (!turn.lastUser) throw new AppError("validation_failed", "messages needs a user message");
+  await recordTurns(deps, turn, body);
+  const ctx = await agentWith(deps, turn, body);
+  const stored = ((await roomFor(deps.env, turn.session.conversationId).history({
+    limit: HISTORY_MESSAGES,
+  })) ?? []) as StoredMessage[];
+  const history: HistoryItem[] = stored.map((m) => ({ sender: m.sender.kind, text: m.text }));
+  const actions = await listActions(
+    { db: deps.db, tenantId: turn.sessionDeps.tenantId },
+    turn.session.agentId,
+  );
+  if (!usesModel(ctx) || actions.length === 0) {
+    const answer = await generateAnswer(deps, ctx, history).catch((error: unknown) => {
+      throw providerFailure(error);
+    });
+    await recordUsage(deps, turn.session, answer.usage);
+    return reply(deps, turn, answer.text, { mode: answer.mode, citations: answer.citations });
+  }
+  return plan(deps, turn, ctx, history, actions);
+}
+
+/** The session (opened or resumed) and who is speaking in it. */
+async function openTurn(deps: ChatDeps, body: Body): Promise<Turn> {
+  const sessionDeps = { db: deps.db, env: deps.env, tenantId: deps.principal.tenantId };
   const session = await openSession(sessionDeps, body);
   const lastUser =
     body.messages
       .filter((m) => m.role === "user")
       .at(-1)
       ?.content.trim() ?? "";
-  const user: Sender = { kind: "visitor", id: body.customerUserId ?? body.userId };
-  const meta = {
-    sessionId: session.id,
+  const ids = {
     userId: body.userId,
     ...(body.customerUserId ? { customerUserId: body.customerUserId } : {}),
   };
-  const actor = {
-    kind: deps.principal.kind,
-    id: deps.principal.id,
-    userId: body.userId,
-    ...(body.customerUserId ? { customerUserId: body.customerUserId } : {}),
+  return {
+    session,
+    sessionDeps,
+    lastUser,
+    user: { kind: "visitor", id: body.customerUserId ?? body.userId },
+    meta: { sessionId: session.id, ...ids },
+    actor: { kind: deps.principal.kind, id: deps.principal.id, ...ids },
+    base: { sessionId: session.id, conversationId: session.conversationId },
   };
-  const base = { sessionId: session.id, conversationId: session.conversationId };
+}
 
-  const pending = await pendingPlanId(sessionDeps, session.conversationId);
-  const decision = body.isApproval ? "approve" : decisionIn(lastUser);
-  if (body.isApproval && !pending)
-    throw new AppError("conflict", "There is no plan waiting for approval in this session");
-  if (pending && decision) {
-    if (decision === "approve" && !hasPermission(deps.principal.role, "plans:approve")) {
-      throw new AppError(
-        "forbidden",
-        `Your role (${deps.principal.role}) lacks the plans:approve permission`,
-      );
-    }
-    if (lastUser && !body.isApproval)
-      await postToRoom(deps.env, session.conversationId, user, lastUser, meta);
-    const outcome =
-      decision === "approve"
-        ? await approvePlan(sessionDeps, pending, actor, { edits: [], authorization: deps.downstream })
-        : await rejectPlan(sessionDeps, pending, actor, lastUser || null);
-    return {
-      ...base,
-      needsApproval: false,
-      plan: outcome.plan,
-      reply: outcome.reply?.text ?? "",
-      messageId: outcome.reply?.id ?? null,
-    };
+/** Approves or rejects the session's pending plan, as the user's turn asked. */
+async function decide(
+  deps: ChatDeps,
+  turn: Turn,
+  pending: string,
+  decision: "approve" | "reject",
+  isApproval: boolean | undefined,
+) {
+  if (decision === "approve" && !hasPermission(deps.principal.role, "plans:approve")) {
+    throw new AppError("forbidden", `Your role (${deps.principal.role}) lacks the plans:approve permission`);
   }
-  if (!lastUser) throw new AppError("validation_failed", "messages needs a user message");
+  if (turn.lastUser && !isApproval)
+    await postToRoom(deps.env, turn.session.conversationId, turn.user, turn.lastUser, turn.meta);
+  const outcome =
+    decision === "approve"
+      ? await approvePlan(turn.sessionDeps, pending, turn.actor, {
+          edits: [],
+          authorization: deps.downstream,
+        })
+      : await rejectPlan(turn.sessionDeps, pending, turn.actor, turn.lastUser || null);
+  return {
+    ...turn.base,
+    needsApproval: false,
+    plan: outcome.plan,
+    reply: outcome.reply?.text ?? "",
+    messageId: outcome.reply?.id ?? null,
+  };
+}
 
-  // A new session takes the chat it was given; later calls add only the new turn.
-  const turns = session.created
+/** Adds the call's turns to the conversation: a new session takes the chat it was given, later calls the new turn. */
+async function recordTurns(deps: ChatDeps, turn: Turn, body: Body) {
+  const turns = turn.session.created
     ? body.messages.filter((m) => m.role !== "system" && m.content.trim())
-    : [{ role: "user" as const, content: lastUser }];
-  for (const turn of turns) {
-    const sender: Sender = turn.role === "user" ? user : { kind: "ai", id: session.agentId };
-    await postToRoom(deps.env, session.conversationId, sender, turn.content, meta);
+    : [{ role: "user" as const, content: turn.lastUser }];
+  for (const t of turns) {
+    const sender: Sender = t.role === "user" ? turn.user : { kind: "ai", id: turn.session.agentId };
+    await postToRoom(deps.env, turn.session.conversationId, sender, t.content, turn.meta);
   }
+}
+
+/** The session's agent, with the call's system messages added to its prompt. */
+async function agentWith(deps: ChatDeps, turn: Turn, body: Body): Promise<AgentContext> {
   const instructions = body.messages
     .filter((m) => m.role === "system")
     .map((m) => m.content)
     .join("\n\n");
-  const loaded = await loadAgentContext(deps, tenantId, session.agentId);
-  const ctx: AgentContext = instructions
-    ? {
-        ...loaded,
-        agent: { ...loaded.agent, systemPrompt: `${loaded.agent.systemPrompt}\n\n${instructions}` },
-      }
-    : loaded;
-  const stored = ((await roomFor(deps.env, session.conversationId).history({ limit: HISTORY_MESSAGES })) ??
-    []) as StoredMessage[];
-  const history: HistoryItem[] = stored.map((m) => ({ sender: m.sender.kind, text: m.text }));
-  const actions = await listActions({ db: deps.db, tenantId }, session.agentId);
-
-  const reply = async (text: string, metadata: Record<string, unknown> = {}) => {
-    const message = await postToRoom(
-      deps.env,
-      session.conversationId,
-      { kind: "ai", id: session.agentId },
-      text,
-      metadata,
-    );
-    return { ...base, needsApproval: false, plan: null, reply: text, messageId: message.id };
+  const loaded = await loadAgentContext(deps, turn.sessionDeps.tenantId, turn.session.agentId);
+  if (!instructions) return loaded;
+  return {
+    ...loaded,
+    agent: { ...loaded.agent, systemPrompt: `${loaded.agent.systemPrompt}\n\n${instructions}` },
   };
+}
 
-  if (!usesModel(ctx) || actions.length === 0) {
-    const answer = await generateAnswer(deps, ctx, history).catch((error: unknown) => {
-      throw providerFailure(error);
-    });
-    await recordUsage(deps, session, answer.usage);
-    return reply(answer.text, { mode: answer.mode, citations: answer.citations });
-  }
+/** Posts the agent's answer to the conversation and returns it as the call's result. */
+async function reply(deps: ChatDeps, turn: Turn, text: string, metadata: Record<string, unknown> = {}) {
+  const sender: Sender = { kind: "ai", id: turn.session.agentId };
+  const message = await postToRoom(deps.env, turn.session.conversationId, sender, text, metadata);
+  return { ...turn.base, needsApproval: false, plan: null, reply: text, messageId: message.id };
+}
+
+/** Asks the model for a plan over the agent's actions; proposes it, and runs it at once if policy allows. */
+async function plan(
+  deps: ChatDeps,
+  turn: Turn,
+  ctx: AgentContext,
+  history: HistoryItem[],
+  actions: Awaited<ReturnType<typeof listActions>>,
+) {
+  const { tenantId } = turn.sessionDeps;
   const { used, budget } = await monthlyBudget(deps.db, tenantId);
   if (budget !== null && used >= budget)
     throw new AppError("rate_limited", "This month's AI token budget is spent");
@@ -144,43 +186,40 @@ export async function chatCompletion(deps: ChatDeps, body: Body) {
       throw providerFailure(error);
     },
   );
-  await recordUsage(deps, session, planned.usage);
+  await recordUsage(deps, turn.session, planned.usage);
   if (planned.issues.length > 0) {
     const text = `${planned.text ? `${planned.text}\n\n` : ""}I could not turn that into a plan I can run. Please rephrase your request.`;
-    return { ...(await reply(text, { planIssues: planned.issues })), issues: planned.issues };
+    return { ...(await reply(deps, turn, text, { planIssues: planned.issues })), issues: planned.issues };
   }
-  if (planned.steps.length === 0) return reply(planned.text || "(no answer)");
+  if (planned.steps.length === 0) return reply(deps, turn, planned.text || "(no answer)");
 
-  const room = roomFor(deps.env, session.conversationId);
+  const room = roomFor(deps.env, turn.session.conversationId);
   const proposed = unwrap(
     (await room.proposePlan({
-      agentId: session.agentId,
-      sessionId: session.id,
-      request: lastUser,
+      agentId: turn.session.agentId,
+      sessionId: turn.session.id,
+      request: turn.lastUser,
       summary: planned.text,
-      requestedBy: actor,
+      requestedBy: turn.actor,
       expiresAt: Date.now() + settings.approvalTtlSeconds * 1000,
       steps: planned.steps,
     })) as PlanOutcome,
   );
-  if (planned.steps.every((s) => s.autoRun)) {
-    const policy = { kind: "policy" as const, id: `auto-run:${settings.autoRun}` };
-    const ran = unwrap(
-      (await room.approvePlan(proposed.plan.id, policy, { authorization: deps.downstream })) as PlanOutcome,
-    );
-    return {
-      ...base,
-      needsApproval: false,
-      plan: ran.plan,
-      reply: ran.reply?.text ?? "",
-      messageId: ran.reply?.id ?? null,
-    };
-  }
+  const outcome = planned.steps.every((s) => s.autoRun)
+    ? unwrap(
+        (await room.approvePlan(
+          proposed.plan.id,
+          { kind: "policy", id: `auto-run:${settings.autoRun}` },
+          { authorization: deps.downstream },
+        )) as PlanOutcome,
+      )
+    : null;
+  const shown = outcome ?? proposed;
   return {
-    ...base,
-    needsApproval: true,
-    plan: proposed.plan,
-    reply: proposed.reply?.text ?? "",
-    messageId: proposed.reply?.id ?? null,
+    ...turn.base,
+    needsApproval: outcome === null,
+    plan: shown.plan,
+    reply: shown.reply?.text ?? "",
+    messageId: shown.reply?.id ?? null,
   };
 }
