@@ -13,6 +13,7 @@ import { statusView } from "./documents.views";
 import { openSource } from "./extract/open-source";
 import { DocumentError, type DocumentSource, paragraphs, type TextBlock } from "./extract/types";
 import { detectKind } from "./file-type";
+import { type Batch, type PageChunks, PendingPages } from "./pending-pages";
 
 export interface ProcessDeps {
   db: Database;
@@ -56,6 +57,34 @@ export const pollDelaySeconds = (polls: number) =>
  * the last committed page, and commits pages' chunks together with the progress counter. A
  * duplicate or stale message finds nothing to claim and does no work.
  */
+/**
+ * A failed attempt: a document that can never be processed (bad file, a refusal that will not change)
+ * fails alone with its reason; anything else gives the lease back and is retried by the queue.
+ */
+async function settleFailure(
+  deps: ProcessDeps,
+  claimed: DocumentRow,
+  lease: Lease,
+  error: unknown,
+): Promise<JobOutcome> {
+  if (error instanceof LeaseLost) return { kind: "skipped", reason: "lease lost" };
+  const permanent =
+    error instanceof DocumentError ||
+    ((error instanceof OcrError || error instanceof EmbeddingsError) && !error.retryable);
+  const message = error instanceof Error ? error.message : String(error);
+  if (permanent) {
+    const failed = await release(deps.db, claimed, lease.token, { status: "failed", error: message });
+    if (failed) await announce(deps, failed);
+    return { kind: "done", status: "failed" };
+  }
+  const waiting = await release(deps.db, claimed, lease.token, {
+    status: "queued",
+    error: `Attempt ${claimed.attempts} failed: ${message}`,
+  });
+  if (waiting) await announce(deps, waiting);
+  return { kind: "retry", error: message };
+}
+
 export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promise<JobOutcome> {
   const started = Date.now();
   const lease: Lease = { token: crypto.randomUUID(), seconds: Math.ceil(deps.sliceMs / 1000) * 3 + 60 };
@@ -79,35 +108,9 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
     const location = source.singlePagePdf ? deps.storage.awsLocation?.(claimed.storageKey) : undefined;
     const documentOcr = deps.ocr && location ? wholeDocumentOcr(deps.ocr, location, job) : undefined;
     let state: ExtractionState = { ...claimed.state };
-    let pending: PageChunks[] = [];
-    let pendingChunks = 0;
-    let chunkCount = claimed.chunkCount;
-    const paged = source.paged;
-    /** The pages extracted since the last commit, as the next batch; they are no longer pending. */
-    const takeBatch = (lastPage: number, batchState: ExtractionState): Batch => {
-      const batch = { ordinalBase: chunkCount, pages: pending, lastPage, state: batchState, paged };
-      chunkCount += pendingChunks;
-      pending = [];
-      pendingChunks = 0;
-      return batch;
-    };
-    // Database work runs while the next pages are extracted (Postgres indexes while the Worker
-    // parses): a commit starts as soon as the previous one has finished, so batches follow the
-    // database's pace and the last commit, which nothing overlaps, stays small.
-    let committing = false;
-    const track = (work: Promise<DocumentRow>) => {
-      committing = true;
-      // Awaited later; until then a failure must not count as unhandled.
-      work.then(
-        () => {
-          committing = false;
-        },
-        () => {},
-      );
-      return work;
-    };
+    const pending = new PendingPages(claimed.chunkCount, source.paged);
     let row = claimed;
-    let inflight = track(prepare(deps.db, claimed, lease.token, source.pagesTotal));
+    let inflight = pending.track(prepare(deps.db, claimed, lease.token, source.pagesTotal));
     let final: ReturnType<typeof outcome> | undefined;
     let lastProgress = Date.now();
     for (let page = claimed.pagesDone + 1; page <= source.pagesTotal; page++) {
@@ -115,24 +118,24 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
       if ("waitSeconds" in extracted) {
         // Keep the pages before this one and the job's id; the next message carries on from here.
         row = await inflight;
-        await announce(deps, await commit(deps, row, takeBatch(page - 1, extracted.state), lease, {}));
+        await announce(deps, await commit(deps, row, pending.take(page - 1, extracted.state), lease, {}));
         return { kind: "poll", delaySeconds: extracted.waitSeconds };
       }
       state = extracted.state;
-      pending.push(extracted);
-      pendingChunks += extracted.chunks.length;
+      pending.add(extracted);
       // pdf.js hands pages over without returning to the event loop: let the commit's I/O proceed.
-      if (committing) await new Promise((resolve) => setTimeout(resolve, 0));
+      if (pending.committing) await new Promise((resolve) => setTimeout(resolve, 0));
       const last = page === source.pagesTotal;
       const sliceOver = Date.now() - started >= deps.sliceMs;
-      const due = !committing || last || sliceOver || extracted.ocr || pendingChunks >= COMMIT_CHUNKS;
+      const due =
+        !pending.committing || last || sliceOver || extracted.ocr || pending.chunks >= COMMIT_CHUNKS;
       if (!due) continue;
       row = await inflight;
       const handOver = !last && sliceOver;
-      const batch = takeBatch(page, state);
+      const batch = pending.take(page, state);
       // The last commit records the outcome and the hand-over gives the lease up, in the same update.
-      if (last) final = outcome(state, chunkCount);
-      inflight = track(commit(deps, row, batch, lease, final ?? (handOver ? {} : undefined)));
+      if (last) final = outcome(state, pending.chunkCount);
+      inflight = pending.track(commit(deps, row, batch, lease, final ?? (handOver ? {} : undefined)));
       if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
         await announce(deps, row);
@@ -153,22 +156,7 @@ export async function runDocumentJob(deps: ProcessDeps, job: DocumentJob): Promi
     await announce(deps, row);
     return { kind: "done", status: final.status };
   } catch (error) {
-    if (error instanceof LeaseLost) return { kind: "skipped", reason: "lease lost" };
-    const permanent =
-      error instanceof DocumentError ||
-      ((error instanceof OcrError || error instanceof EmbeddingsError) && !error.retryable);
-    const message = error instanceof Error ? error.message : String(error);
-    if (permanent) {
-      const failed = await release(deps.db, claimed, lease.token, { status: "failed", error: message });
-      if (failed) await announce(deps, failed);
-      return { kind: "done", status: "failed" };
-    }
-    const waiting = await release(deps.db, claimed, lease.token, {
-      status: "queued",
-      error: `Attempt ${claimed.attempts} failed: ${message}`,
-    });
-    if (waiting) await announce(deps, waiting);
-    return { kind: "retry", error: message };
+    return settleFailure(deps, claimed, lease, error);
   } finally {
     await source?.close().catch(() => {});
   }
@@ -197,14 +185,6 @@ async function openClaimed(
   if (opened && claimed.storageKey === expected && opened.kind === claimed.kind) return opened.source;
   await opened?.source.close().catch(() => {});
   return (await openOriginal(deps, claimed.storageKey, claimed.kind)).source;
-}
-
-interface PageChunks {
-  page: number;
-  chunks: Chunk[];
-  state: ExtractionState;
-  /** The page went through (paid, slow) OCR: commit it at once so a crash does not repeat that. */
-  ocr: boolean;
 }
 
 async function extractPage(
@@ -276,17 +256,6 @@ function wholeDocumentOcr(ocr: Ocr, location: S3Location, job: DocumentJob) {
       return pages.get(page) ?? "";
     },
   };
-}
-
-interface Batch {
-  /** Ordinal of the first chunk (the chunks committed so far). */
-  ordinalBase: number;
-  pages: PageChunks[];
-  /** Pages done once this batch is in. */
-  lastPage: number;
-  state: ExtractionState;
-  /** Whether chunks keep page numbers (PDF) or the document has none (text, DOCX). */
-  paged: boolean;
 }
 
 interface Lease {
