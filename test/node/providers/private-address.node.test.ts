@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertOutboundUrl } from "../../src/providers/outbound";
+import { assertOutboundUrl } from "../../../src/providers/outbound";
 
 const refused = [
   // loopback, private, link-local and other internal IPv4, in the forms URL parsing accepts

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { describeError, log, MAX_LOG_LINE } from "../../src/lib/logger";
+import { describeError, log, MAX_LOG_LINE } from "../../../src/lib/logger";
 
 const secret = "the visitor's message: my password is hunter2";
 

@@ -1,9 +1,9 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from "vitest";
-import { isStorableText, jsonObject, text } from "../../src/lib/text";
+import { isStorableText, jsonObject, text } from "../../../src/lib/text";
 
 // Every source file's text, so a new `z.string()` at a boundary cannot slip past the shared schema.
-const sources = import.meta.glob("../../src/**/*.ts", { query: "?raw", import: "default", eager: true });
+const sources = import.meta.glob("../../../src/**/*.ts", { query: "?raw", import: "default", eager: true });
 
 describe("the shared string schema", () => {
   it("refuses NUL and unpaired surrogates and keeps every other character", () => {
