@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import type { JsonObject } from "./json";
 
 // Postgres `text` cannot hold U+0000 and `jsonb` refuses unpaired surrogates: a value with either is
 // acknowledged and then fails every write (the outbox would retry it forever). Refused at the edge.
@@ -41,9 +42,13 @@ function jsonProblem(value: unknown): string | undefined {
  * serialised size limit, so one field can never make every later read of its row expensive.
  */
 export const jsonObject = (maxBytes: number) =>
-  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-    const problem = jsonProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-    else if (new TextEncoder().encode(JSON.stringify(value)).byteLength > maxBytes)
-      ctx.addIssue({ code: "custom", message: `must be at most ${maxBytes} bytes as JSON` });
-  });
+  z
+    .record(z.string(), z.unknown())
+    .superRefine((value, ctx) => {
+      const problem = jsonProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+      else if (new TextEncoder().encode(JSON.stringify(value)).byteLength > maxBytes)
+        ctx.addIssue({ code: "custom", message: `must be at most ${maxBytes} bytes as JSON` });
+    })
+    // Typed as the JSON it is (it came from a JSON body), so it keeps its type across RPC.
+    .transform((value): JsonObject => JSON.parse(JSON.stringify(value)));

@@ -10,6 +10,8 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { JsonObject } from "../../lib/json";
+
 import { id, timestamps } from "../columns";
 import { agents } from "./agents";
 import { conversations, messages } from "./conversations";
@@ -149,7 +151,7 @@ export const chatPlanSteps = pgTable(
     operation: text().notNull(),
     method: text().notNull(),
     path: text().notNull(),
-    arguments: jsonb().$type<Record<string, unknown>>().notNull(),
+    arguments: jsonb().$type<JsonObject>().notNull(),
     why: text().notNull().default(""),
     risk: text().$type<RiskLevel>().notNull(),
     onFailure: text().notNull(),

@@ -3,6 +3,7 @@ import type { Database } from "../../db/client";
 import type { ConversationStatus, PlanActor } from "../../db/schema";
 import { loadConfig } from "../../env";
 import { refusal } from "../../lib/errors";
+import type { JsonObject } from "../../lib/json";
 import { parseJson } from "../../lib/json";
 import type { AgentContext } from "../ai/answer";
 import { agentBusinessHours, handoffMessage } from "../ai/handoff";
@@ -57,7 +58,7 @@ export class ConversationRoom extends DurableObject<Env> {
       database: () => this.database(),
       broadcast: (frame: ServerFrame) => this.sockets.broadcast(frame),
       send: (ws: WebSocket, frame: ServerFrame) => this.sockets.send(ws, frame),
-      append: async (sender: Sender, text: string, metadata: Record<string, unknown>) => {
+      append: async (sender: Sender, text: string, metadata: JsonObject) => {
         const result = await this.post(sender, { text, metadata });
         return result.ok ? { id: result.message.id, seq: result.message.seq } : null;
       },
@@ -122,7 +123,7 @@ export class ConversationRoom extends DurableObject<Env> {
   /** Stores, broadcasts and acks one message; a known clientId returns the original instead. */
   async post(
     sender: Sender,
-    input: { clientId?: string; text: string; metadata?: Record<string, unknown> },
+    input: { clientId?: string; text: string; metadata?: JsonObject },
     origin?: WebSocket,
   ): Promise<PostResult> {
     const meta = this.store.meta();

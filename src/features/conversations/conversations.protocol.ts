@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { JsonObject } from "../../lib/json";
 import { text } from "../../lib/text";
 
 /** Limits on what a client may send over the socket or REST. */
@@ -61,7 +62,7 @@ export interface MessageFrame {
 
 /** A message as its room stores it and its RPC methods return it. */
 export interface StoredMessage extends MessageFrame {
-  metadata: Record<string, unknown>;
+  metadata: JsonObject;
 }
 
 /** What posting a message to a room answers. */

@@ -7,7 +7,7 @@ import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { text } from "../../lib/text";
 import { authorize } from "../auth/auth.middleware";
-import type { PostResult, Sender, StoredMessage } from "./conversations.protocol";
+import type { Sender } from "./conversations.protocol";
 import {
   AckSchema,
   AssignBody,
@@ -249,7 +249,7 @@ export const conversationRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       await loadConversation(c.var.db, c.var.principal.tenantId, id);
-      const data = (await roomFor(c.env, id).history(c.req.valid("query"))) as StoredMessage[] | null;
+      const data = await roomFor(c.env, id).history(c.req.valid("query"));
       if (!data) throw notFound("Conversation");
       return c.json({ data }, 200);
     },
@@ -268,7 +268,7 @@ export const conversationRoutes = createRouter()
     async (c) => {
       const { id, messageId } = c.req.valid("param");
       await loadConversation(c.var.db, c.var.principal.tenantId, id);
-      const message = (await roomFor(c.env, id).message(messageId)) as StoredMessage | null;
+      const message = await roomFor(c.env, id).message(messageId);
       if (!message) throw notFound("Message");
       return c.json(message, 200);
     },
@@ -291,10 +291,7 @@ export const conversationRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       await loadConversation(c.var.db, c.var.principal.tenantId, id);
-      const result = (await roomFor(c.env, id).post(
-        staff(c.var.principal),
-        c.req.valid("json"),
-      )) as PostResult;
+      const result = await roomFor(c.env, id).post(staff(c.var.principal), c.req.valid("json"));
       if (!result.ok) throw new AppError(result.code, result.message);
       const { message, duplicate } = result;
       const ack = {

@@ -3,6 +3,7 @@ import type { Database } from "../../db/client";
 import { type ConversationStatus, conversations, readReceipts, users } from "../../db/schema";
 import { base64url, fromBase64url } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
+import type { JsonObject } from "../../lib/json";
 import { loadAgent } from "../ai/agents.service";
 import { feedbackCounts } from "../feedback/feedback.service";
 import { inboxClient } from "../inbox/inbox-client";
@@ -33,7 +34,7 @@ export async function createConversation(
     customerUserId?: string;
     agentId?: string;
     channel: string;
-    metadata: Record<string, unknown>;
+    metadata: JsonObject;
     idleTimeoutSeconds: number;
   },
 ) {

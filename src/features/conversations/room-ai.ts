@@ -2,6 +2,7 @@ import type { Database } from "../../db/client";
 import type { Config } from "../../env";
 import { AppError } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";
+import type { JsonObject } from "../../lib/json";
 import { describeError, log } from "../../lib/logger";
 import { ProviderError } from "../../providers/ai-chat";
 import { type AgentContext, generateAnswer, latestVisitorTurn, loadAgentContext } from "../ai/answer";
@@ -19,11 +20,7 @@ export interface RoomPort {
   lastSeq(): number;
   broadcast(frame: ServerFrame): void;
   send(ws: WebSocket, frame: ServerFrame): void;
-  append(
-    sender: Sender,
-    text: string,
-    metadata: Record<string, unknown>,
-  ): Promise<{ id: string; seq: number } | null>;
+  append(sender: Sender, text: string, metadata: JsonObject): Promise<{ id: string; seq: number } | null>;
   recordUsage(usage: AiUsageRecord): void;
   handoff(reason: string, agent: AgentContext["agent"] | null): Promise<void>;
   /**

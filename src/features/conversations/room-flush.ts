@@ -93,7 +93,7 @@ export async function flushToPostgres(
 
     const newMessages = batch
       .filter((row) => row.kind === "message")
-      .map((row) => JSON.parse(row.payload) as StoredMessage);
+      .map((row): StoredMessage => JSON.parse(row.payload));
     if (newMessages.length > 0) {
       await tx
         .insert(messages)

@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client";
+import type { JsonObject } from "../../lib/json";
 import { describeError, log } from "../../lib/logger";
 import { drainOutbox } from "./room-flush";
 import type { RoomMeta, RoomStore } from "./room-store";
@@ -52,7 +53,7 @@ export class RoomOutbox {
       dead: store.deadLetters(limit).map((row) => ({
         id: row.id,
         kind: row.kind,
-        payload: JSON.parse(row.payload) as Record<string, unknown>,
+        payload: parsedPayload(row.payload),
         queuedAt: new Date(row.createdAt).toISOString(),
         failedAt: new Date(row.failedAt).toISOString(),
         error: { code: row.errorCode, message: row.error },
@@ -94,3 +95,6 @@ export class RoomOutbox {
     }
   }
 }
+
+/** An outbox row's payload (the room wrote it as JSON). */
+const parsedPayload = (payload: string): JsonObject => JSON.parse(payload);

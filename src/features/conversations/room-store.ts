@@ -1,4 +1,5 @@
 import { uuidv7 } from "../../lib/ids";
+import type { JsonObject } from "../../lib/json";
 import type { AiUsageRecord, Sender, StoredMessage } from "./conversations.protocol";
 
 export type { StoredMessage };
@@ -103,7 +104,7 @@ export class RoomStore {
     sender: Sender,
     text: string,
     clientId: string | undefined,
-    metadata: Record<string, unknown>,
+    metadata: JsonObject,
     now: number,
   ): StoredMessage | null {
     const seq = this.lastSeq() + 1;
@@ -301,6 +302,6 @@ function toMessage(row: Row): StoredMessage {
     sender: { kind: row.sender_kind as Sender["kind"], id: String(row.sender_id) },
     text: String(row.text),
     createdAt: new Date(Number(row.created_at)).toISOString(),
-    metadata: JSON.parse(String(row.metadata)) as Record<string, unknown>,
+    metadata: JSON.parse(String(row.metadata)),
   };
 }

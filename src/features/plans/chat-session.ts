@@ -3,8 +3,9 @@ import type { Database } from "../../db/client";
 import { agents, chatSessions } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";
+import type { JsonObject } from "../../lib/json";
 import { loadAgent } from "../ai/agents.service";
-import type { PostResult, Sender } from "../conversations/conversations.protocol";
+import type { Sender } from "../conversations/conversations.protocol";
 import {
   createConversation,
   loadConversation,
@@ -111,9 +112,9 @@ export async function postToRoom(
   conversationId: string,
   sender: Sender,
   text: string,
-  metadata: Record<string, unknown>,
+  metadata: JsonObject,
 ) {
-  const result = (await roomFor(env, conversationId).post(sender, { text, metadata })) as PostResult;
+  const result = await roomFor(env, conversationId).post(sender, { text, metadata });
   if (!result.ok) throw new AppError(result.code, result.message);
   return result.message;
 }

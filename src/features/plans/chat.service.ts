@@ -4,18 +4,18 @@ import type { PlanActor } from "../../db/schema";
 import type { Config } from "../../env";
 import type { Principal } from "../../lib/app-env";
 import { AppError } from "../../lib/errors";
+import type { JsonObject } from "../../lib/json";
 import { hasPermission } from "../../lib/rbac";
 import { providerFailure } from "../../providers/ai-chat";
 import { listActions } from "../actions/actions.service";
 import { type AgentContext, generateAnswer, loadAgentContext, usesModel } from "../ai/answer";
 import type { HistoryItem } from "../ai/prompt";
 import { monthlyBudget } from "../ai/usage";
-import type { Sender, StoredMessage } from "../conversations/conversations.protocol";
+import type { Sender } from "../conversations/conversations.protocol";
 import { roomFor } from "../conversations/room-client";
 import { decisionIn } from "./approval-words";
 import type { ChatCompletionBody } from "./chat.schemas";
 import { type ChatSession, openSession, pendingPlanId, postToRoom } from "./chat-session";
-import type { PlanOutcome } from "./plan-types";
 import { planRequest } from "./planner";
 import { approvePlan, autoRuns, getPlanSettings, rejectPlan, unwrap } from "./plans.service";
 import type { AiUsage } from "./verifier";
@@ -47,7 +47,7 @@ interface Turn {
   sessionDeps: { db: Database; env: Env; tenantId: string };
   lastUser: string;
   user: Sender;
-  meta: Record<string, unknown>;
+  meta: JsonObject;
   actor: PlanActor;
   base: { sessionId: string; conversationId: string };
 }
@@ -65,9 +65,8 @@ export async function chatCompletion(deps: ChatDeps, body: Body) {
   if (!turn.lastUser) throw new AppError("validation_failed", "messages needs a user message");
   await recordTurns(deps, turn, body);
   const ctx = await agentWith(deps, turn, body);
-  const stored = ((await roomFor(deps.env, turn.session.conversationId).history({
-    limit: HISTORY_MESSAGES,
-  })) ?? []) as StoredMessage[];
+  const stored =
+    (await roomFor(deps.env, turn.session.conversationId).history({ limit: HISTORY_MESSAGES })) ?? [];
   const history: HistoryItem[] = stored.map((m) => ({ sender: m.sender.kind, text: m.text }));
   const actions = await listActions(
     { db: deps.db, tenantId: turn.sessionDeps.tenantId },
@@ -162,7 +161,7 @@ async function agentWith(deps: ChatDeps, turn: Turn, body: Body): Promise<AgentC
 }
 
 /** Posts the agent's answer to the conversation and returns it as the call's result. */
-async function reply(deps: ChatDeps, turn: Turn, text: string, metadata: Record<string, unknown> = {}) {
+async function reply(deps: ChatDeps, turn: Turn, text: string, metadata: JsonObject = {}) {
   const sender: Sender = { kind: "ai", id: turn.session.agentId };
   const message = await postToRoom(deps.env, turn.session.conversationId, sender, text, metadata);
   return { ...turn.base, needsApproval: false, plan: null, reply: text, messageId: message.id };
@@ -195,7 +194,7 @@ async function plan(
 
   const room = roomFor(deps.env, turn.session.conversationId);
   const proposed = unwrap(
-    (await room.proposePlan({
+    await room.proposePlan({
       agentId: turn.session.agentId,
       sessionId: turn.session.id,
       request: turn.lastUser,
@@ -203,15 +202,15 @@ async function plan(
       requestedBy: turn.actor,
       expiresAt: Date.now() + settings.approvalTtlSeconds * 1000,
       steps: planned.steps,
-    })) as PlanOutcome,
+    }),
   );
   const outcome = planned.steps.every((s) => s.autoRun)
     ? unwrap(
-        (await room.approvePlan(
+        await room.approvePlan(
           proposed.plan.id,
           { kind: "policy", id: `auto-run:${settings.autoRun}` },
           { authorization: deps.downstream },
-        )) as PlanOutcome,
+        ),
       )
     : null;
   const shown = outcome ?? proposed;

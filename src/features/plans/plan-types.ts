@@ -1,4 +1,5 @@
 import type { PlanActor, RiskLevel } from "../../db/schema";
+import type { JsonObject } from "../../lib/json";
 import type { RecordedRequest } from "../actions/downstream";
 
 export type PlanStatus =
@@ -30,7 +31,7 @@ export interface PlanStep {
   operation: string;
   method: string;
   path: string;
-  arguments: Record<string, unknown>;
+  arguments: JsonObject;
   why: string;
   risk: RiskLevel;
   onFailure: "stop" | "continue";
@@ -46,7 +47,7 @@ export interface PlanStep {
 }
 
 /** A change an approver makes before approving: drop a step, or replace its arguments. */
-export type PlanEdit = { step: number; drop: true } | { step: number; arguments: Record<string, unknown> };
+export type PlanEdit = { step: number; drop: true } | { step: number; arguments: JsonObject };
 
 export interface Plan {
   id: string;

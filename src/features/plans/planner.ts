@@ -1,4 +1,5 @@
 import type { agentActions } from "../../db/schema";
+import type { JsonObject } from "../../lib/json";
 import { HANDOFF_TOOL, streamChat } from "../../providers/ai-chat";
 import type { ArgumentIssue } from "../actions/operations";
 import { toolFor, WHY_ARGUMENT } from "../actions/operations";
@@ -34,12 +35,10 @@ export interface PlannerResult {
   handoff: { reason: string } | null;
 }
 
-function parseArguments(raw: string): Record<string, unknown> | null {
+function parseArguments(raw: string): JsonObject | null {
   try {
-    const parsed: unknown = JSON.parse(raw || "{}");
-    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : null;
+    const parsed: JsonObject | null = JSON.parse(raw || "{}");
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : null;
   } catch {
     return null;
   }

@@ -6,7 +6,7 @@ import { listActions } from "../actions/actions.service";
 import { loadAgent } from "../ai/agents.service";
 import { roomFor } from "../conversations/room-client";
 import { queryPlans } from "./plan-mirror";
-import type { Plan, PlanEdit, PlanOutcome } from "./plan-types";
+import type { PlanEdit, PlanOutcome } from "./plan-types";
 import { applyEdits, checkSteps, operationIndex, unknownEditSteps } from "./plan-validation";
 
 export interface PlanDeps {
@@ -73,8 +73,7 @@ export async function approvePlan(
   const stored = await findPlan(deps.db, deps.tenantId, id);
   const room = roomFor(deps.env, stored.conversationId);
   if (options.edits.length > 0) {
-    // Plans cross the RPC boundary as plain data (`unknown` arguments make its type opaque).
-    const current = (await room.plan(id)) as Plan | null;
+    const current = await room.plan(id);
     if (!current) throw notFound("Plan");
     if (current.status === "pending") {
       const unknown = unknownEditSteps(current.steps, options.edits);
@@ -85,11 +84,11 @@ export async function approvePlan(
       if (issues.length > 0) throw new AppError("validation_failed", "The edited plan is invalid", issues);
     }
   }
-  return unwrap((await room.approvePlan(id, by, options)) as PlanOutcome);
+  return unwrap(await room.approvePlan(id, by, options));
 }
 
 /** Rejects a pending plan in its room; nothing runs. */
 export async function rejectPlan(deps: PlanDeps, id: string, by: PlanActor, reason: string | null) {
   const stored = await findPlan(deps.db, deps.tenantId, id);
-  return unwrap((await roomFor(deps.env, stored.conversationId).rejectPlan(id, by, reason)) as PlanOutcome);
+  return unwrap(await roomFor(deps.env, stored.conversationId).rejectPlan(id, by, reason));
 }

@@ -19,7 +19,8 @@ export class PlanStore {
       .toArray()[0];
     if (!row) return null;
     // The columns are authoritative (the alarm and tests read and age them directly).
-    const plan = JSON.parse(String(row.data)) as Plan;
+    // Stored by write() below: a Plan as JSON.
+    const plan: Plan = JSON.parse(String(row.data));
     return {
       ...plan,
       status: row.status as PlanStatus,

@@ -3,6 +3,7 @@ import type { Database } from "../../db/client";
 import { type PlanActor, users } from "../../db/schema";
 import type { Config } from "../../env";
 import { uuidv7 } from "../../lib/ids";
+import type { JsonObject } from "../../lib/json";
 import { describeError, log } from "../../lib/logger";
 import { hasPermission } from "../../lib/rbac";
 import { listActions, storedAuthorization } from "../actions/actions.service";
@@ -44,11 +45,7 @@ export interface PlanPort {
   database(): Database;
   broadcast(frame: ServerFrame): void;
   send(ws: WebSocket, frame: ServerFrame): void;
-  append(
-    sender: Sender,
-    text: string,
-    metadata: Record<string, unknown>,
-  ): Promise<{ id: string; seq: number } | null>;
+  append(sender: Sender, text: string, metadata: JsonObject): Promise<{ id: string; seq: number } | null>;
   armAlarm(): Promise<void>;
   /** Records a model call (the verifier's) in the room's outbox. */
   recordUsage(usage: AiUsageRecord): void;
