@@ -8,6 +8,7 @@ import { text } from "../../lib/text";
 import { createEmbeddings } from "../../providers/embeddings";
 import { authorize } from "../auth/auth.middleware";
 import { describeSearchMode } from "../knowledge/search-mode";
+import { docsPage } from "./docs";
 import { tenantMetrics, toPrometheus } from "./metrics.service";
 
 const tags = ["System"];
@@ -49,6 +50,20 @@ const MetricsSchema = z
     ),
   })
   .openapi("Metrics");
+
+/** Liveness and the interactive docs at the root: no dependencies, so they answer even when the configuration or database is broken. */
+export const rootRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/health",
+      tags: ["System"],
+      summary: "Liveness (no dependencies)",
+      responses: { 200: json(z.object({ status: z.literal("ok") }), "Alive") },
+    }),
+    (c) => c.json({ status: "ok" as const }, 200),
+  )
+  .get("/docs", (c) => c.html(docsPage));
 
 /** Health, status and metrics below /api (they need the request context). */
 export const systemRoutes = createRouter()
