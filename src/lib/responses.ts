@@ -28,7 +28,7 @@ const errorDescriptions = {
   504: "A dependency did not answer in time",
 } as const;
 
-type ErrorStatus = keyof typeof errorDescriptions;
+export type ErrorStatus = keyof typeof errorDescriptions;
 
 /** A JSON response entry for a route's `responses`. */
 export function json<T extends z.ZodType>(schema: T, description: string) {

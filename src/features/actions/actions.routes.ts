@@ -1,12 +1,12 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../lib/app-env";
 import { AppError } from "../../lib/errors";
-import { bearerSecurity, createRouter, validationDetails } from "../../lib/openapi";
-import { authErrors, errors, IdParams, json } from "../../lib/responses";
+import { createRouter, validationDetails } from "../../lib/openapi";
+import { IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { loadAgent } from "../ai/agents.service";
-import { authorize } from "../auth/auth.middleware";
+import { featureRoutes } from "../auth/api-route";
 import {
   ActionSchema,
   AgentActionParams,
@@ -27,9 +27,7 @@ import {
 import { importOpenApi } from "./openapi-import";
 
 const tags = ["Actions"];
-const security = bearerSecurity;
-const read = authorize("agents:read");
-const manage = authorize("actions:manage");
+const route = featureRoutes(tags);
 
 const deps = (c: Context<AppEnv>) => ({
   db: c.var.db,
@@ -40,17 +38,14 @@ const deps = (c: Context<AppEnv>) => ({
 /** An agent's actions: the tenant's APIs it may plan calls against. Mounted at /api/agents. */
 export const actionRoutes = createRouter()
   .openapi(
-    createRoute({
+    route("agents:read", {
       method: "get",
       path: "/{id}/actions",
-      tags,
-      security,
-      middleware: read,
       summary: "List an agent's actions (APIs and operations it may plan calls against)",
       request: { params: IdParams },
+      errors: [400, 404],
       responses: {
         200: json(z.object({ data: z.array(ActionSchema) }), "Actions"),
-        ...errors(400, 404, ...authErrors),
       },
     }),
     async (c) => {
@@ -60,34 +55,29 @@ export const actionRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("actions:manage", {
       method: "post",
       path: "/{id}/actions",
-      tags,
-      security,
-      middleware: manage,
       summary:
         "Register an API for the agent: base URL, optional default token (stored encrypted), operations",
       request: { params: IdParams, ...jsonBody(CreateActionBody) },
-      responses: { 201: json(ActionSchema, "Created"), ...errors(400, 404, 409, ...authErrors) },
+      errors: [400, 404, 409],
+      responses: { 201: json(ActionSchema, "Created") },
     }),
     async (c) => c.json(await createAction(deps(c), c.req.valid("param").id, c.req.valid("json")), 201),
   )
   .openapi(
-    createRoute({
+    route("actions:manage", {
       method: "post",
       path: "/{id}/actions/import",
-      tags,
-      security,
-      middleware: manage,
       summary: "Create (or re-import by name) an action from an OpenAPI 3.x document",
       description:
         "Operations come from the document's paths; risk defaults to read for GET, approval_required for DELETE and write otherwise (override with `x-risk`).",
       request: { params: IdParams, ...jsonBody(ImportActionsBody) },
+      errors: [400, 404, 409],
       responses: {
         201: json(ActionSchema, "Created"),
         200: json(ActionSchema, "Replaced the operations of the action with this name"),
-        ...errors(400, 404, 409, ...authErrors),
       },
     }),
     async (c) => {
@@ -121,15 +111,13 @@ export const actionRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("agents:read", {
       method: "get",
       path: "/{id}/actions/{actionId}",
-      tags,
-      security,
-      middleware: read,
       summary: "Get an action",
       request: { params: AgentActionParams },
-      responses: { 200: json(ActionSchema, "The action"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(ActionSchema, "The action") },
     }),
     async (c) => {
       const { id, actionId } = c.req.valid("param");
@@ -137,15 +125,13 @@ export const actionRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("actions:manage", {
       method: "put",
       path: "/{id}/actions/{actionId}",
-      tags,
-      security,
-      middleware: manage,
       summary: "Update an action (token: a new value replaces it, null removes it, absent keeps it)",
       request: { params: AgentActionParams, ...jsonBody(UpdateActionBody) },
-      responses: { 200: json(ActionSchema, "Updated"), ...errors(400, 404, 409, ...authErrors) },
+      errors: [400, 404, 409],
+      responses: { 200: json(ActionSchema, "Updated") },
     }),
     async (c) => {
       const { id, actionId } = c.req.valid("param");
@@ -153,15 +139,13 @@ export const actionRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("actions:manage", {
       method: "delete",
       path: "/{id}/actions/{actionId}",
-      tags,
-      security,
-      middleware: manage,
       summary: "Delete an action (plans already proposed with it fail at that step)",
       request: { params: AgentActionParams },
-      responses: { 204: { description: "Deleted" }, ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 204: { description: "Deleted" } },
     }),
     async (c) => {
       const { id, actionId } = c.req.valid("param");

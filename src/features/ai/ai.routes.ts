@@ -1,14 +1,14 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { aiUsage, type ModelSettings } from "../../db/schema";
 import type { AppEnv } from "../../lib/app-env";
 import { uuidv7 } from "../../lib/ids";
-import { bearerSecurity, createRouter } from "../../lib/openapi";
-import { authErrors, errors, IdParams, json } from "../../lib/responses";
+import { createRouter } from "../../lib/openapi";
+import { IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { providerFailure } from "../../providers/ai-chat";
 import { assertOutboundUrl } from "../../providers/outbound";
-import { authorize } from "../auth/auth.middleware";
+import { featureRoutes } from "../auth/api-route";
 import {
   agentView,
   createAgent,
@@ -32,9 +32,7 @@ import { type Answer, generateAnswer, loadAgentContext } from "./answer";
 import { trainAgent } from "./train";
 
 const tags = ["AI agents"];
-const security = bearerSecurity;
-const read = authorize("agents:read");
-const manage = authorize("agents:manage");
+const route = featureRoutes(tags);
 
 /** A tenant-given provider URL must pass the outbound (SSRF) rules when it is saved, not only when called. */
 function checkModel(c: Context<AppEnv>, model: ModelSettings | null | undefined) {
@@ -64,27 +62,22 @@ async function testAnswer(c: Context<AppEnv>, agentId: string | null, message: s
 
 export const agentRoutes = createRouter()
   .openapi(
-    createRoute({
+    route("agents:read", {
       method: "get",
       path: "/",
-      tags,
-      security,
-      middleware: read,
       summary: "List agents",
-      responses: { 200: json(z.object({ data: z.array(AgentSchema) }), "Agents"), ...errors(...authErrors) },
+      responses: { 200: json(z.object({ data: z.array(AgentSchema) }), "Agents") },
     }),
     async (c) => c.json({ data: await listAgents(c.var.db, c.var.principal.tenantId) }, 200),
   )
   .openapi(
-    createRoute({
+    route("agents:manage", {
       method: "post",
       path: "/",
-      tags,
-      security,
-      middleware: manage,
       summary: "Create an agent",
       request: jsonBody(CreateAgentBody),
-      responses: { 201: json(AgentSchema, "Created"), ...errors(400, ...authErrors) },
+      errors: [400],
+      responses: { 201: json(AgentSchema, "Created") },
     }),
     async (c) => {
       const input = c.req.valid("json");
@@ -93,29 +86,25 @@ export const agentRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("agents:read", {
       method: "get",
       path: "/{id}",
-      tags,
-      security,
-      middleware: read,
       summary: "Get an agent",
       request: { params: IdParams },
-      responses: { 200: json(AgentSchema, "The agent"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(AgentSchema, "The agent") },
     }),
     async (c) =>
       c.json(agentView(await loadAgent(c.var.db, c.var.principal.tenantId, c.req.valid("param").id)), 200),
   )
   .openapi(
-    createRoute({
+    route("agents:manage", {
       method: "put",
       path: "/{id}",
-      tags,
-      security,
-      middleware: manage,
       summary: "Update an agent",
       request: { params: IdParams, ...jsonBody(UpdateAgentBody) },
-      responses: { 200: json(AgentSchema, "Updated"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(AgentSchema, "Updated") },
     }),
     async (c) => {
       const input = c.req.valid("json");
@@ -127,15 +116,13 @@ export const agentRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("agents:manage", {
       method: "delete",
       path: "/{id}",
-      tags,
-      security,
-      middleware: manage,
       summary: "Delete an agent",
       request: { params: IdParams },
-      responses: { 204: { description: "Deleted" }, ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 204: { description: "Deleted" } },
     }),
     async (c) => {
       await deleteAgent(c.var.db, c.var.principal.tenantId, c.req.valid("param").id);
@@ -143,17 +130,14 @@ export const agentRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("agents:manage", {
       method: "post",
       path: "/{id}/test",
-      tags,
-      security,
-      middleware: manage,
       summary: "Ask the agent something without a conversation: the reply and the passages it used",
       request: { params: IdParams, ...jsonBody(TestBody) },
+      errors: [400, 404, 429, 502, 503, 504],
       responses: {
         200: json(TestResultSchema, "The answer"),
-        ...errors(400, 404, 429, 502, 503, 504, ...authErrors),
       },
     }),
     async (c) => {
@@ -163,17 +147,14 @@ export const agentRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("agents:manage", {
       method: "post",
       path: "/{id}/train",
-      tags,
-      security,
-      middleware: manage,
       summary: "Re-index the documents of the agent's collections",
       request: { params: IdParams },
+      errors: [400, 404],
       responses: {
         202: json(z.object({ queued: z.number().int() }), "Documents queued for processing"),
-        ...errors(400, 404, ...authErrors),
       },
     }),
     async (c) => c.json({ queued: await trainAgent(c, c.req.valid("param").id) }, 202),
@@ -181,27 +162,22 @@ export const agentRoutes = createRouter()
 
 export const aiConfigRoutes = createRouter()
   .openapi(
-    createRoute({
+    route("agents:read", {
       method: "get",
       path: "/config",
-      tags,
-      security,
-      middleware: read,
       summary: "The tenant's AI defaults",
-      responses: { 200: json(AiConfigSchema, "AI settings"), ...errors(...authErrors) },
+      responses: { 200: json(AiConfigSchema, "AI settings") },
     }),
     async (c) => c.json(await getAiConfig(c.var.db, c.var.principal.tenantId), 200),
   )
   .openapi(
-    createRoute({
+    route("agents:manage", {
       method: "put",
       path: "/config",
-      tags,
-      security,
-      middleware: manage,
       summary: "Set the tenant's AI defaults and provider key (stored encrypted, never returned)",
       request: jsonBody(PutAiConfigBody),
-      responses: { 200: json(AiConfigSchema, "Saved"), ...errors(400, ...authErrors) },
+      errors: [400],
+      responses: { 200: json(AiConfigSchema, "Saved") },
     }),
     async (c) => {
       const input = c.req.valid("json");
@@ -213,17 +189,14 @@ export const aiConfigRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("agents:manage", {
       method: "post",
       path: "/test",
-      tags,
-      security,
-      middleware: manage,
       summary: "Ask the tenant's default assistant something without a conversation",
       request: jsonBody(TestBody),
+      errors: [400, 429, 502, 503, 504],
       responses: {
         200: json(TestResultSchema, "The answer"),
-        ...errors(400, 429, 502, 503, 504, ...authErrors),
       },
     }),
     async (c) => c.json(await testAnswer(c, null, c.req.valid("json").message), 200),

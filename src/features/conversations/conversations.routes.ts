@@ -1,12 +1,12 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, Principal } from "../../lib/app-env";
 import { AppError, notFound } from "../../lib/errors";
-import { bearerSecurity, createRouter } from "../../lib/openapi";
-import { authErrors, errors, IdParams, json } from "../../lib/responses";
+import { createRouter } from "../../lib/openapi";
+import { IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { text } from "../../lib/text";
-import { authorize } from "../auth/auth.middleware";
+import { featureRoutes } from "../auth/api-route";
 import type { Sender } from "./conversations.protocol";
 import {
   AckSchema,
@@ -40,7 +40,7 @@ import { roomFor } from "./room-client";
 import { issueConversationTicket } from "./tickets.service";
 
 const tags = ["Conversations"];
-const security = bearerSecurity;
+const route = featureRoutes(tags);
 
 /** The caller as a conversation participant: a user is staff, an API key an integration. */
 const staff = (principal: Principal): Sender & { kind: "staff" | "integration" } => ({
@@ -51,30 +51,25 @@ const deps = (c: Context<AppEnv>) => ({ db: c.var.db, env: c.env, tenantId: c.va
 
 export const conversationRoutes = createRouter()
   .openapi(
-    createRoute({
+    route("conversations:write", {
       method: "post",
       path: "/",
-      tags,
-      security,
       summary: "Start a conversation",
-      middleware: authorize("conversations:write"),
       request: jsonBody(CreateConversationBody),
-      responses: { 201: json(ConversationSchema, "Created"), ...errors(400, ...authErrors) },
+      errors: [400],
+      responses: { 201: json(ConversationSchema, "Created") },
     }),
     async (c) => c.json(await createConversation(deps(c), c.req.valid("json")), 201),
   )
   .openapi(
-    createRoute({
+    route("conversations:read", {
       method: "get",
       path: "/",
-      tags,
-      security,
       summary: "List conversations (newest activity first) with unread counts and last-message preview",
-      middleware: authorize("conversations:read"),
       request: { query: ListConversationsQuery },
+      errors: [400],
       responses: {
         200: json(z.object({ data: z.array(ConversationListItem), nextCursor: text().nullable() }), "A page"),
-        ...errors(400, ...authErrors),
       },
     }),
     async (c) =>
@@ -89,27 +84,22 @@ export const conversationRoutes = createRouter()
       ),
   )
   .openapi(
-    createRoute({
+    route("conversations:read", {
       method: "get",
       path: "/stats",
-      tags,
-      security,
       summary: "Counts by status, average messages, duration and first-response time",
-      middleware: authorize("conversations:read"),
-      responses: { 200: json(StatsSchema, "Statistics"), ...errors(...authErrors) },
+      responses: { 200: json(StatsSchema, "Statistics") },
     }),
     async (c) => c.json(await conversationStats(c.var.db, c.var.principal.tenantId), 200),
   )
   .openapi(
-    createRoute({
+    route("conversations:read", {
       method: "get",
       path: "/{id}",
-      tags,
-      security,
       summary: "Get a conversation",
-      middleware: authorize("conversations:read"),
       request: { params: IdParams },
-      responses: { 200: json(ConversationSchema, "The conversation"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(ConversationSchema, "The conversation") },
     }),
     async (c) =>
       c.json(
@@ -118,15 +108,13 @@ export const conversationRoutes = createRouter()
       ),
   )
   .openapi(
-    createRoute({
+    route("conversations:delete", {
       method: "delete",
       path: "/{id}",
-      tags,
-      security,
       summary: "Delete a conversation and its history everywhere",
-      middleware: authorize("conversations:delete"),
       request: { params: IdParams },
-      responses: { 204: { description: "Deleted" }, ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 204: { description: "Deleted" } },
     }),
     async (c) => {
       await deleteConversation(deps(c), c.req.valid("param").id);
@@ -134,17 +122,14 @@ export const conversationRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("conversations:write", {
       method: "post",
       path: "/{id}/resume",
-      tags,
-      security,
       summary: "Reopen an unresolved or expired conversation; returns the last seq and a ticket",
-      middleware: authorize("conversations:write"),
       request: { params: IdParams },
+      errors: [400, 404, 409],
       responses: {
         200: json(z.object({ conversation: ConversationSchema, ticket: TicketSchema }), "Resumed"),
-        ...errors(400, 404, 409, ...authErrors),
       },
     }),
     async (c) => {
@@ -161,58 +146,49 @@ export const conversationRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("conversations:write", {
       method: "post",
       path: "/{id}/resolve",
-      tags,
-      security,
       summary: "Mark a conversation resolved",
-      middleware: authorize("conversations:write"),
       request: { params: IdParams },
-      responses: { 200: json(ConversationSchema, "Resolved"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(ConversationSchema, "Resolved") },
     }),
     async (c) => c.json(await resolveConversation(deps(c), c.req.valid("param").id), 200),
   )
   .openapi(
-    createRoute({
+    route("conversations:write", {
       method: "put",
       path: "/{id}/assign",
-      tags,
-      security,
       summary: "Assign to a staff user (who then owns it), or unassign with null",
-      middleware: authorize("conversations:write"),
       request: { params: IdParams, ...jsonBody(AssignBody) },
-      responses: { 200: json(ConversationSchema, "Assigned"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(ConversationSchema, "Assigned") },
     }),
     async (c) =>
       c.json(await assignConversation(deps(c), c.req.valid("param").id, c.req.valid("json").assigneeId), 200),
   )
   .openapi(
-    createRoute({
+    route("conversations:write", {
       method: "post",
       path: "/{id}/handback",
-      tags,
-      security,
       summary: "Hand the conversation back to its AI agent",
-      middleware: authorize("conversations:write"),
       request: { params: IdParams },
+      errors: [400, 404, 409],
       responses: {
         200: json(ConversationSchema, "Back with the AI"),
-        ...errors(400, 404, 409, ...authErrors),
       },
     }),
     async (c) => c.json(await handBack(deps(c), c.req.valid("param").id), 200),
   )
   .openapi(
-    createRoute({
+    route("conversations:write", {
       method: "post",
       path: "/{id}/ticket",
-      tags,
-      security,
       summary: "A short-lived ticket for the conversation's WebSocket",
-      middleware: authorize("conversations:write"),
       request: { params: IdParams },
-      responses: { 200: json(TicketSchema, "Ticket"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(TicketSchema, "Ticket") },
     }),
     async (c) => {
       const conversation = await loadConversation(
@@ -233,17 +209,14 @@ export const conversationRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("conversations:read", {
       method: "get",
       path: "/{id}/messages",
-      tags,
-      security,
       summary: "Messages ordered by seq (after/before are exclusive seq bounds)",
-      middleware: authorize("conversations:read"),
       request: { params: IdParams, query: MessagesQuery },
+      errors: [400, 404],
       responses: {
         200: json(z.object({ data: z.array(MessageSchema) }), "Messages"),
-        ...errors(400, 404, ...authErrors),
       },
     }),
     async (c) => {
@@ -255,15 +228,13 @@ export const conversationRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("conversations:read", {
       method: "get",
       path: "/{id}/messages/{messageId}",
-      tags,
-      security,
       summary: "One message",
-      middleware: authorize("conversations:read"),
       request: { params: ConversationMessageParams },
-      responses: { 200: json(MessageSchema, "The message"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(MessageSchema, "The message") },
     }),
     async (c) => {
       const { id, messageId } = c.req.valid("param");
@@ -274,18 +245,15 @@ export const conversationRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("conversations:write", {
       method: "post",
       path: "/{id}/messages",
-      tags,
-      security,
       summary: "Send a message as staff (idempotent by clientId; same path as a WebSocket send)",
-      middleware: authorize("conversations:write"),
       request: { params: IdParams, ...jsonBody(PostMessageBody) },
+      errors: [400, 404, 409],
       responses: {
         201: json(AckSchema, "Stored and broadcast"),
         200: json(AckSchema, "Already stored under this clientId"),
-        ...errors(400, 404, 409, ...authErrors),
       },
     }),
     async (c) => {
@@ -305,17 +273,14 @@ export const conversationRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("conversations:read", {
       method: "post",
       path: "/{id}/read",
-      tags,
-      security,
       summary: "Read receipt: the caller has read up to seq",
-      middleware: authorize("conversations:read"),
       request: { params: IdParams, ...jsonBody(ReadBody) },
+      errors: [400, 404],
       responses: {
         200: json(z.object({ seq: z.number().int() }), "Recorded"),
-        ...errors(400, 404, ...authErrors),
       },
     }),
     async (c) => {
@@ -327,15 +292,13 @@ export const conversationRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("conversations:outbox", {
       method: "get",
       path: "/{id}/outbox",
-      tags,
-      security,
       summary: "The room's copy to Postgres: rows waiting and rows refused (dead letters) with the reason",
-      middleware: authorize("conversations:outbox"),
       request: { params: IdParams },
-      responses: { 200: json(OutboxSchema, "The outbox"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(OutboxSchema, "The outbox") },
     }),
     async (c) => {
       const { id } = c.req.valid("param");

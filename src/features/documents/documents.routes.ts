@@ -8,6 +8,7 @@ import { enforceRateLimit } from "../../lib/rate-limit";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { text } from "../../lib/text";
 import { createStorage } from "../../providers/storage";
+import { featureRoutes } from "../auth/api-route";
 import { authorize } from "../auth/auth.middleware";
 import { inboxPublisher } from "./documents.events";
 import {
@@ -31,8 +32,8 @@ import {
 import { statusUrl, statusView } from "./documents.views";
 
 const tags = ["Documents"];
+const route = featureRoutes(tags);
 const security = bearerSecurity;
-const read = authorize("documents:read");
 const write = authorize("documents:write");
 
 /** What document services need, from a request's context (also used by agent training). */
@@ -82,41 +83,35 @@ export const documentRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("documents:read", {
       method: "get",
       path: "/",
-      tags,
-      security,
       summary: "List documents (newest first), filtered by status or collection",
-      middleware: read,
       request: { query: ListDocumentsQuery },
-      responses: { 200: json(DocumentPageSchema, "A page"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(DocumentPageSchema, "A page") },
     }),
     async (c) => c.json(await listDocuments(c.var.db, c.var.principal.tenantId, c.req.valid("query")), 200),
   )
   .openapi(
-    createRoute({
+    route("documents:read", {
       method: "get",
       path: "/{id}",
-      tags,
-      security,
       summary: "A document",
-      middleware: read,
       request: { params: IdParams },
-      responses: { 200: json(DocumentSchema, "The document"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(DocumentSchema, "The document") },
     }),
     async (c) => c.json(await getDocument(c.var.db, c.var.principal.tenantId, c.req.valid("param").id), 200),
   )
   .openapi(
-    createRoute({
+    route("documents:read", {
       method: "get",
       path: "/{id}/status",
-      tags,
-      security,
       summary: "Processing state: pages done of total, chunk count, error reason",
-      middleware: read,
       request: { params: IdParams },
-      responses: { 200: json(StatusSchema, "Status"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(StatusSchema, "Status") },
     }),
     async (c) => {
       const { document } = await loadDocument(c.var.db, c.var.principal.tenantId, c.req.valid("param").id);
@@ -124,20 +119,17 @@ export const documentRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("documents:read", {
       method: "get",
       path: "/{id}/download",
-      tags,
-      security,
       summary: "The original file, streamed from object storage",
-      middleware: read,
       request: { params: IdParams },
+      errors: [400, 404],
       responses: {
         200: {
           description: "The original bytes",
           content: { "application/octet-stream": { schema: text().openapi({ format: "binary" }) } },
         },
-        ...errors(400, 404, ...authErrors),
       },
     }),
     async (c) => {
@@ -153,15 +145,13 @@ export const documentRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("documents:write", {
       method: "post",
       path: "/{id}/process",
-      tags,
-      security,
       summary: "Process the document again (new generation; old chunks are replaced)",
-      middleware: write,
       request: { params: IdParams },
-      responses: { 202: json(AcceptedSchema, "Queued"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 202: json(AcceptedSchema, "Queued") },
     }),
     async (c) => {
       const document = await reprocessDocument(
@@ -173,15 +163,13 @@ export const documentRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("documents:write", {
       method: "delete",
       path: "/{id}",
-      tags,
-      security,
       summary: "Delete the document: stored file, chunks and embeddings",
-      middleware: write,
       request: { params: IdParams },
-      responses: { 204: { description: "Deleted" }, ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 204: { description: "Deleted" } },
     }),
     async (c) => {
       await deleteDocument(documentDeps(c), c.var.principal.tenantId, c.req.valid("param").id);

@@ -1,10 +1,9 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../lib/app-env";
-import { bearerSecurity, createRouter } from "../../lib/openapi";
-import { authErrors, errors, IdParams, json } from "../../lib/responses";
+import { createRouter } from "../../lib/openapi";
+import { IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
-import { authorize } from "../auth/auth.middleware";
+import { featureRoutes } from "../auth/api-route";
 import { ConversationMessageParams } from "../conversations/conversations.schemas";
 import { loadConversation } from "../conversations/conversations.service";
 import { roomFor } from "../conversations/room-client";
@@ -12,35 +11,29 @@ import { FeedbackBody, FeedbackSchema, FeedbackStats, MessageFeedbackList } from
 import { feedbackFor, feedbackStats, giveFeedback, type MessageRoom } from "./feedback.service";
 
 const tags = ["Feedback"];
-const security = bearerSecurity;
+const route = featureRoutes(tags);
 
 /** Likes and dislikes of messages. Mounted at /api/messages. */
 export const feedbackRoutes = createRouter()
   .openapi(
-    createRoute({
+    route("conversations:read", {
       method: "get",
       path: "/feedback/stats",
-      tags,
-      security,
-      middleware: authorize("conversations:read"),
       summary: "Feedback counts: likes, dislikes, the reasons given, per agent",
-      responses: { 200: json(FeedbackStats, "Statistics"), ...errors(...authErrors) },
+      responses: { 200: json(FeedbackStats, "Statistics") },
     }),
     async (c) => c.json(await feedbackStats(c.var.db, c.var.principal.tenantId), 200),
   )
   .openapi(
-    createRoute({
+    route("conversations:write", {
       method: "post",
       path: "/{id}/feedback",
-      tags,
-      security,
-      middleware: authorize("conversations:write"),
       summary: "Like or dislike a message (one per user and message; sending again updates it)",
       request: { params: IdParams, ...jsonBody(FeedbackBody) },
+      errors: [400, 404],
       responses: {
         201: json(FeedbackSchema, "Recorded"),
         200: json(FeedbackSchema, "Updated the caller's earlier feedback"),
-        ...errors(400, 404, ...authErrors),
       },
     }),
     async (c) => {
@@ -54,15 +47,13 @@ export const feedbackRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("conversations:read", {
       method: "get",
       path: "/{id}/feedback",
-      tags,
-      security,
-      middleware: authorize("conversations:read"),
       summary: "The feedback on a message, with its like and dislike counts",
       request: { params: IdParams },
-      responses: { 200: json(MessageFeedbackList, "Feedback"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(MessageFeedbackList, "Feedback") },
     }),
     async (c) => c.json(await feedbackFor(c.var.db, c.var.principal.tenantId, c.req.valid("param").id), 200),
   );
@@ -79,18 +70,15 @@ async function roomOf(c: Context<AppEnv>, conversationId: string): Promise<Messa
  */
 export const conversationFeedbackRoutes = createRouter()
   .openapi(
-    createRoute({
+    route("conversations:write", {
       method: "post",
       path: "/{id}/messages/{messageId}/feedback",
-      tags,
-      security,
-      middleware: authorize("conversations:write"),
       summary: "Like or dislike a message of the conversation, as soon as it is acknowledged",
       request: { params: ConversationMessageParams, ...jsonBody(FeedbackBody) },
+      errors: [400, 404, 503],
       responses: {
         201: json(FeedbackSchema, "Recorded"),
         200: json(FeedbackSchema, "Updated the caller's earlier feedback"),
-        ...errors(400, 404, 503, ...authErrors),
       },
     }),
     async (c) => {
@@ -107,15 +95,13 @@ export const conversationFeedbackRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("conversations:read", {
       method: "get",
       path: "/{id}/messages/{messageId}/feedback",
-      tags,
-      security,
-      middleware: authorize("conversations:read"),
       summary: "The feedback on a message of the conversation, with its like and dislike counts",
       request: { params: ConversationMessageParams },
-      responses: { 200: json(MessageFeedbackList, "Feedback"), ...errors(400, 404, 503, ...authErrors) },
+      errors: [400, 404, 503],
+      responses: { 200: json(MessageFeedbackList, "Feedback") },
     }),
     async (c) => {
       const { id, messageId } = c.req.valid("param");

@@ -1,29 +1,26 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearerSecurity, createRouter } from "../../lib/openapi";
-import { authErrors, errors, json } from "../../lib/responses";
+import { createRouter } from "../../lib/openapi";
+import { json } from "../../lib/responses";
 import { text } from "../../lib/text";
 import { signTicket, verifyTicket } from "../../lib/tickets";
 import { requireUpgrade, upgradeResponses } from "../../lib/websocket";
-import { authorize } from "../auth/auth.middleware";
+import { featureRoutes } from "../auth/api-route";
 import { assertTicketHolderCurrent } from "../auth/principal.service";
 import { inboxClient } from "./inbox-client";
 
 const tags = ["Realtime"];
+const route = featureRoutes(tags);
 const TicketQuery = z.object({ ticket: text().min(1).max(2000) });
 
 /** The tenant's live inbox: a ticket, then its WebSocket (the ticket is checked before the upgrade). */
 export const inboxRoutes = createRouter()
   .openapi(
-    createRoute({
+    route("conversations:read", {
       method: "post",
       path: "/inbox/ticket",
-      tags,
-      security: bearerSecurity,
       summary: "A short-lived ticket for the tenant's live inbox WebSocket",
-      middleware: authorize("conversations:read"),
       responses: {
         200: json(z.object({ ticket: text(), expiresIn: z.number().int(), url: text() }), "Ticket"),
-        ...errors(...authErrors),
       },
     }),
     async (c) => {

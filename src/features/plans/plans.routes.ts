@@ -7,7 +7,7 @@ import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { text } from "../../lib/text";
-import { authorize } from "../auth/auth.middleware";
+import { featureRoutes } from "../auth/api-route";
 import { authorizeCaller, downstreamAuthorization } from "./caller-auth";
 import { type PlanEdit, planView } from "./plan-types";
 import {
@@ -28,14 +28,13 @@ import {
 } from "./plans.service";
 
 const tags = ["Plans"];
-const security = bearerSecurity;
+const route = featureRoutes(tags);
 /** Deciding routes also take an API key in X-Api-Key, so Authorization can carry the caller's own token. */
 const callerSecurity = [...bearerSecurity, { apiKeyHeader: [] }];
 /** An optional JSON body (approve and reject work without one). */
 const optionalBody = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/json": { schema } }, required: false },
 });
-const read = authorize("plans:read");
 const decide = authorizeCaller("plans:approve");
 
 const deps = (c: Context<AppEnv>) => ({ db: c.var.db, env: c.env, tenantId: c.var.principal.tenantId });
@@ -53,17 +52,14 @@ const Decision = z
 /** Plans: audit, tenant policy, approval and rejection. Mounted at /api/plans. */
 export const planRoutes = createRouter()
   .openapi(
-    createRoute({
+    route("plans:read", {
       method: "get",
       path: "/",
-      tags,
-      security,
-      middleware: read,
       summary: "Plans with their steps, newest first (audit: who asked, who decided, edits, timings)",
       request: { query: ListPlansQuery },
+      errors: [400],
       responses: {
         200: json(z.object({ data: z.array(PlanSchema) }), "Plans"),
-        ...errors(400, ...authErrors),
       },
     }),
     async (c) => {
@@ -77,40 +73,33 @@ export const planRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("plans:read", {
       method: "get",
       path: "/settings",
-      tags,
-      security,
-      middleware: read,
       summary: "The tenant's plan policy: what may run without approval, how long plans wait",
-      responses: { 200: json(PlanSettingsSchema, "Settings"), ...errors(...authErrors) },
+      responses: { 200: json(PlanSettingsSchema, "Settings") },
     }),
     async (c) => c.json(await getPlanSettings(c.var.db, c.var.principal.tenantId), 200),
   )
   .openapi(
-    createRoute({
+    route("actions:manage", {
       method: "put",
       path: "/settings",
-      tags,
-      security,
-      middleware: authorize("actions:manage"),
       summary: "Change the tenant's plan policy",
       request: jsonBody(PutPlanSettingsBody),
-      responses: { 200: json(PlanSettingsSchema, "Saved"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(PlanSettingsSchema, "Saved") },
     }),
     async (c) => c.json(await putPlanSettings(c.var.db, c.var.principal.tenantId, c.req.valid("json")), 200),
   )
   .openapi(
-    createRoute({
+    route("plans:read", {
       method: "get",
       path: "/{id}",
-      tags,
-      security,
-      middleware: read,
       summary: "A plan with its steps: requests, responses (truncated), statuses and timings",
       request: { params: IdParams },
-      responses: { 200: json(PlanSchema, "The plan"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(PlanSchema, "The plan") },
     }),
     async (c) =>
       c.json(planView(await findPlan(c.var.db, c.var.principal.tenantId, c.req.valid("param").id)), 200),

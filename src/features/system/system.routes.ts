@@ -2,16 +2,17 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import pkg from "../../../package.json";
 import { describeError, log } from "../../lib/logger";
-import { bearerSecurity, createRouter } from "../../lib/openapi";
-import { authErrors, errors, json } from "../../lib/responses";
+import { createRouter } from "../../lib/openapi";
+import { json } from "../../lib/responses";
 import { text } from "../../lib/text";
 import { createEmbeddings } from "../../providers/embeddings";
-import { authorize } from "../auth/auth.middleware";
+import { featureRoutes } from "../auth/api-route";
 import { describeSearchMode } from "../knowledge/search-mode";
 import { docsPage } from "./docs";
 import { tenantMetrics, toPrometheus } from "./metrics.service";
 
 const tags = ["System"];
+const route = featureRoutes(tags);
 const HEALTH_TIMEOUT_MS = 5_000;
 
 const HealthSchema = z
@@ -131,13 +132,10 @@ export const systemRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("metrics:read", {
       method: "get",
       path: "/metrics",
-      tags,
-      security: bearerSecurity,
       summary: "Counts per tenant in the caller's scope (Prometheus text with Accept: text/plain)",
-      middleware: authorize("metrics:read"),
       responses: {
         200: {
           description: "Metrics",
@@ -146,7 +144,6 @@ export const systemRoutes = createRouter()
             "text/plain": { schema: text() },
           },
         },
-        ...errors(...authErrors),
       },
     }),
     async (c) => {

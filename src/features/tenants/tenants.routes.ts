@@ -6,6 +6,7 @@ import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { appUrl, jsonBody } from "../../lib/route-helpers";
 import { createMailer } from "../../providers/email";
+import { featureRoutes } from "../auth/api-route";
 import { authorize } from "../auth/auth.middleware";
 import { closeRealtimeAccess } from "../auth/realtime-revocation";
 import { checkMayDelete, getTenantDeletion, requestTenantDeletion } from "./tenant-deletion.service";
@@ -31,6 +32,7 @@ import {
 } from "./tenants.service";
 
 const tags = ["Tenants"];
+const route = featureRoutes(tags);
 const security = bearerSecurity;
 const mailing = (c: Context<AppEnv>) => ({ ...c.var, mailer: createMailer(c.var.config), appUrl: appUrl(c) });
 // Before the body is read: an API key learns it may never delete, whatever it sends.
@@ -41,56 +43,46 @@ const deletableBy = createMiddleware<AppEnv>(async (c, next) => {
 
 export const tenantRoutes = createRouter()
   .openapi(
-    createRoute({
+    route("platform:manage", {
       method: "get",
       path: "/",
-      tags,
-      security,
       summary: "List all tenants (platform admins)",
-      middleware: authorize("platform:manage"),
       responses: {
         200: json(z.object({ data: z.array(TenantSchema) }), "Tenants"),
-        ...errors(...authErrors),
       },
     }),
     async (c) => c.json({ data: await listTenants(c.var.db) }, 200),
   )
   .openapi(
-    createRoute({
+    route("platform:manage", {
       method: "post",
       path: "/",
-      tags,
-      security,
       summary: "Create a tenant (platform admins)",
-      middleware: authorize("platform:manage"),
       request: jsonBody(CreateTenantBody),
-      responses: { 201: json(TenantSchema, "Created"), ...errors(400, 409, ...authErrors) },
+      errors: [400, 409],
+      responses: { 201: json(TenantSchema, "Created") },
     }),
     async (c) => c.json(await createTenant(mailing(c), c.req.valid("json")), 201),
   )
   .openapi(
-    createRoute({
+    route("tenant:read", {
       method: "get",
       path: "/{id}",
-      tags,
-      security,
       summary: "Get a tenant",
-      middleware: authorize("tenant:read"),
       request: { params: IdParams },
-      responses: { 200: json(TenantSchema, "The tenant"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(TenantSchema, "The tenant") },
     }),
     async (c) => c.json(await getTenant(c.var, c.req.valid("param").id), 200),
   )
   .openapi(
-    createRoute({
+    route("tenant:manage", {
       method: "put",
       path: "/{id}",
-      tags,
-      security,
       summary: "Update a tenant",
-      middleware: authorize("tenant:manage"),
       request: { params: IdParams, ...jsonBody(UpdateTenantBody) },
-      responses: { 200: json(TenantSchema, "Updated"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(TenantSchema, "Updated") },
     }),
     async (c) => c.json(await updateTenant(c.var, c.req.valid("param").id, c.req.valid("json")), 200),
   )
@@ -117,57 +109,48 @@ export const tenantRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("tenant:manage", {
       method: "get",
       path: "/{id}/deletion",
-      tags,
-      security,
       summary: "A tenant deletion's progress (platform admins)",
-      middleware: authorize("tenant:manage"),
       request: { params: IdParams },
-      responses: { 200: json(TenantDeletionSchema, "Progress"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(TenantDeletionSchema, "Progress") },
     }),
     async (c) => c.json(await getTenantDeletion(c.var, c.req.valid("param").id), 200),
   )
   .openapi(
-    createRoute({
+    route("users:read", {
       method: "get",
       path: "/{id}/users",
-      tags,
-      security,
       summary: "List a tenant's users",
-      middleware: authorize("users:read"),
       request: { params: IdParams },
+      errors: [400, 404],
       responses: {
         200: json(z.object({ data: z.array(UserSchema) }), "Users"),
-        ...errors(400, 404, ...authErrors),
       },
     }),
     async (c) => c.json({ data: await listUsers(c.var, c.req.valid("param").id) }, 200),
   )
   .openapi(
-    createRoute({
+    route("users:manage", {
       method: "post",
       path: "/{id}/users",
-      tags,
-      security,
       summary: "Invite a user (emails an invitation link)",
-      middleware: authorize("users:manage"),
       request: { params: IdParams, ...jsonBody(InviteUserBody) },
-      responses: { 201: json(UserSchema, "Invited"), ...errors(400, 404, 409, ...authErrors) },
+      errors: [400, 404, 409],
+      responses: { 201: json(UserSchema, "Invited") },
     }),
     async (c) => c.json(await inviteUser(mailing(c), c.req.valid("param").id, c.req.valid("json")), 201),
   )
   .openapi(
-    createRoute({
+    route("users:manage", {
       method: "patch",
       path: "/{id}/users/{userId}",
-      tags,
-      security,
       summary: "Change a user's role, or deactivate/reactivate them",
-      middleware: authorize("users:manage"),
       request: { params: TenantUserParams, ...jsonBody(UpdateUserBody) },
-      responses: { 200: json(UserSchema, "Updated"), ...errors(400, 404, 409, ...authErrors) },
+      errors: [400, 404, 409],
+      responses: { 200: json(UserSchema, "Updated") },
     }),
     async (c) => {
       const { id, userId } = c.req.valid("param");

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearerSecurity, createRouter } from "../../lib/openapi";
+import { createRouter } from "../../lib/openapi";
 import { clientIp, enforceRateLimit } from "../../lib/rate-limit";
-import { authErrors, errors, IdParams, json } from "../../lib/responses";
+import { errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
-import { authorize } from "../auth/auth.middleware";
+import { featureRoutes } from "../auth/api-route";
 import {
   CreatedWidgetKeySchema,
   CreateWidgetKeyBody,
@@ -21,48 +21,39 @@ import {
 } from "./widget.service";
 
 const tags = ["Widget"];
-const security = bearerSecurity;
-const middleware = authorize("widget-keys:manage");
+const route = featureRoutes(tags);
 
 export const widgetKeyRoutes = createRouter()
   .openapi(
-    createRoute({
+    route("widget-keys:manage", {
       method: "post",
       path: "/",
-      tags,
-      security,
-      middleware,
       summary: "Create a widget key (its identity secret is shown once)",
       request: jsonBody(CreateWidgetKeyBody),
-      responses: { 201: json(CreatedWidgetKeySchema, "Created"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 201: json(CreatedWidgetKeySchema, "Created") },
     }),
     async (c) => c.json(await createWidgetKey(c.var.db, c.var.principal.tenantId, c.req.valid("json")), 201),
   )
   .openapi(
-    createRoute({
+    route("widget-keys:manage", {
       method: "get",
       path: "/",
-      tags,
-      security,
-      middleware,
       summary: "List widget keys",
       responses: {
         200: json(z.object({ data: z.array(WidgetKeySchema) }), "Widget keys"),
-        ...errors(...authErrors),
       },
     }),
     async (c) => c.json({ data: await listWidgetKeys(c.var.db, c.var.principal.tenantId) }, 200),
   )
   .openapi(
-    createRoute({
+    route("widget-keys:manage", {
       method: "put",
       path: "/{id}",
-      tags,
-      security,
-      middleware,
       summary: "Change a widget key's name, allowed origins or agent (the snippet stays the same)",
       request: { params: IdParams, ...jsonBody(UpdateWidgetKeyBody) },
-      responses: { 200: json(WidgetKeySchema, "Updated"), ...errors(400, 404, 409, ...authErrors) },
+      errors: [400, 404, 409],
+      responses: { 200: json(WidgetKeySchema, "Updated") },
     }),
     async (c) =>
       c.json(
@@ -76,15 +67,13 @@ export const widgetKeyRoutes = createRouter()
       ),
   )
   .openapi(
-    createRoute({
+    route("widget-keys:manage", {
       method: "delete",
       path: "/{id}",
-      tags,
-      security,
-      middleware,
       summary: "Revoke a widget key",
       request: { params: IdParams },
-      responses: { 204: { description: "Revoked" }, ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 204: { description: "Revoked" } },
     }),
     async (c) => {
       await revokeWidgetKey(c.var.db, c.var.principal.tenantId, c.req.valid("param").id);
