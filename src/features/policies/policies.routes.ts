@@ -6,6 +6,7 @@ import { createStorage } from "../../lib/storage";
 import { text } from "../../lib/text";
 import { authorize } from "../auth/auth.middleware";
 import {
+  ChangesSchema,
   ListPoliciesQuery,
   ManualPolicySchema,
   PolicyEditSchema,
@@ -18,6 +19,7 @@ import {
   deletePolicy,
   editPolicy,
   getPolicy,
+  listChanges,
   listPolicies,
   policyDocumentKey,
   rejectPolicy,
@@ -134,6 +136,19 @@ export const policyRoutes = createRouter()
       responses: { 200: json(PolicySchema, "Rejected"), ...errors(400, 404, 409, ...authErrors) },
     }),
     async (c) => c.json(await rejectPolicy(c.var.db, c.var.principal, c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/changes",
+      tags,
+      security,
+      summary: "The record's audit trail: who changed which field when, old and new value",
+      middleware: read,
+      request: { params: IdParams },
+      responses: { 200: json(ChangesSchema, "Changes, oldest first"), ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => c.json(await listChanges(c.var.db, c.var.principal.tenantId, c.req.valid("param").id), 200),
   )
   .openapi(
     createRoute({

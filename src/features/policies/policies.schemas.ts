@@ -202,3 +202,20 @@ export const ManualPolicySchema = z
       extras: { callerName: "Asha" },
     },
   });
+
+export const ChangesSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        field: text().openapi({ example: "ncbPercent" }),
+        oldValue: z.unknown(),
+        newValue: z.unknown(),
+        actor: z.object({
+          kind: text().openapi({ description: "user, api_key, or system (extraction)" }),
+          id: z.uuid().nullable(),
+        }),
+        at: z.iso.datetime(),
+      }),
+    ),
+  })
+  .openapi("PolicyChanges", { description: "Stored values: money in paise" });

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, ilike, lte, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, ilike, lte, or, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type PolicyStatus, policies, policyChanges, policyUploads, type StoredIssue } from "../../db/schema";
 import type { Principal } from "../../lib/app-env";
@@ -252,4 +252,23 @@ export async function policyDocumentKey(db: Database, tenantId: string, id: stri
   const [upload] = await db.select().from(policyUploads).where(eq(policyUploads.id, row.uploadId));
   if (!upload) throw new AppError("not_found", "The document is gone");
   return upload;
+}
+
+/** The record's audit trail, oldest first: who changed which field when, old and new (money in paise). */
+export async function listChanges(db: Database, tenantId: string, id: string) {
+  const row = await loadPolicy(db, tenantId, id);
+  const rows = await db
+    .select()
+    .from(policyChanges)
+    .where(eq(policyChanges.policyId, row.id))
+    .orderBy(asc(policyChanges.createdAt), asc(policyChanges.id));
+  return {
+    data: rows.map((change) => ({
+      field: change.field,
+      oldValue: change.oldValue ?? null,
+      newValue: change.newValue ?? null,
+      actor: { kind: change.actorKind, id: change.actorId },
+      at: change.createdAt.toISOString(),
+    })),
+  };
 }
