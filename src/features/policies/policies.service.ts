@@ -8,7 +8,7 @@ import { isUniqueViolation } from "../auth/auth.service";
 import type { PolicyEdit } from "./policies.schemas";
 import { policyView, storedExtras, storedValue } from "./policies.views";
 import { columnsOf, type StoredFields } from "./policy-fields";
-import { reviewIssues } from "./policy-review";
+import { duplicateIssue, duplicateOf, reviewIssues } from "./policy-review";
 
 type PolicyRow = typeof policies.$inferSelect;
 type Change = { field: string; oldValue: unknown; newValue: unknown };
@@ -179,17 +179,19 @@ export async function createPolicy(
   return policyView(row);
 }
 
-// A human may confirm past a warning (a looser plate format, an odd NCB), never past these.
-const BLOCKING = new Set(["missing_required", "duplicate"]);
-
-/** Review: saves the record (status saved, reviewer recorded). Refused while a required field is
- * missing or the policy number is already on file. */
+/** Review: saves the record (status saved, reviewer recorded). A human may confirm past a warning (a
+ * looser plate format, an odd NCB, a copy still in review), never past a missing required field or
+ * a policy number already saved. */
 export async function confirmPolicy(db: Database, principal: Principal, id: string) {
   const row = await loadPolicy(db, principal.tenantId, id);
   if (row.status === "saved") return policyView(row);
   if (row.status !== "needs_review") throw new AppError("conflict", `The record is ${row.status}`);
   const issues = await reviewIssues(db, row, row.fields);
-  const blocking = issues.filter((issue) => BLOCKING.has(issue.code));
+  const saved = await duplicateOf(db, row.tenantId, row.fields, row.id, ["saved"]);
+  const blocking = [
+    ...issues.filter((issue) => issue.code === "missing_required"),
+    ...(saved ? [duplicateIssue(saved)] : []),
+  ];
   if (blocking.length > 0) throw new AppError("conflict", "Fix these before confirming", blocking);
   return setStatus(db, principal, row, "saved", issues);
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, ne } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { policies, type StoredIssue } from "../../db/schema";
+import { type PolicyStatus, policies, type StoredIssue } from "../../db/schema";
 import { isUniqueViolation } from "../auth/auth.service";
 import { validatePolicy } from "./extract";
 import { checkedFields, type StoredFields } from "./policy-fields";
@@ -14,6 +14,7 @@ export async function duplicateOf(
   tenantId: string,
   fields: StoredFields,
   exceptId: string | null,
+  statuses: PolicyStatus[] = ["needs_review", "saved"],
 ): Promise<string | null> {
   const insurer = fields.insurer?.value;
   const number = fields.policyNumber?.value;
@@ -22,7 +23,7 @@ export async function duplicateOf(
     eq(policies.tenantId, tenantId),
     eq(policies.insurer, insurer),
     eq(policies.policyNumber, number),
-    inArray(policies.status, ["needs_review", "saved"]),
+    inArray(policies.status, statuses),
   ];
   if (exceptId) conditions.push(ne(policies.id, exceptId));
   const [found] = await db

@@ -128,6 +128,43 @@ describe("policy uploads", () => {
     expect(saved.total).toBe(1);
   });
 
+  it("flags a policy number that is only in review so far, so neither copy is saved unseen", async () => {
+    const tenant = await registerTenant();
+    const doc = cleanMotorDoc((d) => (d.truth.ncbPercent ?? 0) > 0 && prints(d, `${d.truth.ncbPercent}%`));
+    const inReview = await uploadAndSettle(
+      tenant.accessToken,
+      await pdfOf(doc, withText(doc.runs, `${doc.truth.ncbPercent}%`, "30%")),
+    );
+    expect(inReview.state).toBe("needs_review");
+    const copy = await uploadAndSettle(tenant.accessToken, await pdfOf(doc));
+    expect(copy.state).toBe("needs_review");
+    const policy = await callJson<PolicyBody>(
+      `/api/policies/${copy.policyId}`,
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(policy.issues).toEqual([
+      expect.objectContaining({
+        code: "duplicate",
+        message: expect.stringContaining(String(inReview.policyId)),
+      }),
+    ]);
+    // The reviewer fixes and saves one; the other copy can then no longer be saved.
+    const first = `/api/policies/${inReview.policyId}`;
+    const ncbPercent = doc.truth.ncbPercent;
+    await callJson(
+      first,
+      { method: "PUT", token: tenant.accessToken, json: { fields: { ncbPercent } } },
+      200,
+    );
+    await callJson(`${first}/confirm`, { method: "POST", token: tenant.accessToken }, 200);
+    await callJson(
+      `/api/policies/${copy.policyId}/confirm`,
+      { method: "POST", token: tenant.accessToken },
+      409,
+    );
+  });
+
   it("fails a corrupt PDF alone, with its reason, while the next upload is read", async () => {
     const tenant = await registerTenant();
     const corrupt = new TextEncoder().encode("%PDF-1.7\nthis is not really a PDF\n%%EOF");
