@@ -1,4 +1,5 @@
 import { exports } from "cloudflare:workers";
+import { PDFDocument, PDFHexString, PDFName } from "pdf-lib";
 import { extractPolicy } from "../../../src/features/policies/extract";
 import { type CorpusDoc, generateDoc } from "../../support/policy-corpus";
 import { corpusPdf } from "../../support/policy-corpus/pdf";
@@ -118,3 +119,16 @@ export const valuesOf = (policy: PolicyBody) =>
 
 /** Whether some run prints exactly this text. */
 export const prints = (doc: CorpusDoc, str: string) => doc.runs.flat().some((run) => run.str.includes(str));
+
+/** A PDF under the standard security handler whose user password is not empty: pdf.js asks for one. */
+export async function encryptedPdf(): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  pdf.addPage();
+  const hex = (bytes: number) => PDFHexString.of("ab".repeat(bytes));
+  const encrypt = pdf.context.obj({ Filter: "Standard", V: 1, R: 2, Length: 40, P: -4 });
+  encrypt.set(PDFName.of("O"), hex(32));
+  encrypt.set(PDFName.of("U"), hex(32));
+  pdf.context.trailerInfo.Encrypt = pdf.context.register(encrypt);
+  pdf.context.trailerInfo.ID = pdf.context.obj([hex(16), hex(16)]);
+  return pdf.save({ useObjectStreams: false });
+}

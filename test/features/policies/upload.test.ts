@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { call, callJson, registerTenant } from "../../support/api";
 import {
   cleanMotorDoc,
+  encryptedPdf,
   expectedValues,
   type PolicyBody,
   pdfOf,
@@ -181,6 +182,28 @@ describe("policy uploads", () => {
     await callJson(`/api/upload/${brokenId}/process`, { method: "POST", token: tenant.accessToken }, 202);
     expect((await waitForUpload(tenant.accessToken, brokenId)).state).toBe("failed");
     await callJson(`/api/upload/${goodId}/process`, { method: "POST", token: tenant.accessToken }, 409);
+  });
+
+  it("fails an encrypted PDF with a reason that says so", async () => {
+    const tenant = await registerTenant();
+    const state = await uploadAndSettle(tenant.accessToken, await encryptedPdf());
+    expect(state).toMatchObject({ state: "failed", policyId: null });
+    expect(state.reason).toMatch(/encrypted/);
+  });
+
+  it("sends a schedule with a scanned page to review, naming the page it could not read", async () => {
+    const tenant = await registerTenant();
+    const doc = cleanMotorDoc((d) => d.runs.length === 1);
+    const state = await uploadAndSettle(tenant.accessToken, await pdfOf(doc, [...doc.runs, []]));
+    expect(state).toMatchObject({ state: "needs_review", pages: { done: 2, total: 2 } });
+    const policy = await callJson<PolicyBody>(
+      `/api/policies/${state.policyId}`,
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(policy.issues).toEqual([expect.objectContaining({ field: "document", code: "scanned_pages" })]);
+    expect(policy.issues[0]?.message).toMatch(/^Page\(s\) 2 /);
+    expect(valuesOf(policy)).toEqual(expectedValues(doc));
   });
 
   it("refuses a file that is not a PDF and manual extras that are not valid", async () => {
