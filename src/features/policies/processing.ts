@@ -50,13 +50,15 @@ export async function runPolicyJob(deps: PolicyProcessDeps, job: PolicyJob): Pro
   const extraction = extractPolicy(pages);
   const fields = storedFields(extraction);
   const issues: StoredIssue[] = [...scanIssues(pages), ...extraction.issues];
-  const duplicate = await duplicateOf(db, upload.tenantId, fields, null);
+  // A re-run replaces the upload's own record, which is no duplicate of itself.
+  const [own] = await db.select({ id: policies.id }).from(policies).where(eq(policies.uploadId, upload.id));
+  const duplicate = await duplicateOf(db, upload.tenantId, fields, own?.id ?? null);
   if (duplicate) issues.push(duplicateIssue(duplicate));
   const record = { upload, fields, newVehicle: extraction.newVehicle };
   const written = await unlessSavedTwice(
     () => writeRecord(db, record, issues),
     async () => {
-      const other = await duplicateOf(db, upload.tenantId, fields, null);
+      const other = await duplicateOf(db, upload.tenantId, fields, own?.id ?? null);
       return writeRecord(db, record, [...issues, duplicateIssue(other ?? "saved meanwhile")]);
     },
   );

@@ -184,6 +184,22 @@ describe("policy uploads", () => {
     await callJson(`/api/upload/${goodId}/process`, { method: "POST", token: tenant.accessToken }, 409);
   });
 
+  it("re-running an upload in review replaces its record without flagging it as its own duplicate", async () => {
+    const tenant = await registerTenant();
+    const doc = cleanMotorDoc((d) => (d.truth.ncbPercent ?? 0) > 0 && prints(d, `${d.truth.ncbPercent}%`));
+    const pdf = await pdfOf(doc, withText(doc.runs, `${doc.truth.ncbPercent}%`, "30%"));
+    const first = await uploadAndSettle(tenant.accessToken, pdf);
+    await callJson(`/api/upload/${first.id}/process`, { method: "POST", token: tenant.accessToken }, 202);
+    const again = await waitForUpload(tenant.accessToken, first.id);
+    expect(again).toMatchObject({ state: "needs_review", policyId: first.policyId });
+    const policy = await callJson<PolicyBody>(
+      `/api/policies/${first.policyId}`,
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(policy.issues.map((issue) => issue.code)).toEqual(["ncb_slab"]);
+  });
+
   it("fails an encrypted PDF with a reason that says so", async () => {
     const tenant = await registerTenant();
     const state = await uploadAndSettle(tenant.accessToken, await encryptedPdf());
