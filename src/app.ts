@@ -13,6 +13,8 @@ import { inboxRoutes } from "./features/inbox/inbox.routes";
 import { knowledgeRoutes } from "./features/knowledge/knowledge.routes";
 import { chatRoutes } from "./features/plans/chat.routes";
 import { planRoutes } from "./features/plans/plans.routes";
+import { policyRoutes } from "./features/policies/policies.routes";
+import { policyUploadRoutes } from "./features/policies/uploads.routes";
 import { rootRoutes, systemRoutes } from "./features/system/system.routes";
 import { tenantRoutes } from "./features/tenants/tenants.routes";
 import { widgetKeyRoutes, widgetRoutes } from "./features/widget/widget.routes";
@@ -50,6 +52,8 @@ export function createApp() {
   app.route("/api/knowledge", knowledgeRoutes);
   app.route("/api/agents", actionRoutes);
   app.route("/api/plans", planRoutes);
+  app.route("/api/upload", policyUploadRoutes);
+  app.route("/api/policies", policyRoutes);
   app.route("/api/messages", feedbackRoutes);
   app.route("/api/conversations", conversationFeedbackRoutes);
   app.route("/chat", chatRoutes);

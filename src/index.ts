@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
+import { consumeDeadPolicyJobs, consumePolicyJobs } from "./features/policies/policies.consumer";
 import {
   consumeDeadTenantDeletions,
   consumeTenantDeletions,
@@ -14,6 +15,8 @@ const app = createApp();
 const queueConsumers = [
   { suffix: "-documents-dlq", consume: consumeDeadDocumentJobs },
   { suffix: "-documents", consume: consumeDocumentJobs },
+  { suffix: "-policies-dlq", consume: consumeDeadPolicyJobs },
+  { suffix: "-policies", consume: consumePolicyJobs },
   { suffix: "-tenant-deletions-dlq", consume: consumeDeadTenantDeletions },
   { suffix: "-tenant-deletions", consume: consumeTenantDeletions },
 ];

@@ -29,6 +29,10 @@ export const permissions = {
   "plans:read": EVERYONE,
   /** Approve or reject plans proposed by agents (REST, WebSocket, /chat/completion). */
   "plans:approve": ADMINS,
+  /** Policy records: ops (TENANT_USER) upload, review and edit them; deleting one is for admins. */
+  "policies:read": EVERYONE,
+  "policies:write": EVERYONE,
+  "policies:delete": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

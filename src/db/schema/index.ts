@@ -4,4 +4,5 @@ export * from "./deletions";
 export * from "./documents";
 export * from "./identity";
 export * from "./plans";
+export * from "./policies";
 export * from "./widget";

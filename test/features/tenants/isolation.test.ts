@@ -4,6 +4,7 @@ import { addUser, call, callJson, registerTenant } from "../../support/api";
 import { createConversation } from "../../support/conversations";
 import { getPlan, proposeRefund, setupPlanning } from "../../support/plans";
 import { upload, waitUntilSettled } from "../documents/helpers";
+import { cleanMotorDoc, pdfOf, uploadAndSettle } from "../policies/helpers";
 
 interface Probe {
   method: string;
@@ -71,6 +72,10 @@ describe("tenant isolation", () => {
       baseUrl: "https://api.example.test",
       document: { openapi: "3.1.0", info: { title: "spy" }, paths: { "/x": { get: {} } } },
     };
+    // Policies: a record read from an uploaded schedule (its number printed in it stays A's).
+    const policyUpload = await uploadAndSettle(a.accessToken, await pdfOf(cleanMotorDoc()));
+    const P = `/api/policies/${policyUpload.policyId}`;
+    const U = `/api/upload/${policyUpload.id}`;
     const probes: Probe[] = [
       { method: "GET", route: "/api/tenants/{id}", path: `/api/tenants/${A}` },
       { method: "PUT", route: "/api/tenants/{id}", path: `/api/tenants/${A}`, json: { name: "pwned" } },
@@ -191,6 +196,16 @@ describe("tenant isolation", () => {
         json: { rating: "dislike" },
       },
       { method: "GET", route: "/api/messages/{id}/feedback", path: `/api/messages/${message.id}/feedback` },
+      { method: "GET", route: "/api/upload/{id}", path: U },
+      { method: "GET", route: "/api/upload/{id}/status", path: `${U}/status` },
+      { method: "POST", route: "/api/upload/{id}/process", path: `${U}/process` },
+      { method: "GET", route: "/api/policies/{id}", path: P },
+      { method: "PUT", route: "/api/policies/{id}", path: P, json: { extras: { remark: "pwned" } } },
+      { method: "GET", route: "/api/policies/{id}/changes", path: `${P}/changes` },
+      { method: "GET", route: "/api/policies/{id}/document", path: `${P}/document` },
+      { method: "POST", route: "/api/policies/{id}/confirm", path: `${P}/confirm` },
+      { method: "POST", route: "/api/policies/{id}/reject", path: `${P}/reject` },
+      { method: "DELETE", route: "/api/policies/{id}", path: P },
     ];
     // The room's WebSocket takes a ticket, not a bearer token: realtime.test.ts shows a ticket
     // signed for tenant B is refused with 404 on A's conversation.
@@ -230,6 +245,8 @@ describe("tenant isolation", () => {
       "/v1/models",
       "/api/plans",
       "/api/messages/feedback/stats",
+      "/api/upload",
+      "/api/policies",
     ]) {
       const text = await (await call(path, { token: b.accessToken })).text();
       expect(text).not.toContain(A);
@@ -239,6 +256,8 @@ describe("tenant isolation", () => {
       expect(text).not.toContain(document.id);
       expect(text).not.toContain("zorkmids");
       expect(text).not.toContain("A agent");
+      expect(text).not.toContain(String(policyUpload.policyId));
+      expect(text).not.toContain(policyUpload.id);
     }
 
     // And tenant A is untouched.
@@ -253,5 +272,9 @@ describe("tenant isolation", () => {
     );
     expect((await getPlan(a, String(plan?.id))).status).toBe("pending");
     expect(await planning.api.requests()).toEqual([]);
+    expect(await callJson(P, { token: a.accessToken }, 200)).toMatchObject({
+      status: "saved",
+      extras: { remark: null },
+    });
   }, 60_000);
 });

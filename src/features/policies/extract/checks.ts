@@ -1,5 +1,10 @@
 import { isStrictPlate } from "./parse-vehicle";
-import type { FieldName, PolicyFields, ProductLine, ValidationIssue } from "./types";
+import type { FieldName, PolicyValues, ProductLine, ValidationIssue } from "./types";
+
+/** What the checks read of each field: its value and confidence (a stored or edited field qualifies). */
+export type CheckedFields = {
+  [K in FieldName]: { value: PolicyValues[K]; confidence: number } | null;
+};
 
 /** Below this confidence a required field sends the record to review. */
 export const REVIEW_THRESHOLD = 0.8;
@@ -35,7 +40,7 @@ export interface CheckContext {
 }
 
 /** The reasons a record needs review; an empty list means it can be saved as extracted. */
-export function validatePolicy(fields: PolicyFields, context: CheckContext): ValidationIssue[] {
+export function validatePolicy(fields: CheckedFields, context: CheckContext): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const add = (field: FieldName, code: ValidationIssue["code"], message: string) =>
     issues.push({ field, code, message });

@@ -1,5 +1,5 @@
 // The policy extraction engine: positioned text in, typed fields with confidence and review issues out.
-export { REVIEW_THRESHOLD, validatePolicy } from "./checks";
+export { type CheckedFields, NCB_SLABS, REVIEW_THRESHOLD, validatePolicy } from "./checks";
 export { type ExtractOptions, extractPolicy } from "./extract";
 export { INSURERS, insurerNamed } from "./insurers";
 export { INSURER_LABELS, LEXICON } from "./lexicon";

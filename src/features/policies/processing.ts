@@ -1,0 +1,137 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { type PolicyStatus, policies, policyChanges, policyUploads, type StoredIssue } from "../../db/schema";
+import type { Storage } from "../../providers/storage";
+import { extractPolicy, pdfPages, type TextPage } from "./extract";
+import type { PolicyJob } from "./policies.jobs";
+import { columnsOf, type StoredFields, storedFields } from "./policy-fields";
+import { duplicateIssue, duplicateOf, unlessSavedTwice } from "./policy-review";
+
+export interface PolicyProcessDeps {
+  db: Database;
+  storage: Storage;
+}
+
+export type PolicyOutcome =
+  | { kind: "stale" }
+  | { kind: "failed"; reason: string }
+  | { kind: "extracted"; policyId: string; status: PolicyStatus };
+
+type Upload = typeof policyUploads.$inferSelect;
+
+/** Reads one uploaded PDF into a policy record (needs_review or saved). Idempotent per generation:
+ * a record already made for the upload is replaced unless a human has saved or rejected it. */
+export async function runPolicyJob(deps: PolicyProcessDeps, job: PolicyJob): Promise<PolicyOutcome> {
+  const { db } = deps;
+  const [upload] = await db
+    .update(policyUploads)
+    .set({ status: "extracting", attempts: sql`${policyUploads.attempts} + 1`, reason: null })
+    .where(
+      and(
+        eq(policyUploads.id, job.uploadId),
+        eq(policyUploads.tenantId, job.tenantId),
+        eq(policyUploads.generation, job.generation),
+      ),
+    )
+    .returning();
+  if (!upload) return { kind: "stale" };
+  const bytes = await deps.storage.bytes(upload.storageKey);
+  if (!bytes) return fail(db, upload, "The stored file is missing; upload it again");
+  let pages: TextPage[];
+  try {
+    pages = await pdfPages(bytes);
+  } catch (error) {
+    return fail(db, upload, unreadable(error));
+  }
+  await db
+    .update(policyUploads)
+    .set({ pagesTotal: pages.length, pagesDone: pages.length })
+    .where(eq(policyUploads.id, upload.id));
+  const extraction = extractPolicy(pages);
+  const fields = storedFields(extraction);
+  const issues: StoredIssue[] = [...scanIssues(pages), ...extraction.issues];
+  // A re-run replaces the upload's own record, which is no duplicate of itself.
+  const [own] = await db.select({ id: policies.id }).from(policies).where(eq(policies.uploadId, upload.id));
+  const duplicate = await duplicateOf(db, upload.tenantId, fields, own?.id ?? null);
+  if (duplicate) issues.push(duplicateIssue(duplicate));
+  const record = { upload, fields, newVehicle: extraction.newVehicle };
+  const written = await unlessSavedTwice(
+    () => writeRecord(db, record, issues),
+    async () => {
+      const other = await duplicateOf(db, upload.tenantId, fields, own?.id ?? null);
+      return writeRecord(db, record, [...issues, duplicateIssue(other ?? "saved meanwhile")]);
+    },
+  );
+  await db
+    .update(policyUploads)
+    .set({ status: "extracted", reason: null })
+    .where(eq(policyUploads.id, upload.id));
+  return { kind: "extracted", ...written };
+}
+
+async function writeRecord(
+  db: Database,
+  record: { upload: Upload; fields: StoredFields; newVehicle: boolean },
+  issues: StoredIssue[],
+): Promise<{ policyId: string; status: PolicyStatus }> {
+  const { upload, fields } = record;
+  const status: PolicyStatus = issues.length > 0 ? "needs_review" : "saved";
+  const values = {
+    status,
+    source: "pdf_upload" as const,
+    fields,
+    issues,
+    newVehicle: record.newVehicle,
+    ...columnsOf(fields),
+    ...upload.extras,
+  };
+  const [existing] = await db
+    .select({ id: policies.id, status: policies.status })
+    .from(policies)
+    .where(eq(policies.uploadId, upload.id));
+  if (existing && (existing.status === "saved" || existing.status === "rejected"))
+    return { policyId: existing.id, status: existing.status };
+  const [row] = existing
+    ? await db.update(policies).set(values).where(eq(policies.id, existing.id)).returning()
+    : await db
+        .insert(policies)
+        .values({ ...values, tenantId: upload.tenantId, uploadId: upload.id })
+        .returning();
+  if (!row) throw new Error("policy write returned nothing");
+  await db.insert(policyChanges).values({
+    tenantId: upload.tenantId,
+    policyId: row.id,
+    actorKind: "system",
+    field: "status",
+    oldValue: existing?.status ?? null,
+    newValue: status,
+  });
+  return { policyId: row.id, status };
+}
+
+async function fail(db: Database, upload: Upload, reason: string): Promise<PolicyOutcome> {
+  await db.update(policyUploads).set({ status: "failed", reason }).where(eq(policyUploads.id, upload.id));
+  return { kind: "failed", reason };
+}
+
+/** Pages with no text layer: scans. Their fields are not read here (OCR of policy scans is not wired
+ * into this pipeline yet), so the record goes to review saying which pages to read by hand. */
+function scanIssues(pages: TextPage[]): StoredIssue[] {
+  const scanned = pages.filter((page) => page.items.every((item) => !item.str.trim()));
+  if (scanned.length === 0) return [];
+  return [
+    {
+      field: "document",
+      code: "scanned_pages",
+      message: `Page(s) ${scanned.map((page) => page.page).join(", ")} are scans without a text layer; their fields were not read`,
+    },
+  ];
+}
+
+/** Why pdf.js could not open the file, in words for the uploader (the file alone fails). */
+function unreadable(error: unknown): string {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "PasswordException")
+    return "The PDF is encrypted (password-protected); upload an unlocked copy";
+  return "The file is not a readable PDF (corrupt or not a PDF)";
+}

@@ -1,0 +1,129 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../../lib/app-env";
+import { bearerSecurity, createRouter } from "../../lib/openapi";
+import { enforceRateLimit } from "../../lib/rate-limit";
+import { authErrors, errors, IdParams, json } from "../../lib/responses";
+import { createStorage } from "../../providers/storage";
+import { authorize } from "../auth/auth.middleware";
+import { assertUploadSize } from "../documents/documents.service";
+import {
+  ListUploadsQuery,
+  PolicyUploadForm,
+  UploadAcceptedSchema,
+  UploadPageSchema,
+  UploadSchema,
+  UploadStateSchema,
+} from "./policies.schemas";
+import { uploadStatusUrl } from "./policies.views";
+import {
+  getUpload,
+  listUploads,
+  reprocessUpload,
+  type UploadDeps,
+  uploadPolicyPdf,
+  uploadState,
+} from "./uploads.service";
+
+const tags = ["Policies"];
+const security = bearerSecurity;
+const read = authorize("policies:read");
+const write = authorize("policies:write");
+
+const uploadDeps = (c: Context<AppEnv>): UploadDeps => ({
+  db: c.var.db,
+  storage: createStorage(c.var.config, c.env.DOCUMENTS_BUCKET),
+  queue: c.env.POLICY_QUEUE,
+  config: c.var.config,
+});
+
+// Before the body is parsed, as for documents: a too-large upload is refused unread.
+const uploadGate = createMiddleware<AppEnv>(async (c, next) => {
+  const { principal, config } = c.var;
+  await enforceRateLimit(c.env.UPLOAD_RATE_LIMITER, `upload:${principal.kind}:${principal.id}`);
+  const declared = Number(c.req.header("Content-Length") ?? Number.NaN);
+  if (Number.isFinite(declared)) assertUploadSize(declared, config.MAX_UPLOAD_BYTES + 64 * 1024);
+  await next();
+});
+
+export const policyUploadRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/pdf",
+      tags,
+      security,
+      summary: "Upload a policy schedule (PDF) to be read into a record",
+      description:
+        "Multipart `file` (a PDF) and optional `manualExtras` (a JSON string: executive, opsExecutive, callerName, branch, rollover, remark, brokerage, cashback, customerPaid, customerChequeNo, ourChequeNo; money in rupees). Extraction runs in the background: poll `statusUrl`. The record is `saved` when every check passes, else `needs_review`; a corrupt or encrypted file fails alone with its reason.",
+      middleware: [write, uploadGate] as const,
+      request: {
+        body: { content: { "multipart/form-data": { schema: PolicyUploadForm } }, required: true },
+      },
+      responses: {
+        202: json(UploadAcceptedSchema, "Accepted; extraction is queued"),
+        ...errors(400, 413, 415, 503, ...authErrors),
+      },
+    }),
+    async (c) => {
+      const upload = await uploadPolicyPdf(uploadDeps(c), c.var.principal, c.req.valid("form"));
+      c.header("Location", `/api/upload/${upload.id}`);
+      return c.json({ upload, statusUrl: uploadStatusUrl(upload.id) }, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      tags,
+      security,
+      summary: "List policy uploads (newest first)",
+      middleware: read,
+      request: { query: ListUploadsQuery },
+      responses: { 200: json(UploadPageSchema, "A page"), ...errors(400, ...authErrors) },
+    }),
+    async (c) => c.json(await listUploads(c.var.db, c.var.principal.tenantId, c.req.valid("query")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}",
+      tags,
+      security,
+      summary: "A policy upload, with the id of the record made from it",
+      middleware: read,
+      request: { params: IdParams },
+      responses: { 200: json(UploadSchema, "The upload"), ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => c.json(await getUpload(c.var.db, c.var.principal.tenantId, c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/status",
+      tags,
+      security,
+      summary: "Lifecycle state, pages done, and the reason on failure",
+      middleware: read,
+      request: { params: IdParams },
+      responses: { 200: json(UploadStateSchema, "State"), ...errors(400, 404, ...authErrors) },
+    }),
+    async (c) => c.json(await uploadState(c.var.db, c.var.principal.tenantId, c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/process",
+      tags,
+      security,
+      summary: "Extract again (replaces the unreviewed record; refused once saved or rejected)",
+      middleware: write,
+      request: { params: IdParams },
+      responses: { 202: json(UploadAcceptedSchema, "Queued"), ...errors(400, 404, 409, ...authErrors) },
+    }),
+    async (c) => {
+      const upload = await reprocessUpload(uploadDeps(c), c.var.principal.tenantId, c.req.valid("param").id);
+      return c.json({ upload, statusUrl: uploadStatusUrl(upload.id) }, 202);
+    },
+  );
