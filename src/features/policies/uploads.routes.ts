@@ -6,6 +6,7 @@ import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { enforceRateLimit } from "../../lib/rate-limit";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { createStorage } from "../../providers/storage";
+import { featureRoutes } from "../auth/api-route";
 import { authorize } from "../auth/auth.middleware";
 import { assertUploadSize } from "../documents/documents.service";
 import {
@@ -27,8 +28,8 @@ import {
 } from "./uploads.service";
 
 const tags = ["Policies"];
+const route = featureRoutes(tags);
 const security = bearerSecurity;
-const read = authorize("policies:read");
 const write = authorize("policies:write");
 
 const uploadDeps = (c: Context<AppEnv>): UploadDeps => ({
@@ -73,54 +74,46 @@ export const policyUploadRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    route("policies:read", {
       method: "get",
       path: "/",
-      tags,
-      security,
       summary: "List policy uploads (newest first)",
-      middleware: read,
       request: { query: ListUploadsQuery },
-      responses: { 200: json(UploadPageSchema, "A page"), ...errors(400, ...authErrors) },
+      errors: [400],
+      responses: { 200: json(UploadPageSchema, "A page") },
     }),
     async (c) => c.json(await listUploads(c.var.db, c.var.principal.tenantId, c.req.valid("query")), 200),
   )
   .openapi(
-    createRoute({
+    route("policies:read", {
       method: "get",
       path: "/{id}",
-      tags,
-      security,
       summary: "A policy upload, with the id of the record made from it",
-      middleware: read,
       request: { params: IdParams },
-      responses: { 200: json(UploadSchema, "The upload"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(UploadSchema, "The upload") },
     }),
     async (c) => c.json(await getUpload(c.var.db, c.var.principal.tenantId, c.req.valid("param").id), 200),
   )
   .openapi(
-    createRoute({
+    route("policies:read", {
       method: "get",
       path: "/{id}/status",
-      tags,
-      security,
       summary: "Lifecycle state, pages done, and the reason on failure",
-      middleware: read,
       request: { params: IdParams },
-      responses: { 200: json(UploadStateSchema, "State"), ...errors(400, 404, ...authErrors) },
+      errors: [400, 404],
+      responses: { 200: json(UploadStateSchema, "State") },
     }),
     async (c) => c.json(await uploadState(c.var.db, c.var.principal.tenantId, c.req.valid("param").id), 200),
   )
   .openapi(
-    createRoute({
+    route("policies:write", {
       method: "post",
       path: "/{id}/process",
-      tags,
-      security,
       summary: "Extract again (replaces the unreviewed record; refused once saved or rejected)",
-      middleware: write,
       request: { params: IdParams },
-      responses: { 202: json(UploadAcceptedSchema, "Queued"), ...errors(400, 404, 409, ...authErrors) },
+      errors: [400, 404, 409],
+      responses: { 202: json(UploadAcceptedSchema, "Queued") },
     }),
     async (c) => {
       const upload = await reprocessUpload(uploadDeps(c), c.var.principal.tenantId, c.req.valid("param").id);
