@@ -217,9 +217,9 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.plans.pendingId();
   }
 
-  /** Records a model call made for this conversation: the room is the one writer of AI usage. */
-  async recordUsage(usage: AiUsageRecord): Promise<void> {
-    if (this.store.recordUsage(usage, Date.now())) await this.armFlush();
+  /** Records a model call for this conversation (the one writer of AI usage); `copyNow`: in Postgres at once. */
+  async recordUsage(usage: AiUsageRecord, copyNow = false): Promise<void> {
+    if (this.store.recordUsage(usage, Date.now())) await (copyNow ? this.flushNow() : this.armFlush());
   }
 
   /** Resolves once no AI reply is running. */

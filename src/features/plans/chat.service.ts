@@ -36,9 +36,7 @@ const HISTORY_MESSAGES = 50;
 /** The session's room records the call (the one writer of AI usage); Postgres has it before the answer. */
 async function recordUsage(deps: ChatDeps, session: ChatSession, usage: AiUsage | null) {
   if (!usage) return;
-  const room = roomFor(deps.env, session.conversationId);
-  await room.recordUsage({ agentId: session.agentId, ...usage });
-  await room.flushNow();
+  await roomFor(deps.env, session.conversationId).recordUsage({ agentId: session.agentId, ...usage }, true);
 }
 
 /** One `/chat/completion` call: its session, the caller as a sender and as a plan actor, the new user turn. */
