@@ -13,6 +13,7 @@ import { inboxRoutes } from "./features/inbox/inbox.routes";
 import { knowledgeRoutes } from "./features/knowledge/knowledge.routes";
 import { chatRoutes } from "./features/plans/chat.routes";
 import { planRoutes } from "./features/plans/plans.routes";
+import { dashboardRoutes } from "./features/policies/dashboard.routes";
 import { policyRoutes } from "./features/policies/policies.routes";
 import { policyUploadRoutes } from "./features/policies/uploads.routes";
 import { rootRoutes, systemRoutes } from "./features/system/system.routes";
@@ -54,6 +55,7 @@ export function createApp() {
   app.route("/api/plans", planRoutes);
   app.route("/api/upload", policyUploadRoutes);
   app.route("/api/policies", policyRoutes);
+  app.route("/api/dashboard", dashboardRoutes);
   app.route("/api/messages", feedbackRoutes);
   app.route("/api/conversations", conversationFeedbackRoutes);
   app.route("/chat", chatRoutes);

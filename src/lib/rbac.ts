@@ -33,6 +33,9 @@ export const permissions = {
   "policies:read": EVERYONE,
   "policies:write": EVERYONE,
   "policies:delete": ADMINS,
+  /** The founder's dashboard (metrics, leaderboard) and its settings. */
+  "dashboard:read": ADMINS,
+  "dashboard:manage": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -187,3 +188,15 @@ export const policyChanges = pgTable(
   },
   (t) => [index().on(t.policyId, t.createdAt)],
 );
+
+/** The founder dashboard's settings, one row per tenant (absent: the defaults); money in paise. */
+export const dashboardSettings = pgTable("dashboard_settings", {
+  tenantId: uuid()
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  brokeragePercent: doublePrecision().notNull().default(15),
+  repDailyCost: money().notNull().default(200_000),
+  expectedConversion: doublePrecision().notNull().default(25),
+  premiumGrowth: doublePrecision().notNull().default(10),
+  ...timestamps,
+});
