@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, lte, type SQLWrapper, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { dashboardSettings, policies } from "../../db/schema";
-import type { PeriodFilter, Settings, SettingsUpdate } from "./dashboard.schemas";
+import { daysBetween, type PeriodFilter, type Settings, type SettingsUpdate } from "./dashboard.schemas";
 
 const PERIOD_DAYS = { "7d": 7, "14d": 14, "30d": 30, "90d": 90 } as const;
 
@@ -127,11 +127,12 @@ export async function dashboardMetrics(db: Database, tenantId: string, filter: P
   ]);
   const n = totals?.policies ?? 0;
   const byDate = new Map(trend.map((day) => [day.date, day]));
-  const days = [];
-  for (let date = range.from; date <= range.to; date = addDays(date, 1)) {
+  // Counted, not compared as strings: past year 9999 the ISO form gains a sign and sorts first.
+  const days = Array.from({ length: daysBetween(range.from, range.to) + 1 }, (_, index) => {
+    const date = addDays(range.from, index);
     const day = byDate.get(date);
-    days.push({ date, policies: day?.policies ?? 0, gwp: rupees(day?.gwp) });
-  }
+    return { date, policies: day?.policies ?? 0, gwp: rupees(day?.gwp) };
+  });
   const brokerage = Number(totals?.brokerage ?? 0);
   const cashback = Number(totals?.cashback ?? 0);
   const dueCount = renewal?.due ?? 0;

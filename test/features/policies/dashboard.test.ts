@@ -155,6 +155,12 @@ describe("founder dashboard", () => {
     );
     expect(wider).toMatchObject({ policies: 5, gwp: 41300 + 2 * 10620, trend: expect.any(Array) });
     expect(wider.trend).toHaveLength(31);
+    const last = await callJson<Metrics>(
+      "/api/dashboard/metrics?from=9999-12-30&to=9999-12-31",
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(last.trend.map((point) => point.date)).toEqual(["9999-12-30", "9999-12-31"]);
   });
 
   it("ranks reps by net (brokerage − cashback)", async () => {
