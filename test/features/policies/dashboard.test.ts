@@ -13,6 +13,8 @@ interface Entry {
   insurer?: string;
   productType?: string;
   vehicle?: string;
+  number?: string;
+  previous?: string;
   extras?: Record<string, unknown>;
   total?: number;
 }
@@ -27,7 +29,8 @@ async function enter(token: string, entry: Entry) {
       json: {
         fields: {
           productLine: "motor",
-          policyNumber: `P-${unique()}`,
+          policyNumber: entry.number ?? `P-${unique()}`,
+          previousPolicyNumber: entry.previous,
           insurer: entry.insurer ?? "tata aig",
           productType: entry.productType ?? "Private Car",
           issueDate: day(entry.issue),
@@ -161,6 +164,24 @@ describe("founder dashboard", () => {
       200,
     );
     expect(last.trend.map((point) => point.date)).toEqual(["9999-12-30", "9999-12-31"]);
+  });
+
+  it("counts a policy as renewed by a later one on the same vehicle or one naming it as the previous policy", async () => {
+    const tenant = await registerTenant();
+    const saved = async (entry: Entry) =>
+      expect((await enter(tenant.accessToken, entry)).status).toBe("saved");
+    const number = `OLD-${unique()}`;
+    await saved({ issue: -360, expiry: -1, net: 1000, number, vehicle: "KA01AB1111" });
+    await saved({ issue: -200, expiry: 165, net: 1000, previous: number, vehicle: "KA01AB2222" });
+    // Same vehicle, but issued before the expiring one: not its renewal.
+    await saved({ issue: -300, expiry: -2, net: 1000, vehicle: "KA01AB3333" });
+    await saved({ issue: -500, expiry: -135, net: 1000, vehicle: "KA01AB3333" });
+    const metrics = await callJson<Metrics>(
+      "/api/dashboard/metrics?period=7d",
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(metrics.renewal).toEqual({ due: 2, renewed: 1, rate: 50 });
   });
 
   it("ranks reps by net (brokerage − cashback)", async () => {
