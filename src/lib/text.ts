@@ -42,13 +42,18 @@ function jsonProblem(value: unknown): string | undefined {
  * serialised size limit, so one field can never make every later read of its row expensive.
  */
 export const jsonObject = (maxBytes: number) =>
-  z
-    .record(z.string(), z.unknown())
-    .superRefine((value, ctx) => {
-      const problem = jsonProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-      else if (new TextEncoder().encode(JSON.stringify(value)).byteLength > maxBytes)
-        ctx.addIssue({ code: "custom", message: `must be at most ${maxBytes} bytes as JSON` });
-    })
-    // Typed as the JSON it is (it came from a JSON body), so it keeps its type across RPC.
-    .transform((value): JsonObject => JSON.parse(JSON.stringify(value)));
+  z.record(z.string(), z.unknown()).transform((value, ctx): JsonObject => {
+    const problem = jsonProblem(value);
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    // Serialised once: for the size, and typed back as the JSON it is (it came from a JSON body), so
+    // it keeps its type across RPC.
+    const json = JSON.stringify(value);
+    if (new TextEncoder().encode(json).byteLength > maxBytes) {
+      ctx.addIssue({ code: "custom", message: `must be at most ${maxBytes} bytes as JSON` });
+      return z.NEVER;
+    }
+    return JSON.parse(json);
+  });

@@ -1,12 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../lib/app-env";
 import { AppError } from "../../lib/errors";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
-import { enforceRateLimit } from "../../lib/rate-limit";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { text } from "../../lib/text";
+import { attachment, uploadGate } from "../../lib/uploads";
 import { createStorage } from "../../providers/storage";
 import { featureRoutes } from "../auth/api-route";
 import { authorize } from "../auth/auth.middleware";
@@ -20,7 +19,6 @@ import {
   UploadForm,
 } from "./documents.schemas";
 import {
-  assertUploadSize,
   type DocumentDeps,
   deleteDocument,
   getDocument,
@@ -44,19 +42,6 @@ export const documentDeps = (c: Context<AppEnv>): DocumentDeps => ({
   publish: inboxPublisher(c.env),
   config: c.var.config,
 });
-
-// Runs before the body is parsed: a too-large upload is refused without reading it, and the upload
-// budget (10 per minute per principal) is spent only by authenticated callers.
-const uploadGate = createMiddleware<AppEnv>(async (c, next) => {
-  const { principal, config } = c.var;
-  await enforceRateLimit(c.env.UPLOAD_RATE_LIMITER, `upload:${principal.kind}:${principal.id}`);
-  const declared = Number(c.req.header("Content-Length") ?? Number.NaN);
-  if (Number.isFinite(declared)) assertUploadSize(declared, config.MAX_UPLOAD_BYTES + 64 * 1024);
-  await next();
-});
-
-const downloadName = (filename: string) =>
-  `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 
 export const documentRoutes = createRouter()
   .openapi(
@@ -139,7 +124,7 @@ export const documentRoutes = createRouter()
       return c.body(object.body, 200, {
         "Content-Type": document.contentType,
         "Content-Length": String(object.size),
-        "Content-Disposition": downloadName(document.filename),
+        "Content-Disposition": attachment(document.filename),
         "X-Content-Type-Options": "nosniff",
       });
     },

@@ -7,6 +7,7 @@ import { base64url, fromBase64url, sha256 } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";
 import { describeError, log } from "../../lib/logger";
+import { assertUploadSize, uploadedName } from "../../lib/uploads";
 import type { Storage } from "../../providers/storage";
 import { ensureCollection, resolveCollection } from "../knowledge/collections.service";
 import type { PublishDocumentEvent } from "./documents.events";
@@ -25,14 +26,6 @@ export interface DocumentDeps {
 type DocumentRow = typeof documents.$inferSelect;
 
 /** Rejects a body over the upload limit (413) before anything is stored. */
-export function assertUploadSize(bytes: number, max: number): void {
-  if (bytes > max) {
-    throw new AppError("payload_too_large", `The file is ${bytes} bytes; the limit is ${max} bytes`, {
-      sizeBytes: bytes,
-      limitBytes: max,
-    });
-  }
-}
 
 /** Stores the original, records the document (queued) and enqueues its processing. */
 export async function uploadDocument(
@@ -48,7 +41,7 @@ export async function uploadDocument(
   const collection = input.collection
     ? await ensureCollection(db, principal.tenantId, input.collection)
     : null;
-  const filename = (input.file.name || "upload").split(/[\\/]/).pop()?.slice(0, 255) || "upload";
+  const filename = uploadedName(input.file.name, "upload");
   const id = uuidv7();
   const storageKey = originalKey(config.STORAGE_PREFIX, principal.tenantId, id);
 

@@ -2,6 +2,7 @@ import { AppError } from "../../lib/errors";
 import { createRouter } from "../../lib/openapi";
 import { IdParams, json } from "../../lib/responses";
 import { text } from "../../lib/text";
+import { attachment } from "../../lib/uploads";
 import { createStorage } from "../../providers/storage";
 import { featureRoutes } from "../auth/api-route";
 import {
@@ -151,7 +152,7 @@ export const policyRoutes = createRouter()
       return c.body(object.body, 200, {
         "Content-Type": "application/pdf",
         "Content-Length": String(object.size),
-        "Content-Disposition": `attachment; filename="${upload.filename.replace(/[^\x20-\x7e]|["\\]/g, "_")}"`,
+        "Content-Disposition": attachment(upload.filename),
         "X-Content-Type-Options": "nosniff",
       });
     },

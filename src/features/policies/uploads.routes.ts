@@ -1,14 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../lib/app-env";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
-import { enforceRateLimit } from "../../lib/rate-limit";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
+import { uploadGate } from "../../lib/uploads";
 import { createStorage } from "../../providers/storage";
 import { featureRoutes } from "../auth/api-route";
 import { authorize } from "../auth/auth.middleware";
-import { assertUploadSize } from "../documents/documents.service";
 import {
   ListUploadsQuery,
   PolicyUploadForm,
@@ -37,15 +35,6 @@ const uploadDeps = (c: Context<AppEnv>): UploadDeps => ({
   storage: createStorage(c.var.config, c.env.DOCUMENTS_BUCKET),
   queue: c.env.POLICY_QUEUE,
   config: c.var.config,
-});
-
-// Before the body is parsed, as for documents: a too-large upload is refused unread.
-const uploadGate = createMiddleware<AppEnv>(async (c, next) => {
-  const { principal, config } = c.var;
-  await enforceRateLimit(c.env.UPLOAD_RATE_LIMITER, `upload:${principal.kind}:${principal.id}`);
-  const declared = Number(c.req.header("Content-Length") ?? Number.NaN);
-  if (Number.isFinite(declared)) assertUploadSize(declared, config.MAX_UPLOAD_BYTES + 64 * 1024);
-  await next();
 });
 
 export const policyUploadRoutes = createRouter()

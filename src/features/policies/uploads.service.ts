@@ -6,8 +6,8 @@ import type { Principal } from "../../lib/app-env";
 import { AppError, notFound } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";
 import { describeError, log } from "../../lib/logger";
+import { assertUploadSize, uploadedName } from "../../lib/uploads";
 import type { Storage } from "../../providers/storage";
-import { assertUploadSize } from "../documents/documents.service";
 import { type PolicyJob, policyPdfKey } from "./policies.jobs";
 import type { ManualExtrasInput } from "./policies.schemas";
 import { storedExtras, uploadView } from "./policies.views";
@@ -34,7 +34,7 @@ export async function uploadPolicyPdf(
   if (!isPdf(bytes)) throw new AppError("unsupported_media_type", "Policy uploads must be PDF files");
   const id = uuidv7();
   const storageKey = policyPdfKey(config.STORAGE_PREFIX, principal.tenantId, id);
-  const filename = (input.file.name || "policy.pdf").split(/[\\/]/).pop()?.slice(0, 255) || "policy.pdf";
+  const filename = uploadedName(input.file.name, "policy.pdf");
   await storage.put(storageKey, bytes, "application/pdf");
   try {
     const [row] = await db
