@@ -12,25 +12,17 @@ export const NCB_SLABS = [0, 20, 25, 35, 45, 50];
 // ₹2 either way, in paise: insurers round each tax line separately.
 const PREMIUM_TOLERANCE = 200;
 
+const REQUIRED_ALWAYS: FieldName[] = [
+  "policyNumber",
+  "insurer",
+  "startDate",
+  "expiryDate",
+  "totalPremium",
+  "customerName",
+];
 const REQUIRED: Record<ProductLine, FieldName[]> = {
-  motor: [
-    "policyNumber",
-    "insurer",
-    "startDate",
-    "expiryDate",
-    "totalPremium",
-    "customerName",
-    "vehicleNumber",
-  ],
-  health: [
-    "policyNumber",
-    "insurer",
-    "startDate",
-    "expiryDate",
-    "totalPremium",
-    "customerName",
-    "sumInsured",
-  ],
+  motor: [...REQUIRED_ALWAYS, "vehicleNumber"],
+  health: [...REQUIRED_ALWAYS, "sumInsured"],
 };
 
 export interface CheckContext {
