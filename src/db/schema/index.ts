@@ -1,4 +1,5 @@
 export * from "./agents";
+export * from "./analytics";
 export * from "./conversations";
 export * from "./deletions";
 export * from "./documents";

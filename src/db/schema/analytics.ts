@@ -1,0 +1,68 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { id } from "../columns";
+import { tenants } from "./identity";
+
+/** Who caused an analytics event: a person (staff or customer), the AI, or the system (timers, jobs). */
+export const analyticsActors = ["human", "ai", "system"] as const;
+export type AnalyticsActor = (typeof analyticsActors)[number];
+
+/**
+ * Append-only facts the metrics are computed from, written by the owner of each fact through its
+ * outbox. `key` makes a replayed outbox row a no-op (unique per tenant); `valueS` is the event's
+ * duration in calendar seconds where it has one, `valueBhS` the same span in the tenant's business hours.
+ */
+export const analyticsEvents = pgTable(
+  "analytics_events",
+  {
+    id: id(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    key: text().notNull(),
+    conversationId: uuid(),
+    name: text().notNull(),
+    actor: text().$type<AnalyticsActor>().notNull(),
+    channel: text(),
+    agentId: uuid(),
+    userId: uuid(),
+    valueS: integer(),
+    valueBhS: integer(),
+    dims: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    at: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex().on(t.tenantId, t.key),
+    index().on(t.tenantId, t.name, t.at),
+    index().on(t.tenantId, t.conversationId, t.at),
+  ],
+);
+
+/** Daily totals per tenant × metric × dimension (`dimension` '' for the tenant total), rebuilt by the scheduled job. */
+export const analyticsRollups = pgTable(
+  "analytics_rollups",
+  {
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    metric: text().notNull(),
+    dimensionType: text().notNull().default(""),
+    dimension: text().notNull().default(""),
+    day: text().notNull(),
+    count: bigint({ mode: "number" }).notNull().default(0),
+    sumValue: bigint({ mode: "number" }).notNull().default(0),
+    sumValueBh: bigint({ mode: "number" }).notNull().default(0),
+    updatedAt: timestamp({ withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [uniqueIndex().on(t.tenantId, t.metric, t.dimensionType, t.dimension, t.day)],
+);

@@ -1,0 +1,63 @@
+/**
+ * The contract between the platform-neutral channel machinery (webhook routes, queue consumer, room
+ * outbound queue, delivery status) and each platform (Telegram, WhatsApp, Messenger, Instagram).
+ * A platform module knows its wire format; nothing outside it parses a platform payload.
+ */
+
+export const channelTypes = ["whatsapp", "messenger", "instagram", "telegram"] as const;
+export type ChannelType = (typeof channelTypes)[number];
+
+/** Delivery states; a message's state only moves forward in this order (`failed` is terminal). */
+export const deliveryStates = ["queued", "sent", "delivered", "read", "failed"] as const;
+export type DeliveryState = (typeof deliveryStates)[number];
+
+/** A file the customer sent, still on the platform (fetched and stored by the consumer, size-capped). */
+export interface InboundMedia {
+  kind: "image" | "document" | "audio" | "video" | "sticker";
+  /** The platform's media id or file id (WhatsApp media id, Telegram file_id) or a URL (Messenger). */
+  ref: string;
+  mimeType?: string;
+  fileName?: string;
+  caption?: string;
+}
+
+/** One thing a webhook delivery told us, normalised; a delivery yields any number of them. */
+export type InboundEvent =
+  | {
+      type: "message";
+      /** The platform's unique id for dedupe: WhatsApp wamid, Messenger/Instagram mid, Telegram update_id. */
+      platformId: string;
+      /** Who the conversation is with: wa_id, PSID, IGSID, Telegram chat id. */
+      contactRef: string;
+      contactName?: string;
+      /** Platform time in ms since the epoch (orders the conversation; ties by arrival). */
+      at: number;
+      /** Text, or locations/contacts rendered as structured text, or a visible placeholder for an unsupported kind. */
+      text: string;
+      media?: InboundMedia[];
+      /** Sent by the business from the platform's own app (appears as a staff message). */
+      fromBusiness?: boolean;
+      /** An echo of a message we sent ourselves (ignored). */
+      echo?: boolean;
+    }
+  | {
+      type: "status";
+      /** The platform's id of our outbound message (as returned by the send call). */
+      platformMessageId: string;
+      state: Exclude<DeliveryState, "queued">;
+      at: number;
+      /** The platform's error code when `state` is failed. */
+      code?: string;
+    };
+
+/** Why a send did not go out, typed so staff and the AI can act on it. */
+export type SendFailure = "WINDOW_CLOSED" | "RATE_LIMITED" | "TOKEN_INVALID" | "UNDELIVERABLE";
+
+export type SendResult =
+  | { ok: true; platformMessageId: string }
+  | { ok: false; failure: SendFailure; code: string; retryAfterMs?: number };
+
+/** A reply to send: free-form text, or (WhatsApp) a template for outside the window. */
+export type OutboundMessage =
+  | { kind: "text"; text: string; humanAgent?: boolean }
+  | { kind: "template"; name: string; language: string; parameters: string[] };
