@@ -61,3 +61,44 @@ export type SendResult =
 export type OutboundMessage =
   | { kind: "text"; text: string; humanAgent?: boolean }
   | { kind: "template"; name: string; language: string; parameters: string[] };
+
+/** The window a conversation's next free-form reply must fit in (Telegram: always open). */
+export interface MessagingWindow {
+  /** When free-form replies stop being allowed (ISO), or null when the platform has no window. */
+  expiresAt: string | null;
+  /** Only a template may be sent now (WhatsApp outside the 24 h window). */
+  templateRequired: boolean;
+}
+
+/** A file fetched from the platform, to be stored in object storage. */
+export interface FetchedMedia {
+  bytes: Uint8Array;
+  mimeType: string;
+}
+
+/** What "who am I" answered: the token works (with the account's display name) or why not. */
+export type IdentityCheck = { ok: true; name: string } | { ok: false; failure: SendFailure; code: string };
+
+/**
+ * One platform. `Config` is its decrypted channel configuration (tokens, secrets, ids); every call
+ * to the platform goes through src/providers/outbound.ts with `apiBase` as the base URL (tests point
+ * it at a local fake that speaks the real protocol).
+ */
+export interface ChannelPlatform<Config> {
+  type: ChannelType;
+  /** Checks the delivery on its raw bytes (Meta: X-Hub-Signature-256; Telegram: the secret-token header). */
+  verify(raw: ArrayBuffer, headers: Headers, config: Config): Promise<boolean>;
+  /** Every event of a delivery (every entry, change, message and status), in payload order. */
+  parse(payload: unknown): InboundEvent[];
+  send(
+    config: Config,
+    apiBase: string,
+    contactRef: string,
+    message: OutboundMessage,
+    idempotencyKey: string,
+  ): Promise<SendResult>;
+  whoAmI(config: Config, apiBase: string): Promise<IdentityCheck>;
+  fetchMedia(config: Config, apiBase: string, ref: string, maxBytes: number): Promise<FetchedMedia>;
+  /** The window after the customer's last message at `lastCustomerAt` (ms), for a human or an AI reply. */
+  window(lastCustomerAt: number | null, now: number, human: boolean): MessagingWindow;
+}
