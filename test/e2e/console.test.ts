@@ -1,0 +1,116 @@
+// The staff console in headless Chromium against the running app (`wrangler dev`, real Postgres): staff
+// sign in, a visitor writes in the widget on another site, the message appears live in the inbox, staff
+// open it and reply with the keyboard only, and the visitor sees the reply. The session survives a
+// reload through its HttpOnly cookie (never readable by the page) and ends on sign-out.
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { registerStaff, type Staff } from "./support/staff";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  ...["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+  ...["--disable-background-networking", "--disable-component-update", "--disable-sync"],
+];
+const PAGE = readFileSync(
+  join(dirname(fileURLToPath(import.meta.url)), "fixtures", "widget-page.html"),
+  "utf8",
+);
+
+const appUrl = inject("appUrl");
+let browser: Browser;
+let staff: Staff;
+let pageServer: Server;
+let pageOrigin: string;
+let widgetKey: string;
+
+beforeAll(async () => {
+  const launching = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  pageServer = createServer((_req, res) => {
+    const html = PAGE.replace("{{API}}", appUrl).replace("{{WIDGET_KEY}}", widgetKey);
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
+  });
+  await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", resolve));
+  const address = pageServer.address();
+  if (address === null || typeof address === "string") throw new Error("page server has no port");
+  pageOrigin = `http://127.0.0.1:${address.port}`;
+  staff = await registerStaff(appUrl);
+  ({ publicKey: widgetKey } = await staff.call<{ publicKey: string }>(
+    "/api/widget-keys",
+    { json: { name: "Console e2e site", allowedOrigins: [pageOrigin] } },
+    201,
+  ));
+  browser = await launching;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (pageServer) await new Promise((resolve) => pageServer.close(resolve));
+});
+
+/** A console page with its script errors collected. */
+async function consolePage(): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(error.message));
+  return { page, problems };
+}
+
+describe("the staff console in Chromium", () => {
+  it("shows a widget visitor's message live; staff open and answer it with the keyboard only", async () => {
+    const { page, problems } = await consolePage();
+    await page.goto(`${appUrl}/`);
+    await page.getByRole("link", { name: "Staff console" }).click();
+    await page.getByLabel("Email").fill(staff.email);
+    await page.getByLabel("Password").fill(staff.password);
+    await page.keyboard.press("Enter");
+    await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
+
+    // A visitor on another site writes through the widget.
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto(pageOrigin);
+    await visitor.getByRole("button", { name: "Open chat" }).click();
+    const input = visitor.getByLabel("Your message");
+    await input.fill("Hi, where is my order 1234?");
+    await input.press("Enter");
+
+    // It appears in the inbox without a reload, marked unread.
+    const row = page.getByRole("option").filter({ hasText: "Hi, where is my order 1234?" });
+    await row.waitFor();
+    await expect.poll(() => row.textContent()).toContain("1 unread");
+
+    // Keyboard only: the list has focus after sign-in; Enter opens the first row, focus moves to the reply box.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe("inbox-list");
+    await page.keyboard.press("Home");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 2 }).waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("reply");
+    await page.getByRole("list", { name: "Messages" }).getByText("Hi, where is my order 1234?").waitFor();
+    await page.keyboard.type("It ships today.");
+    await page.keyboard.press("Enter");
+
+    // The visitor sees the reply; the conversation is now with a human, and the unread mark is gone.
+    await visitor.getByText("It ships today.").waitFor();
+    await page.getByRole("list", { name: "Messages" }).getByText("It ships today.").waitFor();
+    const id = /\/app\/conversations\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
+    const opened = page.locator(`[id="row-${id}"]`);
+    await expect.poll(() => opened.textContent()).toContain("It ships today.");
+    await expect.poll(() => opened.textContent()).not.toContain("unread");
+    await expect.poll(() => opened.textContent()).toContain("With a human");
+
+    // A reload (on the deep link) keeps the session through the HttpOnly cookie; the page cannot read it.
+    await page.reload();
+    await page.getByRole("list", { name: "Messages" }).getByText("It ships today.").waitFor();
+    expect(await page.evaluate(() => document.cookie)).not.toContain("sb_refresh");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await page.reload();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    expect(problems).toEqual([]);
+  });
+});
