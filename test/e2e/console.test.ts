@@ -84,11 +84,11 @@ describe("the staff console in Chromium", () => {
     await expect.poll(() => row.textContent()).toContain("1 unread");
 
     // Keyboard only: the list has focus after sign-in; Enter opens the first row, focus moves to the reply box.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe("inbox-list");
+    await expect.poll(() => page.locator(":focus").getAttribute("class")).toBe("inbox-list");
     await page.keyboard.press("Home");
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 2 }).waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("reply");
+    await expect.poll(() => page.locator(":focus").getAttribute("id")).toBe("reply");
     await page.getByRole("list", { name: "Messages" }).getByText("Hi, where is my order 1234?").waitFor();
     await page.keyboard.type("It ships today.");
     await page.keyboard.press("Enter");
@@ -105,7 +105,9 @@ describe("the staff console in Chromium", () => {
     // A reload (on the deep link) keeps the session through the HttpOnly cookie; the page cannot read it.
     await page.reload();
     await page.getByRole("list", { name: "Messages" }).getByText("It ships today.").waitFor();
-    expect(await page.evaluate(() => document.cookie)).not.toContain("sb_refresh");
+    expect(await page.evaluate("document.cookie")).not.toContain("sb_refresh");
+    const [cookie] = (await page.context().cookies()).filter((c) => c.name === "sb_refresh");
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/api/auth/session" });
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("button", { name: "Sign in" }).waitFor();
