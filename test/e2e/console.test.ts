@@ -21,6 +21,7 @@ const PAGE = readFileSync(
 );
 
 const appUrl = inject("appUrl");
+const fakes = inject("e2eFakeServicesUrl");
 let browser: Browser;
 let staff: Staff;
 let pageServer: Server;
@@ -113,6 +114,104 @@ describe("the staff console in Chromium", () => {
     await page.getByRole("button", { name: "Sign in" }).waitFor();
     await page.reload();
     await page.getByRole("button", { name: "Sign in" }).waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it("shows the plan an agent proposed in a widget conversation; staff approve it there and both see the result", async () => {
+    // Signing out in the first test ended that user's access tokens: a new tenant. Its agent talks
+    // to the fake model and may refund orders on a fake order API.
+    staff = await registerStaff(appUrl);
+    const model = `console-model-${Date.now()}`;
+    const ns = `console-${Date.now()}`;
+    await staff.call(
+      "/api/ai/config",
+      {
+        method: "PUT",
+        json: {
+          providerApiKey: "sk-e2e",
+          defaultModel: { provider: "custom", baseUrl: `${fakes}/openai/v1`, model, maxTokens: 300 },
+        },
+      },
+      200,
+    );
+    const agent = await staff.call<{ id: string }>(
+      "/api/agents",
+      { json: { name: "Orders agent", systemPrompt: "You help with orders." } },
+      201,
+    );
+    await staff.call(
+      `/api/agents/${agent.id}/actions`,
+      {
+        json: {
+          name: "Orders API",
+          baseUrl: `${fakes}/downstream/${ns}/api`,
+          token: "downstream-token",
+          operations: [
+            {
+              name: "refund_order",
+              description: "Refund an order",
+              method: "POST",
+              path: "/orders/{orderId}/refund",
+              parameters: [{ name: "orderId", in: "path", schema: { type: "string" } }],
+              body: { type: "object", properties: { amount: { type: "number" } }, required: ["amount"] },
+              risk: "write",
+            },
+          ],
+        },
+      },
+      201,
+    );
+    ({ publicKey: widgetKey } = await staff.call<{ publicKey: string }>(
+      "/api/widget-keys",
+      { json: { name: "Orders site", allowedOrigins: [pageOrigin], agentId: agent.id } },
+      201,
+    ));
+    const refund = {
+      name: "refund_order",
+      arguments: JSON.stringify({ orderId: "1234", body: { amount: 42.5 }, _why: "damaged" }),
+    };
+    await fetch(`${fakes}/_test/openai/script`, {
+      method: "POST",
+      body: JSON.stringify({
+        model,
+        responses: [
+          { type: "tool_calls", text: "I can refund order 1234 for you.", calls: [refund] },
+          { type: "text", chunks: ["Order 1234 was refunded."] },
+        ],
+      }),
+    });
+    await fetch(`${fakes}/_test/downstream/script`, {
+      method: "POST",
+      body: JSON.stringify({ ns, routes: { "POST /api/orders/1234/refund": { json: { refunded: true } } } }),
+    });
+
+    const { page, problems } = await consolePage();
+    await page.goto(`${appUrl}/app/`);
+    await page.getByLabel("Email").fill(staff.email);
+    await page.getByLabel("Password").fill(staff.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
+
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto(pageOrigin);
+    await visitor.getByRole("button", { name: "Open chat" }).click();
+    const input = visitor.getByLabel("Your message");
+    await input.fill("Please refund order 1234, it arrived broken");
+    await input.press("Enter");
+    await visitor.getByText("A team member needs to approve this first", { exact: false }).waitFor();
+
+    await page.getByRole("option").filter({ hasText: "refund order 1234" }).first().click();
+    const plan = page.getByRole("article", { name: "Plan waiting for approval" });
+    await plan.getByText("POST /orders/{orderId}/refund").waitFor();
+    await expect.poll(() => plan.textContent()).toContain("42.5");
+    await plan.getByRole("button", { name: "Approve" }).click();
+
+    // It ran once; the visitor and the console both show the outcome, and the card is gone.
+    await visitor.getByText("Order 1234 was refunded.").waitFor();
+    await page.getByRole("list", { name: "Messages" }).getByText("Order 1234 was refunded.").waitFor();
+    await expect.poll(() => plan.count()).toBe(0);
+    const requests = (await (await fetch(`${fakes}/_test/downstream/requests?ns=${ns}`)).json()) as unknown[];
+    expect(requests).toHaveLength(1);
     expect(problems).toEqual([]);
   });
 });
