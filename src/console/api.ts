@@ -97,16 +97,20 @@ export function session(): SessionInfo | null {
   return current;
 }
 
-/** A JSON call to the API with the access token; one refresh and retry on a 401. */
-export async function api<T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<T> {
+/** A call to the API with the access token (a JSON or multipart body); one refresh and retry on a 401. */
+export async function api<T>(
+  path: string,
+  init: { method?: string; json?: unknown; form?: FormData } = {},
+): Promise<T> {
+  const body = init.form ?? (init.json === undefined ? undefined : JSON.stringify(init.json));
   const send = (token: string | undefined) =>
     fetch(path, {
-      method: init.method ?? (init.json === undefined ? "GET" : "POST"),
+      method: init.method ?? (body === undefined ? "GET" : "POST"),
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(init.json === undefined ? {} : { "content-type": "application/json" }),
       },
-      ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
+      ...(body === undefined ? {} : { body }),
     });
   let response = await send(current?.accessToken);
   if (response.status === 401 && (await refresh())) response = await send(current?.accessToken);

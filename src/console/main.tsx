@@ -1,17 +1,46 @@
-import { render } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { type ComponentType, render } from "preact";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import type { InboxEvent } from "../features/inbox/inbox.protocol";
 import { onSession, refresh, type SessionInfo, signOut } from "./api";
 import { applyInbox, emptyInbox, type InboxState, markRead, visibleRows } from "./inbox-state";
 import { openInbox } from "./live";
-import { usePath } from "./router";
+import { navigate, usePath } from "./router";
 import { Conversation } from "./screens/conversation";
 import { Inbox } from "./screens/inbox";
 import { Login } from "./screens/login";
 import { t } from "./strings";
 
-/** The signed-in console: the live inbox beside the open conversation. */
+type Listener = (event: InboxEvent) => void;
+interface KnowledgeProps {
+  subscribe(listener: Listener): () => void;
+}
+
+/** A screen loaded on first use (its code is a separate chunk). */
+function useLazy<P>(
+  load: () => Promise<{ default: ComponentType<P> }>,
+  wanted: boolean,
+): ComponentType<P> | null {
+  const [screen, setScreen] = useState<{ component: ComponentType<P> } | null>(null);
+  useEffect(() => {
+    if (wanted && !screen) void load().then((module) => setScreen({ component: module.default }));
+  }, [wanted]);
+  return screen?.component ?? null;
+}
+
+const SECTIONS = [
+  { path: "/", label: t.inbox },
+  { path: "/knowledge", label: t.knowledge },
+];
+
+/** The signed-in console: the live inbox beside the open conversation, and the other sections. */
 function Workspace({ session }: { session: SessionInfo }) {
   const path = usePath();
+  const listeners = useRef(new Set<Listener>());
+  const subscribe = useCallback((listener: Listener) => {
+    listeners.current.add(listener);
+    return () => void listeners.current.delete(listener);
+  }, []);
+  const Knowledge = useLazy<KnowledgeProps>(() => import("./screens/knowledge"), path === "/knowledge");
   const openId = /^\/conversations\/([^/]+)$/.exec(path)?.[1] ?? null;
   const [inbox, setInbox] = useState<InboxState>(emptyInbox);
   const [connected, setConnected] = useState(false);
@@ -20,10 +49,10 @@ function Workspace({ session }: { session: SessionInfo }) {
   const openIdRef = useRef(openId);
   openIdRef.current = openId;
   useEffect(() => {
-    const live = openInbox(
-      (frame) => setInbox((state) => applyInbox(state, frame, openIdRef.current)),
-      setConnected,
-    );
+    const live = openInbox((frame) => {
+      setInbox((state) => applyInbox(state, frame, openIdRef.current));
+      if (frame.type !== "snapshot") for (const listener of listeners.current) listener(frame);
+    }, setConnected);
     return () => live.close();
   }, []);
   useEffect(() => {
@@ -46,25 +75,47 @@ function Workspace({ session }: { session: SessionInfo }) {
           {t.signOut}
         </button>
       </header>
-      <div class={`panes${openId ? " has-open" : ""}`}>
-        <Inbox
-          rows={visibleRows(inbox, status, query)}
-          openId={openId}
-          typing={inbox.typing}
-          status={status}
-          query={query}
-          onStatus={setStatus}
-          onQuery={setQuery}
-          connected={connected}
-        />
-        {openId ? (
-          <Conversation key={openId} id={openId} row={inbox.rows.get(openId)} />
-        ) : (
-          <section class="conversation placeholder">
-            <p>{t.selectConversation}</p>
-          </section>
-        )}
-      </div>
+      <nav class="sections" aria-label={t.nav}>
+        {SECTIONS.map((section) => (
+          <a
+            href={`/app${section.path}`}
+            aria-current={
+              (section.path === "/" ? !path.startsWith("/knowledge") : path === section.path)
+                ? "page"
+                : undefined
+            }
+            onClick={(event) => {
+              event.preventDefault();
+              navigate(section.path);
+            }}
+          >
+            {section.label}
+          </a>
+        ))}
+      </nav>
+      {path === "/knowledge" ? (
+        Knowledge && <Knowledge subscribe={subscribe} />
+      ) : (
+        <div class={`panes${openId ? " has-open" : ""}`}>
+          <Inbox
+            rows={visibleRows(inbox, status, query)}
+            openId={openId}
+            typing={inbox.typing}
+            status={status}
+            query={query}
+            onStatus={setStatus}
+            onQuery={setQuery}
+            connected={connected}
+          />
+          {openId ? (
+            <Conversation key={openId} id={openId} row={inbox.rows.get(openId)} />
+          ) : (
+            <section class="conversation placeholder">
+              <p>{t.selectConversation}</p>
+            </section>
+          )}
+        </div>
+      )}
     </div>
   );
 }

@@ -214,4 +214,37 @@ describe("the staff console in Chromium", () => {
     expect(requests).toHaveLength(1);
     expect(problems).toEqual([]);
   });
+
+  it("uploads a document from the Knowledge section, shows it becoming ready live, and finds its passage", async () => {
+    staff = await registerStaff(appUrl);
+    const { page, problems } = await consolePage();
+    await page.goto(`${appUrl}/app/knowledge`);
+    await page.getByLabel("Email").fill(staff.email);
+    await page.getByLabel("Password").fill(staff.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Knowledge" }).waitFor();
+    await page.getByText("No documents yet.").waitFor();
+
+    await page.getByLabel("Documents to upload").setInputFiles({
+      name: "returns.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("Returns policy\n\nUnused tents can be returned within 30 days for a full refund."),
+    });
+    await page.getByLabel("Collection (optional)").fill("Help centre");
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    const row = page
+      .getByRole("table", { name: "Documents" })
+      .getByRole("row")
+      .filter({ hasText: "returns" });
+    await row.waitFor();
+    // No reload: the status arrives on the inbox stream.
+    await expect.poll(() => row.getAttribute("data-status"), { timeout: 20_000 }).toBe("ready");
+
+    await page.getByLabel("Search the knowledge an agent would get").fill("tents returned");
+    await page.getByRole("button", { name: "Search" }).click();
+    const passages = page.getByRole("list", { name: "Search the knowledge an agent would get" });
+    await passages.getByText("full refund", { exact: false }).waitFor();
+    expect(await passages.locator("mark").count()).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
 });
