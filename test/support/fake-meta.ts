@@ -8,6 +8,7 @@ export interface MetaScript {
   error?: { code: number; error_subcode?: number; message?: string; type?: string; is_transient?: boolean };
   json?: unknown;
   headers?: Record<string, string>;
+  delayMs?: number;
   times?: number;
 }
 
