@@ -303,6 +303,20 @@ describe("Messenger platform", () => {
     expect(media).toEqual({ bytes: new Uint8Array([137, 80, 78, 71]), mimeType: "image/png" });
     expect((await meta.calls()).map((c) => c.authorization)).toEqual([null]);
   });
+
+  it("fetches nothing from a URL that is not on Meta's media hosts", async () => {
+    const meta = fakeMeta(env.FAKE_SERVICES_URL);
+    await meta.media("photo.png", new Uint8Array([137, 80, 78, 71]), "image/png");
+    const strict = messengerPlatform({ allowPrivate: false });
+    for (const url of [meta.cdnUrl("photo.png"), "https://attacker.example/photo.png"]) {
+      const error = await failure(strict.fetchMedia(page, meta.facebookBase, url, 1024));
+      expect(error).toMatchObject({
+        kind: "refused",
+        message: "The media URL is not on one of Meta's media hosts",
+      });
+    }
+    expect(await meta.calls()).toEqual([]);
+  });
 });
 
 describe("Instagram platform", () => {

@@ -27,7 +27,6 @@ const item = z.object({
       mid: text().min(1),
       text: text().optional(),
       is_echo: z.boolean().optional(),
-      app_id: z.union([z.number(), text()]).optional(),
       metadata: text().optional(),
       attachments: z.array(attachment).optional(),
       is_deleted: z.boolean().optional(),
