@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { InboundEvent } from "../channel-adapter";
 
 /**
@@ -22,6 +22,17 @@ export interface WatermarkStatus {
   accountRef: string;
   watermark: { contactRef: string };
 }
+
+// NUL and unpaired surrogates, which Postgres cannot store (see lib/text.ts).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must be replaced.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * What a customer wrote (text, captions, names): unstorable characters become U+FFFD instead of
+ * refusing the value, because refusing would dead-letter the whole delivery and drop the other
+ * messages in it. Ids and timestamps use `text()` and are refused when malformed.
+ */
+export const content = () => z.string().transform((value) => value.replace(UNSTORABLE, "\uFFFD"));
 
 /** A webhook payload that is not what the platform sends: dead-letter it (the message names paths, never values). */
 export class InvalidPayloadError extends Error {

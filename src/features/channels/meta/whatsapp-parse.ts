@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { text } from "../../../lib/text";
 import type { DeliveryState, InboundMedia } from "../channel-adapter";
-import { locationText, type MetaEvent, parsePayload } from "./meta-payload";
+import { content, locationText, type MetaEvent, parsePayload } from "./meta-payload";
 
 // Unix seconds as a string ("1712345678"), as WhatsApp sends them.
 const seconds = text().regex(/^\d{1,12}$/, "must be unix seconds");
@@ -9,14 +9,14 @@ const error = z.object({ code: z.number().int(), title: text().optional() });
 const media = z.object({
   id: text().min(1),
   mime_type: text().optional(),
-  caption: text().optional(),
-  filename: text().optional(),
+  caption: content().optional(),
+  filename: content().optional(),
 });
 const contactCard = z.object({
-  name: z.object({ formatted_name: text().optional(), first_name: text().optional() }).optional(),
-  phones: z.array(z.object({ phone: text().optional(), wa_id: text().optional() })).optional(),
-  emails: z.array(z.object({ email: text().optional() })).optional(),
-  org: z.object({ company: text().optional() }).optional(),
+  name: z.object({ formatted_name: content().optional(), first_name: content().optional() }).optional(),
+  phones: z.array(z.object({ phone: content().optional(), wa_id: content().optional() })).optional(),
+  emails: z.array(z.object({ email: content().optional() })).optional(),
+  org: z.object({ company: content().optional() }).optional(),
 });
 const message = z.object({
   from: text().min(1),
@@ -25,7 +25,7 @@ const message = z.object({
   id: text().min(1),
   timestamp: seconds,
   type: text(),
-  text: z.object({ body: text() }).optional(),
+  text: z.object({ body: content() }).optional(),
   image: media.optional(),
   document: media.optional(),
   audio: media.optional(),
@@ -35,22 +35,22 @@ const message = z.object({
     .object({
       latitude: z.number(),
       longitude: z.number(),
-      name: text().optional(),
-      address: text().optional(),
-      url: text().optional(),
+      name: content().optional(),
+      address: content().optional(),
+      url: content().optional(),
     })
     .optional(),
   contacts: z.array(contactCard).optional(),
   interactive: z
     .object({
       type: text(),
-      button_reply: z.object({ id: text(), title: text() }).optional(),
-      list_reply: z.object({ id: text(), title: text(), description: text().optional() }).optional(),
+      button_reply: z.object({ id: content(), title: content() }).optional(),
+      list_reply: z.object({ id: content(), title: content(), description: content().optional() }).optional(),
     })
     .optional(),
-  button: z.object({ text: text(), payload: text().optional() }).optional(),
-  reaction: z.object({ message_id: text(), emoji: text().optional() }).optional(),
-  system: z.object({ body: text().optional() }).optional(),
+  button: z.object({ text: content(), payload: content().optional() }).optional(),
+  reaction: z.object({ message_id: text(), emoji: content().optional() }).optional(),
+  system: z.object({ body: content().optional() }).optional(),
   errors: z.array(error).optional(),
 });
 const status = z.object({
@@ -62,7 +62,9 @@ const status = z.object({
 });
 const value = z.object({
   metadata: z.object({ phone_number_id: text().min(1) }).optional(),
-  contacts: z.array(z.object({ wa_id: text(), profile: z.object({ name: text() }).optional() })).optional(),
+  contacts: z
+    .array(z.object({ wa_id: text(), profile: z.object({ name: content() }).optional() }))
+    .optional(),
   messages: z.array(message).optional(),
   message_echoes: z.array(message).optional(),
   statuses: z.array(status).optional(),

@@ -209,6 +209,23 @@ describe("WhatsApp webhook parsing", () => {
     expect(parseWhatsApp(delivery)).toEqual([]);
   });
 
+  it("keeps a message whose text Postgres could not store, with those characters replaced, and its batch-mates", () => {
+    const events = parseWhatsApp(
+      whatsappDelivery(WABA, PHONE, [
+        {
+          messages: [
+            waText("1", "wamid.C1", T, "nul\u0000 and \ud800 lone"),
+            waText("1", "wamid.C2", T, "fine"),
+          ],
+        },
+      ]),
+    );
+    expect(events.map((e) => (e.type === "message" ? e.text : null))).toEqual([
+      "nul\ufffd and \ufffd lone",
+      "fine",
+    ]);
+  });
+
   it("throws a validation error naming the path for a malformed delivery", () => {
     const missingId = whatsappDelivery(WABA, PHONE, [
       { messages: [{ from: "1", timestamp: "1", type: "text", text: { body: "x" } }] },
@@ -222,7 +239,7 @@ describe("WhatsApp webhook parsing", () => {
     expect(() => parseWhatsApp({ object: "page", entry: [] })).toThrow(InvalidPayloadError);
     expect(() => parseWhatsApp("not json")).toThrow(InvalidPayloadError);
     expect(() =>
-      parseWhatsApp(whatsappDelivery(WABA, PHONE, [{ messages: [waText("1", "w", T, "nul\u0000")] }])),
+      parseWhatsApp(whatsappDelivery(WABA, PHONE, [{ messages: [waText("1", "wamid.\u0000", T, "x")] }])),
     ).toThrow(/must not contain NUL/);
   });
 });
