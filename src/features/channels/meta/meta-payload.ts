@@ -6,7 +6,14 @@ import type { InboundEvent } from "../channel-adapter";
  * for, and Messenger's watermarks. One Meta app has one callback URL, so a delivery can carry entries
  * of several Pages or numbers: the consumer keeps only events whose `accountRef` is its channel's.
  */
-export type MetaEvent = (InboundEvent & { accountRef: string }) | WatermarkStatus;
+export type MetaEvent =
+  | (Exclude<InboundEvent, { type: "status" }> & { accountRef: string })
+  | (Extract<InboundEvent, { type: "status" }> & {
+      accountRef: string;
+      /** WhatsApp: the idempotency key our send carried (`biz_opaque_callback_data`), when it did. */
+      sendKey?: string;
+    })
+  | WatermarkStatus;
 
 /**
  * "Everything sent to `contactRef` at or before `at` was delivered/read" (Messenger `delivery`/`read`).

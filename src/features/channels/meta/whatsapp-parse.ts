@@ -58,6 +58,7 @@ const status = z.object({
   status: text(),
   timestamp: seconds,
   recipient_id: text().optional(),
+  biz_opaque_callback_data: text().optional(),
   errors: z.array(error).optional(),
 });
 const value = z.object({
@@ -122,6 +123,8 @@ export function parseWhatsApp(payload: unknown): MetaEvent[] {
           at: Number(s.timestamp) * 1000,
           accountRef,
           ...(state === "failed" ? { code: code === undefined ? "unknown" : String(code) } : {}),
+          // Ties the status to our message even when it arrives before the send's answer was recorded.
+          ...(s.biz_opaque_callback_data ? { sendKey: s.biz_opaque_callback_data } : {}),
         });
       }
     }

@@ -169,7 +169,7 @@ describe("WhatsApp webhook parsing", () => {
     ]);
   });
 
-  it("gives a failed status its error code, maps played to read and skips states it does not track", () => {
+  it("gives a failed status its error code, maps played to read, skips states it does not track and names our send key", () => {
     const events = parseWhatsApp(
       whatsappDelivery(WABA, PHONE, [
         {
@@ -177,6 +177,7 @@ describe("WhatsApp webhook parsing", () => {
             waStatus("wamid.OUT1", "failed", T, "1", 131047),
             waStatus("wamid.OUT2", "played", T, "1"),
             waStatus("wamid.OUT3", "deleted", T, "1"),
+            { ...waStatus("wamid.OUT4", "sent", T, "1"), biz_opaque_callback_data: "msg_42" },
           ],
         },
       ]),
@@ -191,6 +192,14 @@ describe("WhatsApp webhook parsing", () => {
         accountRef: PHONE,
       },
       { type: "status", platformMessageId: "wamid.OUT2", state: "read", at: T, accountRef: PHONE },
+      {
+        type: "status",
+        platformMessageId: "wamid.OUT4",
+        state: "sent",
+        at: T,
+        accountRef: PHONE,
+        sendKey: "msg_42",
+      },
     ]);
   });
 
