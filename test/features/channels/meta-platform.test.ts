@@ -8,7 +8,7 @@ import {
   whatsappPlatform,
 } from "../../../src/features/channels/meta";
 import { OutboundError } from "../../../src/providers/outbound";
-import { fakeMeta } from "../../support/fake-meta";
+import { fakeMeta, signedDelivery, waStatus, waText, whatsappDelivery } from "../../support/fake-meta";
 
 // The production code path (platform → graph client → outbound module → fetch) against the fake Graph API.
 const deps = { allowPrivate: true };
@@ -30,6 +30,33 @@ const failure = (promise: Promise<unknown>) =>
   );
 
 describe("WhatsApp Cloud API platform", () => {
+  it("verifies a signed delivery with the channel's app secret and parses all of it", async () => {
+    const at = Date.UTC(2026, 11, 1, 12);
+    const payload = whatsappDelivery(wa.businessAccountId, wa.phoneNumberId, [
+      {
+        messages: [
+          waText("1", "wamid.1", at, "a"),
+          waText("2", "wamid.2", at, "b"),
+          waText("1", "wamid.3", at, "c"),
+        ],
+        statuses: [
+          waStatus("wamid.O1", "delivered", at, "1"),
+          waStatus("wamid.O2", "failed", at, "2", 131026),
+        ],
+      },
+    ]);
+    const { bytes, headers } = await signedDelivery(payload, "app-secret-1");
+    const raw = bytes.buffer as ArrayBuffer;
+    expect(await whatsapp.verify(raw, new Headers(headers), { ...wa, appSecret: "app-secret-2" })).toBe(
+      false,
+    );
+    expect(await whatsapp.verify(raw, new Headers(headers), { ...wa, appSecret: "app-secret-1" })).toBe(true);
+    const events = whatsapp.parse(JSON.parse(new TextDecoder().decode(bytes)));
+    expect(
+      events.map((e) => (e.type === "message" ? e.platformId : `${e.platformMessageId}:${e.state}`)),
+    ).toEqual(["wamid.1", "wamid.2", "wamid.3", "wamid.O1:delivered", "wamid.O2:failed"]);
+  });
+
   it("sends a text to the phone number's messages edge with the token and returns the wamid", async () => {
     const meta = fakeMeta(env.FAKE_SERVICES_URL);
     const result = await whatsapp.send(
