@@ -1,14 +1,16 @@
+import { z } from "zod";
+import { text } from "../../../lib/text";
 import type { SendFailure } from "../channel-adapter";
 
-/** A Graph API error body: `{ error: { message, type, code, error_subcode, fbtrace_id } }`. */
-export interface GraphErrorBody {
-  message?: string;
-  type?: string;
-  code?: number;
-  error_subcode?: number;
-  is_transient?: boolean;
-  fbtrace_id?: string;
-}
+/** The part of a Graph API error body (`{ error: { message, type, code, error_subcode, fbtrace_id } }`) we read. */
+const graphErrorBody = z.object({
+  error: z.object({
+    code: z.number().int(),
+    error_subcode: z.number().int().optional(),
+    message: text().optional(),
+    is_transient: z.boolean().optional(),
+  }),
+});
 
 /** A failed Graph call, typed; its message holds codes only, never the platform's text. */
 export class GraphError extends Error {
@@ -55,9 +57,9 @@ export function failureForCode(code: number, subcode?: number): SendFailure {
  * `estimated_time_to_regain_access` (minutes), or WhatsApp's pair rate.
  */
 export function graphFailure(status: number, body: unknown, headers: Headers): GraphError {
-  const error = graphErrorBody(body);
+  const error = graphErrorBody.safeParse(body).data?.error;
   const retryAfterMs = retryAfter(headers);
-  if (typeof error?.code !== "number") {
+  if (!error) {
     const transient = status === 429 || status >= 500;
     return new GraphError(transient ? "RATE_LIMITED" : "UNDELIVERABLE", `http_${status}`, retryAfterMs);
   }
@@ -71,12 +73,6 @@ export function graphFailure(status: number, body: unknown, headers: Headers): G
   const wait =
     failure === "RATE_LIMITED" ? (retryAfterMs ?? (code === 131056 ? PAIR_RATE_MS : undefined)) : undefined;
   return new GraphError(failure, label, wait);
-}
-
-function graphErrorBody(body: unknown): GraphErrorBody | undefined {
-  if (typeof body !== "object" || body === null || !("error" in body)) return undefined;
-  const error = body.error;
-  return typeof error === "object" && error !== null ? (error as GraphErrorBody) : undefined;
 }
 
 /** The wait Meta asked for, in ms, if it said. */
