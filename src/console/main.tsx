@@ -30,7 +30,9 @@ function useLazy<P>(
 const SECTIONS = [
   { path: "/", label: t.inbox },
   { path: "/knowledge", label: t.knowledge },
+  { path: "/settings", label: t.settings },
 ];
+const PAGES = SECTIONS.slice(1).map((section) => section.path);
 
 /** The signed-in console: the live inbox beside the open conversation, and the other sections. */
 function Workspace({ session }: { session: SessionInfo }) {
@@ -41,6 +43,7 @@ function Workspace({ session }: { session: SessionInfo }) {
     return () => void listeners.current.delete(listener);
   }, []);
   const Knowledge = useLazy<KnowledgeProps>(() => import("./screens/knowledge"), path === "/knowledge");
+  const Settings = useLazy<object>(() => import("./screens/settings"), path === "/settings");
   const openId = /^\/conversations\/([^/]+)$/.exec(path)?.[1] ?? null;
   const [inbox, setInbox] = useState<InboxState>(emptyInbox);
   const [connected, setConnected] = useState(false);
@@ -80,9 +83,7 @@ function Workspace({ session }: { session: SessionInfo }) {
           <a
             href={`/app${section.path}`}
             aria-current={
-              (section.path === "/" ? !path.startsWith("/knowledge") : path === section.path)
-                ? "page"
-                : undefined
+              (section.path === "/" ? !PAGES.includes(path) : path === section.path) ? "page" : undefined
             }
             onClick={(event) => {
               event.preventDefault();
@@ -95,6 +96,8 @@ function Workspace({ session }: { session: SessionInfo }) {
       </nav>
       {path === "/knowledge" ? (
         Knowledge && <Knowledge subscribe={subscribe} />
+      ) : path === "/settings" ? (
+        Settings && <Settings />
       ) : (
         <div class={`panes${openId ? " has-open" : ""}`}>
           <Inbox

@@ -186,10 +186,7 @@ describe("the staff console in Chromium", () => {
     });
 
     const { page, problems } = await consolePage();
-    await page.goto(`${appUrl}/app/`);
-    await page.getByLabel("Email").fill(staff.email);
-    await page.getByLabel("Password").fill(staff.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signInAt(page, `${appUrl}/app/`, staff.email, staff.password);
     await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
 
     const visitor = await (await browser.newContext()).newPage();
@@ -218,10 +215,7 @@ describe("the staff console in Chromium", () => {
   it("uploads a document from the Knowledge section, shows it becoming ready live, and finds its passage", async () => {
     staff = await registerStaff(appUrl);
     const { page, problems } = await consolePage();
-    await page.goto(`${appUrl}/app/knowledge`);
-    await page.getByLabel("Email").fill(staff.email);
-    await page.getByLabel("Password").fill(staff.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signInAt(page, `${appUrl}/app/knowledge`, staff.email, staff.password);
     await page.getByRole("heading", { name: "Knowledge" }).waitFor();
     await page.getByText("No documents yet.").waitFor();
 
@@ -247,4 +241,66 @@ describe("the staff console in Chromium", () => {
     expect(await passages.locator("mark").count()).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });
+
+  it("invites a colleague from Team and settings, who accepts the emailed invitation and signs in; an API key's secret is shown once", async () => {
+    staff = await registerStaff(appUrl);
+    const { page, problems } = await consolePage();
+    await signInAt(page, `${appUrl}/app/settings`, staff.email, staff.password);
+    await page.getByRole("heading", { name: "Team and settings" }).waitFor();
+
+    const email = `colleague-${Date.now()}@example.test`;
+    const invite = page.getByRole("form", { name: "Invite a colleague" });
+    await invite.getByLabel("Email").fill(email);
+    await invite.getByLabel("Name").fill("Ada Colleague");
+    await invite.getByRole("button", { name: "Invite" }).click();
+    await page.getByText(`Invitation sent to ${email}.`).waitFor();
+    await page.getByRole("table", { name: "Team" }).getByText("Invited").waitFor();
+
+    // The API key's secret is shown once, and it works.
+    await page.getByLabel("Key name").fill("CRM sync");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const secret = (await page.locator("code.secret").textContent()) ?? "";
+    expect(secret).toMatch(/^sb_/);
+    const profile = await fetch(`${appUrl}/api/auth/profile`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(profile.status).toBe(200);
+
+    // The colleague follows the emailed link, sets a password and signs in to the console.
+    const link = await emailedLink(email);
+    const colleague = await (await browser.newContext()).newPage();
+    await colleague.goto(link);
+    await colleague.getByLabel("Password", { exact: true }).fill("colleague password 1");
+    await colleague.getByLabel("Repeat the password").fill("colleague password 1");
+    await colleague.getByRole("button", { name: "Set password and join" }).click();
+    await expect
+      .poll(() => colleague.getByRole("status").textContent(), { timeout: 15_000 })
+      .toMatch(/active/);
+    await signInAt(colleague, `${appUrl}/app/`, email, "colleague password 1");
+    await colleague.getByRole("status").filter({ hasText: "Live" }).waitFor();
+    await colleague.getByText("Ada Colleague").waitFor();
+    await page.reload();
+    await page.getByRole("table", { name: "Team" }).getByText("Active").nth(1).waitFor();
+    expect(problems).toEqual([]);
+  });
 });
+
+async function signInAt(page: Page, url: string, email: string, password: string) {
+  await page.goto(url);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** The link in the latest invitation email to `to`, as the fake Resend API received it. */
+async function emailedLink(to: string): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${fakes}/_test/emails?to=${encodeURIComponent(to)}`);
+    const emails = (await response.json()) as { subject: string; text?: string }[];
+    const link = /(https?:\/\/\S+\?token=[\w-]+)/.exec(emails.at(-1)?.text ?? "")?.[1];
+    if (link) return link;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no invitation email to ${to}`);
+}
