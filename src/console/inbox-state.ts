@@ -1,7 +1,10 @@
 // The inbox list as staff see it: the socket's snapshot, kept current by its events.
 import type { ConversationView } from "../features/conversations/conversations.views";
+import type { InboxEvent } from "../features/inbox/inbox.protocol";
 import type { PlanView } from "../features/plans/plan-types";
-import type { InboxFrame } from "./live";
+
+/** What the inbox socket sends: a snapshot of the newest conversations, then events. */
+export type InboxFrame = InboxEvent | { type: "snapshot"; conversations: ConversationView[] };
 
 export interface InboxRow extends ConversationView {
   unread: number;
@@ -22,8 +25,8 @@ export function applyInbox(state: InboxState, frame: InboxFrame, openId: string 
   const typing = new Set(state.typing);
   switch (frame.type) {
     case "snapshot":
-      rows.clear();
-      for (const c of frame.conversations) rows.set(c.id, { ...c, unread: 0 });
+      // The newest conversations, on every (re)connect: they update what the REST pages listed.
+      for (const c of frame.conversations) rows.set(c.id, { ...c, unread: rows.get(c.id)?.unread ?? 0 });
       break;
     case "conversation.created":
       rows.set(frame.conversation.id, { ...frame.conversation, unread: 0 });
@@ -68,6 +71,21 @@ export function applyInbox(state: InboxState, frame: InboxFrame, openId: string 
       return state;
   }
   return { rows, plans, typing };
+}
+
+/**
+ * Adds a page of the REST list (older conversations than the socket's snapshot covers) with the
+ * server's unread counts; rows the socket already gave stay as they are (they are newer).
+ */
+export function addPage(state: InboxState, page: (ConversationView & { unreadCount: number })[]): InboxState {
+  const rows = new Map(state.rows);
+  for (const { unreadCount, ...conversation } of page) {
+    const known = rows.get(conversation.id);
+    if (!known) rows.set(conversation.id, { ...conversation, unread: unreadCount });
+    else if (known.unread === 0 && unreadCount > 0 && known.lastSeq <= conversation.lastSeq)
+      rows.set(conversation.id, { ...known, unread: unreadCount });
+  }
+  return { ...state, rows };
 }
 
 /** Marks a conversation read (it is on screen). */

@@ -1,11 +1,8 @@
 // Live connections: the tenant inbox and a conversation's room, each opened with a fresh ticket and
 // reopened with backoff when the network drops (a room resumes after the last seq it showed).
 import type { ServerFrame } from "../features/conversations/conversations.protocol";
-import type { ConversationView } from "../features/conversations/conversations.views";
-import type { InboxEvent } from "../features/inbox/inbox.protocol";
 import { api } from "./api";
-
-export type InboxFrame = InboxEvent | { type: "snapshot"; conversations: ConversationView[] };
+import type { InboxFrame } from "./inbox-state";
 
 export interface Live {
   send(frame: unknown): boolean;

@@ -1,8 +1,9 @@
 import { type ComponentType, render } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import type { ConversationView } from "../features/conversations/conversations.views";
 import type { InboxEvent } from "../features/inbox/inbox.protocol";
-import { onSession, refresh, type SessionInfo, signOut } from "./api";
-import { applyInbox, emptyInbox, type InboxState, markRead, visibleRows } from "./inbox-state";
+import { api, onSession, refresh, type SessionInfo, signOut } from "./api";
+import { addPage, applyInbox, emptyInbox, type InboxState, markRead, visibleRows } from "./inbox-state";
 import { openInbox } from "./live";
 import { navigate, usePath } from "./router";
 import { Conversation } from "./screens/conversation";
@@ -32,6 +33,8 @@ const SECTIONS = [
   { path: "/knowledge", label: t.knowledge },
   { path: "/settings", label: t.settings },
 ];
+/** The inbox holds up to this many pages of 100 conversations (the newest). */
+const MAX_PAGES = 100;
 const PAGES = SECTIONS.slice(1).map((section) => section.path);
 
 /** The signed-in console: the live inbox beside the open conversation, and the other sections. */
@@ -56,7 +59,27 @@ function Workspace({ session }: { session: SessionInfo }) {
       setInbox((state) => applyInbox(state, frame, openIdRef.current));
       if (frame.type !== "snapshot") for (const listener of listeners.current) listener(frame);
     }, setConnected);
-    return () => live.close();
+    // The socket's snapshot has the newest conversations; the REST list pages in the rest (with
+    // each one's unread count for this user) while the inbox is already usable.
+    let stopped = false;
+    void (async () => {
+      let cursor: string | null = null;
+      for (let page = 0; page < MAX_PAGES && !stopped; page += 1) {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+        const result = await api<{
+          data: (ConversationView & { unreadCount: number })[];
+          nextCursor: string | null;
+        }>(`/api/conversations?limit=100${query}`).catch(() => null);
+        if (!result || stopped) return;
+        setInbox((state) => addPage(state, result.data));
+        cursor = result.nextCursor;
+        if (!cursor) return;
+      }
+    })();
+    return () => {
+      stopped = true;
+      live.close();
+    };
   }, []);
   useEffect(() => {
     if (openId) setInbox((state) => markRead(state, openId));

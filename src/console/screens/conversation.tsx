@@ -55,6 +55,11 @@ export function Conversation({ id, row }: { id: string; row: InboxRow | undefine
   useEffect(() => {
     log.current?.lastElementChild?.scrollIntoView({ block: "end" });
   }, [messages.length, forming, pending.length]);
+  // On screen means read: the room records it (the inbox's unread counts come from it).
+  const newest = messages.at(-1)?.seq ?? 0;
+  useEffect(() => {
+    if (connected && newest > 0) live.current?.send({ type: "read", seq: newest });
+  }, [newest, connected]);
 
   const send = () => {
     const text = composer.current?.value.trim() ?? "";
