@@ -8,6 +8,8 @@ import {
   CreatedWidgetKeySchema,
   CreateWidgetKeyBody,
   UpdateWidgetKeyBody,
+  WidgetConfigQuery,
+  WidgetConfigSchema,
   WidgetKeySchema,
   WidgetSessionBody,
   WidgetSessionSchema,
@@ -18,6 +20,7 @@ import {
   revokeWidgetKey,
   startWidgetSession,
   updateWidgetKey,
+  widgetConfig,
 } from "./widget.service";
 
 const tags = ["Widget"];
@@ -81,22 +84,41 @@ export const widgetKeyRoutes = createRouter()
     },
   );
 
-export const widgetRoutes = createRouter().openapi(
-  createRoute({
-    method: "post",
-    path: "/sessions",
-    tags,
-    summary: "Start or resume a visitor's chat from an embedding page (checks the Origin)",
-    request: jsonBody(WidgetSessionBody),
-    responses: {
-      200: json(WidgetSessionSchema, "Visitor token, conversation and ticket"),
-      ...errors(400, 401, 403, 404, 429),
+export const widgetRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/sessions",
+      tags,
+      summary: "Start or resume a visitor's chat from an embedding page (checks the Origin)",
+      request: jsonBody(WidgetSessionBody),
+      responses: {
+        200: json(WidgetSessionSchema, "Visitor token, conversation and ticket"),
+        ...errors(400, 401, 403, 404, 429),
+      },
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+      const deps = { db: c.var.db, env: c.env, secret: c.var.config.JWT_SECRET };
+      return c.json(await startWidgetSession(deps, c.req.header("Origin"), input), 200);
     },
-  }),
-  async (c) => {
-    const input = c.req.valid("json");
-    await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
-    const deps = { db: c.var.db, env: c.env, secret: c.var.config.JWT_SECRET };
-    return c.json(await startWidgetSession(deps, c.req.header("Origin"), input), 200);
-  },
-);
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/config",
+      tags,
+      summary: "What the widget shows before a chat: settings, team online or away, business hours",
+      request: { query: WidgetConfigQuery },
+      responses: {
+        200: json(WidgetConfigSchema, "The widget key's presentation and the team's availability"),
+        ...errors(400, 401, 403, 429),
+      },
+    }),
+    async (c) => {
+      await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+      const deps = { db: c.var.db, env: c.env };
+      return c.json(await widgetConfig(deps, c.req.header("Origin"), c.req.valid("query").widgetKey), 200);
+    },
+  );

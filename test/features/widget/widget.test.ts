@@ -114,3 +114,98 @@ describe("widget keys and visitor sessions", () => {
     expect(list.data[0]).not.toHaveProperty("identitySecret");
   });
 });
+
+describe("the widget before and around a chat", () => {
+  const config = (publicKey: string, origin = ORIGIN) =>
+    call(`/api/widget/config?widgetKey=${encodeURIComponent(publicKey)}`, { headers: { Origin: origin } });
+
+  it("opens a session without creating a conversation, and creates it on the first start", async () => {
+    const tenant = await registerTenant();
+    const key = await widgetKey(tenant.accessToken);
+    const quiet = await callJson<{ visitorToken: string; conversation: null; ticket: null }>(
+      "/api/widget/sessions",
+      { json: { widgetKey: key.publicKey, start: false }, headers: { Origin: ORIGIN } },
+      200,
+    );
+    expect(quiet).toMatchObject({ conversation: null, ticket: null });
+    const list = await callJson<{ data: unknown[] }>(
+      "/api/conversations",
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(list.data).toEqual([]);
+
+    const started = (await (
+      await session({ widgetKey: key.publicKey, visitorToken: quiet.visitorToken })
+    ).json()) as WidgetSession;
+    expect(started.conversation.status).toBe("open");
+    // The same visitor coming back finds that conversation, even without starting one.
+    const again = await callJson<WidgetSession>(
+      "/api/widget/sessions",
+      {
+        json: { widgetKey: key.publicKey, visitorToken: quiet.visitorToken, start: false },
+        headers: { Origin: ORIGIN },
+      },
+      200,
+    );
+    expect(again.conversation.id).toBe(started.conversation.id);
+    expect(again.ticket.url).toContain("ticket=");
+  });
+
+  it("serves the key's settings and whether the team is online and within hours, to allowed origins only", async () => {
+    const tenant = await registerTenant();
+    const agent = await callJson<{ id: string }>(
+      "/api/agents",
+      {
+        token: tenant.accessToken,
+        json: { name: "Night shift", businessHours: { timezone: "UTC", weekly: {} } },
+      },
+      201,
+    );
+    const settings = {
+      title: "Bike help",
+      preChatForm: { enabled: true, requireEmail: true },
+      theme: { color: "#0a7d39", position: "left", launcherText: "Questions?" },
+      strings: { placeholder: "Schreiben Sie…", send: "Senden" },
+      replyTimeHours: 4,
+      citationUrl: "https://shop.example.test/docs/{documentId}#page={page}",
+    };
+    const key = await callJson<{ publicKey: string; id: string; settings: unknown }>(
+      "/api/widget-keys",
+      {
+        token: tenant.accessToken,
+        json: { name: "Shop", allowedOrigins: [ORIGIN], agentId: agent.id, settings },
+      },
+      201,
+    );
+    expect(key.settings).toEqual(settings);
+    const away = await (await config(key.publicKey)).json();
+    expect(away).toEqual({ settings, online: false, withinHours: false, hours: " (UTC)" });
+    expect((await config(key.publicKey, "https://evil.example")).status).toBe(403);
+    expect((await config("wk_nope")).status).toBe(401);
+
+    // A staff member opens the live inbox: the widget shows the team online.
+    const { url } = await callJson<{ url: string }>(
+      "/api/inbox/ticket",
+      { method: "POST", token: tenant.accessToken },
+      200,
+    );
+    const inbox = await mustOpen(url);
+    await inbox.next(isType("snapshot"));
+    expect(await (await config(key.publicKey)).json()).toMatchObject({ online: true });
+    inbox.close();
+
+    const bad = await call(`/api/widget-keys/${key.id}`, {
+      method: "PUT",
+      token: tenant.accessToken,
+      json: { settings: { theme: { color: "red" }, citationUrl: "javascript:alert(1)" } },
+    });
+    expect(bad.status).toBe(400);
+    const updated = await callJson<{ settings: unknown }>(
+      `/api/widget-keys/${key.id}`,
+      { method: "PUT", token: tenant.accessToken, json: { settings: { title: "Hilfe" } } },
+      200,
+    );
+    expect(updated.settings).toEqual({ title: "Hilfe" });
+  });
+});
