@@ -31,8 +31,9 @@ export const WIDGET_STRINGS = [
   "start",
   "csatQuestion",
   "csatThanks",
-  "helpful",
-  "notHelpful",
+  "staff",
+  "ai",
+  "sources",
 ] as const;
 
 export const WidgetSettingsSchema = z
@@ -169,11 +170,9 @@ export const WidgetConfigSchema = z
     withinHours: z
       .boolean()
       .openapi({ description: "Inside the agent's business hours (true when it has none)" }),
-    hours: text()
-      .nullable()
-      .openapi({
-        description: "The agent's business hours, readable",
-        example: "Mon 09:00–17:00 (Europe/Berlin)",
-      }),
+    hours: text().nullable().openapi({
+      description: "The agent's business hours, readable",
+      example: "Mon 09:00–17:00 (Europe/Berlin)",
+    }),
   })
   .openapi("WidgetConfig");
