@@ -103,6 +103,8 @@
     start: "Start chat",
     csatQuestion: "How did we do?",
     csatThanks: "Thank you for your feedback!",
+    helpful: "Helpful",
+    notHelpful: "Not helpful",
     staff: "Agent",
     ai: "Assistant",
     system: "System",
@@ -141,7 +143,8 @@ border:1px solid #e1e4e8;align-self:flex-start}
 .mine a{color:#fff}ul,ol{margin:2px 0;padding-left:18px;white-space:normal}code{font-family:monospace;background:#0001;padding:0 3px;border-radius:3px}
 b{display:block;font-size:11px;font-weight:600;opacity:.7}time{display:block;font-size:10px;opacity:.6;margin-top:2px}
 .cites{font-size:12px;margin-top:4px}
-.csat button{border:1px solid #c9ced6;background:#fff;border-radius:6px;cursor:pointer;padding:2px 8px}
+.rate{display:flex;gap:4px;margin-top:4px}.rate button[aria-pressed=true]{background:var(--c);color:#fff}
+.rate button,.csat button{border:1px solid #c9ced6;background:#fff;border-radius:6px;cursor:pointer;padding:2px 8px}
 .typing{min-height:18px;margin:0;padding:2px 14px;font-size:12px;color:#5a6270}
 form{display:flex;gap:8px;padding:10px;border-top:1px solid #e1e4e8}
 .pre{flex-direction:column}.pre input{border:1px solid #c9ced6;border-radius:8px;padding:8px}.pre label{position:static;width:auto;height:auto;clip-path:none}
@@ -318,12 +321,36 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
     return p;
   }
 
+  /** Like/dislike on an AI answer (choosing again changes it). */
+  function rating(m) {
+    const group = document.createElement("div");
+    group.className = "rate";
+    for (const [value, label, glyph] of [
+      ["like", T.helpful, "👍"],
+      ["dislike", T.notHelpful, "👎"],
+    ]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = glyph;
+      button.setAttribute("aria-label", label);
+      button.setAttribute("aria-pressed", "false");
+      button.onclick = () => {
+        for (const other of group.children) other.setAttribute("aria-pressed", String(other === button));
+        visitorPost(`/api/widget/conversations/${conversationId}/messages/${m.id}/feedback`, {
+          rating: value,
+        });
+      };
+      group.append(button);
+    }
+    return group;
+  }
+
   /** A POST as this visitor (their token proves who they are); failures only cost the feedback. */
   function visitorPost(path, body) {
     return fetch(`${api}${path}`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${saved.visitorToken}` },
-      body: JSON.stringify({ ...body, conversationId }),
+      body: JSON.stringify(body),
     }).catch(() => null);
   }
 
@@ -339,6 +366,7 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
     li.dataset.seq = m.seq;
     const cites = m.metadata?.citations;
     if (Array.isArray(cites) && cites.length) li.append(citations(cites));
+    if (m.sender?.kind === "ai") li.append(rating(m));
     const time = document.createElement("time");
     time.dateTime = m.createdAt;
     time.textContent = hhmm(m.createdAt);

@@ -424,6 +424,18 @@ describe("the embeddable widget in Chromium", () => {
     expect(await cite.textContent()).toBe("Warranty, page 2");
     expect(await cite.getAttribute("href")).toBe(`https://docs.shop.test/${documentId}#page=2`);
 
+    // Like/dislike on the AI answer goes to the visitor feedback endpoint (tested against the API in
+    // test/features/widget/widget.test.ts; this message exists only in the page, so the API says 404).
+    const liked = page.waitForRequest((r) => r.url().includes("/feedback") && r.method() === "POST");
+    const like = page
+      .locator('#switchboard-widget li[data-seq="3"]')
+      .getByRole("button", { name: "Helpful", exact: true });
+    await like.click();
+    const likeRequest = await liked;
+    expect(likeRequest.url()).toContain(`/api/widget/conversations/${conversationId}/messages/`);
+    expect(likeRequest.postDataJSON()).toEqual({ rating: "like" });
+    expect(await like.getAttribute("aria-pressed")).toBe("true");
+
     // The room asks for a rating once the conversation is resolved: the widget posts it as the visitor.
     toPage?.({ type: "csat_request", conversationId });
     await page.getByRole("group", { name: "How did we do?" }).waitFor();

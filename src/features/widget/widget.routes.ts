@@ -1,9 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/openapi";
+import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { clientIp, enforceRateLimit } from "../../lib/rate-limit";
 import { errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { featureRoutes } from "../auth/api-route";
+import { ConversationMessageParams } from "../conversations/conversations.schemas";
+import { FeedbackBody, FeedbackSchema } from "../feedback/feedback.schemas";
+import { giveVisitorFeedback } from "./visitor-feedback";
 import {
   CreatedWidgetKeySchema,
   CreateWidgetKeyBody,
@@ -24,6 +27,7 @@ import {
 } from "./widget.service";
 
 const tags = ["Widget"];
+const VisitorFeedbackBody = FeedbackBody.omit({ userId: true }).openapi("VisitorFeedbackInput");
 const route = featureRoutes(tags);
 
 export const widgetKeyRoutes = createRouter()
@@ -120,5 +124,29 @@ export const widgetRoutes = createRouter()
       await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
       const deps = { db: c.var.db, env: c.env };
       return c.json(await widgetConfig(deps, c.req.header("Origin"), c.req.valid("query").widgetKey), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/conversations/{id}/messages/{messageId}/feedback",
+      tags,
+      summary: "A visitor likes or dislikes a message of their conversation (Bearer: the visitor token)",
+      security: bearerSecurity,
+      request: { params: ConversationMessageParams, ...jsonBody(VisitorFeedbackBody) },
+      responses: {
+        201: json(FeedbackSchema, "Recorded"),
+        200: json(FeedbackSchema, "Updated the visitor's earlier feedback"),
+        ...errors(400, 401, 404, 429, 503),
+      },
+    }),
+    async (c) => {
+      await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+      const { id, messageId } = c.req.valid("param");
+      const deps = { db: c.var.db, env: c.env, secret: c.var.config.JWT_SECRET };
+      const result = await giveVisitorFeedback(deps, c.req.header("Authorization"), id, messageId, {
+        ...c.req.valid("json"),
+      });
+      return result.created ? c.json(result.feedback, 201) : c.json(result.feedback, 200);
     },
   );

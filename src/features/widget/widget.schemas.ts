@@ -31,6 +31,8 @@ export const WIDGET_STRINGS = [
   "start",
   "csatQuestion",
   "csatThanks",
+  "helpful",
+  "notHelpful",
   "staff",
   "ai",
   "sources",

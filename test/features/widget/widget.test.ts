@@ -209,3 +209,41 @@ describe("the widget before and around a chat", () => {
     expect(updated.settings).toEqual({ title: "Hilfe" });
   });
 });
+
+describe("visitor feedback", () => {
+  it("lets a visitor like or dislike a message of their own conversation, and nobody else's", async () => {
+    const tenant = await registerTenant();
+    const key = await widgetKey(tenant.accessToken);
+    const visitor = (await (await session({ widgetKey: key.publicKey })).json()) as WidgetSession;
+    const reply = await callJson<{ id: string }>(
+      `/api/conversations/${visitor.conversation.id}/messages`,
+      { token: tenant.accessToken, json: { text: "Try turning it off and on." } },
+      201,
+    );
+    const path = `/api/widget/conversations/${visitor.conversation.id}/messages/${reply.id}/feedback`;
+    const rate = (token: string | null, rating: string) =>
+      call(path, {
+        json: { rating },
+        headers: { Origin: ORIGIN, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      });
+    const liked = await rate(visitor.visitorToken, "like");
+    expect(liked.status).toBe(201);
+    expect(await liked.json()).toMatchObject({
+      rating: "like",
+      rater: { kind: "visitor", id: visitor.visitorId },
+    });
+    expect((await rate(visitor.visitorToken, "dislike")).status).toBe(200);
+    const seen = await callJson<{ counts: { like: number; dislike: number } }>(
+      `/api/messages/${reply.id}/feedback`,
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(seen.counts).toEqual({ like: 0, dislike: 1 });
+
+    expect((await rate(null, "like")).status).toBe(401);
+    expect((await rate("not-a-token", "like")).status).toBe(401);
+    const stranger = (await (await session({ widgetKey: key.publicKey })).json()) as WidgetSession;
+    expect((await rate(stranger.visitorToken, "like")).status).toBe(404);
+    expect((await rate(visitor.visitorToken, "meh")).status).toBe(400);
+  });
+});
