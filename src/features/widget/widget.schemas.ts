@@ -156,9 +156,8 @@ export const WidgetSessionSchema = z
   .object({
     visitorId: text(),
     visitorToken: text(),
-    conversation: ConversationSchema.nullable().openapi({
-      description: "null with start: false and none open",
-    }),
+    // Both null with start: false when the visitor has no open conversation.
+    conversation: ConversationSchema.nullable(),
     ticket: TicketSchema.nullable(),
   })
   .openapi("WidgetSessionCreated");
