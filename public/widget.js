@@ -286,7 +286,11 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
     li.className = className;
     if (sender && sender.kind !== "visitor") {
       const who = document.createElement("b");
-      who.textContent = sender.name || T[sender.kind] || "";
+      who.textContent = sender.name || names.get(sender.id) || T[sender.kind] || "";
+      if (sender.kind === "staff") {
+        who.dataset.staff = sender.id;
+        askName(sender.id);
+      }
       li.append(who);
     }
     const body = document.createElement("div");
@@ -294,6 +298,30 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
     body.innerHTML = core.markdown(text); // Escaped first: only the markup markdown() writes.
     li.append(body);
     return li;
+  }
+
+  /** Staff display names, asked for once per id (a few at a time) and filled into their labels. */
+  const names = new Map();
+  const asked = new Set();
+  let nameTimer = 0;
+  function askName(id) {
+    if (asked.has(id) || !/^[0-9a-f-]{36}$/i.test(id)) return;
+    asked.add(id);
+    clearTimeout(nameTimer);
+    nameTimer = setTimeout(async () => {
+      const ids = [...asked].filter((x) => !names.has(x)).slice(0, 50);
+      const res = await fetch(
+        `${api}/api/widget/conversations/${conversationId}/staff?ids=${ids.join(",")}`,
+        {
+          headers: { authorization: `Bearer ${saved.visitorToken}` },
+        },
+      ).catch(() => null);
+      const found = res?.ok ? (await res.json()).data : [];
+      for (const { id: who, name } of found) {
+        names.set(who, name);
+        for (const b of root.querySelectorAll(`b[data-staff="${who}"]`)) b.textContent = name;
+      }
+    }, 50);
   }
 
   /** "Sources: title, page N", each a link to the document page when the widget key gives a URL. */

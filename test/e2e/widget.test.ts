@@ -393,6 +393,8 @@ describe("the embeddable widget in Chromium", () => {
     });
     const reply = page.locator('#switchboard-widget li[data-seq="2"]');
     await reply.waitFor();
+    // Labelled with the staff member's display name (registered as "Staff"), not just "Agent".
+    await reply.locator("b", { hasText: "Staff" }).waitFor();
     const rendered = await reply.evaluate((li) => ({
       strong: li.querySelector("strong")?.textContent,
       em: li.querySelector("em")?.textContent,

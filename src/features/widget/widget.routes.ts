@@ -5,12 +5,15 @@ import { errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { featureRoutes } from "../auth/api-route";
 import { ConversationMessageParams } from "../conversations/conversations.schemas";
-import { FeedbackBody, FeedbackSchema } from "../feedback/feedback.schemas";
-import { giveVisitorFeedback } from "./visitor-feedback";
+import { FeedbackSchema } from "../feedback/feedback.schemas";
+import { giveVisitorFeedback, staffNames } from "./visitor-api";
 import {
   CreatedWidgetKeySchema,
   CreateWidgetKeyBody,
+  StaffNamesQuery,
+  StaffNamesSchema,
   UpdateWidgetKeyBody,
+  VisitorFeedbackBody,
   WidgetConfigQuery,
   WidgetConfigSchema,
   WidgetKeySchema,
@@ -27,7 +30,6 @@ import {
 } from "./widget.service";
 
 const tags = ["Widget"];
-const VisitorFeedbackBody = FeedbackBody.omit({ userId: true }).openapi("VisitorFeedbackInput");
 const route = featureRoutes(tags);
 
 export const widgetKeyRoutes = createRouter()
@@ -148,5 +150,30 @@ export const widgetRoutes = createRouter()
         ...c.req.valid("json"),
       });
       return result.created ? c.json(result.feedback, 201) : c.json(result.feedback, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/conversations/{id}/staff",
+      tags,
+      summary: "Display names of staff who wrote in the visitor's conversation (Bearer: the visitor token)",
+      security: bearerSecurity,
+      request: { params: IdParams, query: StaffNamesQuery },
+      responses: {
+        200: json(StaffNamesSchema, "Names of the given ids that are the tenant's staff"),
+        ...errors(400, 401, 404, 429),
+      },
+    }),
+    async (c) => {
+      await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+      const deps = { db: c.var.db, env: c.env, secret: c.var.config.JWT_SECRET };
+      const data = await staffNames(
+        deps,
+        c.req.header("Authorization"),
+        c.req.valid("param").id,
+        c.req.valid("query").ids,
+      );
+      return c.json({ data }, 200);
     },
   );

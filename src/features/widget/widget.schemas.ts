@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { text } from "../../lib/text";
 import { ConversationSchema, TicketSchema } from "../conversations/conversations.schemas";
+import { FeedbackBody } from "../feedback/feedback.schemas";
 import { originPatternIssue } from "./origins";
 
 const Origin = text()
@@ -177,3 +178,15 @@ export const WidgetConfigSchema = z
     }),
   })
   .openapi("WidgetConfig");
+
+export const VisitorFeedbackBody = FeedbackBody.omit({ userId: true }).openapi("VisitorFeedbackInput");
+export const StaffNamesQuery = z.object({
+  ids: text()
+    .max(2000)
+    .transform((value) => value.split(",").filter(Boolean))
+    .pipe(z.array(z.uuid()).max(50))
+    .openapi({ description: "Comma-separated staff user ids (message senders)", example: "01a2…,01a3…" }),
+});
+export const StaffNamesSchema = z
+  .object({ data: z.array(z.object({ id: z.uuid(), name: text() })) })
+  .openapi("WidgetStaffNames");

@@ -212,7 +212,8 @@ describe("tenant isolation", () => {
     const ticketRoutes = new Set(["GET /api/conversations/{id}/ws"]);
     // Widget routes authenticate a visitor token instead: tenant B's visitor is probed below.
     const visitorRoute = "POST /api/widget/conversations/{id}/messages/{messageId}/feedback";
-    ticketRoutes.add(visitorRoute);
+    const staffNamesRoute = "GET /api/widget/conversations/{id}/staff";
+    ticketRoutes.add(visitorRoute).add(staffNamesRoute);
 
     const doc = await callJson<{ paths: Record<string, Record<string, unknown>> }>("/openapi.json", {}, 200);
     const scoped = Object.entries(doc.paths)
@@ -251,6 +252,11 @@ describe("tenant isolation", () => {
     });
     expect(visitorProbe.status, visitorRoute).toBe(404);
     expect(await visitorProbe.text()).not.toContain("private to A");
+    const namesProbe = await call(`/api/widget/conversations/${conversation.id}/staff?ids=${a.user.id}`, {
+      headers: { Authorization: `Bearer ${bVisitor.visitorToken}` },
+    });
+    expect(namesProbe.status, staffNamesRoute).toBe(404);
+    expect(await namesProbe.text()).not.toContain("Admin");
 
     // Lists only ever show the caller's own tenant.
     for (const path of [

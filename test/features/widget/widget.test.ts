@@ -247,3 +247,25 @@ describe("visitor feedback", () => {
     expect((await rate(visitor.visitorToken, "meh")).status).toBe(400);
   });
 });
+
+describe("staff names for the widget", () => {
+  it("gives a visitor the display names of staff ids in their conversation, and nothing else", async () => {
+    const tenant = await registerTenant();
+    const key = await widgetKey(tenant.accessToken);
+    const visitor = (await (await session({ widgetKey: key.publicKey })).json()) as WidgetSession;
+    // Staff messages name their sender by user id.
+    const reply = { sender: { id: tenant.user.id } };
+    const other = await registerTenant();
+    const names = (token: string, ids: string) =>
+      call(`/api/widget/conversations/${visitor.conversation.id}/staff?ids=${ids}`, {
+        headers: { Origin: ORIGIN, Authorization: `Bearer ${token}` },
+      });
+    const found = await names(visitor.visitorToken, `${reply.sender.id},${other.user.id}`);
+    expect(found.status).toBe(200);
+    // Another tenant's user is not named, even when asked for.
+    expect(await found.json()).toEqual({ data: [{ id: reply.sender.id, name: "Admin" }] });
+    const stranger = (await (await session({ widgetKey: key.publicKey })).json()) as WidgetSession;
+    expect((await names(stranger.visitorToken, reply.sender.id)).status).toBe(404);
+    expect((await names(visitor.visitorToken, "not-a-uuid")).status).toBe(400);
+  });
+});
