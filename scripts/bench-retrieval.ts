@@ -88,7 +88,14 @@ async function run(label: string, vars: Record<string, string>) {
     }
     const perQuestion = (performance.now() - started) / QUESTIONS.length;
     let dontKnow = 0;
-    for (const q of UNANSWERABLE) if (/I don't know/.test((await ask(q)).reply)) dontKnow++;
+    for (const q of UNANSWERABLE) {
+      const { reply } = await ask(q);
+      if (/I don't know/.test(reply)) dontKnow++;
+      else
+        misses.push(
+          `  ANSWERED an unanswerable question: ${q}\n    → ${reply.replace(/\s+/g, " ").slice(0, 160)}`,
+        );
+    }
     const n = QUESTIONS.length;
     console.log(
       `\n${label} (${stack.databaseKind} Postgres), ${n} questions over ${DOCUMENTS.length} documents:`,
