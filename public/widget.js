@@ -1,5 +1,6 @@
 // Switchboard chat widget: <script src="https://api.example/widget.js" data-widget-key="wk_…" async></script>
-// data-api overrides the API base URL (default: this script's origin); data-title sets the header.
+// Every attribute (identity, theme, strings) is described in docs/widget.md. Opening the bubble creates
+// no conversation: the first message does.
 // Messages are kept and rendered by seq, so a replay after a reconnect never shows one twice or out of
 // order; sends carry a clientId and are resent after every reconnect until the server has them.
 (() => {
@@ -40,6 +41,34 @@
       const ceiling = Math.min(cap, base * 2 ** Math.min(attempt, 16));
       return Math.round((ceiling * (1 + random())) / 2);
     },
+    /**
+     * Message text as safe HTML: everything escaped, then **bold**, *italics*, `code`, "- " lists and
+     * http(s) links (opened in a new tab, no referrer) — no other markup can get through.
+     */
+    markdown(text) {
+      const esc = String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+      const inline = (line) =>
+        line
+          .replace(/`([^`]+)`/g, "<code>$1</code>")
+          .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
+          .replace(/(^|[\s(])[*_]([^*_\s][^*_]*)[*_](?=$|[\s.,;:!?)])/g, "$1<em>$2</em>")
+          .replace(/\bhttps?:\/\/[^\s<]+[^\s<.,;:!?)&#]/g, (url) => {
+            const href = url.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(n));
+            return `<a href="${href.replace(/"/g, "%22")}" target="_blank" rel="noopener noreferrer nofollow">${url}</a>`;
+          });
+      const out = [];
+      let list = null;
+      for (const line of esc.split("\n")) {
+        const item = /^\s*(?:[-*]|(\d+)\.)\s+(.*)$/.exec(line);
+        const kind = item && (item[1] ? "ol" : "ul");
+        if (list && list !== kind) out.push(`</${list}>`);
+        if (kind && list !== kind) out.push(`<${kind}>`);
+        list = kind;
+        out.push(kind ? `<li>${inline(item[2])}</li>` : `${inline(line)}\n`);
+      }
+      if (list) out.push(`</${list}>`);
+      return out.join("").replace(/\n$/, "");
+    },
     /** A server frame, or null for anything but a JSON object with a string `type`. */
     parse(data) {
       try {
@@ -55,51 +84,103 @@
   const script = document.currentScript || document.querySelector("script[data-widget-key]");
   const widgetKey = script?.dataset.widgetKey;
   if (ns.widget || !widgetKey) return;
-  const api = (script.dataset.api || new URL(script.src, location.href).origin).replace(/\/+$/, "");
+  const data = script.dataset;
+  const api = (data.api || new URL(script.src, location.href).origin).replace(/\/+$/, "");
   const storeKey = `switchboard:${widgetKey}`;
   const BEAT = 25000;
-  const LABELS = { staff: "Agent", ai: "Assistant", system: "System" };
+  // The widget's own words; the widget key's `strings` and data-text-* attributes replace them.
+  const T = {
+    title: "Chat with us",
+    launcher: "",
+    placeholder: "Type a message…",
+    send: "Send",
+    online: "Online",
+    away: "We're away right now",
+    connecting: "Connecting…",
+    preChatIntro: "Before we start, how can we reach you?",
+    name: "Name",
+    email: "Email",
+    start: "Start chat",
+    csatQuestion: "How did we do?",
+    csatThanks: "Thank you for your feedback!",
+    helpful: "Helpful",
+    notHelpful: "Not helpful",
+    staff: "Agent",
+    ai: "Assistant",
+    system: "System",
+    sources: "Sources",
+  };
+  const textAttrs = () => {
+    for (const [k, v] of Object.entries(data))
+      if (k.startsWith("text") && k.length > 4) T[k[4].toLowerCase() + k.slice(5)] = v;
+  };
+  textAttrs();
 
   const host = document.createElement("div");
   host.id = "switchboard-widget";
   const root = host.attachShadow({ mode: "open" });
   root.innerHTML = `<style>
-:host{all:initial}*{box-sizing:border-box;font:14px/1.4 system-ui,sans-serif}
+:host{all:initial;--c:#2557d6}*{box-sizing:border-box;font:14px/1.4 system-ui,sans-serif}
 .bubble,.panel{position:fixed;right:20px;z-index:2147483000;box-shadow:0 6px 24px #0004}
-.bubble{bottom:20px;width:56px;height:56px;border:0;border-radius:50%;background:#2557d6;color:#fff;cursor:pointer}
+:host(.left) .bubble,:host(.left) .panel{right:auto;left:20px}
+.bubble{bottom:20px;min-width:56px;height:56px;border:0;border-radius:28px;background:var(--c);color:#fff;cursor:pointer;
+display:flex;align-items:center;justify-content:center;gap:6px;padding:0 16px}
 :focus-visible{outline:3px solid #f5a623;outline-offset:2px}
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;border-radius:10px;background:#d33;font-size:12px;padding:1px 5px}
 .panel{bottom:88px;width:min(360px,calc(100vw - 40px));height:min(520px,calc(100vh - 120px));background:#fff;
-color:#1b1f24;border-radius:12px;display:flex;flex-direction:column;overflow:hidden}
+color:#1b1f24;border-radius:12px;display:flex;flex-direction:column;overflow:hidden;transition:opacity .15s,transform .15s}
 .panel[hidden]{display:none}
-header{background:#2557d6;color:#fff;padding:10px 14px;display:flex;align-items:center;gap:8px}
+@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important;scroll-behavior:auto!important}}
+header{background:var(--c);color:#fff;padding:10px 14px;display:flex;align-items:center;gap:8px}
 h2{margin:0;font-size:15px;font-weight:600}header div{flex:1}small{font-size:12px;opacity:.85}
 header button{background:none;border:0;color:#fff;font-size:22px;cursor:pointer}
 .human{font-size:12px;border:1px solid #fff9;border-radius:12px;padding:3px 9px}
 .scroll{flex:1;overflow-y:auto;padding:12px;background:#f5f6f8}
-ol{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}
-li{max-width:80%;padding:7px 11px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;
+.log,.sending{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}
+.log>li,.sending>li{max-width:80%;padding:7px 11px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;
 border:1px solid #e1e4e8;align-self:flex-start}
-li.mine{align-self:flex-end;background:#2557d6;color:#fff}li.pending{opacity:.6;margin-top:6px}
-b{display:block;font-size:11px;font-weight:600;opacity:.7}
+.log>li.mine,.sending>li.mine{align-self:flex-end;background:var(--c);color:#fff}li.pending{opacity:.6;margin-top:6px}
+.mine a{color:#fff}ul,ol{margin:2px 0;padding-left:18px;white-space:normal}code{font-family:monospace;background:#0001;padding:0 3px;border-radius:3px}
+b{display:block;font-size:11px;font-weight:600;opacity:.7}time{display:block;font-size:10px;opacity:.6;margin-top:2px}
+.cites{font-size:12px;margin-top:4px}
+.rate{display:flex;gap:4px;margin-top:4px}.rate button[aria-pressed=true]{background:var(--c);color:#fff}
+.rate button,.csat button{border:1px solid #c9ced6;background:#fff;border-radius:6px;cursor:pointer;padding:2px 8px}
 .typing{min-height:18px;margin:0;padding:2px 14px;font-size:12px;color:#5a6270}
 form{display:flex;gap:8px;padding:10px;border-top:1px solid #e1e4e8}
+.pre{flex-direction:column}.pre input{border:1px solid #c9ced6;border-radius:8px;padding:8px}.pre label{position:static;width:auto;height:auto;clip-path:none}
 textarea{flex:1;resize:none;border:1px solid #c9ced6;border-radius:8px;padding:8px}
-form button{border:0;border-radius:8px;background:#2557d6;color:#fff;padding:0 14px;cursor:pointer}
-label{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}</style>
+form button{border:0;border-radius:8px;background:var(--c);color:#fff;padding:8px 14px;cursor:pointer}
+.csat{padding:10px;border-top:1px solid #e1e4e8;display:flex;gap:4px;flex-wrap:wrap;align-items:center}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}</style>
 <button class="bubble" type="button" aria-label="Open chat" aria-expanded="false" aria-controls="p">
 <svg width="26" height="26" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor"
-d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg></button>
+d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span class="lt"></span></button>
 <section class="panel" id="p" role="dialog" aria-labelledby="t" hidden>
-<header><div><h2 id="t"></h2><small role="status">Connecting…</small></div>
+<header><div><h2 id="t"></h2><small role="status"></small></div>
 <button class="human" type="button" hidden>Talk to a person</button>
 <button class="close" type="button" aria-label="Close chat">×</button></header>
 <div class="scroll"><ol class="log" role="log" aria-label="Messages"></ol><ol class="sending"></ol></div>
 <p class="typing" aria-live="polite"></p>
-<form><label for="i">Your message</label><textarea id="i" rows="1" maxlength="4000"
-placeholder="Type a message…"></textarea><button type="submit">Send</button></form></section>`;
+<form class="pre" hidden><p class="intro"></p><label for="n"></label><input id="n" autocomplete="name" maxlength="120">
+<label for="e"></label><input id="e" type="email" autocomplete="email" maxlength="254"><button type="submit" class="go"></button></form>
+<div class="csat" role="group" aria-labelledby="q" hidden><span id="q"></span></div>
+<form class="msg"><label class="sr" for="i">Your message</label><textarea id="i" rows="1" maxlength="4000"></textarea>
+<button type="submit" class="snd"></button></form></section>`;
   const $ = (selector) => root.querySelector(selector);
-  const [bubble, panel, logEl, sendingEl, scroller, statusEl, typingEl, input, human] = [
+  const [
+    bubble,
+    panel,
+    logEl,
+    sendingEl,
+    scroller,
+    statusEl,
+    typingEl,
+    input,
+    human,
+    preForm,
+    msgForm,
+    csatEl,
+  ] = [
     ".bubble",
     ".panel",
     ".log",
@@ -109,8 +190,10 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
     ".typing",
     "textarea",
     ".human",
+    ".pre",
+    ".msg",
+    ".csat",
   ].map($);
-  $("h2").textContent = script.dataset.title || "Chat with us";
 
   let saved = {};
   try {
@@ -127,6 +210,7 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
   let sock = null;
   let ready = false;
   let started = false;
+  let connecting = false;
   let generation = 0;
   let attempt = 0;
   let retryTimer = 0;
@@ -136,6 +220,54 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
   let typingHide = 0;
   let unread = 0;
   let readSent = 0;
+  // Who the page says the visitor is: attributes now, Switchboard.identify() later.
+  let identity = data.userId
+    ? { userId: data.userId, userHash: data.userHash, name: data.userName, email: data.userEmail }
+    : ns.user || saved.identity || null; // window.Switchboard = { user: {…} } before the script loads.
+  let config = { settings: {}, online: true, withinHours: true, hours: null };
+  const settings = () => config.settings || {};
+
+  /** Applies theme and words: data attributes win over the widget key's settings. */
+  function applyLook() {
+    const s = settings();
+    Object.assign(T, s.strings || {});
+    textAttrs();
+    const theme = s.theme || {};
+    const color = data.color || theme.color;
+    if (color && /^#[0-9a-f]{6}$/i.test(color)) host.style.setProperty("--c", color);
+    host.classList.toggle("left", (data.position || theme.position) === "left");
+    $(".lt").textContent = data.launcherText || theme.launcherText || T.launcher;
+    $("h2").textContent = data.title || s.title || T.title;
+    input.placeholder = T.placeholder;
+    $(".snd").textContent = T.send;
+    $(".intro").textContent = T.preChatIntro;
+    $("label[for=n]").textContent = T.name;
+    $("label[for=e]").textContent = T.email;
+    $(".go").textContent = T.start;
+    $("#e").required = Boolean(s.preChatForm?.requireEmail);
+  }
+  applyLook();
+
+  /** The line under the title before and between chats: online, or away with when we reply. */
+  function availability() {
+    if (config.online && config.withinHours) return T.online;
+    const s = settings();
+    if (s.awayMessage) return s.awayMessage;
+    if (s.replyTimeHours)
+      return `${T.away}. We reply in about ${s.replyTimeHours} hour${s.replyTimeHours === 1 ? "" : "s"}.`;
+    return config.hours ? `${T.away}. Our hours: ${config.hours}` : T.away;
+  }
+
+  async function loadConfig() {
+    try {
+      const res = await fetch(`${api}/api/widget/config?widgetKey=${encodeURIComponent(widgetKey)}`);
+      if (res.ok) config = await res.json();
+    } catch {
+      // Defaults: online, no settings.
+    }
+    applyLook();
+    if (!sock) statusEl.textContent = availability();
+  }
 
   // randomUUID exists only in secure contexts; a page on plain http still gets 128 random bits.
   const newClientId = () =>
@@ -147,16 +279,107 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
     scroller.scrollTop = scroller.scrollHeight;
   };
 
+  const hhmm = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+
   function item(text, sender, className) {
     const li = document.createElement("li");
     li.className = className;
     if (sender && sender.kind !== "visitor") {
       const who = document.createElement("b");
-      who.textContent = LABELS[sender.kind] || "";
+      who.textContent = sender.name || names.get(sender.id) || T[sender.kind] || "";
+      if (sender.kind === "staff") {
+        who.dataset.staff = sender.id;
+        askName(sender.id);
+      }
       li.append(who);
     }
-    li.append(text);
+    const body = document.createElement("div");
+    body.className = "tx";
+    body.innerHTML = core.markdown(text); // Escaped first: only the markup markdown() writes.
+    li.append(body);
     return li;
+  }
+
+  /** Staff display names, asked for once per id (a few at a time) and filled into their labels. */
+  const names = new Map();
+  const asked = new Set();
+  let nameTimer = 0;
+  function askName(id) {
+    if (asked.has(id) || !/^[0-9a-f-]{36}$/i.test(id)) return;
+    asked.add(id);
+    clearTimeout(nameTimer);
+    nameTimer = setTimeout(async () => {
+      const ids = [...asked].filter((x) => !names.has(x)).slice(0, 50);
+      const res = await fetch(
+        `${api}/api/widget/conversations/${conversationId}/staff?ids=${ids.join(",")}`,
+        {
+          headers: { authorization: `Bearer ${saved.visitorToken}` },
+        },
+      ).catch(() => null);
+      const found = res?.ok ? (await res.json()).data : [];
+      for (const { id: who, name } of found) {
+        names.set(who, name);
+        for (const b of root.querySelectorAll(`b[data-staff="${who}"]`)) b.textContent = name;
+      }
+    }, 50);
+  }
+
+  /** "Sources: title, page N", each a link to the document page when the widget key gives a URL. */
+  function citations(list) {
+    const p = document.createElement("div");
+    p.className = "cites";
+    p.append(`${T.sources}: `);
+    for (const [i, c] of list.slice(0, 5).entries()) {
+      if (i) p.append("; ");
+      const label = `${c.title}${c.page ? `, page ${c.page}` : ""}`;
+      const url = settings().citationUrl;
+      if (!url || !/^https:\/\//.test(url)) {
+        p.append(label);
+        continue;
+      }
+      const a = document.createElement("a");
+      a.href = url
+        .replace("{documentId}", encodeURIComponent(c.documentId))
+        .replace("{page}", encodeURIComponent(c.page ?? 1));
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      a.textContent = label;
+      p.append(a);
+    }
+    return p;
+  }
+
+  /** Like/dislike on an AI answer (choosing again changes it). */
+  function rating(m) {
+    const group = document.createElement("div");
+    group.className = "rate";
+    for (const [value, label, glyph] of [
+      ["like", T.helpful, "👍"],
+      ["dislike", T.notHelpful, "👎"],
+    ]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = glyph;
+      button.setAttribute("aria-label", label);
+      button.setAttribute("aria-pressed", "false");
+      button.onclick = () => {
+        for (const other of group.children) other.setAttribute("aria-pressed", String(other === button));
+        visitorPost(`/api/widget/conversations/${conversationId}/messages/${m.id}/feedback`, {
+          rating: value,
+        });
+      };
+      group.append(button);
+    }
+    return group;
+  }
+
+  /** A POST as this visitor (their token proves who they are); failures only cost the feedback. */
+  function visitorPost(path, body) {
+    return fetch(`${api}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${saved.visitorToken}` },
+      body: JSON.stringify(body),
+    }).catch(() => null);
   }
 
   /** Renders a message once, in seq order, and retires its pending copy. */
@@ -169,7 +392,14 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
     const mine = isMine(m.sender);
     const li = item(m.text, m.sender, mine ? "mine" : "theirs");
     li.dataset.seq = m.seq;
-    li.title = new Date(m.createdAt).toLocaleString();
+    const cites = m.metadata?.citations;
+    if (Array.isArray(cites) && cites.length) li.append(citations(cites));
+    if (m.sender?.kind === "ai") li.append(rating(m));
+    const time = document.createElement("time");
+    time.dateTime = m.createdAt;
+    time.textContent = hhmm(m.createdAt);
+    time.title = new Date(m.createdAt).toLocaleString();
+    li.append(time);
     logEl.insertBefore(li, logEl.children[index] || null);
     if (!mine) {
       typingEl.textContent = "";
@@ -184,7 +414,29 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
     if (conversation) conversation.status = status;
     human.hidden = !(conversation?.agentId && status === "open");
     const words = { pending_human: "Waiting for a person…", resolved: "Conversation closed" };
-    if (ready) statusEl.textContent = words[status] || "Online";
+    if (ready) statusEl.textContent = words[status] || availability();
+  }
+
+  /** The satisfaction question after a resolved conversation (the room's `csat_request` frame). */
+  function askCsat(f) {
+    const id = f.conversationId || conversationId;
+    csatEl.replaceChildren();
+    const q = document.createElement("span");
+    q.id = "q";
+    q.textContent = f.question || T.csatQuestion;
+    csatEl.append(q);
+    for (let score = 1; score <= 5; score++) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "★".repeat(score);
+      button.setAttribute("aria-label", `${score} of 5`);
+      button.onclick = async () => {
+        await visitorPost(`/api/conversations/${id}/csat`, { rating: score });
+        csatEl.replaceChildren(T.csatThanks);
+      };
+      csatEl.append(button);
+    }
+    csatEl.hidden = false;
   }
 
   /** A streamed AI reply, shown as it arrives; its stored message (by seq) replaces it. */
@@ -246,7 +498,19 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
     pending.set(clientId, { text, el });
     toBottom();
     typing(false);
-    send({ type: "message", clientId, text });
+    // The first message creates the conversation; the pending copy is sent once the room is ready.
+    if (!send({ type: "message", clientId, text }) && !sock && !connecting) connect();
+  }
+
+  /** The pre-chat form shows before the first message when the key asks for it and we know no one. */
+  function needsPreChat() {
+    return Boolean(settings().preChatForm?.enabled && !conversationId && !saved.contact && !identity?.name);
+  }
+  function showPreChat() {
+    const show = needsPreChat();
+    preForm.hidden = !show;
+    msgForm.hidden = show;
+    (show ? $("#n") : input).focus();
   }
 
   /** Tells the room the visitor is typing: at most every 2.5 s, and `off` after 4 s of quiet. */
@@ -273,22 +537,44 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
       markRead();
     } else if (f.type === "typing" && !isMine(f.participant)) {
       clearTimeout(typingHide);
-      typingEl.textContent = f.on ? `${LABELS[f.participant?.kind] || "Someone"} is typing…` : "";
+      typingEl.textContent = f.on ? `${T[f.participant?.kind] || "Someone"} is typing…` : "";
       if (f.on) typingHide = setTimeout(() => typingEl.replaceChildren(), 8000);
     } else if (f.type === "status") showStatus(f.status);
-    else if (f.type === "ai.thinking") typingEl.textContent = `${LABELS.ai} is typing…`;
+    else if (f.type === "ai.thinking") typingEl.textContent = `${T.ai} is typing…`;
+    else if (f.type === "csat_request") askCsat(f);
     else if (f.type === "ai.delta") streamDelta(f);
     else if (f.type === "ai.cancelled" || f.type === "ai.interrupted") {
       endStream(f.streamId);
       typingEl.textContent = "";
     } else if (f.type === "error" && f.code === "conflict") {
-      // Resolved: the next session starts a new conversation and the pending messages go there.
-      reconnectLater();
+      // Resolved: the next message starts a new conversation (at once if some are waiting).
+      const ws = sock;
+      sock = null;
+      ready = false;
+      ws?.close(1000);
+      conversationId = null;
+      remember({ conversationId: null });
+      if (pending.size) connect();
     }
   }
 
+  /** The visitor as the page (identity) and the pre-chat form describe them. */
+  function visitor() {
+    const v = {};
+    for (const source of [saved.contact, identity])
+      for (const [k, value] of Object.entries(source || {})) if (value) v[k] = value;
+    return Object.keys(v).length ? v : undefined;
+  }
+
+  // Only messages waiting to be sent create a conversation; opening the bubble resumes one at most.
   async function openSession() {
-    const body = { widgetKey, visitorToken: saved.visitorToken, conversationId: conversationId || undefined };
+    const body = {
+      widgetKey,
+      visitorToken: saved.visitorToken,
+      conversationId: conversationId || undefined,
+      start: pending.size > 0,
+      visitor: visitor(),
+    };
     const res = await fetch(`${api}/api/widget/sessions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -309,17 +595,28 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
   async function connect() {
     clearTimeout(retryTimer);
     const mine = ++generation;
-    statusEl.textContent = attempt ? "Reconnecting…" : "Connecting…";
+    statusEl.textContent = attempt ? "Reconnecting…" : T.connecting;
     let data;
+    connecting = true;
     try {
       data = await openSession();
     } catch (error) {
+      connecting = false;
       if (mine !== generation) return;
       if (error.fatal) statusEl.textContent = `Chat unavailable: ${error.message}`;
       else reconnectLater();
       return;
     }
+    connecting = false;
     if (mine !== generation) return; // A newer attempt took over meanwhile.
+    visitorId = data.visitorId;
+    remember({ visitorToken: data.visitorToken });
+    if (!data.conversation) {
+      statusEl.textContent = availability();
+      // A message written while this session was being opened needs the conversation now.
+      if (pending.size) connect();
+      return;
+    }
     if (data.conversation.id !== conversationId) {
       messages.length = 0;
       readSent = 0;
@@ -327,14 +624,8 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
     }
     conversationId = data.conversation.id;
     conversation = { status: data.conversation.status, agentId: data.conversation.agentId };
-    visitorId = data.visitorId;
     for (const id of [...streams.keys()]) endStream(id); // The room replays a running reply from its start.
-    saved = { visitorToken: data.visitorToken, conversationId };
-    try {
-      localStorage.setItem(storeKey, JSON.stringify(saved));
-    } catch {
-      // Without storage the chat still works for this page view.
-    }
+    remember({ conversationId });
     const url = new URL(`${data.ticket.url}&after=${core.resumeAfter(messages)}`, api);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     sock?.close(1000); // Superseded (e.g. an `online` event mid-handshake); its late close is ignored.
@@ -349,6 +640,15 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
     ws.onclose = () => {
       if (sock === ws) reconnectLater();
     };
+  }
+
+  function remember(fields) {
+    saved = { ...saved, ...fields };
+    try {
+      localStorage.setItem(storeKey, JSON.stringify(saved));
+    } catch {
+      // Without storage the chat still works for this page view.
+    }
   }
 
   /** Forgets the socket (late frames and its close are ignored), closes it and retries after a backoff. */
@@ -389,7 +689,7 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
     if (!open) return bubble.focus();
     setUnread(0);
     start();
-    input.focus();
+    showPreChat();
     toBottom();
     markRead();
   }
@@ -407,10 +707,15 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
   panel.onkeydown = (event) => {
     if (event.key === "Escape") toggle(false);
   };
-  $("form").onsubmit = (event) => {
+  msgForm.onsubmit = (event) => {
     event.preventDefault();
     submit();
     input.focus();
+  };
+  preForm.onsubmit = (event) => {
+    event.preventDefault();
+    remember({ contact: { name: $("#n").value.trim(), email: $("#e").value.trim() } });
+    showPreChat();
   };
   input.onkeydown = (event) => {
     if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
@@ -419,6 +724,27 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
   };
   input.oninput = () => {
     typing(true);
+  };
+
+  /**
+   * Switchboard.identify({ userId, userHash, name, email }): the signed-in user, verified by the API
+   * with the key's identity secret (userHash = hex HMAC-SHA256(secret, userId), computed server-side).
+   * Another user than before gets a fresh visitor and conversation.
+   */
+  ns.identify = (who) => {
+    const next = who && typeof who === "object" ? { ...who } : null;
+    if ((next?.userId || null) !== (identity?.userId || null) && saved.visitorToken) {
+      saved = {};
+      conversationId = null;
+      messages.length = 0;
+      logEl.replaceChildren();
+      sock?.close(1000);
+      sock = null;
+      ready = false;
+    }
+    identity = next;
+    remember({ identity: next });
+    if (started && !sock && isOpen()) connect();
   };
 
   ns.widget = {
@@ -435,6 +761,7 @@ placeholder="Type a message…"></textarea><button type="submit">Send</button></
   };
   const mount = () => {
     document.body.append(host);
+    loadConfig();
     // A returning visitor with an open conversation reconnects at once, so replies raise the badge.
     if (conversationId) start();
   };

@@ -1,10 +1,12 @@
 // The embeddable widget in headless Chromium against the running app (`wrangler dev`, real Postgres):
 // a page on another origin embeds /widget.js; the visitor chats with a staff client over real WebSockets,
 // survives a real network failure, and ends up showing every message exactly once, in order.
+import { createHmac } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type CuttableProxy, startCuttableProxy } from "./support/cuttable-proxy";
@@ -43,7 +45,16 @@ beforeAll(async () => {
     const url = new URL(req.url ?? "/", "http://page");
     if (url.pathname !== "/") return void res.writeHead(404).end();
     const key = url.searchParams.get("key") ?? widgetKey;
-    const html = PAGE.replace("{{API}}", proxy.url).replace("{{WIDGET_KEY}}", key);
+    // ?attrs={"data-user-id":"…"} adds attributes to the widget's script tag (escaped for HTML).
+    const attrs = Object.entries(JSON.parse(url.searchParams.get("attrs") ?? "{}") as Record<string, string>)
+      .map(
+        ([name, value]) =>
+          ` ${name.replace(/[^a-z-]/g, "")}="${value.replace(/[&"<]/g, (c) => `&#${c.charCodeAt(0)};`)}"`,
+      )
+      .join("");
+    const html = PAGE.replace("{{API}}", proxy.url)
+      .replace("{{WIDGET_KEY}}", key)
+      .replace(" async></script>", `${attrs} async></script>`);
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
   });
   await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", resolve));
@@ -68,15 +79,31 @@ afterAll(async () => {
 });
 
 /** A fresh visitor (own storage) on the embedding page (with another widget key if given). */
-async function visit(key?: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+async function visit(
+  key?: string,
+  opts: { attrs?: Record<string, string>; setup?: (context: BrowserContext) => Promise<void> } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 900, height: 700 },
+    reducedMotion: "reduce",
+  });
+  await opts.setup?.(context);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(error.message));
-  await page.goto(`${pageOrigin}/${key ? `?key=${encodeURIComponent(key)}` : ""}`);
+  const query = new URLSearchParams({
+    ...(key ? { key } : {}),
+    ...(opts.attrs ? { attrs: JSON.stringify(opts.attrs) } : {}),
+  });
+  await page.goto(`${pageOrigin}/?${query}`);
   await page.getByRole("button", { name: "Open chat" }).waitFor();
   expect(problems).toEqual([]);
   return { context, page };
+}
+
+/** The page's getComputedStyle, for evaluate() callbacks (this file is typed without the DOM library). */
+interface Styled {
+  getComputedStyle(el: unknown): { backgroundColor: string; left: string; transitionDuration: string };
 }
 
 interface WidgetState {
@@ -97,7 +124,7 @@ const renderedMessages = (page: Page) =>
   page.locator("#switchboard-widget .log li").evaluateAll((items) =>
     items.map((li) => ({
       seq: Number(li.getAttribute("data-seq")),
-      text: li.lastChild?.textContent ?? "",
+      text: li.querySelector(".tx")?.textContent ?? "",
     })),
   );
 
@@ -111,16 +138,22 @@ describe("the embeddable widget in Chromium", () => {
     await expect
       .poll(() => input.evaluate((el) => el.getRootNode() !== el.ownerDocument && el.matches(":focus")))
       .toBe(true);
-    await page.getByRole("status").filter({ hasText: "Online" }).waitFor();
+    await page.getByRole("status").filter({ hasText: "We're away right now" }).waitFor();
+    // Opening the chat creates no conversation: the inbox does not fill with empty ones.
+    expect((await widgetState(page)).conversationId).toBeNull();
+    const before = await staff.call<{ data: unknown[] }>("/api/conversations?limit=100", {}, 200);
 
+    // Visitor → staff: the first message creates the conversation.
+    await input.fill("Hello, do you ship to Norway?");
+    await page.keyboard.press("Enter");
+    await expect
+      .poll(async () => (await widgetState(page)).conversationId, { timeout: 10_000 })
+      .not.toBeNull();
     const { conversationId } = await widgetState(page);
     if (!conversationId) throw new Error("the widget has no conversation");
+    const after = await staff.call<{ data: unknown[] }>("/api/conversations?limit=100", {}, 200);
+    expect(after.data.length).toBe(before.data.length + 1);
     const room = await joinRoom(appUrl, staff, conversationId);
-
-    // Visitor → staff, with a typing indicator first.
-    await input.pressSequentially("Hello, do you ship to Norway?");
-    await room.next((f) => f.type === "typing" && f.on === true);
-    await page.keyboard.press("Enter");
     const hello = await room.next((f) => f.type === "message");
     expect(hello).toMatchObject({
       seq: 1,
@@ -135,10 +168,13 @@ describe("the embeddable widget in Chromium", () => {
     await page.locator('#switchboard-widget li[data-seq="2"]', { hasText: "We do!" }).waitFor();
     await expect.poll(() => page.getByText("Agent is typing…").count()).toBe(0);
 
+    // The visitor's typing reaches staff.
+    await input.pressSequentially("Great, and returns?");
+    await room.next((f) => f.type === "typing" && f.on === true);
+
     // The network fails: first it silently swallows what the server sends, then every connection dies
     // and new ones are refused. Meanwhile the visitor writes and staff keeps replying.
     proxy.mute();
-    await input.fill("Great, and returns?");
     await page.keyboard.press("Enter");
     const intoTheVoid = await room.next((f) => f.type === "message" && f.text === "Great, and returns?");
     expect(intoTheVoid.seq).toBe(3); // Stored and broadcast, but its ack never reaches the page.
@@ -213,12 +249,10 @@ describe("the embeddable widget in Chromium", () => {
     );
     const { context, page } = await visit(publicKey);
     await page.getByRole("button", { name: "Open chat" }).click();
-    await page.getByRole("status").filter({ hasText: "Online" }).waitFor();
-    const handoff = page.getByRole("button", { name: "Talk to a person" });
-    await handoff.waitFor(); // Offered while the assistant answers.
-
     await page.getByLabel("Your message").fill("What is the warranty on the Trailblazer tent?");
     await page.keyboard.press("Enter");
+    const handoff = page.getByRole("button", { name: "Talk to a person" });
+    await handoff.waitFor(); // Offered while the assistant answers.
     // No model configured: retrieval mode answers (here: it knows nothing yet and says so).
     const reply = page.locator('#switchboard-widget .log li[data-seq="2"]');
     await reply.waitFor();
@@ -266,7 +300,6 @@ describe("the embeddable widget in Chromium", () => {
     );
     const { context, page } = await visit(publicKey);
     await page.getByRole("button", { name: "Open chat" }).click();
-    await page.getByRole("status").filter({ hasText: "Online" }).waitFor();
     await page.getByLabel("Your message").fill("Warranty on the Trailblazer?");
     await page.keyboard.press("Enter");
 
@@ -278,10 +311,152 @@ describe("the embeddable widget in Chromium", () => {
     await fetch(`${fakes}/_test/openai/release`, { method: "POST", body: JSON.stringify({ model }) });
     const stored = page.locator('#switchboard-widget .log li[data-seq="2"]');
     await stored.waitFor();
-    expect(await stored.textContent()).toBe(`Assistant${chunks.join("")}`);
+    expect(await stored.locator(".tx").textContent()).toBe(chunks.join(""));
     await preview.waitFor({ state: "detached" });
     expect(await page.locator("#switchboard-widget .sending li").count()).toBe(0);
     await context.close();
+  });
+
+  it("themes itself, asks who the visitor is, verifies identity, renders safe markdown, citations and the CSAT question", async () => {
+    const settings = {
+      title: "Bike help",
+      preChatForm: { enabled: true, requireEmail: true },
+      theme: { color: "#0a7d39", position: "left", launcherText: "Questions?" },
+      strings: { placeholder: "Schreiben Sie…" },
+      replyTimeHours: 3,
+      citationUrl: "https://docs.shop.test/{documentId}#page={page}",
+    };
+    const key = await staff.call<{ publicKey: string; identitySecret: string }>(
+      "/api/widget-keys",
+      { json: { name: "E2E themed", allowedOrigins: [pageOrigin], settings } },
+      201,
+    );
+    const userHash = createHmac("sha256", key.identitySecret).update("user-42").digest("hex");
+    // The test stands between the page and the room: it can add frames the server would send.
+    let toPage: ((frame: Record<string, unknown>) => void) | undefined;
+    const { context, page } = await visit(key.publicKey, {
+      attrs: { "data-user-id": "user-42", "data-user-hash": userHash, "data-text-send": "Senden" },
+      setup: (ctx) =>
+        ctx.routeWebSocket(/\/ws\?/, (ws) => {
+          ws.connectToServer(); // Frames pass both ways untouched.
+          toPage = (frame) => ws.send(JSON.stringify(frame));
+        }),
+    });
+    const bubble = page.locator("#switchboard-widget .bubble");
+    await page.locator("#switchboard-widget .bubble .lt", { hasText: "Questions?" }).waitFor();
+    const look = await bubble.evaluate((el) => {
+      const style = (globalThis as unknown as Styled).getComputedStyle(el);
+      return { background: style.backgroundColor, left: style.left };
+    });
+    expect(look).toEqual({ background: "rgb(10, 125, 57)", left: "20px" });
+
+    // Keyboard only: focus the launcher and open it with Enter.
+    await bubble.focus();
+    await page.keyboard.press("Enter");
+    // The page's data-title wins over the key's title.
+    await page.getByRole("heading", { name: "Acme support" }).waitFor();
+    await page.getByRole("status").filter({ hasText: "We reply in about 3 hours" }).waitFor();
+    expect(
+      await page
+        .locator("#switchboard-widget .panel")
+        .evaluate((el) => (globalThis as unknown as Styled).getComputedStyle(el).transitionDuration),
+    ).toBe("0s");
+    // The pre-chat form comes first, focused; nothing is created yet.
+    const name = page.getByLabel("Name");
+    await expect.poll(() => name.evaluate((el) => el.matches(":focus"))).toBe(true);
+    await name.fill("Ada Lovelace");
+    await page.getByLabel("Email").fill("ada@example.test");
+    await page.getByRole("button", { name: "Start chat" }).click();
+    expect((await widgetState(page)).conversationId).toBeNull();
+    const input = page.getByLabel("Your message");
+    expect(await input.getAttribute("placeholder")).toBe("Schreiben Sie…");
+    await input.fill("Hi, my wheel arrived bent");
+    await page.getByRole("button", { name: "Senden" }).click();
+    await expect
+      .poll(async () => (await widgetState(page)).conversationId, { timeout: 10_000 })
+      .not.toBeNull();
+    const { conversationId } = await widgetState(page);
+    const conversation = await staff.call<{ customerUserId: string; metadata: Record<string, string> }>(
+      `/api/conversations/${conversationId}`,
+      {},
+      200,
+    );
+    expect(conversation.customerUserId).toBe("user-42");
+    expect(conversation.metadata).toMatchObject({ name: "Ada Lovelace", email: "ada@example.test" });
+
+    // Staff writes markdown with a hostile tag: formatting and the link work, the tag is only text.
+    const room = await joinRoom(appUrl, staff, conversationId ?? "");
+    room.send({
+      type: "message",
+      clientId: "md-1",
+      text: "**Sorry!** _We_ fix it: `RMA-7` <img src=x onerror=alert(1)>\n- photo\n- send to https://shop.test/rma?a=1&b=2.",
+    });
+    const reply = page.locator('#switchboard-widget li[data-seq="2"]');
+    await reply.waitFor();
+    // Labelled with the staff member's display name (registered as "Staff"), not just "Agent".
+    await reply.locator("b", { hasText: "Staff" }).waitFor();
+    const rendered = await reply.evaluate((li) => ({
+      strong: li.querySelector("strong")?.textContent,
+      em: li.querySelector("em")?.textContent,
+      code: li.querySelector("code")?.textContent,
+      items: li.querySelectorAll(".tx li").length,
+      img: li.querySelectorAll("img").length,
+      link: [li.querySelector("a")?.getAttribute("href"), li.querySelector("a")?.getAttribute("rel")],
+      text: li.querySelector(".tx")?.textContent,
+      time: li.querySelector("time")?.getAttribute("datetime"),
+    }));
+    expect(rendered).toMatchObject({ strong: "Sorry!", em: "We", code: "RMA-7", items: 2, img: 0 });
+    expect(rendered.link).toEqual(["https://shop.test/rma?a=1&b=2", "noopener noreferrer nofollow"]);
+    expect(rendered.text).toContain("<img src=x onerror=alert(1)>");
+    expect(Number.isNaN(Date.parse(rendered.time ?? ""))).toBe(false);
+
+    // An AI answer with citations: each links to the cited page, as the key allows.
+    const documentId = crypto.randomUUID();
+    toPage?.({
+      type: "message",
+      seq: 3,
+      id: crypto.randomUUID(),
+      sender: { kind: "ai", id: "ai" },
+      text: "Send us photos within 14 days.",
+      createdAt: new Date().toISOString(),
+      metadata: { citations: [{ documentId, title: "Warranty", page: 2 }] },
+    });
+    const cite = page.locator('#switchboard-widget li[data-seq="3"] .cites a');
+    await cite.waitFor();
+    expect(await cite.textContent()).toBe("Warranty, page 2");
+    expect(await cite.getAttribute("href")).toBe(`https://docs.shop.test/${documentId}#page=2`);
+
+    // Like/dislike on the AI answer goes to the visitor feedback endpoint (tested against the API in
+    // test/features/widget/widget.test.ts; this message exists only in the page, so the API says 404).
+    const liked = page.waitForRequest((r) => r.url().includes("/feedback") && r.method() === "POST");
+    const like = page
+      .locator('#switchboard-widget li[data-seq="3"]')
+      .getByRole("button", { name: "Helpful", exact: true });
+    await like.click();
+    const likeRequest = await liked;
+    expect(likeRequest.url()).toContain(`/api/widget/conversations/${conversationId}/messages/`);
+    expect(likeRequest.postDataJSON()).toEqual({ rating: "like" });
+    expect(await like.getAttribute("aria-pressed")).toBe("true");
+
+    // The room asks for a rating once the conversation is resolved: the widget posts it as the visitor.
+    toPage?.({ type: "csat_request", conversationId });
+    await page.getByRole("group", { name: "How did we do?" }).waitFor();
+    const posted = page.waitForRequest((r) => r.url().endsWith(`/api/conversations/${conversationId}/csat`));
+    await page.getByRole("button", { name: "5 of 5" }).click();
+    const csat = await posted;
+    expect(csat.method()).toBe("POST");
+    expect(csat.postDataJSON()).toMatchObject({ rating: 5 });
+    expect(csat.headers().authorization).toMatch(/^Bearer ey/);
+    room.close();
+    await context.close();
+  });
+
+  it("stays within its size budget (20 KB gzip) and has no dependencies", () => {
+    const source = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../../public/widget.js"));
+    const size = gzipSync(source, { level: 9 }).length;
+    process.stdout.write(`widget.js: ${source.length} bytes, ${size} bytes gzip\n`);
+    expect(size).toBeLessThanOrEqual(20 * 1024);
+    expect(source.toString()).not.toMatch(/\bimport\b|\brequire\(/);
   });
 
   it("keeps messages ordered by seq and drops duplicates, whatever order frames arrive in", async () => {

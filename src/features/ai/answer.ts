@@ -6,7 +6,8 @@ import { AppError } from "../../lib/errors";
 import { open } from "../../lib/secret-box";
 import { HANDOFF_TOOL, type ProviderResult, streamChat } from "../../providers/ai-chat";
 import { loadAgent } from "./agents.service";
-import { buildMessages, type HistoryItem, retrievalAnswer } from "./prompt";
+import { extractiveAnswer } from "./extract";
+import { buildMessages, type HistoryItem } from "./prompt";
 import { type Citation, citationsOf, type Passage, retrieve } from "./retrieval";
 import { estimateCost, monthlyBudget } from "./usage";
 
@@ -93,9 +94,9 @@ export async function generateAnswer(
   const passages = await retrieve(deps, ctx.tenantId, ctx.agent.collections, question);
   const citations = citationsOf(passages);
   if (!usesModel(ctx) || !ctx.model) {
-    const text = retrievalAnswer(passages);
-    options.onDelta?.(text);
-    return { mode: "retrieval", text, citations, passages, handoff: null, usage: null };
+    const answer = await extractiveAnswer(deps.db, ctx.tenantId, question, passages);
+    options.onDelta?.(answer.text);
+    return { mode: "retrieval", ...answer, passages, handoff: null, usage: null };
   }
   const { used, budget } = await monthlyBudget(deps.db, ctx.tenantId);
   if (budget !== null && used >= budget)

@@ -50,16 +50,3 @@ export function buildMessages(
   }
   return [system, ...kept];
 }
-
-/** Retrieval mode's answer: the passages themselves, quoted with their sources — or an honest "I don't know". */
-export function retrievalAnswer(passages: Passage[]): string {
-  if (passages.length === 0) {
-    return 'I don\'t know the answer to that from our documents. Would you like me to connect you with a person? Just say "human".';
-  }
-  const quotes = passages.slice(0, 3).map((p) => {
-    const excerpt = p.content.replace(/\s+/g, " ").trim();
-    const short = excerpt.length > 400 ? `${excerpt.slice(0, 400)}…` : excerpt;
-    return `• "${short}" — ${p.title}${p.page ? `, page ${p.page}` : ""}`;
-  });
-  return `Here is what I found in our documents:\n\n${quotes.join("\n\n")}`;
-}

@@ -12,6 +12,7 @@ export interface Passage {
   title: string;
   page: number | null;
   score: number;
+  heading: string | null;
   content: string;
 }
 
@@ -52,7 +53,7 @@ export async function retrieve(
   const best = found.sort((a, b) => b.score - a.score).slice(0, PASSAGES);
   if (best.length === 0) return [];
   const rows = await deps.db
-    .select({ id: documentChunks.id, content: documentChunks.content })
+    .select({ id: documentChunks.id, heading: documentChunks.heading, content: documentChunks.content })
     .from(documentChunks)
     .where(
       inArray(
@@ -60,14 +61,15 @@ export async function retrieve(
         best.map((p) => p.chunkId),
       ),
     );
-  const content = new Map(rows.map((row) => [row.id, row.content]));
+  const chunks = new Map(rows.map((row) => [row.id, row]));
   return best.map((p) => ({
     chunkId: p.chunkId,
     documentId: p.documentId,
     title: p.title,
     page: p.page,
     score: p.score,
-    content: content.get(p.chunkId) ?? "",
+    heading: chunks.get(p.chunkId)?.heading ?? null,
+    content: chunks.get(p.chunkId)?.content ?? "",
   }));
 }
 

@@ -60,9 +60,17 @@ async function loadMessage(db: Database, tenantId: string, id: string, room?: Me
   return flushed;
 }
 
-/** Who is rating: a user, or through an API key the end user it names (else the key itself). */
-function raterOf(principal: Principal, userId: string | undefined) {
-  if (principal.kind === "user") return { raterKind: "user", raterId: principal.id };
+/** A widget visitor rating a message of their own conversation (verified by their visitor token). */
+export interface VisitorRater {
+  kind: "visitor";
+  id: string;
+  tenantId: string;
+}
+
+/** Who is rating: a user, a visitor, or through an API key the end user it names (else the key itself). */
+function raterOf(principal: Principal | VisitorRater, userId: string | undefined) {
+  if (principal.kind === "user" || principal.kind === "visitor")
+    return { raterKind: principal.kind, raterId: principal.id };
   return userId
     ? { raterKind: "end_user", raterId: userId }
     : { raterKind: "api_key", raterId: principal.id };
@@ -71,7 +79,7 @@ function raterOf(principal: Principal, userId: string | undefined) {
 /** Records or updates the rater's one feedback on a message. */
 export async function giveFeedback(
   db: Database,
-  principal: Principal,
+  principal: Principal | VisitorRater,
   messageId: string,
   input: FeedbackInput,
   room?: MessageRoom,

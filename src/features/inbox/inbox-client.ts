@@ -45,6 +45,8 @@ export function inboxClient(env: Env, tenantId: string) {
       return stub.fetch(new Request(upgrade.url, { headers }));
     },
     flushLag: () => stub.flushLag(),
+    /** Staff with the inbox open; 0 when the inbox cannot be reached (shown as "away", never an error). */
+    staffOnline: () => quietly("inbox presence unknown", {}, 0, () => stub.staffOnline()),
     closePrincipal: (principalId: string, revokedAt: number) => stub.closePrincipal(principalId, revokedAt),
     destroy: () => stub.destroy(),
   };

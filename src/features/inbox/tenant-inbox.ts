@@ -108,6 +108,14 @@ export class TenantInbox extends DurableObject<Env> {
     };
   }
 
+  /** How many staff principals have the live inbox open: the widget's online/away indicator. */
+  staffOnline(): number {
+    const ids = this.ctx
+      .getWebSockets()
+      .map((socket) => (socket.deserializeAttachment() as { userId?: string } | null)?.userId);
+    return new Set(ids.filter(Boolean)).size;
+  }
+
   /** Deletes the inbox's storage and closes its sockets (its tenant is being deleted). */
   async destroy(): Promise<void> {
     for (const socket of this.ctx.getWebSockets()) socket.close(4404, "tenant deleted");

@@ -3,6 +3,7 @@ import type { Database } from "../../db/client";
 import { describeError, log } from "../../lib/logger";
 import type { Embeddings } from "../../providers/embeddings";
 import { resolveCollection } from "./collections.service";
+import { lexicalCte, type Scope, termsCte } from "./lexical";
 import { type SearchMode, searchMode } from "./search-mode";
 
 export interface SearchDeps {
@@ -61,23 +62,22 @@ async function queryVector(embeddings: Embeddings, q: string): Promise<number[] 
 
 /** Full-text only: candidates, their documents and snippets in one round trip. */
 async function fullTextPassages(db: Database, scope: Scope, q: string, limit: number) {
-  const query = sql`websearch_to_tsquery('english', ${q})`;
   const result = await db.execute(sql`
-    select p.id, p.rank, c.document_id, d.title, c.page, c.heading,
-      ts_headline('english', c.content, ${query}, ${HEADLINE}) as snippet
-    from ${candidates(scope, query, limit)} p
+    with ${termsCte(scope, q)}, ${lexicalCte(scope, limit)}
+    select p.id, p.score, c.document_id, d.title, c.page, c.heading, ${snippet(q)} as snippet
+    from lexical p
     join document_chunks c on c.id = p.id
     join documents d on d.id = c.document_id
-    order by p.rank desc, p.id`);
+    order by p.score desc, p.id`);
   return result.rows.map((row, index) =>
-    toPassage(row, { id: String(row.id), lexicalRank: index + 1, score: Number(row.rank) }),
+    toPassage(row, { id: String(row.id), lexicalRank: index + 1, score: Number(row.score) }),
   );
 }
 
-interface Scope {
-  tenantId: string;
-  collectionId: string | null;
-}
+// Highlights the words of the any-word query; a passage found by its embedding alone gets its opening.
+const snippet = (q: string) =>
+  sql`coalesce(ts_headline('english', c.content, (select q from anyq), ${HEADLINE}),
+    ts_headline('english', c.content, websearch_to_tsquery('english', ${q}), ${HEADLINE}))`;
 
 // knowledge_lexical_candidates (migration 0006) ranks the tenant's chunks matching a tsquery.
 const candidates = (scope: Scope, query: SQL, limit: number) =>
@@ -94,21 +94,19 @@ async function hybridPassages(
   vector: number[],
   mode: SearchMode,
 ) {
-  const query = sql`websearch_to_tsquery('english', ${input.q})`;
   const result = await db.execute(sql`
-    with lexical as (
-      select id, row_number() over (order by rank desc, id) as r
-      from ${candidates(scope, query, CANDIDATES)}
-    ),
+    with ${termsCte(scope, input.q)}, ${lexicalCte(scope, CANDIDATES)},
+    -- Equal lexical scores share a rank: the vector ranking, not the chunk id, breaks the tie.
+    lexical_ranked as (select id, rank() over (order by score desc) as r from lexical),
     nearest as (
       select id, row_number() over (order by similarity desc nulls last, id) as r
-      from (${nearestChunks(scope, input.q, vector, mode)}) n
+      from (${nearestChunks(scope, vector, mode)}) n
     ),
     fused as (
       select id, sum(1.0 / (${RRF_K} + r)) as score,
         min(lexical_rank) as lexical_rank, min(vector_rank) as vector_rank
       from (
-        select id, r, r as lexical_rank, null::bigint as vector_rank from lexical
+        select id, r, r as lexical_rank, null::bigint as vector_rank from lexical_ranked
         union all
         select id, r, null, r from nearest
       ) ranked
@@ -117,7 +115,7 @@ async function hybridPassages(
       limit ${input.limit}
     )
     select f.id, f.score, f.lexical_rank, f.vector_rank, c.document_id, d.title, c.page, c.heading,
-      ts_headline('english', c.content, ${query}, ${HEADLINE}) as snippet
+      ${snippet(input.q)} as snippet
     from fused f
     join document_chunks c on c.id = f.id
     join documents d on d.id = c.document_id
@@ -139,7 +137,7 @@ async function hybridPassages(
  * there; otherwise dot products in plain SQL over the lexical matches of any query word (looked up by
  * primary key: `= any(array(…))`, never a scan of the tenant's chunks).
  */
-function nearestChunks(scope: Scope, q: string, vector: number[], mode: SearchMode): SQL {
+function nearestChunks(scope: Scope, vector: number[], mode: SearchMode): SQL {
   if (mode === "hybrid-pgvector") {
     const literal = `[${vector.join(",")}]`;
     return sql`
@@ -151,7 +149,6 @@ function nearestChunks(scope: Scope, q: string, vector: number[], mode: SearchMo
       order by similarity desc
       limit ${CANDIDATES}`;
   }
-  const anyWord = sql`replace(plainto_tsquery('english', ${q})::text, '&', '|')::tsquery`;
   // unnest() in the select list streams the pairs; in FROM it fills a tuplestore per chunk (42 → 30 ms
   // for 300 candidates at 1,536 dimensions).
   return sql`
@@ -159,7 +156,7 @@ function nearestChunks(scope: Scope, q: string, vector: number[], mode: SearchMo
       (select sum(a * b) from (select unnest(c.embedding) as a, unnest(${`{${vector.join(",")}}`}::real[]) as b) pairs)
         as similarity
     from document_chunks c
-    where c.id = any(array(select id from ${candidates(scope, anyWord, PORTABLE_POOL)}))
+    where c.id = any(array(select id from ${candidates(scope, sql`(select q from anyq)`, PORTABLE_POOL)}))
       and c.embedding_dims = ${vector.length}
     order by similarity desc nulls last
     limit ${CANDIDATES}`;

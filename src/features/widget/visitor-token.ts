@@ -25,23 +25,24 @@ export function signVisitorToken(claims: VisitorClaims, secret: string): Promise
     .sign(encoder.encode(secret));
 }
 
-/** The visitor a token names, or null when it is invalid, expired or for another widget key. */
+/** The visitor a token names, or null when it is invalid, expired or (given one) for another widget key. */
 export async function verifyVisitorToken(
   token: string,
   secret: string,
-  widgetKeyId: string,
+  widgetKeyId?: string,
 ): Promise<VisitorClaims | null> {
   try {
     const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ["HS256"] });
     if (
       payload.typ !== "visitor" ||
-      payload.wk !== widgetKeyId ||
+      typeof payload.wk !== "string" ||
+      (widgetKeyId !== undefined && payload.wk !== widgetKeyId) ||
       !payload.sub ||
       typeof payload.tid !== "string"
     )
       return null;
     const customerUserId = typeof payload.cuid === "string" ? payload.cuid : null;
-    return { visitorId: payload.sub, tenantId: payload.tid, widgetKeyId, customerUserId };
+    return { visitorId: payload.sub, tenantId: payload.tid, widgetKeyId: payload.wk, customerUserId };
   } catch {
     return null;
   }

@@ -1,13 +1,21 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/openapi";
+import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { clientIp, enforceRateLimit } from "../../lib/rate-limit";
 import { errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { featureRoutes } from "../auth/api-route";
+import { ConversationMessageParams } from "../conversations/conversations.schemas";
+import { FeedbackSchema } from "../feedback/feedback.schemas";
+import { giveVisitorFeedback, staffNames } from "./visitor-api";
 import {
   CreatedWidgetKeySchema,
   CreateWidgetKeyBody,
+  StaffNamesQuery,
+  StaffNamesSchema,
   UpdateWidgetKeyBody,
+  VisitorFeedbackBody,
+  WidgetConfigQuery,
+  WidgetConfigSchema,
   WidgetKeySchema,
   WidgetSessionBody,
   WidgetSessionSchema,
@@ -18,6 +26,7 @@ import {
   revokeWidgetKey,
   startWidgetSession,
   updateWidgetKey,
+  widgetConfig,
 } from "./widget.service";
 
 const tags = ["Widget"];
@@ -81,22 +90,90 @@ export const widgetKeyRoutes = createRouter()
     },
   );
 
-export const widgetRoutes = createRouter().openapi(
-  createRoute({
-    method: "post",
-    path: "/sessions",
-    tags,
-    summary: "Start or resume a visitor's chat from an embedding page (checks the Origin)",
-    request: jsonBody(WidgetSessionBody),
-    responses: {
-      200: json(WidgetSessionSchema, "Visitor token, conversation and ticket"),
-      ...errors(400, 401, 403, 404, 429),
+export const widgetRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/sessions",
+      tags,
+      summary: "Start or resume a visitor's chat from an embedding page (checks the Origin)",
+      request: jsonBody(WidgetSessionBody),
+      responses: {
+        200: json(WidgetSessionSchema, "Visitor token, conversation and ticket"),
+        ...errors(400, 401, 403, 404, 429),
+      },
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+      const deps = { db: c.var.db, env: c.env, secret: c.var.config.JWT_SECRET };
+      return c.json(await startWidgetSession(deps, c.req.header("Origin"), input), 200);
     },
-  }),
-  async (c) => {
-    const input = c.req.valid("json");
-    await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
-    const deps = { db: c.var.db, env: c.env, secret: c.var.config.JWT_SECRET };
-    return c.json(await startWidgetSession(deps, c.req.header("Origin"), input), 200);
-  },
-);
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/config",
+      tags,
+      summary: "What the widget shows before a chat: settings, team online or away, business hours",
+      request: { query: WidgetConfigQuery },
+      responses: {
+        200: json(WidgetConfigSchema, "The widget key's presentation and the team's availability"),
+        ...errors(400, 401, 403, 429),
+      },
+    }),
+    async (c) => {
+      await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+      const deps = { db: c.var.db, env: c.env };
+      return c.json(await widgetConfig(deps, c.req.header("Origin"), c.req.valid("query").widgetKey), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/conversations/{id}/messages/{messageId}/feedback",
+      tags,
+      summary: "A visitor likes or dislikes a message of their conversation (Bearer: the visitor token)",
+      security: bearerSecurity,
+      request: { params: ConversationMessageParams, ...jsonBody(VisitorFeedbackBody) },
+      responses: {
+        201: json(FeedbackSchema, "Recorded"),
+        200: json(FeedbackSchema, "Updated the visitor's earlier feedback"),
+        ...errors(400, 401, 404, 429, 503),
+      },
+    }),
+    async (c) => {
+      await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+      const { id, messageId } = c.req.valid("param");
+      const deps = { db: c.var.db, env: c.env, secret: c.var.config.JWT_SECRET };
+      const result = await giveVisitorFeedback(deps, c.req.header("Authorization"), id, messageId, {
+        ...c.req.valid("json"),
+      });
+      return result.created ? c.json(result.feedback, 201) : c.json(result.feedback, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/conversations/{id}/staff",
+      tags,
+      summary: "Display names of staff who wrote in the visitor's conversation (Bearer: the visitor token)",
+      security: bearerSecurity,
+      request: { params: IdParams, query: StaffNamesQuery },
+      responses: {
+        200: json(StaffNamesSchema, "Names of the given ids that are the tenant's staff"),
+        ...errors(400, 401, 404, 429),
+      },
+    }),
+    async (c) => {
+      await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+      const deps = { db: c.var.db, env: c.env, secret: c.var.config.JWT_SECRET };
+      const data = await staffNames(
+        deps,
+        c.req.header("Authorization"),
+        c.req.valid("param").id,
+        c.req.valid("query").ids,
+      );
+      return c.json({ data }, 200);
+    },
+  );

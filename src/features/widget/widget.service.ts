@@ -1,9 +1,10 @@
 import { and, desc, eq, isNull, ne } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { conversations, widgetKeys } from "../../db/schema";
+import { conversations, type WidgetSettings, widgetKeys } from "../../db/schema";
 import { constantTimeEqual, randomToken } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import { loadAgent } from "../ai/agents.service";
+import { describeHours, isOpen } from "../ai/handoff";
 import {
   createConversation,
   loadConversation,
@@ -11,6 +12,7 @@ import {
 } from "../conversations/conversations.service";
 import { conversationView } from "../conversations/conversations.views";
 import { issueConversationTicket } from "../conversations/tickets.service";
+import { inboxClient } from "../inbox/inbox-client";
 import { originAllowed } from "./origins";
 import { signVisitorToken, verifyVisitorToken } from "./visitor-token";
 
@@ -29,7 +31,7 @@ function widgetKeyView({
 export async function createWidgetKey(
   db: Database,
   tenantId: string,
-  input: { name: string; allowedOrigins: string[]; agentId?: string },
+  input: { name: string; allowedOrigins: string[]; agentId?: string; settings?: WidgetSettings },
 ) {
   if (input.agentId) await loadAgent(db, tenantId, input.agentId);
   const identitySecret = randomToken(32);
@@ -55,7 +57,7 @@ export async function updateWidgetKey(
   db: Database,
   tenantId: string,
   id: string,
-  input: { name?: string; allowedOrigins?: string[]; agentId?: string | null },
+  input: { name?: string; allowedOrigins?: string[]; agentId?: string | null; settings?: WidgetSettings },
 ) {
   const [current] = await db
     .select({ revokedAt: widgetKeys.revokedAt })
@@ -98,6 +100,7 @@ interface SessionInput {
   widgetKey: string;
   visitorToken?: string;
   conversationId?: string;
+  start?: boolean;
   visitor?: { name?: string; email?: string; userId?: string; userHash?: string };
 }
 
@@ -111,14 +114,7 @@ export async function startWidgetSession(
   input: SessionInput,
 ) {
   const { db, env, secret } = deps;
-  const [key] = await db
-    .select()
-    .from(widgetKeys)
-    .where(and(eq(widgetKeys.publicKey, input.widgetKey), isNull(widgetKeys.revokedAt)));
-  if (!key) throw new AppError("unauthorized", "Unknown or revoked widget key");
-  if (!originAllowed(key.allowedOrigins, origin)) {
-    throw new AppError("forbidden", `Origin ${origin ?? "(none)"} is not allowed for this widget key`);
-  }
+  const key = await embeddableKey(db, input.widgetKey, origin);
 
   let customerUserId: string | null = null;
   if (input.visitor?.userId) {
@@ -137,6 +133,12 @@ export async function startWidgetSession(
   let conversation = await findVisitorConversation(db, key.tenantId, visitorId, input.conversationId);
   if (conversation?.status === "expired")
     conversation = (await resumeConversation(conversationDeps, conversation.id)).conversation;
+  const visitorToken = await signVisitorToken(
+    { visitorId, tenantId: key.tenantId, widgetKeyId: key.id, customerUserId },
+    secret,
+  );
+  if (!conversation && input.start === false)
+    return { visitorId, visitorToken, conversation: null, ticket: null };
   conversation ??= await createConversation(conversationDeps, {
     visitorId,
     ...(customerUserId ? { customerUserId } : {}),
@@ -148,12 +150,48 @@ export async function startWidgetSession(
     },
     idleTimeoutSeconds: 1800,
   });
-  const visitorToken = await signVisitorToken(
-    { visitorId, tenantId: key.tenantId, widgetKeyId: key.id, customerUserId },
-    secret,
-  );
   const ticket = await issueConversationTicket(env, secret, conversation, "visitor", visitorId);
   return { visitorId, visitorToken, conversation, ticket };
+}
+
+/** A live widget key embedded by an allowed origin (else 401 for the key, 403 for the origin). */
+async function embeddableKey(db: Database, publicKey: string, origin: string | undefined) {
+  const [key] = await db
+    .select()
+    .from(widgetKeys)
+    .where(and(eq(widgetKeys.publicKey, publicKey), isNull(widgetKeys.revokedAt)));
+  if (!key) throw new AppError("unauthorized", "Unknown or revoked widget key");
+  if (!originAllowed(key.allowedOrigins, origin)) {
+    throw new AppError("forbidden", `Origin ${origin ?? "(none)"} is not allowed for this widget key`);
+  }
+  return key;
+}
+
+/**
+ * What the widget shows before any conversation: the key's settings, whether someone of the team is
+ * online (staff with the inbox open) and whether the key's agent is within its business hours.
+ */
+export async function widgetConfig(
+  deps: { db: Database; env: Env },
+  origin: string | undefined,
+  publicKey: string,
+  now = new Date(),
+) {
+  const key = await embeddableKey(deps.db, publicKey, origin);
+  const [hours, online] = await Promise.all([
+    key.agentId
+      ? loadAgent(deps.db, key.tenantId, key.agentId)
+          .then((agent) => agent.businessHours)
+          .catch(() => null) // A deleted agent: no hours.
+      : null,
+    inboxClient(deps.env, key.tenantId).staffOnline(),
+  ]);
+  return {
+    settings: key.settings,
+    online: online > 0,
+    withinHours: isOpen(hours, now),
+    hours: hours ? describeHours(hours) : null,
+  };
 }
 
 /** The visitor's named conversation (404 if it is not theirs), else their latest unresolved one, if any. */

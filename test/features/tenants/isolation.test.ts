@@ -210,6 +210,10 @@ describe("tenant isolation", () => {
     // The room's WebSocket takes a ticket, not a bearer token: realtime.test.ts shows a ticket
     // signed for tenant B is refused with 404 on A's conversation.
     const ticketRoutes = new Set(["GET /api/conversations/{id}/ws"]);
+    // Widget routes authenticate a visitor token instead: tenant B's visitor is probed below.
+    const visitorRoute = "POST /api/widget/conversations/{id}/messages/{messageId}/feedback";
+    const staffNamesRoute = "GET /api/widget/conversations/{id}/staff";
+    ticketRoutes.add(visitorRoute).add(staffNamesRoute);
 
     const doc = await callJson<{ paths: Record<string, Record<string, unknown>> }>("/openapi.json", {}, 200);
     const scoped = Object.entries(doc.paths)
@@ -230,6 +234,29 @@ describe("tenant isolation", () => {
         expect(text).not.toContain("zorkmids");
       }
     }
+
+    const bWidget = await callJson<{ publicKey: string }>(
+      "/api/widget-keys",
+      { token: b.accessToken, json: { name: "B site", allowedOrigins: ["https://b.example.test"] } },
+      201,
+    );
+    const bVisitor = await callJson<{ visitorToken: string }>(
+      "/api/widget/sessions",
+      { json: { widgetKey: bWidget.publicKey, start: false }, headers: { Origin: "https://b.example.test" } },
+      200,
+    );
+    const visitorProbe = await call(`${C}/messages/${message.id}/feedback`.replace("/api/", "/api/widget/"), {
+      method: "POST",
+      json: { rating: "dislike" },
+      headers: { Authorization: `Bearer ${bVisitor.visitorToken}` },
+    });
+    expect(visitorProbe.status, visitorRoute).toBe(404);
+    expect(await visitorProbe.text()).not.toContain("private to A");
+    const namesProbe = await call(`/api/widget/conversations/${conversation.id}/staff?ids=${a.user.id}`, {
+      headers: { Authorization: `Bearer ${bVisitor.visitorToken}` },
+    });
+    expect(namesProbe.status, staffNamesRoute).toBe(404);
+    expect(await namesProbe.text()).not.toContain("Admin");
 
     // Lists only ever show the caller's own tenant.
     for (const path of [

@@ -114,3 +114,158 @@ describe("widget keys and visitor sessions", () => {
     expect(list.data[0]).not.toHaveProperty("identitySecret");
   });
 });
+
+describe("the widget before and around a chat", () => {
+  const config = (publicKey: string, origin = ORIGIN) =>
+    call(`/api/widget/config?widgetKey=${encodeURIComponent(publicKey)}`, { headers: { Origin: origin } });
+
+  it("opens a session without creating a conversation, and creates it on the first start", async () => {
+    const tenant = await registerTenant();
+    const key = await widgetKey(tenant.accessToken);
+    const quiet = await callJson<{ visitorToken: string; conversation: null; ticket: null }>(
+      "/api/widget/sessions",
+      { json: { widgetKey: key.publicKey, start: false }, headers: { Origin: ORIGIN } },
+      200,
+    );
+    expect(quiet).toMatchObject({ conversation: null, ticket: null });
+    const list = await callJson<{ data: unknown[] }>(
+      "/api/conversations",
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(list.data).toEqual([]);
+
+    const started = (await (
+      await session({ widgetKey: key.publicKey, visitorToken: quiet.visitorToken })
+    ).json()) as WidgetSession;
+    expect(started.conversation.status).toBe("open");
+    // The same visitor coming back finds that conversation, even without starting one.
+    const again = await callJson<WidgetSession>(
+      "/api/widget/sessions",
+      {
+        json: { widgetKey: key.publicKey, visitorToken: quiet.visitorToken, start: false },
+        headers: { Origin: ORIGIN },
+      },
+      200,
+    );
+    expect(again.conversation.id).toBe(started.conversation.id);
+    expect(again.ticket.url).toContain("ticket=");
+  });
+
+  it("serves the key's settings and whether the team is online and within hours, to allowed origins only", async () => {
+    const tenant = await registerTenant();
+    const agent = await callJson<{ id: string }>(
+      "/api/agents",
+      {
+        token: tenant.accessToken,
+        json: { name: "Night shift", businessHours: { timezone: "UTC", weekly: {} } },
+      },
+      201,
+    );
+    const settings = {
+      title: "Bike help",
+      preChatForm: { enabled: true, requireEmail: true },
+      theme: { color: "#0a7d39", position: "left", launcherText: "Questions?" },
+      strings: { placeholder: "Schreiben Sie…", send: "Senden" },
+      replyTimeHours: 4,
+      citationUrl: "https://shop.example.test/docs/{documentId}#page={page}",
+    };
+    const key = await callJson<{ publicKey: string; id: string; settings: unknown }>(
+      "/api/widget-keys",
+      {
+        token: tenant.accessToken,
+        json: { name: "Shop", allowedOrigins: [ORIGIN], agentId: agent.id, settings },
+      },
+      201,
+    );
+    expect(key.settings).toEqual(settings);
+    const away = await (await config(key.publicKey)).json();
+    expect(away).toEqual({ settings, online: false, withinHours: false, hours: " (UTC)" });
+    expect((await config(key.publicKey, "https://evil.example")).status).toBe(403);
+    expect((await config("wk_nope")).status).toBe(401);
+
+    // A staff member opens the live inbox: the widget shows the team online.
+    const { url } = await callJson<{ url: string }>(
+      "/api/inbox/ticket",
+      { method: "POST", token: tenant.accessToken },
+      200,
+    );
+    const inbox = await mustOpen(url);
+    await inbox.next(isType("snapshot"));
+    expect(await (await config(key.publicKey)).json()).toMatchObject({ online: true });
+    inbox.close();
+
+    const bad = await call(`/api/widget-keys/${key.id}`, {
+      method: "PUT",
+      token: tenant.accessToken,
+      json: { settings: { theme: { color: "red" }, citationUrl: "javascript:alert(1)" } },
+    });
+    expect(bad.status).toBe(400);
+    const updated = await callJson<{ settings: unknown }>(
+      `/api/widget-keys/${key.id}`,
+      { method: "PUT", token: tenant.accessToken, json: { settings: { title: "Hilfe" } } },
+      200,
+    );
+    expect(updated.settings).toEqual({ title: "Hilfe" });
+  });
+});
+
+describe("visitor feedback", () => {
+  it("lets a visitor like or dislike a message of their own conversation, and nobody else's", async () => {
+    const tenant = await registerTenant();
+    const key = await widgetKey(tenant.accessToken);
+    const visitor = (await (await session({ widgetKey: key.publicKey })).json()) as WidgetSession;
+    const reply = await callJson<{ id: string }>(
+      `/api/conversations/${visitor.conversation.id}/messages`,
+      { token: tenant.accessToken, json: { text: "Try turning it off and on." } },
+      201,
+    );
+    const path = `/api/widget/conversations/${visitor.conversation.id}/messages/${reply.id}/feedback`;
+    const rate = (token: string | null, rating: string) =>
+      call(path, {
+        json: { rating },
+        headers: { Origin: ORIGIN, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      });
+    const liked = await rate(visitor.visitorToken, "like");
+    expect(liked.status).toBe(201);
+    expect(await liked.json()).toMatchObject({
+      rating: "like",
+      rater: { kind: "visitor", id: visitor.visitorId },
+    });
+    expect((await rate(visitor.visitorToken, "dislike")).status).toBe(200);
+    const seen = await callJson<{ counts: { like: number; dislike: number } }>(
+      `/api/messages/${reply.id}/feedback`,
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(seen.counts).toEqual({ like: 0, dislike: 1 });
+
+    expect((await rate(null, "like")).status).toBe(401);
+    expect((await rate("not-a-token", "like")).status).toBe(401);
+    const stranger = (await (await session({ widgetKey: key.publicKey })).json()) as WidgetSession;
+    expect((await rate(stranger.visitorToken, "like")).status).toBe(404);
+    expect((await rate(visitor.visitorToken, "meh")).status).toBe(400);
+  });
+});
+
+describe("staff names for the widget", () => {
+  it("gives a visitor the display names of staff ids in their conversation, and nothing else", async () => {
+    const tenant = await registerTenant();
+    const key = await widgetKey(tenant.accessToken);
+    const visitor = (await (await session({ widgetKey: key.publicKey })).json()) as WidgetSession;
+    // Staff messages name their sender by user id.
+    const reply = { sender: { id: tenant.user.id } };
+    const other = await registerTenant();
+    const names = (token: string, ids: string) =>
+      call(`/api/widget/conversations/${visitor.conversation.id}/staff?ids=${ids}`, {
+        headers: { Origin: ORIGIN, Authorization: `Bearer ${token}` },
+      });
+    const found = await names(visitor.visitorToken, `${reply.sender.id},${other.user.id}`);
+    expect(found.status).toBe(200);
+    // Another tenant's user is not named, even when asked for.
+    expect(await found.json()).toEqual({ data: [{ id: reply.sender.id, name: "Admin" }] });
+    const stranger = (await (await session({ widgetKey: key.publicKey })).json()) as WidgetSession;
+    expect((await names(stranger.visitorToken, reply.sender.id)).status).toBe(404);
+    expect((await names(visitor.visitorToken, "not-a-uuid")).status).toBe(400);
+  });
+});

@@ -1,0 +1,1 @@
+ALTER TABLE "widget_keys" ADD COLUMN "settings" jsonb DEFAULT '{}'::jsonb NOT NULL;
