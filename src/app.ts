@@ -3,6 +3,8 @@ import pkg from "../package.json";
 import { actionRoutes } from "./features/actions/actions.routes";
 import { agentRoutes, aiConfigRoutes } from "./features/ai/ai.routes";
 import { openAiCompatRoutes } from "./features/ai/openai-compat.routes";
+import { businessHoursRoutes } from "./features/analytics/business-hours.routes";
+import { csatRoutes } from "./features/analytics/csat.routes";
 import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
 import { authRoutes } from "./features/auth/auth.routes";
 import { conversationRoutes } from "./features/conversations/conversations.routes";
@@ -59,6 +61,8 @@ export function createApp() {
   app.route("/api/messages", feedbackRoutes);
   app.route("/api/conversations", conversationFeedbackRoutes);
   app.route("/chat", chatRoutes);
+  app.route("/api/analytics/business-hours", businessHoursRoutes);
+  app.route("/api/conversations", csatRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,0 +1,60 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../lib/app-env";
+import { AppError } from "../../lib/errors";
+import { bearerSecurity, createRouter } from "../../lib/openapi";
+import { enforceRateLimit } from "../../lib/rate-limit";
+import { authErrors, errors, IdParams, json } from "../../lib/responses";
+import { jsonBody } from "../../lib/route-helpers";
+import { verifyTicket } from "../../lib/tickets";
+import { admit } from "../auth/auth.middleware";
+import { roomFor } from "../conversations/room-client";
+import { CsatBody, CsatQuery, CsatSchema } from "./csat.schemas";
+import { answerCsat } from "./csat.service";
+
+/**
+ * Who answers: the visitor with their conversation ticket (the widget has no bearer token), or a
+ * tenant's user or API key allowed to write conversations.
+ */
+async function respondent(c: Context<AppEnv>, conversationId: string, ticket: string | undefined) {
+  if (ticket) {
+    const claims = await verifyTicket(ticket, c.var.config.JWT_SECRET, "conversation", conversationId);
+    if (claims.kind !== "visitor") throw new AppError("forbidden", "Staff answer with a bearer token");
+    await enforceRateLimit(c.env.API_RATE_LIMITER, `visitor:${claims.participantId}`);
+    return { tenantId: claims.tenantId, kind: "visitor", id: claims.participantId };
+  }
+  const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "");
+  if (!match?.[1]) throw new AppError("unauthorized", "Missing bearer token or ticket");
+  await admit(c, match[1], "conversations:write");
+  const { principal } = c.var;
+  return {
+    tenantId: principal.tenantId,
+    kind: principal.kind === "user" ? "staff" : "integration",
+    id: principal.id,
+  };
+}
+
+/** The satisfaction survey's answer. Mounted at /api/conversations. */
+export const csatRoutes = createRouter().openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/csat",
+    tags: ["Analytics"],
+    summary: "Answer the satisfaction survey sent when the conversation was resolved (once)",
+    description:
+      "Rating 1–5 and an optional comment. The visitor passes their conversation ticket as `?ticket=`; API clients use a bearer token. A second answer to the same survey is a 409, as is an answer when no survey was sent.",
+    security: [...bearerSecurity, {}],
+    request: { params: IdParams, query: CsatQuery, ...jsonBody(CsatBody) },
+    responses: {
+      201: json(CsatSchema, "Recorded"),
+      ...errors(400, 404, 409, ...authErrors),
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const who = await respondent(c, id, c.req.valid("query").ticket);
+    const deps = { db: c.var.db, tenantId: who.tenantId, room: roomFor(c.env, id) };
+    const answer = await answerCsat(deps, id, { kind: who.kind, id: who.id }, c.req.valid("json"));
+    return c.json(answer, 201);
+  },
+);
