@@ -84,3 +84,19 @@ export async function writeAnalytics(
     )
     .onConflictDoNothing({ target: [analyticsEvents.tenantId, analyticsEvents.key] });
 }
+
+/** The `policy_saved` fact of a policy record: once per record, by its reviewer or the system. */
+export function policySaved(
+  policy: { id: string; source: string; productLine?: string | null },
+  by: { kind: string; id: string } | null,
+): AnalyticsFact {
+  const human = by?.kind === "user";
+  return {
+    key: `policy_saved:${policy.id}`,
+    name: "policy_saved",
+    actor: human ? "human" : "system",
+    at: Date.now(),
+    userId: human ? by.id : null,
+    dims: { policyId: policy.id, source: policy.source, productLine: policy.productLine ?? null },
+  };
+}
