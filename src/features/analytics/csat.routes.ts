@@ -1,22 +1,34 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { decodeJwt } from "jose";
 import type { AppEnv } from "../../lib/app-env";
-import { AppError } from "../../lib/errors";
+import { AppError, notFound } from "../../lib/errors";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { enforceRateLimit } from "../../lib/rate-limit";
 import { authErrors, errors, IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { verifyTicket } from "../../lib/tickets";
 import { admit } from "../auth/auth.middleware";
+import { loadConversation } from "../conversations/conversations.service";
 import { roomFor } from "../conversations/room-client";
-import { CsatBody, CsatQuery, CsatSchema } from "./csat.schemas";
+import { verifyVisitorToken } from "../widget/visitor-token";
+import { CsatBody, type CsatCredentials, CsatQuery, CsatSchema } from "./csat.schemas";
 import { answerCsat } from "./csat.service";
 
 /**
  * Who answers: the visitor with their conversation ticket (the widget has no bearer token), or a
  * tenant's user or API key allowed to write conversations.
  */
-async function respondent(c: Context<AppEnv>, conversationId: string, ticket: string | undefined) {
+async function respondent(c: Context<AppEnv>, conversationId: string, query: CsatCredentials) {
+  const { ticket, visitorToken } = query;
+  if (visitorToken) {
+    const claims = await visitorOf(visitorToken, c.var.config.JWT_SECRET);
+    await enforceRateLimit(c.env.API_RATE_LIMITER, `visitor:${claims.visitorId}`);
+    const row = await loadConversation(c.var.db, claims.tenantId, conversationId);
+    // Another visitor's conversation is as unknown as another tenant's.
+    if (row.visitorId !== claims.visitorId) throw notFound("Conversation");
+    return { tenantId: claims.tenantId, kind: "visitor", id: claims.visitorId };
+  }
   if (ticket) {
     const claims = await verifyTicket(ticket, c.var.config.JWT_SECRET, "conversation", conversationId);
     if (claims.kind !== "visitor") throw new AppError("forbidden", "Staff answer with a bearer token");
@@ -34,6 +46,20 @@ async function respondent(c: Context<AppEnv>, conversationId: string, ticket: st
   };
 }
 
+/** The visitor a widget's visitor token names (signed by us for its widget key). */
+async function visitorOf(token: string, secret: string) {
+  let widgetKeyId: unknown;
+  try {
+    widgetKeyId = decodeJwt(token).wk;
+  } catch {
+    widgetKeyId = undefined;
+  }
+  const claims =
+    typeof widgetKeyId === "string" ? await verifyVisitorToken(token, secret, widgetKeyId) : null;
+  if (!claims) throw new AppError("unauthorized", "Invalid or expired visitor token");
+  return claims;
+}
+
 /** The satisfaction survey's answer. Mounted at /api/conversations. */
 export const csatRoutes = createRouter().openapi(
   createRoute({
@@ -42,7 +68,7 @@ export const csatRoutes = createRouter().openapi(
     tags: ["Analytics"],
     summary: "Answer the satisfaction survey sent when the conversation was resolved (once)",
     description:
-      "Rating 1–5 and an optional comment. The visitor passes their conversation ticket as `?ticket=`; API clients use a bearer token. A second answer to the same survey is a 409, as is an answer when no survey was sent.",
+      "Rating 1–5 and an optional comment. The visitor passes their widget visitor token as `?visitorToken=` (or a conversation ticket as `?ticket=`, valid for 60 s); API clients use a bearer token. A second answer to the same survey is a 409, as is an answer when no survey was sent.",
     security: [...bearerSecurity, {}],
     request: { params: IdParams, query: CsatQuery, ...jsonBody(CsatBody) },
     responses: {
@@ -52,7 +78,7 @@ export const csatRoutes = createRouter().openapi(
   }),
   async (c) => {
     const { id } = c.req.valid("param");
-    const who = await respondent(c, id, c.req.valid("query").ticket);
+    const who = await respondent(c, id, c.req.valid("query"));
     const deps = { db: c.var.db, tenantId: who.tenantId, room: roomFor(c.env, id) };
     const answer = await answerCsat(deps, id, { kind: who.kind, id: who.id }, c.req.valid("json"));
     return c.json(answer, 201);

@@ -17,12 +17,18 @@ export const CsatBody = z
   .openapi("CsatInput");
 
 export const CsatQuery = z.object({
+  visitorToken: text()
+    .min(1)
+    .max(2000)
+    .optional()
+    .openapi({ description: "The widget's visitor token (instead of a bearer token)" }),
   ticket: text()
     .min(1)
     .max(2000)
     .optional()
     .openapi({ description: "The visitor's conversation ticket (instead of a bearer token)" }),
 });
+export type CsatCredentials = z.infer<typeof CsatQuery>;
 
 export const CsatSchema = z
   .object({

@@ -37,7 +37,8 @@ describe("business hours", () => {
         holidays: [],
       },
     );
-  });
+    // The first test of the file also starts the Worker, which takes over 10 s on a loaded machine.
+  }, 30_000);
 
   it("refuses a bad zone, time, weekday or holiday with 400", async () => {
     const tenant = await registerTenant();

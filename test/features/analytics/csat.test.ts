@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { call, callJson, registerTenant } from "../../support/api";
 import { staffTicket } from "../../support/conversations";
 import { isType, mustOpen } from "../../support/ws";
-import { eventsOf, named, say, staffReply, visitor } from "./helpers";
+import { eventsOf, named, say, session, staffReply, visitor } from "./helpers";
 
 const csatPath = (id: string, ticket?: string) =>
   `/api/conversations/${id}/csat${ticket ? `?ticket=${encodeURIComponent(ticket)}` : ""}`;
+const withVisitorToken = (id: string, token: string) =>
+  `/api/conversations/${id}/csat?visitorToken=${encodeURIComponent(token)}`;
 const resolve = (token: string, id: string) =>
   callJson(`/api/conversations/${id}/resolve`, { method: "POST", token }, 200);
 
@@ -54,7 +56,8 @@ describe("CSAT survey", () => {
     const later = await mustOpen(url);
     await later.next(isType("ready"));
     expect(later.frames.some(isType("csat"))).toBe(false);
-  });
+    // The first test of the file also starts the Worker, which takes over 10 s on a loaded machine.
+  }, 30_000);
 
   it("takes an answer from an API client, refuses bad input with 400 and an answer before any survey with 409", async () => {
     const tenant = await registerTenant();
@@ -106,5 +109,22 @@ describe("CSAT survey", () => {
     expect((await call(csatPath(chat.conversationId), { token: key.key, json: { rating: 2 } })).status).toBe(
       409,
     );
+  });
+
+  it("takes the visitor's answer with their long-lived visitor token; another visitor's token is a 404", async () => {
+    const tenant = await registerTenant();
+    const chat = await visitor(tenant);
+    await say(chat, "Hi");
+    const stranger = await session(chat.widgetKey);
+    await resolve(tenant.accessToken, chat.conversationId);
+    const { conversationId: id } = chat;
+    expect((await call(withVisitorToken(id, stranger.visitorToken), { json: { rating: 1 } })).status).toBe(
+      404,
+    );
+    expect((await call(withVisitorToken(id, "garbage"), { json: { rating: 1 } })).status).toBe(401);
+    expect((await call(withVisitorToken(id, chat.ticket), { json: { rating: 1 } })).status).toBe(401);
+    const answer = await callJson(withVisitorToken(id, chat.visitorToken), { json: { rating: 3 } }, 201);
+    expect(answer).toMatchObject({ rating: 3, comment: null, respondent: { kind: "visitor" } });
+    expect((await call(withVisitorToken(id, chat.visitorToken), { json: { rating: 3 } })).status).toBe(409);
   });
 });
