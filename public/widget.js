@@ -417,7 +417,7 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
     if (ready) statusEl.textContent = words[status] || availability();
   }
 
-  /** The satisfaction question after a resolved conversation (the room's `csat_request` frame). */
+  /** The satisfaction question after a resolved conversation (the room's `csat` frame). */
   function askCsat(f) {
     const id = f.conversationId || conversationId;
     csatEl.replaceChildren();
@@ -431,7 +431,7 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
       button.textContent = "★".repeat(score);
       button.setAttribute("aria-label", `${score} of 5`);
       button.onclick = async () => {
-        await visitorPost(`/api/conversations/${id}/csat`, { rating: score });
+        await visitorPost(`/api/widget/conversations/${id}/csat`, { rating: score });
         csatEl.replaceChildren(T.csatThanks);
       };
       csatEl.append(button);
@@ -541,7 +541,7 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
       if (f.on) typingHide = setTimeout(() => typingEl.replaceChildren(), 8000);
     } else if (f.type === "status") showStatus(f.status);
     else if (f.type === "ai.thinking") typingEl.textContent = `${T.ai} is typing…`;
-    else if (f.type === "csat_request") askCsat(f);
+    else if (f.type === "csat") askCsat(f);
     else if (f.type === "ai.delta") streamDelta(f);
     else if (f.type === "ai.cancelled" || f.type === "ai.interrupted") {
       endStream(f.streamId);

@@ -3,6 +3,8 @@ import pkg from "../package.json";
 import { actionRoutes } from "./features/actions/actions.routes";
 import { agentRoutes, aiConfigRoutes } from "./features/ai/ai.routes";
 import { openAiCompatRoutes } from "./features/ai/openai-compat.routes";
+import { businessHoursRoutes } from "./features/analytics/business-hours.routes";
+import { csatRoutes, widgetCsatRoutes } from "./features/analytics/csat.routes";
 import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
 import { authRoutes } from "./features/auth/auth.routes";
 import { browserSessionRoutes } from "./features/auth/browser-session.routes";
@@ -63,6 +65,9 @@ export function createApp() {
   app.route("/api/messages", feedbackRoutes);
   app.route("/api/conversations", conversationFeedbackRoutes);
   app.route("/chat", chatRoutes);
+  app.route("/api/analytics/business-hours", businessHoursRoutes);
+  app.route("/api/conversations", csatRoutes);
+  app.route("/api/widget", widgetCsatRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

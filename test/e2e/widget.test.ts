@@ -438,15 +438,17 @@ describe("the embeddable widget in Chromium", () => {
     expect(likeRequest.postDataJSON()).toEqual({ rating: "like" });
     expect(await like.getAttribute("aria-pressed")).toBe("true");
 
-    // The room asks for a rating once the conversation is resolved: the widget posts it as the visitor.
-    toPage?.({ type: "csat_request", conversationId });
-    await page.getByRole("group", { name: "How did we do?" }).waitFor();
-    const posted = page.waitForRequest((r) => r.url().endsWith(`/api/conversations/${conversationId}/csat`));
+    // Resolving the conversation sends the room's survey: the widget asks, and posts the answer as the
+    // visitor (their visitor token) to the widget's CSAT route, which records it.
+    await staff.call(`/api/conversations/${conversationId}/resolve`, { method: "POST" }, 200);
+    await page.getByRole("group", { name: "How satisfied are you with the help you received?" }).waitFor();
+    const answered = page.waitForResponse((r) =>
+      r.url().endsWith(`/api/widget/conversations/${conversationId}/csat`),
+    );
     await page.getByRole("button", { name: "5 of 5" }).click();
-    const csat = await posted;
-    expect(csat.method()).toBe("POST");
-    expect(csat.postDataJSON()).toMatchObject({ rating: 5 });
-    expect(csat.headers().authorization).toMatch(/^Bearer ey/);
+    const csat = await answered;
+    expect(csat.status()).toBe(201);
+    expect(csat.request().postDataJSON()).toMatchObject({ rating: 5 });
     room.close();
     await context.close();
   });

@@ -10,7 +10,9 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { id } from "../columns";
+import { id, timestamps } from "../columns";
+import type { BusinessHours } from "./agents";
+import { conversations } from "./conversations";
 import { tenants } from "./identity";
 
 /** Who caused an analytics event: a person (staff or customer), the AI, or the system (timers, jobs). */
@@ -65,4 +67,41 @@ export const analyticsRollups = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [uniqueIndex().on(t.tenantId, t.metric, t.dimensionType, t.dimension, t.day)],
+);
+
+/** A tenant's business hours: an agent's shape (zone, weekly "HH:MM" spans) plus closed dates (local YYYY-MM-DD). */
+export interface TenantBusinessHours extends BusinessHours {
+  holidays: string[];
+}
+
+/** Business hours per tenant (no row: every hour counts, business-hours values equal calendar ones). */
+export const businessHours = pgTable("business_hours", {
+  tenantId: uuid()
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  timezone: text().notNull(),
+  weekly: jsonb().$type<BusinessHours["weekly"]>().notNull(),
+  holidays: jsonb().$type<string[]>().notNull().default([]),
+  ...timestamps,
+});
+
+/** A customer's answer to the satisfaction survey sent when a conversation was resolved (one per survey). */
+export const csatResponses = pgTable(
+  "csat_responses",
+  {
+    id: id(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    surveyId: uuid().notNull(),
+    rating: integer().notNull(),
+    comment: text(),
+    respondentKind: text().notNull(),
+    respondentId: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex().on(t.surveyId), index().on(t.tenantId, t.createdAt)],
 );

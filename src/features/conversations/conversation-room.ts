@@ -7,6 +7,7 @@ import type { JsonObject } from "../../lib/json";
 import { parseJson } from "../../lib/json";
 import type { AgentContext } from "../ai/answer";
 import { agentBusinessHours, handoffMessage } from "../ai/handoff";
+import type { AnalyticsFact } from "../analytics/analytics-events";
 import { type ApproveOptions, type PlanOutcome, type ProposeInput, RoomPlans } from "../plans/room-plans";
 import {
   type AiUsageRecord,
@@ -20,6 +21,7 @@ import {
 } from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
 import { RoomAlarm } from "./room-alarm";
+import { RoomAnalytics } from "./room-analytics";
 import { RoomInboxFeed } from "./room-inbox-feed";
 import { FLUSH_DELAY_MS, RoomOutbox } from "./room-outbox";
 import { RoomPool } from "./room-pool";
@@ -37,6 +39,7 @@ export class ConversationRoom extends DurableObject<Env> {
   private store: RoomStore;
   private readonly ai: RoomAi;
   private readonly plans: RoomPlans;
+  private readonly analytics: RoomAnalytics;
   private readonly pool = new RoomPool();
   private readonly alarmClock = new RoomAlarm(this.ctx.storage);
   private readonly sockets = new RoomSockets(this.ctx);
@@ -53,12 +56,15 @@ export class ConversationRoom extends DurableObject<Env> {
       report: (meta, stats) =>
         this.inbox.publish(meta, { type: "outbox", conversationId: meta.conversationId, ...stats }),
     });
+    const record = (fact: AnalyticsFact) => this.store.enqueue("analytics", fact, Date.now());
+    const broadcast = (frame: ServerFrame) => this.sockets.broadcast(frame);
+    this.analytics = new RoomAnalytics(ctx.storage.sql, { record, broadcast });
     // What the AI and the plans both need of their room.
     const room = {
       meta: () => this.store.meta(),
       config: () => this.databaseConfig(),
       database: () => this.database(),
-      broadcast: (frame: ServerFrame) => this.sockets.broadcast(frame),
+      broadcast,
       send: (ws: WebSocket, frame: ServerFrame) => this.sockets.send(ws, frame),
       append: async (sender: Sender, text: string, metadata: JsonObject) => {
         const result = await this.post(sender, { text, metadata });
@@ -76,6 +82,7 @@ export class ConversationRoom extends DurableObject<Env> {
     this.plans = new RoomPlans(ctx.storage.sql, {
       ...room,
       armAlarm: () => this.armAlarm(),
+      record,
       notify: (event) => this.inbox.publish(this.store.meta(), event),
     });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
@@ -97,6 +104,7 @@ export class ConversationRoom extends DurableObject<Env> {
       flushAttempts: 0,
       nextFlushAt: null,
     });
+    this.analytics.created(this.store.meta(), Date.now());
     await this.armAlarm();
   }
 
@@ -113,6 +121,7 @@ export class ConversationRoom extends DurableObject<Env> {
     this.store.replay(after, (message) => server.send(JSON.stringify(message)));
     this.ai.replayActive(server, stream?.id ?? null, stream?.from ?? 0);
     this.plans.replayPending(server);
+    this.analytics.replay((frame) => this.sockets.send(server, frame));
     this.sockets.send(server, { type: "ready", lastSeq: this.store.lastSeq() });
     this.sockets.presence(participant, "join");
     if (participant.kind !== "visitor")
@@ -145,6 +154,7 @@ export class ConversationRoom extends DurableObject<Env> {
     ) {
       this.changeStatus("with_human", meta.assigneeId ?? (sender.kind === "staff" ? sender.id : null));
     }
+    this.analytics.message(this.store.meta() ?? meta, message);
     this.sockets.broadcast(message, { ackTo: origin });
     if (sender.kind === "visitor") this.ai.schedule();
     this.inbox.message(meta, {
@@ -229,6 +239,11 @@ export class ConversationRoom extends DurableObject<Env> {
     if (this.store.recordUsage(usage, Date.now())) await (copyNow ? this.flushNow() : this.armFlush());
   }
 
+  /** The satisfaction survey sent at the last resolution (null: none); `answeredId` marks it answered. */
+  csat(answeredId?: string) {
+    return this.analytics.csat(answeredId);
+  }
+
   /** Resolves once no AI reply is running. */
   async aiIdle(): Promise<void> {
     await this.ai.idle();
@@ -245,6 +260,7 @@ export class ConversationRoom extends DurableObject<Env> {
       this.ai.cancel(status === "with_human" ? "a human took over" : `conversation is ${status}`);
     const now = Date.now();
     this.store.saveMeta({ ...meta, status, assigneeId, lastActivityAt: now });
+    this.analytics.status({ ...meta, status, assigneeId }, meta.status, reason, now);
     this.store.enqueue("status", { status, assigneeId, at: now }, now);
     this.sockets.broadcast({ type: "status", status, assigneeId, ...(reason ? { reason } : {}) });
     this.inbox.publish(meta, {
@@ -346,6 +362,7 @@ export class ConversationRoom extends DurableObject<Env> {
     }
     this.inbox.release(meta);
     await this.plans.onAlarm();
+    this.analytics.onAlarm(meta, now);
     // While Postgres is down, only the backoff's own deadline retries (not a wake for the inbox).
     if (this.store.pendingCount() > 0 && now >= (meta.nextFlushAt ?? 0)) await this.outboxCopy.flush(meta);
     await this.armAlarm();
@@ -376,6 +393,7 @@ export class ConversationRoom extends DurableObject<Env> {
       CLOSED.includes(meta.status) ? null : this.store.idleDeadline(meta),
       this.inbox.deadline(),
       this.plans.nextDeadline(),
+      this.analytics.deadline(),
     ]);
   }
 

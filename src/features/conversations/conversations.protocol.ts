@@ -120,5 +120,6 @@ export type ServerFrame =
   | { type: "ai.cancelled"; streamId: string; reason: string }
   | { type: "ai.interrupted"; streamId: string }
   | { type: "plan"; event: PlanEvent; plan: { id: string; status: string; [key: string]: unknown } }
+  | { type: "csat"; surveyId: string; question: string; scale: { min: 1; max: 5 } }
   | { type: "pong" }
   | { type: "error"; code: string; message: string };

@@ -136,7 +136,7 @@ export const OutboxSchema = z
     dead: z.array(
       z.object({
         id: z.number().int(),
-        kind: z.enum(["message", "receipt", "status", "usage"]),
+        kind: z.enum(["message", "receipt", "status", "usage", "analytics"]),
         payload: z.record(text(), z.unknown()).openapi({ description: "The row as the room stored it" }),
         queuedAt: z.iso.datetime(),
         failedAt: z.iso.datetime(),

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { aiUsage, type ConversationStatus, conversations, messages, readReceipts } from "../../db/schema";
+import { type AnalyticsFact, writeAnalytics } from "../analytics/analytics-events";
 import type { AiUsageRecord } from "./conversations.protocol";
 import type { OutboxRow, RoomStore, StoredMessage } from "./room-store";
 
@@ -74,7 +75,7 @@ export async function drainOutbox(
 
 /**
  * Copies a batch of outbox rows to Postgres in one transaction. Idempotent: messages are unique by
- * (conversation_id, seq), receipts only move forward, so a batch retried after a failure that
+ * (conversation_id, seq), receipts only move forward, analytics events are unique by key, so a batch retried after a failure that
  * happened after commit changes nothing. Returns false when the conversation no longer exists.
  */
 export async function flushToPostgres(
@@ -85,7 +86,7 @@ export async function flushToPostgres(
   const { conversationId, tenantId } = room;
   return db.transaction(async (tx) => {
     const [exists] = await tx
-      .select({ id: conversations.id })
+      .select({ id: conversations.id, channel: conversations.channel })
       .from(conversations)
       .where(and(eq(conversations.id, conversationId), eq(conversations.tenantId, tenantId)))
       .for("update");
@@ -150,6 +151,11 @@ export async function flushToPostgres(
         .values(usage.map((u) => ({ ...u, tenantId, conversationId, createdAt: new Date(u.createdAt) })))
         .onConflictDoNothing();
     }
+
+    const facts = batch
+      .filter((r) => r.kind === "analytics")
+      .map((r) => JSON.parse(r.payload) as AnalyticsFact);
+    await writeAnalytics(tx, tenantId, facts, exists);
     return true;
   });
 }

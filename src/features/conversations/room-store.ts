@@ -6,7 +6,7 @@ export type { StoredMessage };
 
 export interface OutboxRow {
   id: number;
-  kind: "message" | "receipt" | "status" | "usage";
+  kind: "message" | "receipt" | "status" | "usage" | "analytics";
   payload: string;
   createdAt: number;
 }

@@ -5,6 +5,7 @@ import { uuidv7 } from "../../lib/ids";
 import { type Embeddings, EmbeddingsError } from "../../providers/embeddings";
 import { type Ocr, OcrError } from "../../providers/ocr";
 import type { S3Location, Storage } from "../../providers/storage";
+import { type AnalyticsFact, writeAnalytics } from "../analytics/analytics-events";
 import { type Chunk, chunkPage } from "./chunking";
 import { claim, LeaseLost, prepare, release, whyNotClaimed } from "./document-lease";
 import type { PublishDocumentEvent } from "./documents.events";
@@ -319,9 +320,19 @@ async function commit(
       .returning();
     // Throwing rolls the pages back: whoever holds the lease now redoes them.
     if (!updated) throw new LeaseLost();
+    // Ready, in the same transaction: one event per generation, however often a batch is retried.
+    if (release?.status === "ready") await writeAnalytics(tx, row.tenantId, [documentReady(updated)]);
     return updated;
   });
 }
+
+const documentReady = (doc: DocumentRow): AnalyticsFact => ({
+  key: `document_ready:${doc.id}:${doc.generation}`,
+  name: "document_ready",
+  actor: "system",
+  at: Date.now(),
+  dims: { documentId: doc.id, generation: doc.generation, chunks: doc.chunkCount, pages: doc.pagesDone },
+});
 
 const embeddingText = (chunk: Chunk) =>
   chunk.heading ? `${chunk.heading}\n${chunk.content}` : chunk.content;

@@ -9,6 +9,7 @@ import { hasPermission } from "../../lib/rbac";
 import { listActions, storedAuthorization } from "../actions/actions.service";
 import { type AgentContext, loadAgentContext } from "../ai/answer";
 import type { HistoryItem } from "../ai/prompt";
+import type { AnalyticsFact } from "../analytics/analytics-events";
 import type {
   AiUsageRecord,
   ClientFrame,
@@ -49,6 +50,8 @@ export interface PlanPort {
   armAlarm(): Promise<void>;
   /** Records a model call (the verifier's) in the room's outbox. */
   recordUsage(usage: AiUsageRecord): void;
+  /** Queues an analytics fact in the room's outbox (docs/analytics-events.md). */
+  record(fact: AnalyticsFact): void;
   /** Tells the staff inbox (a plan waiting for approval, and how it ended). */
   notify(event: InboxEvent): void;
 }
@@ -94,6 +97,8 @@ export class RoomPlans {
 
   private async publish(plan: Plan, event: PlanEvent): Promise<void> {
     this.port.broadcast({ type: "plan", event, plan: planFrame(plan) });
+    const fact = planFact(plan, event);
+    if (fact) this.port.record(fact);
     const view = planView(plan);
     if (event === "proposed" && plan.steps.some((s) => !s.autoRun))
       this.port.notify({ type: "plan.pending", conversationId: plan.conversationId, plan: view });
@@ -349,4 +354,40 @@ export class RoomPlans {
       );
     }
   }
+}
+
+const EXECUTED: readonly PlanEvent[] = ["completed", "completed_with_errors", "failed", "interrupted"];
+
+/** The analytics fact of a plan's event: proposed, approved, rejected, or executed (however it ended). */
+function planFact(plan: Plan, event: PlanEvent): AnalyticsFact | null {
+  const name =
+    event === "proposed" || event === "approved" || event === "rejected"
+      ? (`plan_${event}` as const)
+      : EXECUTED.includes(event)
+        ? "plan_executed"
+        : null;
+  if (!name) return null;
+  const by = plan.decidedBy;
+  const decided = name === "plan_approved" || name === "plan_rejected";
+  const steps = plan.steps.length;
+  const failedSteps = plan.steps.filter((s) => s.status === "failed").length;
+  return {
+    key: `c:${plan.conversationId}:${name}:${plan.id}`,
+    name,
+    actor:
+      decided && by?.kind !== "policy" && by?.kind !== "system"
+        ? "human"
+        : name === "plan_proposed"
+          ? "ai"
+          : "system",
+    at: Date.now(),
+    agentId: plan.agentId,
+    userId: decided && (by?.kind === "staff" || by?.kind === "user") ? (by.userId ?? by.id) : null,
+    dims:
+      name === "plan_executed"
+        ? { status: event, steps, failedSteps }
+        : decided
+          ? { by: by?.kind ?? null }
+          : { steps },
+  };
 }

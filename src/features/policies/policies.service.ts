@@ -4,6 +4,7 @@ import { type PolicyStatus, policies, policyChanges, policyUploads, type StoredI
 import type { Principal } from "../../lib/app-env";
 import { AppError, notFound } from "../../lib/errors";
 import type { Storage } from "../../providers/storage";
+import { policySaved, writeAnalytics } from "../analytics/analytics-events";
 import { isUniqueViolation } from "../auth/auth.service";
 import type { PolicyEdit } from "./policies.schemas";
 import { policyView, storedExtras, storedValue } from "./policies.views";
@@ -166,6 +167,7 @@ export async function createPolicy(
         oldValue: null,
         newValue: status,
       });
+      if (status === "saved") await writeAnalytics(tx, row.tenantId, [policySaved(row, principal)]);
       return row;
     });
   const row = await insert(issues.length > 0 ? "needs_review" : "saved", issues).catch((error: unknown) =>
@@ -231,6 +233,7 @@ async function setStatus(
         oldValue: row.status,
         newValue: status,
       });
+      if (next && status === "saved") await writeAnalytics(tx, row.tenantId, [policySaved(next, principal)]);
       return next;
     })
     .catch(conflictOnDuplicate);

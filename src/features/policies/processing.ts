@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type PolicyStatus, policies, policyChanges, policyUploads, type StoredIssue } from "../../db/schema";
 import type { Storage } from "../../providers/storage";
+import { policySaved, writeAnalytics } from "../analytics/analytics-events";
 import { extractPolicy, pdfPages, type TextPage } from "./extract";
 import type { PolicyJob } from "./policies.jobs";
 import { columnsOf, type StoredFields, storedFields } from "./policy-fields";
@@ -106,6 +107,7 @@ async function writeRecord(
     oldValue: existing?.status ?? null,
     newValue: status,
   });
+  if (status === "saved") await writeAnalytics(db, upload.tenantId, [policySaved(row, null)]);
   return { policyId: row.id, status };
 }
 

@@ -81,18 +81,19 @@ describe("outbox to Postgres", () => {
     await runDurableObjectAlarm(stub);
     expect(await storedCount(conversation.id)).toBe(0);
     const info = await stub.info();
-    // Five messages plus the status change the first staff message caused (open → with_human).
-    expect(info?.outbox.pending).toBe(6);
+    // Five messages, the status change the first staff message caused (open → with_human), and the
+    // analytics events: the conversation's creation and each of the five replies.
+    expect(info?.outbox.pending).toBe(12);
     expect(info?.flushAttempts).toBe(1);
 
-    const metrics = await waitForMetrics(tenant.accessToken, (m) => m.outboxPending === 6);
+    const metrics = await waitForMetrics(tenant.accessToken, (m) => m.outboxPending === 12);
     expect(metrics.flushLagSeconds).toBeGreaterThanOrEqual(0);
 
     // Still chatting during the outage; a wake before the backoff's deadline does not retry Postgres.
     client.send({ type: "message", clientId: "down-6", text: "still here" });
     await client.next((f) => f.type === "message" && f.seq === 6);
     await runDurableObjectAlarm(stub);
-    expect(await stub.info()).toMatchObject({ flushAttempts: 1, outbox: { pending: 7 } });
+    expect(await stub.info()).toMatchObject({ flushAttempts: 1, outbox: { pending: 14 } });
 
     // Postgres is back and the backoff's retry time has come.
     await runInDurableObject(stub, (instance) => {

@@ -43,6 +43,13 @@ describe("tenant isolation", () => {
       201,
     );
     const C = `/api/conversations/${conversation.id}`;
+    // A's conversation is resolved (its survey sent) and A keeps business hours of its own.
+    await callJson(`${C}/resolve`, { method: "POST", token: a.accessToken }, 200);
+    await callJson(
+      "/api/analytics/business-hours",
+      { method: "PUT", token: a.accessToken, json: { timezone: "Pacific/Chatham", weekly: {} } },
+      200,
+    );
     const agent = await createAgent(a, { name: "A agent" });
     const collection = await callJson<{ id: string }>(
       "/api/knowledge/collections",
@@ -206,6 +213,7 @@ describe("tenant isolation", () => {
       { method: "POST", route: "/api/policies/{id}/confirm", path: `${P}/confirm` },
       { method: "POST", route: "/api/policies/{id}/reject", path: `${P}/reject` },
       { method: "DELETE", route: "/api/policies/{id}", path: P },
+      { method: "POST", route: "/api/conversations/{id}/csat", path: `${C}/csat`, json: { rating: 1 } },
     ];
     // The room's WebSocket takes a ticket, not a bearer token: realtime.test.ts shows a ticket
     // signed for tenant B is refused with 404 on A's conversation.
@@ -274,6 +282,7 @@ describe("tenant isolation", () => {
       "/api/messages/feedback/stats",
       "/api/upload",
       "/api/policies",
+      "/api/analytics/business-hours",
     ]) {
       const text = await (await call(path, { token: b.accessToken })).text();
       expect(text).not.toContain(A);
@@ -285,6 +294,7 @@ describe("tenant isolation", () => {
       expect(text).not.toContain("A agent");
       expect(text).not.toContain(String(policyUpload.policyId));
       expect(text).not.toContain(policyUpload.id);
+      expect(text).not.toContain("Chatham");
     }
 
     // And tenant A is untouched.

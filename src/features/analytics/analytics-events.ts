@@ -1,0 +1,102 @@
+import type { Database } from "../../db/client";
+import { type AnalyticsActor, analyticsEvents, type TenantBusinessHours } from "../../db/schema";
+import type { JsonObject } from "../../lib/json";
+import { businessSeconds } from "./business-hours";
+import { loadBusinessHours } from "./business-hours.service";
+
+/** Every event name the owners write (docs/analytics-events.md defines each). */
+export type AnalyticsEventName =
+  | "conversation_created"
+  | "conversation_reopened"
+  | "conversation_resolved"
+  | "message_in"
+  | "reply"
+  | "first_human_reply"
+  | "ai_answer"
+  | "handoff"
+  | "hand_back"
+  | "ai_resolution_confirmed"
+  | "ai_resolution_assumed"
+  | "ai_resolution_revoked"
+  | "plan_proposed"
+  | "plan_approved"
+  | "plan_rejected"
+  | "plan_executed"
+  | "csat_sent"
+  | "csat_response"
+  | "policy_saved"
+  | "document_ready";
+
+/**
+ * One fact as its owner records it. `key` is deterministic per fact (a replay writes the same key,
+ * so it is a no-op). A duration is `from` → `at` (ms): its calendar and business-hours seconds are
+ * computed when written; `value` is a plain number (a rating) for events without a duration.
+ */
+export interface AnalyticsFact {
+  key: string;
+  name: AnalyticsEventName;
+  actor: AnalyticsActor;
+  at: number;
+  from?: number | null;
+  value?: number | null;
+  agentId?: string | null;
+  userId?: string | null;
+  dims?: JsonObject;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Agent and user columns are uuids: an id that is not one (an API key's "assistant") is dropped. */
+const uuidOrNull = (id: string | null | undefined) => (id && UUID.test(id) ? id : null);
+
+/**
+ * Writes facts of one tenant (idempotent: insert … on conflict (tenant, key) do nothing), with the
+ * tenant's business hours for the durations. `conversation` carries the id and channel they share.
+ */
+export async function writeAnalytics(
+  db: Pick<Database, "insert" | "select">,
+  tenantId: string,
+  facts: AnalyticsFact[],
+  conversation: { id: string; channel: string | null } | null = null,
+): Promise<void> {
+  if (facts.length === 0) return;
+  const timed = facts.some((f) => f.from != null);
+  const hours: TenantBusinessHours | null = timed ? await loadBusinessHours(db, tenantId) : null;
+  await db
+    .insert(analyticsEvents)
+    .values(
+      facts.map((f) => {
+        const duration = f.from != null && f.from <= f.at;
+        return {
+          tenantId,
+          key: f.key,
+          conversationId: conversation?.id ?? null,
+          name: f.name,
+          actor: f.actor,
+          channel: conversation?.channel ?? null,
+          agentId: uuidOrNull(f.agentId),
+          userId: uuidOrNull(f.userId),
+          valueS: duration ? Math.round((f.at - (f.from ?? f.at)) / 1000) : (f.value ?? null),
+          valueBhS: duration ? businessSeconds(f.from ?? f.at, f.at, hours) : null,
+          dims: f.dims ?? {},
+          at: new Date(f.at),
+        };
+      }),
+    )
+    .onConflictDoNothing({ target: [analyticsEvents.tenantId, analyticsEvents.key] });
+}
+
+/** The `policy_saved` fact of a policy record: once per record, by its reviewer or the system. */
+export function policySaved(
+  policy: { id: string; source: string; productLine?: string | null },
+  by: { kind: string; id: string } | null,
+): AnalyticsFact {
+  const human = by?.kind === "user";
+  return {
+    key: `policy_saved:${policy.id}`,
+    name: "policy_saved",
+    actor: human ? "human" : "system",
+    at: Date.now(),
+    userId: human ? by.id : null,
+    dims: { policyId: policy.id, source: policy.source, productLine: policy.productLine ?? null },
+  };
+}
