@@ -11,7 +11,7 @@ import { listActions } from "../actions/actions.service";
 import { type AgentContext, generateAnswer, loadAgentContext, usesModel } from "../ai/answer";
 import type { HistoryItem } from "../ai/prompt";
 import { monthlyBudget } from "../ai/usage";
-import type { Sender } from "../conversations/conversations.protocol";
+import { isCustomerVisible, type Sender } from "../conversations/conversations.protocol";
 import { roomFor } from "../conversations/room-client";
 import { decisionIn } from "./approval-words";
 import type { ChatCompletionBody } from "./chat.schemas";
@@ -65,7 +65,9 @@ export async function chatCompletion(deps: ChatDeps, body: Body) {
   const ctx = await agentWith(deps, turn, body);
   const stored =
     (await roomFor(deps.env, turn.session.conversationId).history({ limit: HISTORY_MESSAGES })) ?? [];
-  const history: HistoryItem[] = stored.map((m) => ({ sender: m.sender.kind, text: m.text }));
+  const history: HistoryItem[] = stored
+    .filter(isCustomerVisible)
+    .map((m) => ({ sender: m.sender.kind, text: m.text }));
   const actions = await listActions(
     { db: deps.db, tenantId: turn.sessionDeps.tenantId },
     turn.session.agentId,
