@@ -37,7 +37,7 @@ describe("labels", () => {
     expect(list.data.map((l) => l.name)).toEqual(["bugs", "invoices"]);
     expect((await call(`/api/labels/${billing.id}`, { method: "DELETE", token })).status).toBe(204);
     expect((await call(`/api/labels/${billing.id}`, { method: "DELETE", token })).status).toBe(404);
-  });
+  }, 30_000);
 
   it("adds and removes labels on conversations, filters the list by label and tells the inbox", async () => {
     const tenant = await registerTenant();
