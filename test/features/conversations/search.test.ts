@@ -54,6 +54,9 @@ describe("conversation search", () => {
     }
     expect(await search("q=zebra")).toEqual([]);
     expect(await search("q=%21%21%21")).toEqual([]);
+    // Search syntax is only text: quotes, backslashes and operators never break the query.
+    for (const q of ["o'brien \\ 'x' :* & | ! (", "''", "\\", "a:*b"])
+      expect((await call(`/api/conversations?q=${encodeURIComponent(q)}`, { token })).status, q).toBe(200);
     // Combined with the other filters.
     await callJson(`/api/conversations/${twice.id}/resolve`, { method: "POST", token }, 200);
     expect((await search("q=refund&status=resolved")).map((c) => c.id)).toEqual([twice.id]);
