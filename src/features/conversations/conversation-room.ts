@@ -141,9 +141,11 @@ export class ConversationRoom extends DurableObject<Env> {
     if (!meta) return { ok: false, code: "not_found", message: "Conversation not found" };
     const { kind = "message" } = input;
     // The insert itself finds a resend (its clientId taken): no lookup before every message.
-    const message = CLOSED.includes(meta.status)
-      ? null
-      : this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, Date.now(), kind);
+    // A note may still go on a closed conversation (staff record what happened after).
+    const message =
+      CLOSED.includes(meta.status) && kind !== "note"
+        ? null
+        : this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, Date.now(), kind);
     if (!message) {
       // A resend gets the original (also once closed); a new message to a closed conversation is refused.
       const original = input.clientId ? this.store.byClientId(input.clientId) : null;

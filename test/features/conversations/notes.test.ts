@@ -86,5 +86,11 @@ describe("private notes", () => {
     );
     expect(conversation.lastMessagePreview).not.toContain("fraud watch");
     expect(conversation.status).toBe("open");
+
+    // Once resolved, a message is refused but a note is still taken.
+    const path = `/api/conversations/${chat.conversationId}`;
+    await callJson(`${path}/resolve`, { method: "POST", token }, 200);
+    await callJson(`${path}/messages`, { token, json: { text: "closing note", kind: "note" } }, 201);
+    await callJson(`${path}/messages`, { token, json: { text: "hello?" } }, 409);
   }, 30_000);
 });
