@@ -96,12 +96,16 @@ export async function createContact({ db, env, tenantId }: ContactDeps, input: C
 export async function updateContact({ db, env, tenantId }: ContactDeps, id: string, input: ContactFields) {
   const { externalUserId, ...fields } = input;
   await loadContact(db, tenantId, id);
-  if (externalUserId !== undefined) await setExternalUserId(db, tenantId, id, externalUserId);
-  const [row] = await db
-    .update(contacts)
-    .set({ ...fields, updatedAt: new Date() })
-    .where(and(eq(contacts.id, id), eq(contacts.tenantId, tenantId)))
-    .returning();
+  // One transaction: a taken externalUserId (409) leaves the contact as it was.
+  const row = await db.transaction(async (tx) => {
+    if (externalUserId !== undefined) await setExternalUserId(tx, tenantId, id, externalUserId);
+    const [updated] = await tx
+      .update(contacts)
+      .set({ ...fields, updatedAt: new Date() })
+      .where(and(eq(contacts.id, id), eq(contacts.tenantId, tenantId)))
+      .returning();
+    return updated;
+  });
   if (!row) throw notFound("Contact");
   const view = await viewOf(db, row);
   await inboxClient(env, tenantId).publish({ type: "contact.updated", contact: view });

@@ -91,6 +91,17 @@ describe("contacts", () => {
     // One person per external user id; bad input is a 400 naming the field.
     const taken = await call("/api/contacts", { token, json: { externalUserId: "crm-9" } });
     expect(taken.status).toBe(409);
+    const john = await contacts(token, { name: "John Again", externalUserId: "crm-2" });
+    const steal = await call(`/api/contacts/${john.id}`, {
+      method: "PUT",
+      token,
+      json: { name: "Changed", externalUserId: "crm-9" },
+    });
+    expect(steal.status).toBe(409);
+    expect(await callJson(`/api/contacts/${john.id}`, { token }, 200)).toMatchObject({
+      name: "John Again",
+      externalUserId: "crm-2",
+    });
     const bad = await call("/api/contacts", { token, json: { email: "not-an-email", phone: "call me" } });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toMatch(/email[\s\S]*phone|phone[\s\S]*email/);
