@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildConsole } from "./build-console.ts";
 import { gitCommit } from "./lib/dev-env.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -21,6 +22,7 @@ if (!target || !environments.includes(target)) {
   process.exit(2);
 }
 
+await buildConsole();
 const commit = process.env.GIT_COMMIT ?? gitCommit(root);
 const args = ["deploy", "--env", target, "--var", `GIT_COMMIT:${commit}`, ...flags];
 console.log(`[deploy] wrangler ${args.join(" ")}`);

@@ -3,6 +3,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildConsole } from "./build-console.ts";
 import { proxyTarget, startDbProxy } from "./lib/db-proxy.ts";
 import { gitCommit, loadLocalSecrets, passedThrough, writeEnvFile } from "./lib/dev-env.ts";
 import { freePort, isPortFree } from "./lib/free-port.ts";
@@ -99,6 +100,9 @@ try {
     ...fromEnvironment,
   });
 
+  // The console is rebuilt on every change to src/console (wrangler serves public/app as it is).
+  await buildConsole({ watch: true });
+  say("console: built into public/app, rebuilt on change");
   const wrangler = startWranglerDev({
     root,
     port,

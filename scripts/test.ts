@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildConsole } from "./build-console.ts";
 
 const vitest = join(import.meta.dirname, "..", "node_modules", "vitest", "vitest.mjs");
 const CRASH = /Worker exited unexpectedly (?:with .*?)?during \w+ state while running test files? ([^\n]+)/g;
@@ -57,6 +58,8 @@ function otherFailures(report: JsonReport, crashed: string[]): string[] {
 
 /** The exit code of `npm test`. */
 async function main(args: string[]): Promise<number> {
+  // The Worker serves the console from public/app: test what the sources say now.
+  await buildConsole();
   const dir = mkdtempSync(join(tmpdir(), "switchboard-test-"));
   try {
     const reportFile = join(dir, "report.json");

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { buildConsole } from "../build-console.ts";
 import { proxyTarget, startDbProxy } from "./db-proxy.ts";
 import { writeEnvFile } from "./dev-env.ts";
 import { freePort } from "./free-port.ts";
@@ -72,6 +73,8 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
       CORS_ORIGINS: [url, ...(opts.corsOrigins ?? [])].join(","),
       ...opts.vars,
     });
+    // The console as the sources are now (public/app is shared through the symlinked public/).
+    await buildConsole();
     const inspectorPort = await freePort();
     const wrangler = startWranglerDev({
       root: app,

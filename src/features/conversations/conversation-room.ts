@@ -10,10 +10,11 @@ import { agentBusinessHours, handoffMessage } from "../ai/handoff";
 import { type ApproveOptions, type PlanOutcome, type ProposeInput, RoomPlans } from "../plans/room-plans";
 import {
   type AiUsageRecord,
+  type ChatTurn,
   JOIN_HEADER,
-  type MessageKind,
   type PostResult,
   RoomJoin,
+  type RoomPost,
   type Sender,
   type ServerFrame,
 } from "./conversations.protocol";
@@ -132,13 +133,10 @@ export class ConversationRoom extends DurableObject<Env> {
    * Stores, broadcasts and acks one message; a known clientId returns the original instead. A note
    * (staff only) changes no status, wakes no AI and reaches staff sockets only.
    */
-  async post(
-    sender: Sender,
-    input: { clientId?: string; text: string; metadata?: JsonObject; kind?: MessageKind },
-    origin?: WebSocket,
-  ): Promise<PostResult> {
+  async post(sender: Sender, input: RoomPost, origin?: WebSocket): Promise<PostResult> {
     const meta = this.store.meta();
     if (!meta) return { ok: false, code: "not_found", message: "Conversation not found" };
+    if (input.usage) await this.recordUsage(input.usage, true);
     const { kind = "message" } = input;
     // The insert itself finds a resend (its clientId taken): no lookup before every message.
     // A note may still go on a closed conversation (staff record what happened after).
@@ -229,9 +227,18 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.plans.get(planId);
   }
 
-  /** The plan waiting for approval here, if any: the room holds it (Postgres only mirrors it). */
-  pendingPlanId(): string | null {
-    return this.plans.pendingId();
+  /** A `/chat/completion` turn in one call: posts its messages, then the pending plan (held here) and the history. */
+  async chatTurn(posts: { sender: Sender; post: RoomPost }[], historyLimit: number): Promise<ChatTurn> {
+    for (const { sender, post } of posts) {
+      const posted = await this.post(sender, post);
+      if (!posted.ok) return posted;
+    }
+    return {
+      ok: true,
+      pendingPlanId: this.plans.pendingId(),
+      // The AI's history: private notes are not part of the conversation.
+      history: this.store.range(undefined, undefined, historyLimit, false),
+    };
   }
 
   /** Records a model call for this conversation (the one writer of AI usage); `copyNow`: in Postgres at once. */
@@ -282,10 +289,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const f = readFrame(data);
     if (f.type === "error") return this.sockets.send(ws, f);
     if (f.type === "ping") return this.sockets.send(ws, { type: "pong" });
-    if (f.type === "read") {
-      await this.read(participant, f.seq);
-      return;
-    }
+    if (f.type === "read") return void (await this.read(participant, f.seq));
     if (f.type === "typing") return this.typing(ws, participant, f.on);
     if (f.type === "approve" || f.type === "reject") return this.plans.onFrame(ws, participant, f);
     const forbidden = (message: string) =>
@@ -336,7 +340,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const now = Date.now();
     const woken = wakeReason(meta, now, false);
     if (woken) this.changeStatus("open", meta.assigneeId, woken);
-    else if (!NO_IDLE_EXPIRY.includes(meta.status) && now >= this.idleDeadline(meta))
+    else if (!NO_IDLE_EXPIRY.includes(meta.status) && now >= this.store.idleDeadline(meta))
       this.changeStatus("expired", meta.assigneeId, "idle");
     meta = this.store.meta() ?? meta;
     this.inbox.release(meta);
@@ -362,18 +366,13 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.pool.db(this.databaseConfig());
   }
 
-  /** Idle expiry: the timeout after the last message or status change. */
-  private idleDeadline(meta: RoomMeta): number {
-    return Math.max(meta.lastActivityAt, this.store.lastMessageAt()) + meta.idleTimeoutSeconds * 1000;
-  }
-
   /** Arms the one alarm at the earliest deadline: the next flush, idle expiry or snooze's end, the inbox, a plan. */
   private async armAlarm(): Promise<void> {
     const meta = this.store.meta();
     if (!meta) return;
     await this.alarmClock.arm([
       this.store.pendingCount() > 0 ? (meta.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS) : null,
-      NO_IDLE_EXPIRY.includes(meta.status) ? snoozeDeadline(meta) : this.idleDeadline(meta),
+      NO_IDLE_EXPIRY.includes(meta.status) ? snoozeDeadline(meta) : this.store.idleDeadline(meta),
       this.inbox.deadline(),
       this.plans.nextDeadline(),
     ]);

@@ -83,6 +83,21 @@ export type PostResult =
   | { ok: true; duplicate: boolean; message: StoredMessage }
   | { ok: false; code: "not_found" | "conflict"; message: string };
 
+/** A message to post through RPC; `usage` records the model call that wrote it in the same step. */
+export interface RoomPost {
+  clientId?: string;
+  text: string;
+  metadata?: JsonObject;
+  usage?: AiUsageRecord;
+  /** `note`: a private note (staff only). */
+  kind?: MessageKind;
+}
+
+/** What a `/chat/completion` turn gets back from its room in one call. */
+export type ChatTurn =
+  | { ok: true; pendingPlanId: string | null; history: StoredMessage[] }
+  | Extract<PostResult, { ok: false }>;
+
 /** One model call's cost, recorded by the room it served (its outbox copies it to Postgres). */
 export interface AiUsageRecord {
   agentId: string | null;

@@ -92,6 +92,11 @@ export class RoomStore {
     return this.cachedLastMessageAt;
   }
 
+  /** Idle expiry: the timeout after the last message or status change. */
+  idleDeadline(meta: RoomMeta): number {
+    return Math.max(meta.lastActivityAt, this.lastMessageAt()) + meta.idleTimeoutSeconds * 1000;
+  }
+
   byClientId(clientId: string): StoredMessage | null {
     const row = this.sql.exec("SELECT * FROM messages WHERE client_id = ?", clientId).toArray()[0];
     return row ? toMessage(row) : null;

@@ -3,9 +3,8 @@ import type { Database } from "../../db/client";
 import { agents, chatSessions } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { uuidv7 } from "../../lib/ids";
-import type { JsonObject } from "../../lib/json";
 import { loadAgent } from "../ai/agents.service";
-import type { Sender } from "../conversations/conversations.protocol";
+import type { RoomPost, Sender } from "../conversations/conversations.protocol";
 import {
   createConversation,
   loadConversation,
@@ -101,20 +100,9 @@ export async function openSession(
   return { id, conversationId: stored.conversationId, agentId: stored.agentId ?? agentId, created: true };
 }
 
-/** The session's plan waiting for approval, if any (the newest). */
-export async function pendingPlanId(deps: SessionDeps, conversationId: string): Promise<string | null> {
-  return roomFor(deps.env, conversationId).pendingPlanId();
-}
-
 /** Posts a message to the session's conversation (through its room, like every message). */
-export async function postToRoom(
-  env: Env,
-  conversationId: string,
-  sender: Sender,
-  text: string,
-  metadata: JsonObject,
-) {
-  const result = await roomFor(env, conversationId).post(sender, { text, metadata });
+export async function postToRoom(env: Env, conversationId: string, sender: Sender, post: RoomPost) {
+  const result = await roomFor(env, conversationId).post(sender, post);
   if (!result.ok) throw new AppError(result.code, result.message);
   return result.message;
 }

@@ -11,11 +11,11 @@ import { listActions } from "../actions/actions.service";
 import { type AgentContext, generateAnswer, loadAgentContext, usesModel } from "../ai/answer";
 import type { HistoryItem } from "../ai/prompt";
 import { monthlyBudget } from "../ai/usage";
-import { isCustomerVisible, type Sender } from "../conversations/conversations.protocol";
+import type { RoomPost, Sender } from "../conversations/conversations.protocol";
 import { roomFor } from "../conversations/room-client";
 import { decisionIn } from "./approval-words";
 import type { ChatCompletionBody } from "./chat.schemas";
-import { type ChatSession, openSession, pendingPlanId, postToRoom } from "./chat-session";
+import { type ChatSession, openSession, postToRoom } from "./chat-session";
 import { planRequest } from "./planner";
 import { approvePlan, autoRuns, getPlanSettings, rejectPlan, unwrap } from "./plans.service";
 import type { AiUsage } from "./verifier";
@@ -33,12 +33,6 @@ type Body = z.infer<typeof ChatCompletionBody>;
 
 const HISTORY_MESSAGES = 50;
 
-/** The session's room records the call (the one writer of AI usage); Postgres has it before the answer. */
-async function recordUsage(deps: ChatDeps, session: ChatSession, usage: AiUsage | null) {
-  if (!usage) return;
-  await roomFor(deps.env, session.conversationId).recordUsage({ agentId: session.agentId, ...usage }, true);
-}
-
 /** One `/chat/completion` call: its session, the caller as a sender and as a plan actor, the new user turn. */
 interface Turn {
   session: ChatSession;
@@ -55,19 +49,21 @@ export async function chatCompletion(deps: ChatDeps, body: Body) {
   if (body.isApproval && !body.sessionId)
     throw new AppError("conflict", "isApproval needs the sessionId of the plan");
   const turn = await openTurn(deps, body);
-  const pending = await pendingPlanId(turn.sessionDeps, turn.session.conversationId);
+  if (!body.isApproval && !turn.lastUser)
+    throw new AppError("validation_failed", "messages needs a user message");
+  // One room call posts the turn and answers the pending plan and the history.
+  const room = await roomFor(deps.env, turn.session.conversationId).chatTurn(
+    body.isApproval ? [] : turnPosts(turn, body),
+    HISTORY_MESSAGES,
+  );
+  if (!room.ok) throw new AppError(room.code, room.message);
   const decision = body.isApproval ? "approve" : decisionIn(turn.lastUser);
-  if (body.isApproval && !pending)
+  if (body.isApproval && !room.pendingPlanId)
     throw new AppError("conflict", "There is no plan waiting for approval in this session");
-  if (pending && decision) return decide(deps, turn, pending, decision, body.isApproval);
-  if (!turn.lastUser) throw new AppError("validation_failed", "messages needs a user message");
-  await recordTurns(deps, turn, body);
+  if (room.pendingPlanId && decision) return decide(deps, turn, room.pendingPlanId, decision);
   const ctx = await agentWith(deps, turn, body);
-  const stored =
-    (await roomFor(deps.env, turn.session.conversationId).history({ limit: HISTORY_MESSAGES })) ?? [];
-  const history: HistoryItem[] = stored
-    .filter(isCustomerVisible)
-    .map((m) => ({ sender: m.sender.kind, text: m.text }));
+  // The room leaves private notes out of this history.
+  const history: HistoryItem[] = room.history.map((m) => ({ sender: m.sender.kind, text: m.text }));
   const actions = await listActions(
     { db: deps.db, tenantId: turn.sessionDeps.tenantId },
     turn.session.agentId,
@@ -76,8 +72,7 @@ export async function chatCompletion(deps: ChatDeps, body: Body) {
     const answer = await generateAnswer(deps, ctx, history).catch((error: unknown) => {
       throw providerFailure(error);
     });
-    await recordUsage(deps, turn.session, answer.usage);
-    return reply(deps, turn, answer.text, { mode: answer.mode, citations: answer.citations });
+    return reply(deps, turn, answer.text, { mode: answer.mode, citations: answer.citations }, answer.usage);
   }
   return plan(deps, turn, ctx, history, actions);
 }
@@ -107,18 +102,10 @@ async function openTurn(deps: ChatDeps, body: Body): Promise<Turn> {
 }
 
 /** Approves or rejects the session's pending plan, as the user's turn asked. */
-async function decide(
-  deps: ChatDeps,
-  turn: Turn,
-  pending: string,
-  decision: "approve" | "reject",
-  isApproval: boolean | undefined,
-) {
+async function decide(deps: ChatDeps, turn: Turn, pending: string, decision: "approve" | "reject") {
   if (decision === "approve" && !hasPermission(deps.principal.role, "plans:approve")) {
     throw new AppError("forbidden", `Your role (${deps.principal.role}) lacks the plans:approve permission`);
   }
-  if (turn.lastUser && !isApproval)
-    await postToRoom(deps.env, turn.session.conversationId, turn.user, turn.lastUser, turn.meta);
   const outcome =
     decision === "approve"
       ? await approvePlan(turn.sessionDeps, pending, turn.actor, {
@@ -135,15 +122,15 @@ async function decide(
   };
 }
 
-/** Adds the call's turns to the conversation: a new session takes the chat it was given, later calls the new turn. */
-async function recordTurns(deps: ChatDeps, turn: Turn, body: Body) {
+/** The call's turns for the conversation: a new session takes the chat it was given, later calls the new turn. */
+function turnPosts(turn: Turn, body: Body): { sender: Sender; post: RoomPost }[] {
   const turns = turn.session.created
     ? body.messages.filter((m) => m.role !== "system" && m.content.trim())
     : [{ role: "user" as const, content: turn.lastUser }];
-  for (const t of turns) {
-    const sender: Sender = t.role === "user" ? turn.user : { kind: "ai", id: turn.session.agentId };
-    await postToRoom(deps.env, turn.session.conversationId, sender, t.content, turn.meta);
-  }
+  return turns.map((t) => ({
+    sender: t.role === "user" ? turn.user : { kind: "ai", id: turn.session.agentId },
+    post: { text: t.content, metadata: turn.meta },
+  }));
 }
 
 /** The session's agent, with the call's system messages added to its prompt. */
@@ -160,10 +147,15 @@ async function agentWith(deps: ChatDeps, turn: Turn, body: Body): Promise<AgentC
   };
 }
 
-/** Posts the agent's answer to the conversation and returns it as the call's result. */
-async function reply(deps: ChatDeps, turn: Turn, text: string, metadata: JsonObject = {}) {
+/** Posts the agent's answer (with the model call that wrote it) and returns it as the call's result. */
+async function reply(deps: ChatDeps, turn: Turn, text: string, metadata: JsonObject, usage: AiUsage | null) {
   const sender: Sender = { kind: "ai", id: turn.session.agentId };
-  const message = await postToRoom(deps.env, turn.session.conversationId, sender, text, metadata);
+  const usageRecord = usage ? { agentId: turn.session.agentId, ...usage } : undefined;
+  const message = await postToRoom(deps.env, turn.session.conversationId, sender, {
+    text,
+    metadata,
+    ...(usageRecord ? { usage: usageRecord } : {}),
+  });
   return { ...turn.base, needsApproval: false, plan: null, reply: text, messageId: message.id };
 }
 
@@ -185,14 +177,15 @@ async function plan(
       throw providerFailure(error);
     },
   );
-  await recordUsage(deps, turn.session, planned.usage);
   if (planned.issues.length > 0) {
     const text = `${planned.text ? `${planned.text}\n\n` : ""}I could not turn that into a plan I can run. Please rephrase your request.`;
-    return { ...(await reply(deps, turn, text, { planIssues: planned.issues })), issues: planned.issues };
+    const shown = await reply(deps, turn, text, { planIssues: planned.issues }, planned.usage);
+    return { ...shown, issues: planned.issues };
   }
-  if (planned.steps.length === 0) return reply(deps, turn, planned.text || "(no answer)");
+  if (planned.steps.length === 0) return reply(deps, turn, planned.text || "(no answer)", {}, planned.usage);
 
   const room = roomFor(deps.env, turn.session.conversationId);
+  if (planned.usage) await room.recordUsage({ agentId: turn.session.agentId, ...planned.usage }, true);
   const proposed = unwrap(
     await room.proposePlan({
       agentId: turn.session.agentId,

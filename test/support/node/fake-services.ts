@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { downstreamRoutes } from "./fake-downstream.ts";
+import { metaRoutes } from "./fake-meta.ts";
 import { openAiRoutes } from "./fake-openai.ts";
 import { openAiEmbeddingsRoutes } from "./fake-openai-embeddings.ts";
 import { resendRoutes } from "./fake-resend.ts";
@@ -54,6 +55,7 @@ export async function startFakeServices(): Promise<FakeServices> {
     ...s3.routes,
     ...textractRoutes(s3.objects),
     ...downstreamRoutes(),
+    ...metaRoutes(),
   ];
   const server = createServer((req, res) => {
     void serve(routes, req, res).catch((error: unknown) => {

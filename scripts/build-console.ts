@@ -1,0 +1,61 @@
+// Builds the staff console (src/console, Preact) into public/app, which the Worker serves as static
+// assets under /app. Called by `npm run dev` (watching), the browser tests, deploy and postinstall;
+// public/app is git-ignored. Prints the first screen's size: the budget is 150 KB gzip.
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const source = join(root, "src", "console");
+const out = join(root, "public", "app");
+
+const options: esbuild.BuildOptions = {
+  entryPoints: [join(source, "main.tsx"), join(source, "console.css")],
+  outdir: out,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  target: "es2022",
+  minify: true,
+  sourcemap: "linked",
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  tsconfig: join(source, "tsconfig.json"),
+  logLevel: "warning",
+  metafile: true,
+};
+
+/** The gzip size of the files the first screen loads (entry script, its static imports, the CSS). */
+export function firstScreenBytes(metafile: esbuild.Metafile): number {
+  const entry = Object.entries(metafile.outputs).find(([, o]) => o.entryPoint?.endsWith("main.tsx"));
+  if (!entry) return 0;
+  const files = new Set([
+    entry[0],
+    ...entry[1].imports.filter((i) => i.kind === "import-statement").map((i) => i.path),
+  ]);
+  files.add(join("public", "app", "console.css"));
+  let total = 0;
+  for (const file of files) total += gzipSync(readFileSync(join(root, file))).length;
+  return total;
+}
+
+/** One build; `watch`: rebuild on every change until the process ends. */
+export async function buildConsole({ watch = false } = {}): Promise<{ firstScreenGzip: number }> {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  copyFileSync(join(source, "index.html"), join(out, "index.html"));
+  if (watch) {
+    const context = await esbuild.context(options);
+    await context.watch();
+    return { firstScreenGzip: 0 };
+  }
+  const result = await esbuild.build(options);
+  return { firstScreenGzip: result.metafile ? firstScreenBytes(result.metafile) : 0 };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { firstScreenGzip } = await buildConsole();
+  console.log(`console built into public/app (first screen ${(firstScreenGzip / 1024).toFixed(1)} KB gzip)`);
+}
