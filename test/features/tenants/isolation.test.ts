@@ -367,5 +367,5 @@ describe("tenant isolation", () => {
       status: "saved",
       extras: { remark: null },
     });
-  }, 60_000);
+  }, 90_000);
 });
