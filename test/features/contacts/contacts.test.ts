@@ -106,7 +106,7 @@ describe("contacts", () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toMatch(/email[\s\S]*phone|phone[\s\S]*email/);
     expect((await call(`/api/contacts/${jane.id}`, { method: "PUT", token, json: {} })).status).toBe(400);
-  }, 30_000);
+  }, 60_000);
 
   it("gives a verified widget user the same contact on every device, and a conversation its contact", async () => {
     const tenant = await registerTenant();

@@ -48,9 +48,6 @@ describe("reopen, snooze and priority", () => {
     expect(
       (await callJson<{ data: View[] }>("/api/conversations?status=snoozed", { token }, 200)).data,
     ).toHaveLength(1);
-    // Not yet: an early alarm leaves it snoozed.
-    await runDurableObjectAlarm(room(conversation.id));
-    expect((await callJson<View>(path, { token }, 200)).status).toBe("snoozed");
     await new Promise((resolve) => setTimeout(resolve, Date.parse(until) - Date.now() + 50));
     await runDurableObjectAlarm(room(conversation.id));
     expect(await inbox.next((f) => f.type === "conversation.status" && f.status === "open")).toMatchObject({
@@ -59,6 +56,17 @@ describe("reopen, snooze and priority", () => {
     });
     await room(conversation.id).flushNow();
     expect(await callJson<View>(path, { token }, 200)).toMatchObject({ status: "open", snoozedUntil: null });
+
+    // Not yet: an alarm before its time leaves a conversation snoozed.
+    const later = await createConversation(tenant);
+    const hour = new Date(Date.now() + 3_600_000).toISOString();
+    await callJson(`/api/conversations/${later.id}/snooze`, { token, json: { until: hour } }, 200);
+    await runDurableObjectAlarm(room(later.id));
+    await room(later.id).flushNow();
+    expect(await callJson<View>(`/api/conversations/${later.id}`, { token }, 200)).toMatchObject({
+      status: "snoozed",
+      snoozedUntil: hour,
+    });
 
     // In the past, or a resolved conversation: refused.
     const past = await call(`${path}/snooze`, {
