@@ -8,13 +8,17 @@ import { csatRoutes, widgetCsatRoutes } from "./features/analytics/csat.routes";
 import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
 import { authRoutes } from "./features/auth/auth.routes";
 import { browserSessionRoutes } from "./features/auth/browser-session.routes";
+import { cannedResponseRoutes } from "./features/canned-responses/canned-responses.routes";
 import { consoleRoutes } from "./features/console/console.routes";
+import { contactRoutes } from "./features/contacts/contacts.routes";
+import { conversationLifecycleRoutes } from "./features/conversations/conversation-lifecycle.routes";
 import { conversationRoutes } from "./features/conversations/conversations.routes";
 import { realtimeRoutes } from "./features/conversations/realtime.routes";
 import { documentRoutes } from "./features/documents/documents.routes";
 import { conversationFeedbackRoutes, feedbackRoutes } from "./features/feedback/feedback.routes";
 import { inboxRoutes } from "./features/inbox/inbox.routes";
 import { knowledgeRoutes } from "./features/knowledge/knowledge.routes";
+import { conversationLabelRoutes, labelRoutes } from "./features/labels/labels.routes";
 import { chatRoutes } from "./features/plans/chat.routes";
 import { planRoutes } from "./features/plans/plans.routes";
 import { dashboardRoutes } from "./features/policies/dashboard.routes";
@@ -68,6 +72,11 @@ export function createApp() {
   app.route("/api/analytics/business-hours", businessHoursRoutes);
   app.route("/api/conversations", csatRoutes);
   app.route("/api/widget", widgetCsatRoutes);
+  app.route("/api/contacts", contactRoutes);
+  app.route("/api/labels", labelRoutes);
+  app.route("/api/conversations", conversationLabelRoutes);
+  app.route("/api/conversations", conversationLifecycleRoutes);
+  app.route("/api/canned-responses", cannedResponseRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

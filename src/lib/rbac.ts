@@ -19,6 +19,14 @@ export const permissions = {
   /** See what a room has not copied to Postgres yet, and the rows Postgres refused (dead letters). */
   "conversations:outbox": ADMINS,
   "widget-keys:manage": ADMINS,
+  "contacts:read": EVERYONE,
+  "contacts:write": EVERYONE,
+  /** Erasing a contact removes all their conversations (a data-protection request). */
+  "contacts:delete": ADMINS,
+  "labels:read": EVERYONE,
+  "labels:manage": ADMINS,
+  "canned-responses:read": EVERYONE,
+  "canned-responses:manage": EVERYONE,
   "agents:read": EVERYONE,
   "agents:manage": ADMINS,
   "ai:chat": EVERYONE,

@@ -8,6 +8,7 @@ export interface Conversation {
   lastSeq: number;
   messageCount: number;
   assigneeId: string | null;
+  contactId: string | null;
 }
 
 export async function createConversation(

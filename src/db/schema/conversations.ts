@@ -10,13 +10,26 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { id, timestamps } from "../columns";
+import { id, timestamps, tsvector } from "../columns";
+import { contacts } from "./contacts";
 import { tenants, users } from "./identity";
 
-export const conversationStatuses = ["open", "pending_human", "with_human", "resolved", "expired"] as const;
+export const conversationStatuses = [
+  "open",
+  "pending_human",
+  "with_human",
+  "snoozed",
+  "resolved",
+  "expired",
+] as const;
 export type ConversationStatus = (typeof conversationStatuses)[number];
 export const senderKinds = ["visitor", "staff", "integration", "ai", "system"] as const;
 export type SenderKind = (typeof senderKinds)[number];
+export const priorities = ["none", "low", "medium", "high", "urgent"] as const;
+export type Priority = (typeof priorities)[number];
+/** A message to the conversation, or a staff-only note (never sent to the visitor, a channel or the AI). */
+export const messageKinds = ["message", "note"] as const;
+export type MessageKind = (typeof messageKinds)[number];
 
 /** A conversation's Postgres copy. Its room (Durable Object) is the writer of messages and seq. */
 export const conversations = pgTable(
@@ -30,6 +43,10 @@ export const conversations = pgTable(
     channel: text().notNull().default("web"),
     visitorId: text(),
     customerUserId: text(),
+    contactId: uuid().references(() => contacts.id, { onDelete: "set null" }),
+    priority: text().$type<Priority>().notNull().default("none"),
+    /** While `snoozed`: when the room's alarm opens it again. */
+    snoozedUntil: timestamp({ withTimezone: true }),
     agentId: uuid(),
     assigneeId: uuid().references(() => users.id, { onDelete: "set null" }),
     metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
@@ -48,6 +65,7 @@ export const conversations = pgTable(
     index().on(t.tenantId, t.status),
     index().on(t.tenantId, t.visitorId),
     index().on(t.tenantId, t.customerUserId),
+    index().on(t.tenantId, t.contactId),
   ],
 );
 
@@ -63,11 +81,19 @@ export const messages = pgTable(
     clientId: text(),
     senderKind: text().$type<SenderKind>().notNull(),
     senderId: text().notNull(),
+    kind: text().$type<MessageKind>().notNull().default("message"),
     text: text().notNull(),
     metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp({ withTimezone: true }).notNull(),
+    searchVector: tsvector()
+      .notNull()
+      .generatedAlwaysAs((): ReturnType<typeof sql> => sql`to_tsvector('simple', ${messages.text})`),
   },
-  (t) => [uniqueIndex("messages_conversation_seq_key").on(t.conversationId, t.seq), index().on(t.tenantId)],
+  (t) => [
+    uniqueIndex("messages_conversation_seq_key").on(t.conversationId, t.seq),
+    index().on(t.tenantId),
+    index("messages_search_idx").using("gin", t.searchVector),
+  ],
 );
 
 /** Read receipts: the highest seq each participant (`kind:id`) has read. */

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Database } from "../../db/client";
-import type { ConversationStatus, PlanActor } from "../../db/schema";
+import type { PlanActor, ConversationStatus as Status } from "../../db/schema";
 import { loadConfig } from "../../env";
 import { refusal } from "../../lib/errors";
 import type { JsonObject } from "../../lib/json";
@@ -26,6 +26,7 @@ import { RoomInboxFeed } from "./room-inbox-feed";
 import { FLUSH_DELAY_MS, RoomOutbox } from "./room-outbox";
 import { RoomPool } from "./room-pool";
 import { ackFor, RoomSockets, readFrame } from "./room-sockets";
+import { changeStatus, NO_IDLE_EXPIRY, type StatusParts, snoozeDeadline, wakeReason } from "./room-status";
 import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
 
 const CLOSED: readonly string[] = ["resolved", "expired"];
@@ -45,6 +46,13 @@ export class ConversationRoom extends DurableObject<Env> {
   private readonly sockets = new RoomSockets(this.ctx);
   private readonly inbox = new RoomInboxFeed(this.ctx, this.env);
   private readonly outboxCopy: RoomOutbox;
+  private readonly statusParts: StatusParts = {
+    store: () => this.store,
+    sockets: this.sockets,
+    inbox: this.inbox,
+    cancelAi: (why) => this.ai.cancel(why),
+    changed: (meta, before, reason, now) => this.analytics.status(meta, before, reason, now),
+  };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -118,7 +126,7 @@ export class ConversationRoom extends DurableObject<Env> {
     if (!meta || meta.tenantId !== tenantId) return refusal(404, "not_found", "Conversation not found");
     const { client, server } = this.sockets.accept(participant);
     // Replay and `ready` go out in this same synchronous turn, so no live message can slip between.
-    this.store.replay(after, (message) => server.send(JSON.stringify(message)));
+    this.store.replay(after, participant.kind !== "visitor", (m) => server.send(JSON.stringify(m)));
     this.ai.replayActive(server, stream?.id ?? null, stream?.from ?? 0);
     this.plans.replayPending(server);
     this.analytics.replay((frame) => this.sockets.send(server, frame));
@@ -131,15 +139,21 @@ export class ConversationRoom extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /** Stores, broadcasts and acks one message; a known clientId returns the original instead. */
+  /**
+   * Stores, broadcasts and acks one message; a known clientId returns the original instead. A note
+   * (staff only) changes no status, wakes no AI and reaches staff sockets only.
+   */
   async post(sender: Sender, input: RoomPost, origin?: WebSocket): Promise<PostResult> {
     const meta = this.store.meta();
     if (!meta) return { ok: false, code: "not_found", message: "Conversation not found" };
     if (input.usage) await this.recordUsage(input.usage, true);
+    const { kind = "message" } = input;
     // The insert itself finds a resend (its clientId taken): no lookup before every message.
-    const message = CLOSED.includes(meta.status)
-      ? null
-      : this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, Date.now());
+    // A note may still go on a closed conversation (staff record what happened after).
+    const message =
+      CLOSED.includes(meta.status) && kind !== "note"
+        ? null
+        : this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, Date.now(), kind);
     if (!message) {
       // A resend gets the original (also once closed); a new message to a closed conversation is refused.
       const original = input.clientId ? this.store.byClientId(input.clientId) : null;
@@ -148,12 +162,14 @@ export class ConversationRoom extends DurableObject<Env> {
     }
     // The business replying owns the conversation: the AI steps back (its status frame precedes the
     // message). A staff user becomes the assignee if there is none; an integration is never one.
+    const woken = wakeReason(meta, Date.now(), sender.kind === "visitor");
+    if (woken) this.changeStatus("open", meta.assigneeId, woken);
     if (
+      kind === "message" &&
       (sender.kind === "staff" || sender.kind === "integration") &&
       (meta.status === "open" || meta.status === "pending_human")
-    ) {
+    )
       this.changeStatus("with_human", meta.assigneeId ?? (sender.kind === "staff" ? sender.id : null));
-    }
     this.analytics.message(this.store.meta() ?? meta, message);
     this.sockets.broadcast(message, { ackTo: origin });
     if (sender.kind === "visitor") this.ai.schedule();
@@ -164,6 +180,7 @@ export class ConversationRoom extends DurableObject<Env> {
       sender,
       preview: message.text.slice(0, 160),
       createdAt: message.createdAt,
+      ...(message.kind ? { kind: message.kind } : {}),
     });
     await this.armFlush();
     return { ok: true, duplicate: false, message };
@@ -191,13 +208,13 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /**
-   * Changes status/assignee from REST and tells everyone in the room. Handed back from a human, the
-   * AI answers the visitor messages that came in meanwhile and nobody answered.
+   * Changes status/assignee from REST and tells everyone in the room (`until`: a snooze's end). Handed
+   * back from a human, the AI answers the visitor messages that came in meanwhile and nobody answered.
    */
-  async setStatus(status: ConversationStatus, assigneeId: string | null, reason?: string) {
+  async setStatus(status: Status, assigneeId: string | null, reason?: string, until?: number) {
     const before = this.store.meta()?.status;
     if (!before) return null;
-    this.changeStatus(status, assigneeId, reason);
+    this.changeStatus(status, assigneeId, reason, until);
     if (status === "open" && (before === "pending_human" || before === "with_human")) this.ai.schedule();
     await this.armAlarm();
     return { lastSeq: this.store.lastSeq() };
@@ -230,7 +247,8 @@ export class ConversationRoom extends DurableObject<Env> {
     return {
       ok: true,
       pendingPlanId: this.plans.pendingId(),
-      history: this.store.range(undefined, undefined, historyLimit),
+      // The AI's history: private notes are not part of the conversation.
+      history: this.store.range(undefined, undefined, historyLimit, false),
     };
   }
 
@@ -249,27 +267,9 @@ export class ConversationRoom extends DurableObject<Env> {
     await this.ai.idle();
   }
 
-  /**
-   * The single place status changes: meta, the Postgres copy (outbox), the room and the inbox.
-   * Anything but `open` stops the AI.
-   */
-  private changeStatus(status: ConversationStatus, assigneeId: string | null, reason?: string): void {
-    const meta = this.store.meta();
-    if (!meta) return;
-    if (status !== "open")
-      this.ai.cancel(status === "with_human" ? "a human took over" : `conversation is ${status}`);
-    const now = Date.now();
-    this.store.saveMeta({ ...meta, status, assigneeId, lastActivityAt: now });
-    this.analytics.status({ ...meta, status, assigneeId }, meta.status, reason, now);
-    this.store.enqueue("status", { status, assigneeId, at: now }, now);
-    this.sockets.broadcast({ type: "status", status, assigneeId, ...(reason ? { reason } : {}) });
-    this.inbox.publish(meta, {
-      type: "conversation.status",
-      conversationId: meta.conversationId,
-      status,
-      assigneeId,
-      ...(reason ? { reason } : {}),
-    });
+  /** Every status change goes through room-status.ts (meta, outbox, sockets, inbox). */
+  private changeStatus(status: Status, assigneeId: string | null, reason?: string, until?: number) {
+    changeStatus(this.statusParts, { status, assigneeId, reason, until });
   }
 
   /** Hands an AI-answered conversation to a person: pending_human, a system message, the inbox told. */
@@ -308,16 +308,14 @@ export class ConversationRoom extends DurableObject<Env> {
     if (f.type === "read") return void (await this.read(participant, f.seq));
     if (f.type === "typing") return this.typing(ws, participant, f.on);
     if (f.type === "approve" || f.type === "reject") return this.plans.onFrame(ws, participant, f);
-    if (f.type === "handoff") {
-      if (participant.kind !== "visitor")
-        return this.sockets.send(ws, {
-          type: "error",
-          code: "forbidden",
-          message: "Only the visitor asks for a human",
-        });
-      return this.handoff("the visitor asked for a person", null);
-    }
-    const result = await this.post(participant, { clientId: f.clientId, text: f.text }, ws);
+    const forbidden = (message: string) =>
+      this.sockets.send(ws, { type: "error", code: "forbidden", message });
+    if (f.type === "handoff")
+      return participant.kind !== "visitor"
+        ? forbidden("Only the visitor asks for a human")
+        : this.handoff("the visitor asked for a person", null);
+    if (f.kind === "note" && participant.kind === "visitor") return forbidden("Only staff write notes");
+    const result = await this.post(participant, { clientId: f.clientId, text: f.text, kind: f.kind }, ws);
     if (!result.ok)
       return this.sockets.send(ws, { type: "error", code: result.code, message: result.message });
     // A fresh message's ack was sent before its broadcast (in post); a duplicate gets its ack only.
@@ -356,10 +354,11 @@ export class ConversationRoom extends DurableObject<Env> {
     let meta = this.store.meta();
     if (!meta) return;
     const now = Date.now();
-    if (!CLOSED.includes(meta.status) && now >= this.store.idleDeadline(meta)) {
+    const woken = wakeReason(meta, now, false);
+    if (woken) this.changeStatus("open", meta.assigneeId, woken);
+    else if (!NO_IDLE_EXPIRY.includes(meta.status) && now >= this.store.idleDeadline(meta))
       this.changeStatus("expired", meta.assigneeId, "idle");
-      meta = this.store.meta() ?? meta;
-    }
+    meta = this.store.meta() ?? meta;
     this.inbox.release(meta);
     await this.plans.onAlarm();
     this.analytics.onAlarm(meta, now);
@@ -384,13 +383,13 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.pool.db(this.databaseConfig());
   }
 
-  /** Arms the one alarm at the earliest deadline: the next flush, idle expiry, the inbox, a plan. */
+  /** Arms the one alarm at the earliest deadline: the next flush, idle expiry or snooze's end, the inbox, a plan. */
   private async armAlarm(): Promise<void> {
     const meta = this.store.meta();
     if (!meta) return;
     await this.alarmClock.arm([
       this.store.pendingCount() > 0 ? (meta.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS) : null,
-      CLOSED.includes(meta.status) ? null : this.store.idleDeadline(meta),
+      NO_IDLE_EXPIRY.includes(meta.status) ? snoozeDeadline(meta) : this.store.idleDeadline(meta),
       this.inbox.deadline(),
       this.plans.nextDeadline(),
       this.analytics.deadline(),

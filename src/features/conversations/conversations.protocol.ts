@@ -13,7 +13,13 @@ export const MessageText = text()
 
 /** Frames a client sends. Anything else gets an `error` frame; the socket stays usable. */
 export const ClientFrame = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("message"), clientId: ClientId, text: MessageText }),
+  z.object({
+    type: z.literal("message"),
+    clientId: ClientId,
+    text: MessageText,
+    /** `note`: a private note, staff only (a visitor's is refused). */
+    kind: z.enum(["message", "note"]).optional(),
+  }),
   z.object({ type: z.literal("typing"), on: z.boolean() }),
   z.object({ type: z.literal("read"), seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal("ping") }),
@@ -50,6 +56,8 @@ export interface Sender {
   id: string;
 }
 
+export type MessageKind = "message" | "note";
+
 export interface MessageFrame {
   type: "message";
   seq: number;
@@ -58,7 +66,12 @@ export interface MessageFrame {
   sender: Sender;
   text: string;
   createdAt: string;
+  /** Present on private notes only: staff see them; the visitor, channels and the AI never do. */
+  kind?: "note";
 }
+
+/** Whether a message may reach the customer (their socket, a channel, a transcript or the AI). */
+export const isCustomerVisible = (message: { kind?: MessageKind }): boolean => message.kind !== "note";
 
 /** A message as its room stores it and its RPC methods return it. */
 export interface StoredMessage extends MessageFrame {
@@ -76,6 +89,8 @@ export interface RoomPost {
   text: string;
   metadata?: JsonObject;
   usage?: AiUsageRecord;
+  /** `note`: a private note (staff only). */
+  kind?: MessageKind;
 }
 
 /** What a `/chat/completion` turn gets back from its room in one call. */

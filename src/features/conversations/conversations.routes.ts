@@ -7,7 +7,9 @@ import { IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
 import { text } from "../../lib/text";
 import { featureRoutes } from "../auth/api-route";
-import type { Sender } from "./conversations.protocol";
+import { renderCannedResponse } from "../canned-responses/canned-responses.service";
+import { listConversations } from "./conversation-list";
+import { MAX_TEXT_CHARS, type Sender } from "./conversations.protocol";
 import {
   AckSchema,
   AssignBody,
@@ -30,7 +32,6 @@ import {
   createConversation,
   deleteConversation,
   handBack,
-  listConversations,
   loadConversation,
   resolveConversation,
   resumeConversation,
@@ -248,7 +249,8 @@ export const conversationRoutes = createRouter()
     route("conversations:write", {
       method: "post",
       path: "/{id}/messages",
-      summary: "Send a message as staff (idempotent by clientId; same path as a WebSocket send)",
+      summary:
+        "Send a message or a private note as staff, or a canned response (idempotent by clientId; same path as a WebSocket send)",
       request: { params: IdParams, ...jsonBody(PostMessageBody) },
       errors: [400, 404, 409],
       responses: {
@@ -258,8 +260,23 @@ export const conversationRoutes = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      await loadConversation(c.var.db, c.var.principal.tenantId, id);
-      const result = await roomFor(c.env, id).post(staff(c.var.principal), c.req.valid("json"));
+      const { principal } = c.var;
+      const conversation = await loadConversation(c.var.db, principal.tenantId, id);
+      const { cannedResponseId, text = "", ...body } = c.req.valid("json");
+      const rendered = cannedResponseId
+        ? await renderCannedResponse(c.var.db, {
+            tenantId: principal.tenantId,
+            id: cannedResponseId,
+            conversation,
+            userId: principal.kind === "user" ? principal.id : null,
+          })
+        : text;
+      if (rendered.trim() === "" || rendered.length > MAX_TEXT_CHARS)
+        throw new AppError(
+          "validation_failed",
+          `The rendered text is empty or longer than ${MAX_TEXT_CHARS} characters`,
+        );
+      const result = await roomFor(c.env, id).post(staff(principal), { ...body, text: rendered });
       if (!result.ok) throw new AppError(result.code, result.message);
       const { message, duplicate } = result;
       const ack = {

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { conversationStatuses, senderKinds } from "../../db/schema";
+import { conversationStatuses, priorities, senderKinds } from "../../db/schema";
 import { jsonObject, text } from "../../lib/text";
+import { LabelRefSchema } from "../labels/labels.schemas";
 import { ClientId, MessageText } from "./conversations.protocol";
 
 // Copied into every list row and room snapshot of the conversation: kept small.
@@ -15,6 +16,9 @@ export const ConversationSchema = z
     channel: text(),
     visitorId: text().nullable(),
     customerUserId: text().nullable(),
+    contactId: z.uuid().nullable().openapi({ description: "The contact (person) this conversation is with" }),
+    priority: z.enum(priorities),
+    snoozedUntil: z.iso.datetime().nullable().openapi({ description: "While snoozed: when it opens again" }),
     agentId: z.uuid().nullable(),
     assigneeId: z.uuid().nullable(),
     metadata: z.record(text(), z.unknown()),
@@ -35,6 +39,17 @@ export const ConversationListItem = ConversationSchema.extend({
     .number()
     .int()
     .openapi({ description: "Messages from others after the caller's read receipt" }),
+  labels: z.array(LabelRefSchema),
+  search: z
+    .object({
+      rank: z.number(),
+      snippet: text().openapi({
+        description: "HTML-escaped text of the best match with the matched words in <mark>…</mark>",
+      }),
+      matched: z.enum(["message", "contact"]),
+    })
+    .optional()
+    .openapi({ description: "With `q` only: how well and where it matched" }),
 }).openapi("ConversationListItem");
 
 export const CreateConversationBody = z
@@ -42,6 +57,10 @@ export const CreateConversationBody = z
     visitorId: text().min(1).max(200).optional(),
     customerUserId: text().min(1).max(200).optional(),
     agentId: z.uuid().optional(),
+    contactId: z.uuid().optional().openapi({
+      description: "A contact of your tenant; without it, customerUserId or visitorId finds (or creates) one",
+    }),
+    priority: z.enum(priorities).default("none"),
     channel: text().min(1).max(40).default("web"),
     metadata: Metadata.default({}),
     idleTimeoutSeconds: z
@@ -59,6 +78,15 @@ export const ListConversationsQuery = z.object({
   visitorId: text().max(200).optional(),
   customerUserId: text().max(200).optional(),
   channel: text().max(40).optional(),
+  contactId: z.uuid().optional(),
+  label: z.uuid().optional().openapi({ description: "Only conversations with this label (its id)" }),
+  priority: z.enum(priorities).optional(),
+  q: text().trim().max(200).optional().openapi({
+    description: "Full-text search of message text and contact name/email/phone; ranked results",
+  }),
+  sort: z.enum(["updated", "priority"]).default("updated").openapi({
+    description: "Newest activity first, or most urgent first (ignored with q: best match first)",
+  }),
   updatedSince: z.iso.datetime({ offset: true }).optional(),
   cursor: text().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
@@ -74,6 +102,10 @@ export const MessageSchema = z
     text: text(),
     createdAt: z.iso.datetime(),
     metadata: z.record(text(), z.unknown()),
+    kind: z
+      .literal("note")
+      .optional()
+      .openapi({ description: "A private note: staff only, never sent to the visitor, a channel or the AI" }),
   })
   .openapi("Message");
 
@@ -84,8 +116,32 @@ export const MessagesQuery = z.object({
 });
 
 export const PostMessageBody = z
-  .object({ clientId: ClientId.optional(), text: MessageText })
+  .object({
+    clientId: ClientId.optional(),
+    text: MessageText.optional().openapi({ description: "The text (or give cannedResponseId)" }),
+    cannedResponseId: z
+      .uuid()
+      .optional()
+      .openapi({ description: "Send this canned response, its placeholders filled in by the server" }),
+    kind: z.enum(["message", "note"]).default("message").openapi({
+      description: "`note`: a private note for staff (the visitor, channels and the AI never see it)",
+    }),
+  })
+  .refine((b) => (b.text === undefined) !== (b.cannedResponseId === undefined), {
+    message: "Give either text or cannedResponseId",
+  })
   .openapi("PostMessage");
+
+export const SnoozeBody = z
+  .object({
+    until: z.iso.datetime({ offset: true }).openapi({
+      description: "When it opens again (in the future, within a year)",
+      example: "2026-12-24T09:00:00Z",
+    }),
+  })
+  .openapi("Snooze");
+
+export const PriorityBody = z.object({ priority: z.enum(priorities) }).openapi("Priority");
 
 export const AckSchema = z
   .object({

@@ -1,13 +1,24 @@
-import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { type ConversationStatus, conversations, readReceipts, users } from "../../db/schema";
-import { base64url, fromBase64url } from "../../lib/crypto";
+import {
+  type ContactSource,
+  type ConversationStatus,
+  contacts,
+  conversations,
+  type Priority,
+  users,
+} from "../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import type { JsonObject } from "../../lib/json";
 import { loadAgent } from "../ai/agents.service";
+import {
+  findOrCreateContact,
+  linkIdentity,
+  USER_IDENTITY,
+  VISITOR_IDENTITY,
+} from "../contacts/contact-identities";
 import { feedbackCounts } from "../feedback/feedback.service";
 import { inboxClient } from "../inbox/inbox-client";
-import type { Sender } from "./conversations.protocol";
 import { conversationView } from "./conversations.views";
 import { roomFor } from "./room-client";
 
@@ -27,23 +38,54 @@ export async function loadConversation(db: Database, tenantId: string, id: strin
   return row;
 }
 
-export async function createConversation(
-  { db, env, tenantId }: ConversationDeps,
-  input: {
-    visitorId?: string;
-    customerUserId?: string;
-    agentId?: string;
-    channel: string;
-    metadata: JsonObject;
-    idleTimeoutSeconds: number;
-  },
-) {
+interface NewConversation {
+  visitorId?: string;
+  customerUserId?: string;
+  agentId?: string;
+  contactId?: string;
+  priority?: Priority;
+  channel: string;
+  metadata: JsonObject;
+  idleTimeoutSeconds: number;
+  /** Who the contact is, when one is created for it (the widget passes what the visitor typed). */
+  contactProfile?: { name?: string; email?: string; createdFrom: ContactSource };
+}
+
+/**
+ * The conversation's contact: the one named (it must be the tenant's), else the one of its verified
+ * user id (which also takes the visitor id, if nobody holds it), else the visitor's; none for neither.
+ */
+async function contactFor(db: Database, tenantId: string, input: NewConversation): Promise<string | null> {
+  if (input.contactId) {
+    const [row] = await db
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.id, input.contactId), eq(contacts.tenantId, tenantId)));
+    if (!row) throw new AppError("validation_failed", "contactId is not a contact of this tenant");
+    return row.id;
+  }
+  const { contactProfile: profile = { createdFrom: "api" as const } } = input;
+  const identity = input.customerUserId
+    ? { type: USER_IDENTITY, ref: input.customerUserId }
+    : input.visitorId
+      ? { type: VISITOR_IDENTITY, ref: input.visitorId }
+      : null;
+  if (!identity) return null;
+  const { contact } = await findOrCreateContact(db, tenantId, { ...identity, ...profile });
+  if (input.customerUserId && input.visitorId)
+    await linkIdentity(db, tenantId, contact.id, { type: VISITOR_IDENTITY, ref: input.visitorId });
+  return contact.id;
+}
+
+export async function createConversation({ db, env, tenantId }: ConversationDeps, input: NewConversation) {
   const agent = input.agentId ? await loadAgent(db, tenantId, input.agentId).catch(() => null) : null;
   if (input.agentId && !agent)
     throw new AppError("validation_failed", "agentId is not an agent of this tenant");
+  const { contactProfile: _profile, ...fields } = input;
+  const contactId = await contactFor(db, tenantId, input);
   const [row] = await db
     .insert(conversations)
-    .values({ tenantId, ...input })
+    .values({ tenantId, ...fields, contactId })
     .returning();
   if (!row) throw new Error("conversation insert returned nothing");
   const room = roomFor(env, row.id);
@@ -61,89 +103,11 @@ export async function createConversation(
   return view;
 }
 
-interface ListFilters {
-  status?: ConversationStatus;
-  assigneeId?: string;
-  visitorId?: string;
-  customerUserId?: string;
-  channel?: string;
-  updatedSince?: string;
-  cursor?: string;
-  limit: number;
-}
-
-function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
-  try {
-    const { u, i } = JSON.parse(new TextDecoder().decode(fromBase64url(cursor))) as { u: string; i: string };
-    const updatedAt = new Date(u);
-    if (Number.isNaN(updatedAt.getTime()) || typeof i !== "string") throw new Error();
-    return { updatedAt, id: i };
-  } catch {
-    throw new AppError("validation_failed", "Invalid cursor", [
-      { path: "cursor", message: "Invalid cursor" },
-    ]);
-  }
-}
-
-/** Newest first, with the caller's unread count and a cursor for the next page. */
-export async function listConversations(
-  db: Database,
-  tenantId: string,
-  reader: Sender,
-  filters: ListFilters,
-) {
-  const conditions: (SQL | undefined)[] = [
-    eq(conversations.tenantId, tenantId),
-    filters.status ? eq(conversations.status, filters.status) : undefined,
-    filters.assigneeId ? eq(conversations.assigneeId, filters.assigneeId) : undefined,
-    filters.visitorId ? eq(conversations.visitorId, filters.visitorId) : undefined,
-    filters.customerUserId ? eq(conversations.customerUserId, filters.customerUserId) : undefined,
-    filters.channel ? eq(conversations.channel, filters.channel) : undefined,
-    filters.updatedSince ? gte(conversations.updatedAt, new Date(filters.updatedSince)) : undefined,
-  ];
-  if (filters.cursor) {
-    const { updatedAt, id } = decodeCursor(filters.cursor);
-    conditions.push(
-      or(
-        lt(conversations.updatedAt, updatedAt),
-        and(eq(conversations.updatedAt, updatedAt), lt(conversations.id, id)),
-      ),
-    );
-  }
-  const participant = `${reader.kind}:${reader.id}`;
-  const rows = await db
-    .select({
-      conversation: conversations,
-      unreadCount: sql<number>`(
-        select count(*)::int from messages m
-        where m.conversation_id = ${conversations.id}
-          and m.seq > coalesce(${readReceipts.seq}, 0)
-          and not (m.sender_kind = ${reader.kind} and m.sender_id = ${reader.id}))`,
-    })
-    .from(conversations)
-    .leftJoin(
-      readReceipts,
-      and(eq(readReceipts.conversationId, conversations.id), eq(readReceipts.participant, participant)),
-    )
-    .where(and(...conditions))
-    .orderBy(desc(conversations.updatedAt), desc(conversations.id))
-    .limit(filters.limit + 1);
-  const page = rows.slice(0, filters.limit);
-  const last = page.at(-1)?.conversation;
-  const nextCursor =
-    rows.length > filters.limit && last
-      ? base64url(new TextEncoder().encode(JSON.stringify({ u: last.updatedAt.toISOString(), i: last.id })))
-      : null;
-  return {
-    data: page.map((r) => ({ ...conversationView(r.conversation), unreadCount: r.unreadCount })),
-    nextCursor,
-  };
-}
-
 export async function deleteConversation({ db, env, tenantId }: ConversationDeps, id: string) {
   await loadConversation(db, tenantId, id);
   await roomFor(env, id).destroy();
   await db.delete(conversations).where(eq(conversations.id, id));
+  await inboxClient(env, tenantId).publish({ type: "conversation.deleted", conversationId: id });
 }
 
 /**
@@ -155,14 +119,55 @@ async function changeStatus(
   id: string,
   status: ConversationStatus,
   assigneeId: string | null,
+  snoozedUntil?: number,
 ) {
   const room = roomFor(env, id);
-  const changed = await room.setStatus(status, assigneeId);
+  const changed = await room.setStatus(status, assigneeId, undefined, snoozedUntil);
   if (!changed) throw notFound("Conversation");
   await room.flushNow();
   const row = await loadConversation(db, tenantId, id);
   // Should Postgres lag (the copy is retried), the answer still shows what the room decided.
-  return { conversation: { ...conversationView(row), status, assigneeId }, lastSeq: changed.lastSeq };
+  const until = snoozedUntil ? new Date(snoozedUntil).toISOString() : null;
+  return {
+    conversation: { ...conversationView(row), status, assigneeId, snoozedUntil: until },
+    lastSeq: changed.lastSeq,
+  };
+}
+
+/** Reopens any closed (resolved, expired) or snoozed conversation: it is open again. */
+export async function reopenConversation(deps: ConversationDeps, id: string) {
+  const current = await loadConversation(deps.db, deps.tenantId, id);
+  if (!["resolved", "expired", "snoozed"].includes(current.status))
+    throw new AppError("conflict", `The conversation is ${current.status}, not closed or snoozed`);
+  return (await changeStatus(deps, id, "open", current.assigneeId)).conversation;
+}
+
+// Longer than this is not a snooze but a resolution.
+const MAX_SNOOZE_MS = 366 * 24 * 3600 * 1000;
+
+/** Snoozes until `until`: the room's alarm opens it again then (or the visitor's next message). */
+export async function snoozeConversation(deps: ConversationDeps, id: string, until: string) {
+  const at = new Date(until).getTime();
+  if (at <= Date.now() || at > Date.now() + MAX_SNOOZE_MS)
+    throw new AppError("validation_failed", "until must be in the future and within a year", [
+      { path: "until", message: "must be in the future and within a year" },
+    ]);
+  const current = await loadConversation(deps.db, deps.tenantId, id);
+  if (current.status === "resolved" || current.status === "expired")
+    throw new AppError("conflict", `A ${current.status} conversation cannot be snoozed; reopen it first`);
+  return (await changeStatus(deps, id, "snoozed", current.assigneeId, at)).conversation;
+}
+
+/** Sets the priority (Postgres is its writer; the inbox hears of it). */
+export async function setPriority({ db, env, tenantId }: ConversationDeps, id: string, priority: Priority) {
+  const [row] = await db
+    .update(conversations)
+    .set({ priority })
+    .where(and(eq(conversations.id, id), eq(conversations.tenantId, tenantId)))
+    .returning();
+  if (!row) throw notFound("Conversation");
+  await inboxClient(env, tenantId).publish({ type: "conversation.updated", conversationId: id, priority });
+  return conversationView(row);
 }
 
 /** Reopens an unresolved or expired conversation. */

@@ -107,6 +107,7 @@ export async function flushToPostgres(
             clientId: m.clientId ?? null,
             senderKind: m.sender.kind,
             senderId: m.sender.id,
+            kind: m.kind ?? ("message" as const),
             text: m.text,
             metadata: m.metadata,
             createdAt: new Date(m.createdAt),
@@ -128,18 +129,25 @@ export async function flushToPostgres(
     }
 
     for (const row of batch.filter((r) => r.kind === "status")) {
-      const { status, assigneeId, at } = JSON.parse(row.payload) as {
+      const { status, assigneeId, at, snoozedUntil } = JSON.parse(row.payload) as {
         status: ConversationStatus;
         assigneeId?: string | null;
         at?: number;
+        snoozedUntil?: number | null;
       };
       await tx
         .update(conversations)
         .set({
           status,
           ...(assigneeId === undefined ? {} : { assigneeId }),
-          // When it was resolved, as the room decided it (rows written before `at` existed: now).
-          ...(status === "resolved" ? { resolvedAt: new Date(at ?? Date.now()) } : {}),
+          snoozedUntil: snoozedUntil ? new Date(snoozedUntil) : null,
+          // When it was resolved, as the room decided it (rows written before `at` existed: now);
+          // reopened, it is not resolved any more.
+          ...(status === "resolved"
+            ? { resolvedAt: new Date(at ?? Date.now()) }
+            : status === "open"
+              ? { resolvedAt: null }
+              : {}),
         })
         .where(eq(conversations.id, conversationId));
     }
@@ -160,18 +168,21 @@ export async function flushToPostgres(
   });
 }
 
-/** Recomputes the list view's fields (last seq, count, preview, first response) from the messages. */
+/**
+ * Recomputes the list view's fields (last seq, count, preview, first response) from the messages. The
+ * preview (the visitor's widget sees it) and the first response never come from a private note.
+ */
 async function refreshAggregates(tx: Pick<Database, "execute">, conversationId: string) {
   await tx.execute(sql`
     update conversations c set
       last_seq = s.max_seq,
       message_count = s.n,
       last_message_at = s.last_at,
-      last_message_preview = (select left(m.text, 160) from messages m where m.conversation_id = c.id order by m.seq desc limit 1),
+      last_message_preview = (select left(m.text, 160) from messages m where m.conversation_id = c.id and m.kind <> 'note' order by m.seq desc limit 1),
       first_visitor_message_at = s.first_visitor,
       first_response_at = (
         select min(m.created_at) from messages m
-        where m.conversation_id = c.id and m.sender_kind in ('staff', 'integration', 'ai') and m.created_at >= s.first_visitor
+        where m.conversation_id = c.id and m.kind <> 'note' and m.sender_kind in ('staff', 'integration', 'ai') and m.created_at >= s.first_visitor
       ),
       updated_at = now()
     from (

@@ -41,14 +41,19 @@ export class RoomSockets {
     return ws.deserializeAttachment() as Sender | null;
   }
 
-  /** Sends to every socket but `except`; `ackTo` (a message's sending socket) gets its ack first. */
+  /**
+   * Sends to every socket but `except`; `ackTo` (a message's sending socket) gets its ack first. A
+   * private note goes to staff sockets only.
+   */
   broadcast(
     frame: ServerFrame | StoredMessage,
     options: { except?: WebSocket; ackTo?: WebSocket } = {},
   ): void {
     const text = JSON.stringify(frame);
+    const staffOnly = frame.type === "message" && frame.kind === "note";
     for (const socket of this.ctx.getWebSockets()) {
       if (socket === options.except) continue;
+      if (staffOnly && (this.participantOf(socket)?.kind ?? "visitor") === "visitor") continue;
       try {
         if (socket === options.ackTo && "metadata" in frame) socket.send(JSON.stringify(ackFor(frame)));
         socket.send(text);

@@ -1,6 +1,6 @@
 import { uuidv7 } from "../../lib/ids";
 import type { JsonObject } from "../../lib/json";
-import type { AiUsageRecord, Sender, StoredMessage } from "./conversations.protocol";
+import type { AiUsageRecord, MessageKind, Sender, StoredMessage } from "./conversations.protocol";
 
 export type { StoredMessage };
 
@@ -24,6 +24,8 @@ export interface RoomMeta {
   agentId: string | null;
   status: string;
   assigneeId: string | null;
+  /** While snoozed: when the alarm opens the conversation again (ms). */
+  snoozedUntil?: number | null;
   idleTimeoutSeconds: number;
   lastActivityAt: number;
   flushAttempts: number;
@@ -55,6 +57,10 @@ export class RoomStore {
         id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL,
         error_code TEXT NOT NULL, error TEXT NOT NULL, failed_at INTEGER NOT NULL);
     `);
+    // Rooms created before private notes have no `kind` column: every row there is a message.
+    const columns = sql.exec("SELECT name FROM pragma_table_info('messages')").toArray();
+    if (!columns.some((c) => c.name === "kind"))
+      sql.exec("ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'message'");
   }
 
   meta(): RoomMeta | null {
@@ -111,13 +117,14 @@ export class RoomStore {
     clientId: string | undefined,
     metadata: JsonObject,
     now: number,
+    kind: MessageKind = "message",
   ): StoredMessage | null {
     const seq = this.lastSeq() + 1;
     const id = uuidv7(now);
     const inserted = this.sql
       .exec(
-        `INSERT INTO messages (seq, id, client_id, sender_kind, sender_id, text, metadata, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
+        `INSERT INTO messages (seq, id, client_id, sender_kind, sender_id, text, metadata, created_at, kind)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
         seq,
         id,
         clientId ?? null,
@@ -126,6 +133,7 @@ export class RoomStore {
         text,
         JSON.stringify(metadata),
         now,
+        kind,
       )
       .toArray();
     if (inserted.length === 0) return null;
@@ -140,37 +148,37 @@ export class RoomStore {
       text,
       createdAt: new Date(now).toISOString(),
       metadata,
+      ...(kind === "note" ? { kind } : {}),
     };
     this.enqueue("message", message, now);
     return message;
   }
 
-  /** The last `limit` messages as the AI sees them. */
+  /** The last `limit` messages as the AI sees them: private notes are not part of the conversation. */
   recent(limit: number): { seq: number; sender: Sender["kind"]; text: string }[] {
-    return this.range(undefined, undefined, limit).map((m) => ({
+    return this.range(undefined, undefined, limit, false).map((m) => ({
       seq: m.seq,
       sender: m.sender.kind,
       text: m.text,
     }));
   }
 
-  /** Messages with after < seq < before, oldest first (or the newest `limit` when only `before`/nothing is given). */
-  range(after: number | undefined, before: number | undefined, limit: number): StoredMessage[] {
+  /**
+   * Messages with after < seq < before, oldest first (or the newest `limit` when only `before`/nothing
+   * is given); without `notes`, private notes are left out.
+   */
+  range(after: number | undefined, before: number | undefined, limit: number, notes = true): StoredMessage[] {
     const low = after ?? 0;
     const high = before ?? Number.MAX_SAFE_INTEGER;
+    const where = `seq > ? AND seq < ?${notes ? "" : " AND kind != 'note'"}`;
     const rows =
       after === undefined
         ? this.sql
-            .exec(
-              "SELECT * FROM messages WHERE seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-              low,
-              high,
-              limit,
-            )
+            .exec(`SELECT * FROM messages WHERE ${where} ORDER BY seq DESC LIMIT ?`, low, high, limit)
             .toArray()
             .reverse()
         : this.sql
-            .exec("SELECT * FROM messages WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?", low, high, limit)
+            .exec(`SELECT * FROM messages WHERE ${where} ORDER BY seq LIMIT ?`, low, high, limit)
             .toArray();
     return rows.map(toMessage);
   }
@@ -183,10 +191,10 @@ export class RoomStore {
     return { kind: "visitor", id: row ? String(row.sender_id) : "visitor" };
   }
 
-  /** Hands every message after `after` to `send`, oldest first, a page at a time. */
-  replay(after: number, send: (message: StoredMessage) => void): void {
+  /** Hands every message after `after` to `send`, oldest first, a page at a time (notes only if `notes`). */
+  replay(after: number, notes: boolean, send: (message: StoredMessage) => void): void {
     for (let from = after; ; ) {
-      const page = this.range(from, undefined, 500);
+      const page = this.range(from, undefined, 500, notes);
       for (const message of page) send(message);
       const last = page.at(-1);
       if (!last) return;
@@ -308,5 +316,6 @@ function toMessage(row: Row): StoredMessage {
     text: String(row.text),
     createdAt: new Date(Number(row.created_at)).toISOString(),
     metadata: JSON.parse(String(row.metadata)),
+    ...(row.kind === "note" ? { kind: "note" as const } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { text } from "../../lib/text";
+import type { ContactView } from "../contacts/contacts.views";
 import type { Sender } from "../conversations/conversations.protocol";
 import type { ConversationView } from "../conversations/conversations.views";
 import type { DocumentStatusView } from "../documents/documents.views";
@@ -15,6 +16,17 @@ export type InboxEvent =
       assigneeId: string | null;
       reason?: string;
     }
+  /** Labels or priority changed (their writer is Postgres, not the room). */
+  | {
+      type: "conversation.updated";
+      conversationId: string;
+      labels?: { id: string; name: string; color: string }[];
+      priority?: string;
+    }
+  | { type: "conversation.deleted"; conversationId: string }
+  | { type: "contact.updated"; contact: ContactView }
+  /** Erased, or merged into `mergedInto`. */
+  | { type: "contact.deleted"; contactId: string; mergedInto?: string }
   /** The latest message of a room, standing for `count` messages since the last such event. */
   | {
       type: "message";
@@ -24,6 +36,8 @@ export type InboxEvent =
       preview: string;
       createdAt: string;
       count: number;
+      /** A private note (staff only, as the inbox is). */
+      kind?: "note";
     }
   | { type: "typing"; conversationId: string; participant: Sender; on: boolean }
   /** The document's progress (processing sends that; an upload or edit sends the whole view). */

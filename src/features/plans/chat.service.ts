@@ -62,6 +62,7 @@ export async function chatCompletion(deps: ChatDeps, body: Body) {
     throw new AppError("conflict", "There is no plan waiting for approval in this session");
   if (room.pendingPlanId && decision) return decide(deps, turn, room.pendingPlanId, decision);
   const ctx = await agentWith(deps, turn, body);
+  // The room leaves private notes out of this history.
   const history: HistoryItem[] = room.history.map((m) => ({ sender: m.sender.kind, text: m.text }));
   const actions = await listActions(
     { db: deps.db, tenantId: turn.sessionDeps.tenantId },

@@ -149,6 +149,12 @@ export async function startWidgetSession(
       ...(input.visitor?.email ? { email: input.visitor.email } : {}),
     },
     idleTimeoutSeconds: 1800,
+    // The contact: the verified user's (the same person on every device), else this visitor's.
+    contactProfile: {
+      createdFrom: "widget",
+      ...(input.visitor?.name ? { name: input.visitor.name } : {}),
+      ...(input.visitor?.email ? { email: input.visitor.email } : {}),
+    },
   });
   const ticket = await issueConversationTicket(env, secret, conversation, "visitor", visitorId);
   return { visitorId, visitorToken, conversation, ticket };

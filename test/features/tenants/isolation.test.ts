@@ -83,7 +83,79 @@ describe("tenant isolation", () => {
     const policyUpload = await uploadAndSettle(a.accessToken, await pdfOf(cleanMotorDoc()));
     const P = `/api/policies/${policyUpload.policyId}`;
     const U = `/api/upload/${policyUpload.id}`;
+    // Contacts, labels and canned responses.
+    const contact = await callJson<{ id: string }>(
+      "/api/contacts",
+      { token: a.accessToken, json: { name: "Tenant A customer", email: "zorkmids@a.example" } },
+      201,
+    );
+    const duplicate = await callJson<{ id: string }>(
+      "/api/contacts",
+      { token: a.accessToken, json: {} },
+      201,
+    );
+    const bContact = await callJson<{ id: string }>("/api/contacts", { token: b.accessToken, json: {} }, 201);
+    const label = await callJson<{ id: string }>(
+      "/api/labels",
+      { token: a.accessToken, json: { name: "zorkmids", color: "#123456" } },
+      201,
+    );
+    const canned = await callJson<{ id: string }>(
+      "/api/canned-responses",
+      { token: a.accessToken, json: { shortCode: "a-secret", text: "zorkmids for {{contact.name}}" } },
+      201,
+    );
+    const K = `/api/contacts/${contact.id}`;
     const probes: Probe[] = [
+      { method: "GET", route: "/api/contacts/{id}", path: K },
+      { method: "PUT", route: "/api/contacts/{id}", path: K, json: { name: "pwned" } },
+      { method: "DELETE", route: "/api/contacts/{id}", path: K },
+      {
+        method: "POST",
+        route: "/api/contacts/{id}/merge",
+        path: `${K}/merge`,
+        json: { contactId: duplicate.id },
+      },
+      // B's own contact as the survivor cannot swallow A's.
+      {
+        method: "POST",
+        route: "/api/contacts/{id}/merge",
+        path: `/api/contacts/${bContact.id}/merge`,
+        json: { contactId: contact.id },
+      },
+      { method: "PUT", route: "/api/labels/{id}", path: `/api/labels/${label.id}`, json: { name: "pwned" } },
+      { method: "DELETE", route: "/api/labels/{id}", path: `/api/labels/${label.id}` },
+      {
+        method: "POST",
+        route: "/api/conversations/{id}/labels/{labelId}",
+        path: `${C}/labels/${label.id}`,
+      },
+      {
+        method: "DELETE",
+        route: "/api/conversations/{id}/labels/{labelId}",
+        path: `${C}/labels/${label.id}`,
+      },
+      { method: "GET", route: "/api/canned-responses/{id}", path: `/api/canned-responses/${canned.id}` },
+      {
+        method: "PUT",
+        route: "/api/canned-responses/{id}",
+        path: `/api/canned-responses/${canned.id}`,
+        json: { text: "pwned" },
+      },
+      { method: "DELETE", route: "/api/canned-responses/{id}", path: `/api/canned-responses/${canned.id}` },
+      { method: "POST", route: "/api/conversations/{id}/reopen", path: `${C}/reopen` },
+      {
+        method: "POST",
+        route: "/api/conversations/{id}/snooze",
+        path: `${C}/snooze`,
+        json: { until: new Date(Date.now() + 3_600_000).toISOString() },
+      },
+      {
+        method: "PUT",
+        route: "/api/conversations/{id}/priority",
+        path: `${C}/priority`,
+        json: { priority: "urgent" },
+      },
       { method: "GET", route: "/api/tenants/{id}", path: `/api/tenants/${A}` },
       { method: "PUT", route: "/api/tenants/{id}", path: `/api/tenants/${A}`, json: { name: "pwned" } },
       { method: "DELETE", route: "/api/tenants/{id}", path: `/api/tenants/${A}` },
@@ -283,6 +355,13 @@ describe("tenant isolation", () => {
       "/api/upload",
       "/api/policies",
       "/api/analytics/business-hours",
+      "/api/contacts",
+      "/api/contacts?q=zorkmids",
+      "/api/labels",
+      "/api/canned-responses",
+      "/api/conversations?q=private",
+      `/api/conversations?label=${label.id}`,
+      `/api/conversations?contactId=${contact.id}`,
     ]) {
       const text = await (await call(path, { token: b.accessToken })).text();
       expect(text).not.toContain(A);
@@ -295,6 +374,9 @@ describe("tenant isolation", () => {
       expect(text).not.toContain(String(policyUpload.policyId));
       expect(text).not.toContain(policyUpload.id);
       expect(text).not.toContain("Chatham");
+      expect(text).not.toContain(contact.id);
+      expect(text).not.toContain(label.id);
+      expect(text).not.toContain(canned.id);
     }
 
     // And tenant A is untouched.
@@ -309,9 +391,18 @@ describe("tenant isolation", () => {
     );
     expect((await getPlan(a, String(plan?.id))).status).toBe("pending");
     expect(await planning.api.requests()).toEqual([]);
+    expect(await callJson(K, { token: a.accessToken }, 200)).toMatchObject({ name: "Tenant A customer" });
+    expect(await callJson(`/api/contacts/${duplicate.id}`, { token: a.accessToken }, 200)).toMatchObject({
+      id: duplicate.id,
+    });
+    expect(await callJson(`/api/canned-responses/${canned.id}`, { token: a.accessToken }, 200)).toMatchObject(
+      {
+        text: "zorkmids for {{contact.name}}",
+      },
+    );
     expect(await callJson(P, { token: a.accessToken }, 200)).toMatchObject({
       status: "saved",
       extras: { remark: null },
     });
-  }, 60_000);
+  }, 90_000);
 });

@@ -1,0 +1,66 @@
+import type { ConversationStatus } from "../../db/schema";
+import type { RoomInboxFeed } from "./room-inbox-feed";
+import type { RoomSockets } from "./room-sockets";
+import type { RoomMeta, RoomStore } from "./room-store";
+
+/** What a status change touches in its room. */
+export interface StatusParts {
+  store: () => RoomStore;
+  sockets: RoomSockets;
+  inbox: RoomInboxFeed;
+  /** Stops a running AI reply. */
+  cancelAi: (reason: string) => void;
+  /** After the change is stored: its analytics (the meta as it is now, the status before). */
+  changed: (meta: RoomMeta, before: string, reason: string | undefined, now: number) => void;
+}
+
+/**
+ * The single place a room's status changes: meta, the Postgres copy (outbox), the room and the
+ * inbox. Anything but `open` stops the AI. `until` (a snooze's end) goes with `snoozed` only.
+ */
+export function changeStatus(
+  parts: StatusParts,
+  change: {
+    status: ConversationStatus;
+    assigneeId: string | null;
+    reason?: string | undefined;
+    until?: number | undefined;
+  },
+): void {
+  const { status, assigneeId, reason } = change;
+  const store = parts.store();
+  const meta = store.meta();
+  if (!meta) return;
+  if (status !== "open")
+    parts.cancelAi(status === "with_human" ? "a human took over" : `conversation is ${status}`);
+  const now = Date.now();
+  const snoozedUntil = status === "snoozed" ? (change.until ?? null) : null;
+  store.saveMeta({ ...meta, status, assigneeId, snoozedUntil, lastActivityAt: now });
+  parts.changed({ ...meta, status, assigneeId, snoozedUntil }, meta.status, reason, now);
+  store.enqueue("status", { status, assigneeId, snoozedUntil, at: now }, now);
+  const extra = { ...(reason ? { reason } : {}), ...(snoozedUntil ? { snoozedUntil } : {}) };
+  parts.sockets.broadcast({ type: "status", status, assigneeId, ...extra });
+  parts.inbox.publish(meta, {
+    type: "conversation.status",
+    conversationId: meta.conversationId,
+    status,
+    assigneeId,
+    ...extra,
+  });
+}
+
+/** Statuses that never expire for idleness: closed ones, and a snoozed one (its alarm wakes it). */
+export const NO_IDLE_EXPIRY: readonly string[] = ["resolved", "expired", "snoozed"];
+
+/** When the room's alarm opens its snoozed conversation again (null: it is not snoozed). */
+export function snoozeDeadline(meta: RoomMeta): number | null {
+  return meta.status === "snoozed" ? (meta.snoozedUntil ?? null) : null;
+}
+
+/** Why a snoozed conversation opens again now, or null: its time came, or the visitor wrote. */
+export function wakeReason(meta: RoomMeta, now: number, visitorWrote: boolean): string | null {
+  if (meta.status !== "snoozed") return null;
+  if (visitorWrote) return "the visitor wrote";
+  const due = snoozeDeadline(meta);
+  return due !== null && now >= due ? "snooze ended" : null;
+}
