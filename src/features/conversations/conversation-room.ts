@@ -302,19 +302,19 @@ export class ConversationRoom extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const participant = this.sockets.participantOf(ws);
     if (!participant) return;
-    const f = readFrame(data);
+    const f = readFrame(data, participant);
     if (f.type === "error") return this.sockets.send(ws, f);
     if (f.type === "ping") return this.sockets.send(ws, { type: "pong" });
     if (f.type === "read") return void (await this.read(participant, f.seq));
-    if (f.type === "typing") return this.typing(ws, participant, f.on);
+    if (f.type === "typing")
+      return this.inbox.typing(
+        this.store.meta(),
+        this.sockets.typing(ws, participant, f.on),
+        participant,
+        f.on,
+      );
     if (f.type === "approve" || f.type === "reject") return this.plans.onFrame(ws, participant, f);
-    const forbidden = (message: string) =>
-      this.sockets.send(ws, { type: "error", code: "forbidden", message });
-    if (f.type === "handoff")
-      return participant.kind !== "visitor"
-        ? forbidden("Only the visitor asks for a human")
-        : this.handoff("the visitor asked for a person", null);
-    if (f.kind === "note" && participant.kind === "visitor") return forbidden("Only staff write notes");
+    if (f.type === "handoff") return this.handoff("the visitor asked for a person", null);
     const result = await this.post(participant, { clientId: f.clientId, text: f.text, kind: f.kind }, ws);
     if (!result.ok)
       return this.sockets.send(ws, { type: "error", code: result.code, message: result.message });
@@ -406,11 +406,5 @@ export class ConversationRoom extends DurableObject<Env> {
     const inboxDue = this.inbox.deadline();
     if (this.alarmClock.setBy(inboxDue === null ? flushAt : Math.min(flushAt, inboxDue))) return;
     await this.armAlarm();
-  }
-
-  private typing(ws: WebSocket, participant: Sender, on: boolean): void {
-    const meta = this.store.meta();
-    if (this.sockets.typing(ws, participant, on) && meta)
-      this.inbox.publish(meta, { type: "typing", conversationId: meta.conversationId, participant, on });
   }
 }

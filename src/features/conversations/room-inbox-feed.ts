@@ -1,5 +1,6 @@
 import type { InboxEvent, InboxMessageEvent } from "../inbox/inbox.protocol";
 import { type InboxClient, inboxClient } from "../inbox/inbox-client";
+import type { Sender } from "./conversations.protocol";
 import { FLUSH_DELAY_MS } from "./room-outbox";
 import type { RoomMeta } from "./room-store";
 
@@ -40,6 +41,12 @@ export class RoomInboxFeed {
   }
 
   /** When the folded event is due (null: nothing folded), for the room's alarm. */
+  /** Someone's typing state, when it changed (`changed`), for the inbox's list. */
+  typing(meta: RoomMeta | null, changed: boolean, participant: Sender, on: boolean): void {
+    if (changed && meta)
+      this.publish(meta, { type: "typing", conversationId: meta.conversationId, participant, on });
+  }
+
   deadline(): number | null {
     return this.pending ? this.windowEnd : null;
   }

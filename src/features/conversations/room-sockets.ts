@@ -127,8 +127,20 @@ export class RoomSockets {
   }
 }
 
-/** A client's frame, checked: the frame, or the error frame that answers it. */
-export function readFrame(data: string | ArrayBuffer): ClientFrame | Extract<ServerFrame, { type: "error" }> {
+type ErrorFrame = Extract<ServerFrame, { type: "error" }>;
+
+/** A client's frame, checked (also whether `from` may send it): the frame, or the error frame that answers it. */
+export function readFrame(data: string | ArrayBuffer, from: Sender): ClientFrame | ErrorFrame {
+  const frame = parseFrame(data);
+  const forbidden = (message: string): ErrorFrame => ({ type: "error", code: "forbidden", message });
+  if (frame.type === "handoff" && from.kind !== "visitor")
+    return forbidden("Only the visitor asks for a human");
+  if (frame.type === "message" && frame.kind === "note" && from.kind === "visitor")
+    return forbidden("Only staff write notes");
+  return frame;
+}
+
+function parseFrame(data: string | ArrayBuffer): ClientFrame | ErrorFrame {
   // A string of n UTF-16 units is at most 3n UTF-8 bytes: only long frames need encoding to measure.
   const size =
     typeof data !== "string"
