@@ -3,6 +3,7 @@ import pkg from "../package.json";
 import { actionRoutes } from "./features/actions/actions.routes";
 import { agentRoutes, aiConfigRoutes } from "./features/ai/ai.routes";
 import { openAiCompatRoutes } from "./features/ai/openai-compat.routes";
+import { analyticsRoutes } from "./features/analytics/analytics.routes";
 import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
 import { authRoutes } from "./features/auth/auth.routes";
 import { conversationRoutes } from "./features/conversations/conversations.routes";
@@ -56,6 +57,7 @@ export function createApp() {
   app.route("/api/upload", policyUploadRoutes);
   app.route("/api/policies", policyRoutes);
   app.route("/api/dashboard", dashboardRoutes);
+  app.route("/api/analytics", analyticsRoutes);
   app.route("/api/messages", feedbackRoutes);
   app.route("/api/conversations", conversationFeedbackRoutes);
   app.route("/chat", chatRoutes);

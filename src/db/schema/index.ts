@@ -1,6 +1,7 @@
 export * from "./agents";
 export * from "./analytics";
 export * from "./conversations";
+export * from "./dashboards";
 export * from "./deletions";
 export * from "./documents";
 export * from "./identity";
