@@ -8,6 +8,7 @@ import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
 import { authRoutes } from "./features/auth/auth.routes";
 import { conversationRoutes } from "./features/conversations/conversations.routes";
 import { realtimeRoutes } from "./features/conversations/realtime.routes";
+import { dashboardsRoutes } from "./features/dashboards/dashboards.routes";
 import { documentRoutes } from "./features/documents/documents.routes";
 import { conversationFeedbackRoutes, feedbackRoutes } from "./features/feedback/feedback.routes";
 import { inboxRoutes } from "./features/inbox/inbox.routes";
@@ -58,6 +59,7 @@ export function createApp() {
   app.route("/api/policies", policyRoutes);
   app.route("/api/dashboard", dashboardRoutes);
   app.route("/api/analytics", analyticsRoutes);
+  app.route("/api/dashboards", dashboardsRoutes);
   app.route("/api/messages", feedbackRoutes);
   app.route("/api/conversations", conversationFeedbackRoutes);
   app.route("/chat", chatRoutes);
