@@ -1,7 +1,10 @@
+import { z } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/openapi";
 import { IdParams, json } from "../../lib/responses";
 import { jsonBody } from "../../lib/route-helpers";
+import { text } from "../../lib/text";
 import { featureRoutes } from "../auth/api-route";
+import { renderChart } from "../charts/svg";
 import {
   DashboardData,
   DashboardInput,
@@ -24,6 +27,7 @@ import {
   deleteWidget,
   getDashboard,
   listDashboards,
+  oneWidgetData,
   saveLayout,
   updateDashboard,
   updateWidget,
@@ -189,4 +193,42 @@ export const dashboardsRoutes = createRouter()
         ),
         200,
       ),
+  )
+  .openapi(
+    route("dashboards:read", {
+      method: "get",
+      path: "/{id}/widgets/{widgetId}/chart.svg",
+      summary: "The widget as an accessible SVG chart (title, description, axes, labels, legend; no script)",
+      description:
+        "For emails, the console and docs. Same range parameters as /data; `width` and `height` in pixels.",
+      request: {
+        params: WidgetParams,
+        query: DataQuery.extend({
+          width: z.coerce.number().int().min(200).max(1600).optional(),
+          height: z.coerce.number().int().min(120).max(1200).optional(),
+        }),
+      },
+      errors: [400, 404],
+      responses: {
+        200: {
+          description: "The chart",
+          content: { "image/svg+xml": { schema: text().openapi({ format: "binary" }) } },
+        },
+      },
+    }),
+    async (c) => {
+      const { id, widgetId } = c.req.valid("param");
+      const { width, height, ...range } = c.req.valid("query");
+      const {
+        widget,
+        range: window,
+        data,
+      } = await oneWidgetData(c.var.db, c.var.principal.tenantId, id, widgetId, range);
+      const svg = renderChart({ title: widget.title, data, range: window, width, height });
+      return c.body(svg, 200, {
+        "Content-Type": "image/svg+xml; charset=utf-8",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+      });
+    },
   );

@@ -44,7 +44,8 @@ describe("dashboards", () => {
     ]);
     await callJson(`/api/dashboards/${support.id}`, { token, method: "DELETE" }, 204);
     expect((await callJson<{ data: Dashboard[] }>("/api/dashboards", { token }, 200)).data).toEqual([]);
-  });
+    // The file's first request also loads the Worker (several seconds on a busy machine).
+  }, 30_000);
 
   it("places widgets without a layout in the first free slot and refuses overlaps and the grid's edge", async () => {
     const tenant = await registerTenant();
@@ -283,6 +284,22 @@ describe("dashboards", () => {
       Note: { type: "text", markdown: "Hello" },
     });
     await callJson(`/api/dashboards/${dashboard.id}/data?tz=Nowhere/City`, { token }, 400);
+
+    // The same data as an SVG picture, for a reader too.
+    const pie = dashboard.widgets.find((w) => w.title === "By channel");
+    const response = await call(
+      `/api/dashboards/${dashboard.id}/widgets/${pie?.id}/chart.svg?from=2026-10-05&to=2026-10-06`,
+      {
+        token: alice.accessToken,
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("image/svg+xml; charset=utf-8");
+    const svg = await response.text();
+    expect(svg).toMatch(/^<svg [^>]*role="img"/);
+    expect(svg).toContain('<title id="chart-title">By channel</title>');
+    expect(svg).toContain("Pie chart, 2026-10-05 to 2026-10-06 (UTC). web 3, whatsapp 3.");
+    expect(svg).not.toContain("<script");
   });
 
   it("lets tenant users read dashboards and only admins change them", async () => {

@@ -76,6 +76,16 @@ describe("tenant isolation", () => {
     const policyUpload = await uploadAndSettle(a.accessToken, await pdfOf(cleanMotorDoc()));
     const P = `/api/policies/${policyUpload.policyId}`;
     const U = `/api/upload/${policyUpload.id}`;
+    // Dashboards: A's default one, with its widgets.
+    const aDashboards = await callJson<{ data: { id: string }[] }>(
+      "/api/dashboards",
+      { token: a.accessToken },
+      200,
+    );
+    const DB = `/api/dashboards/${aDashboards.data[0]?.id}`;
+    const aWidget = (await callJson<{ widgets: { id: string }[] }>(DB, { token: a.accessToken }, 200))
+      .widgets[0]?.id;
+    const aKpi = { type: "kpi", title: "spy", query: { metrics: [{ id: "messages_in" }] } };
     const probes: Probe[] = [
       { method: "GET", route: "/api/tenants/{id}", path: `/api/tenants/${A}` },
       { method: "PUT", route: "/api/tenants/{id}", path: `/api/tenants/${A}`, json: { name: "pwned" } },
@@ -206,6 +216,33 @@ describe("tenant isolation", () => {
       { method: "POST", route: "/api/policies/{id}/confirm", path: `${P}/confirm` },
       { method: "POST", route: "/api/policies/{id}/reject", path: `${P}/reject` },
       { method: "DELETE", route: "/api/policies/{id}", path: P },
+      { method: "GET", route: "/api/dashboards/{id}", path: DB },
+      { method: "PUT", route: "/api/dashboards/{id}", path: DB, json: { title: "pwned" } },
+      { method: "DELETE", route: "/api/dashboards/{id}", path: DB },
+      { method: "POST", route: "/api/dashboards/{id}/widgets", path: `${DB}/widgets`, json: aKpi },
+      {
+        method: "PUT",
+        route: "/api/dashboards/{id}/widgets/{widgetId}",
+        path: `${DB}/widgets/${aWidget}`,
+        json: { title: "pwned" },
+      },
+      {
+        method: "DELETE",
+        route: "/api/dashboards/{id}/widgets/{widgetId}",
+        path: `${DB}/widgets/${aWidget}`,
+      },
+      {
+        method: "PUT",
+        route: "/api/dashboards/{id}/layout",
+        path: `${DB}/layout`,
+        json: { version: 1, layout: {} },
+      },
+      { method: "GET", route: "/api/dashboards/{id}/data", path: `${DB}/data` },
+      {
+        method: "GET",
+        route: "/api/dashboards/{id}/widgets/{widgetId}/chart.svg",
+        path: `${DB}/widgets/${aWidget}/chart.svg`,
+      },
     ];
     // The room's WebSocket takes a ticket, not a bearer token: realtime.test.ts shows a ticket
     // signed for tenant B is refused with 404 on A's conversation.
@@ -247,6 +284,9 @@ describe("tenant isolation", () => {
       "/api/messages/feedback/stats",
       "/api/upload",
       "/api/policies",
+      "/api/dashboards",
+      "/api/analytics/dashboard",
+      "/api/analytics/agents",
     ]) {
       const text = await (await call(path, { token: b.accessToken })).text();
       expect(text).not.toContain(A);
@@ -258,6 +298,7 @@ describe("tenant isolation", () => {
       expect(text).not.toContain("A agent");
       expect(text).not.toContain(String(policyUpload.policyId));
       expect(text).not.toContain(policyUpload.id);
+      expect(text).not.toContain(String(aDashboards.data[0]?.id));
     }
 
     // And tenant A is untouched.
@@ -272,6 +313,7 @@ describe("tenant isolation", () => {
     );
     expect((await getPlan(a, String(plan?.id))).status).toBe("pending");
     expect(await planning.api.requests()).toEqual([]);
+    expect((await callJson<{ title: string }>(DB, { token: a.accessToken }, 200)).title).toBe("Support");
     expect(await callJson(P, { token: a.accessToken }, 200)).toMatchObject({
       status: "saved",
       extras: { remark: null },
