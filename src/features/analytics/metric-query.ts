@@ -169,8 +169,10 @@ export async function runMetric(
     businessHours: query.businessHours ?? false,
   };
   const cut = query.bucket !== undefined || query.groupBy !== undefined;
+  // Counts and sums add up over buckets and groups: their total is the sum, not one more query.
+  const summable = ["count", "sum", "gauge"].includes(metric.aggregation);
   const [totals, cutRows] = await Promise.all([
-    options.skipTotal && cut ? Promise.resolve([]) : metricRows(context, base),
+    cut && (options.skipTotal || summable) ? Promise.resolve([]) : metricRows(context, base),
     cut
       ? metricRows(context, { ...base, bucket: query.bucket, groupBy: query.groupBy })
       : Promise.resolve([]),
@@ -183,7 +185,9 @@ export async function runMetric(
     metric: metric.id,
     ...(metric.aggregation === "duration" ? { stat } : {}),
     unit: metric.unit,
-    total: round(totals[0]?.v ?? empty),
+    total: round(
+      cut && summable ? cutRows.reduce((sum, row) => sum + (row.v ?? 0), 0) : (totals[0]?.v ?? empty),
+    ),
   };
   const fill = (rows: { t: string | null; v: number | null }[]): Point[] => {
     const byLabel = new Map(rows.map((row) => [row.t, row.v]));

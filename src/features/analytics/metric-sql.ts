@@ -203,7 +203,7 @@ const FLAGS: Record<ConversationFlag, SQL> = {
   answered: sql`c.answered`,
   handoff: sql`c.handoff`,
   noHandoff: sql`not c.handoff`,
-  aiResolved: sql`c.outcome in ('ai_resolution_confirmed', 'ai_resolution_assumed')`,
+  aiResolved: sql`c.ai_resolved`,
 };
 const all = (flags: ConversationFlag[]) =>
   sql.join(
@@ -233,11 +233,10 @@ export function conversationRateRows(db: Database, request: MetricRequest) {
         bool_or(e.actor = 'ai') as ai,
         bool_or(e.name = 'ai_answer') as answered,
         bool_or(e.name = 'handoff') as handoff,
-        (array_agg(e.name order by e.at desc) filter (where e.name in (${sql.join(
-          RESOLUTION_EVENTS.map((n) => sql`${n}`),
-          sql`, `,
-        )})))[1] as outcome
+        coalesce(max(e.at) filter (where e.name in ('ai_resolution_confirmed', 'ai_resolution_assumed'))
+          > coalesce(max(e.at) filter (where e.name = 'ai_resolution_revoked'), '-infinity'), false) as ai_resolved
       from analytics_events e where ${eventScope(unfiltered, { names: RATE_EVENTS })} and e.conversation_id is not null
+        and (e.name <> 'reply' or e.actor = 'ai')
       group by e.conversation_id) c
     where true${sql.join(filtersOf(columns, request.filters), sql``)}${groupBy}`,
   );

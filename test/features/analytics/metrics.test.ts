@@ -64,7 +64,8 @@ describe("analytics metrics over a known history", () => {
       web: { conversations_new: 2, conversations_resolved: 3, frt_human_median: 120 },
       whatsapp: { conversations_new: 2, conversations_resolved: null, frt_human_median: 1800 },
     });
-  });
+    // The file's first request also loads the Worker (several seconds on a busy machine).
+  }, 30_000);
 
   it("reports durations in business hours when asked", async () => {
     const { tenant } = await seededTenant();
