@@ -5,6 +5,8 @@ import { jsonBody } from "../../lib/route-helpers";
 import { text } from "../../lib/text";
 import { featureRoutes } from "../auth/api-route";
 import { renderChart } from "../charts/svg";
+import { dashboardData, oneWidgetData } from "./dashboard-data";
+import { saveLayout } from "./dashboard-layout";
 import {
   DashboardData,
   DashboardInput,
@@ -22,13 +24,10 @@ import {
 import {
   addWidget,
   createDashboard,
-  dashboardData,
   deleteDashboard,
   deleteWidget,
   getDashboard,
   listDashboards,
-  oneWidgetData,
-  saveLayout,
   updateDashboard,
   updateWidget,
 } from "./dashboards.service";

@@ -3,13 +3,10 @@ import type { Database } from "../../db/client";
 import { dashboardSeeds, dashboards, dashboardWidgets } from "../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { requireChanges } from "../../lib/route-helpers";
-import { queryContext } from "../analytics/metric-query";
-import { addDays, localDate, timeRange } from "../analytics/range";
 import type { DashboardBody, DashboardPatch, WidgetBody, WidgetPatch } from "./dashboards.schemas";
 import { MAX_WIDGETS } from "./dashboards.schemas";
 import { DEFAULT_DASHBOARD } from "./default-dashboard";
 import { checkLayout, DEFAULT_SIZE, firstFreeSlot, type Rect } from "./grid";
-import { type StoredWidget, widgetData } from "./widget-data";
 import { checkWidgetQuery } from "./widget-query";
 
 type Dashboard = typeof dashboards.$inferSelect;
@@ -39,9 +36,10 @@ const widgetView = (w: Widget) => ({
   layout: { x: w.x, y: w.y, w: w.w, h: w.h },
 });
 
-const rectOf = (w: Widget): Rect => ({ x: w.x, y: w.y, w: w.w, h: w.h });
+export const rectOf = (w: Widget): Rect => ({ x: w.x, y: w.y, w: w.w, h: w.h });
 
-async function findDashboard(db: Database, tenantId: string, id: string): Promise<Dashboard> {
+/** The tenant's dashboard, or 404. */
+export async function findDashboard(db: Database, tenantId: string, id: string): Promise<Dashboard> {
   const [row] = await db
     .select()
     .from(dashboards)
@@ -50,7 +48,8 @@ async function findDashboard(db: Database, tenantId: string, id: string): Promis
   return row;
 }
 
-const widgetsOf = (db: Database, dashboardId: string) =>
+/** A dashboard's widgets, top to bottom. */
+export const widgetsOf = (db: Database, dashboardId: string) =>
   db
     .select()
     .from(dashboardWidgets)
@@ -158,7 +157,8 @@ export async function getDashboard(db: Database, tenantId: string, id: string) {
   return { ...summary(dashboard), widgets: (await widgetsOf(db, id)).map(widgetView) };
 }
 
-const bump = { version: sql`${dashboards.version} + 1`, updatedAt: new Date() };
+/** Raises the dashboard's version (every save does). */
+export const bump = { version: sql`${dashboards.version} + 1`, updatedAt: new Date() };
 
 /** Changes a dashboard's settings (its version goes up). */
 export async function updateDashboard(db: Database, tenantId: string, id: string, patch: DashboardPatch) {
@@ -200,7 +200,8 @@ export async function addWidget(db: Database, tenantId: string, dashboardId: str
   return widgetView(row);
 }
 
-async function findWidget(db: Database, tenantId: string, dashboardId: string, widgetId: string) {
+/** A widget of the tenant's dashboard and its siblings, or 404. */
+export async function findWidget(db: Database, tenantId: string, dashboardId: string, widgetId: string) {
   await findDashboard(db, tenantId, dashboardId);
   const widgets = await widgetsOf(db, dashboardId);
   const widget = widgets.find((w) => w.id === widgetId);
@@ -250,121 +251,4 @@ export async function deleteWidget(db: Database, tenantId: string, dashboardId: 
     await tx.delete(dashboardWidgets).where(eq(dashboardWidgets.id, widgetId));
     await tx.update(dashboards).set(bump).where(eq(dashboards.id, dashboardId));
   });
-}
-
-/**
- * Saves every widget's position at once, if `version` is still the dashboard's: one transaction whose
- * first statement bumps the version only where it matches (zero rows → 409 with the current one).
- */
-export async function saveLayout(
-  db: Database,
-  tenantId: string,
-  dashboardId: string,
-  input: { version: number; layout: Record<string, Rect> },
-) {
-  const dashboard = await findDashboard(db, tenantId, dashboardId);
-  const widgets = await widgetsOf(db, dashboardId);
-  const ids = new Set(widgets.map((w) => w.id));
-  const given = Object.keys(input.layout);
-  const unknown = given.filter((id) => !ids.has(id));
-  const missing = [...ids].filter((id) => !(id in input.layout));
-  if (unknown.length || missing.length)
-    throw new AppError(
-      "validation_failed",
-      "The layout must place every widget of the dashboard, and only those",
-      [
-        ...unknown.map((id) => ({ path: `layout.${id}`, message: "not a widget of this dashboard" })),
-        ...missing.map((id) => ({ path: `layout.${id}`, message: "missing" })),
-      ],
-    );
-  checkLayout(given.map((id) => ({ id, layout: input.layout[id] as Rect })));
-  const version = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(dashboards)
-      .set(bump)
-      .where(and(eq(dashboards.id, dashboardId), eq(dashboards.version, input.version)))
-      .returning({ version: dashboards.version });
-    if (!row) return null;
-    for (const [id, rect] of Object.entries(input.layout))
-      await tx
-        .update(dashboardWidgets)
-        .set(rect)
-        .where(and(eq(dashboardWidgets.id, id), eq(dashboardWidgets.dashboardId, dashboardId)));
-    return row.version;
-  });
-  if (version === null) {
-    const [current] = await db
-      .select({ version: dashboards.version })
-      .from(dashboards)
-      .where(eq(dashboards.id, dashboard.id));
-    throw new AppError(
-      "conflict",
-      "The dashboard changed since that version: reload it and reapply the change",
-      {
-        code: "VERSION_CONFLICT",
-        current: current?.version ?? null,
-      },
-    );
-  }
-  return { version };
-}
-
-/** The dashboard's range in its zone: `now-Nd` is the last N days including today, `now-Nh` from N hours ago. */
-export function dashboardRange(
-  dashboard: Pick<Dashboard, "timeRange" | "timezone">,
-  params: { from?: string; to?: string; tz?: string },
-  now: Date,
-) {
-  const tz = params.tz ?? dashboard.timezone;
-  const resolve = (value: string) => {
-    const relative = /^now-(\d+)([dh])$/.exec(value);
-    const today = localDate(now, tz);
-    if (value === "now") return today;
-    if (!relative) return value;
-    const n = Number(relative[1]);
-    return relative[2] === "d"
-      ? addDays(today, 1 - n)
-      : localDate(new Date(now.getTime() - n * 3_600_000), tz);
-  };
-  return timeRange(
-    {
-      from: params.from ?? resolve(dashboard.timeRange.from),
-      to: params.to ?? resolve(dashboard.timeRange.to),
-      tz,
-    },
-    now,
-  );
-}
-
-/** Every widget's data in one call. */
-export async function dashboardData(
-  db: Database,
-  tenantId: string,
-  id: string,
-  params: { from?: string; to?: string; tz?: string },
-  now = new Date(),
-) {
-  const dashboard = await findDashboard(db, tenantId, id);
-  const range = dashboardRange(dashboard, params, now);
-  const context = queryContext(db, tenantId);
-  const widgets = await widgetsOf(db, id);
-  const data = await Promise.all(
-    widgets.map(async (w) => [w.id, await widgetData(context, w as StoredWidget, range)] as const),
-  );
-  return { range: { from: range.from, to: range.to, tz: range.tz }, widgets: Object.fromEntries(data) };
-}
-
-/** One widget with its data (for the SVG chart). */
-export async function oneWidgetData(
-  db: Database,
-  tenantId: string,
-  id: string,
-  widgetId: string,
-  params: { from?: string; to?: string; tz?: string },
-  now = new Date(),
-) {
-  const dashboard = await findDashboard(db, tenantId, id);
-  const { widget } = await findWidget(db, tenantId, id, widgetId);
-  const range = dashboardRange(dashboard, params, now);
-  return { widget, range, data: await widgetData(queryContext(db, tenantId), widget as StoredWidget, range) };
 }

@@ -87,5 +87,6 @@ describe("policy KPIs as catalog metrics", () => {
       },
       400,
     );
-  });
+    // The file's first request also loads the Worker (several seconds on a busy machine).
+  }, 30_000);
 });
