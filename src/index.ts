@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { rebuildScheduledRollups } from "./features/analytics/rollups.scheduled";
 import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
 import { consumeDeadPolicyJobs, consumePolicyJobs } from "./features/policies/policies.consumer";
 import {
@@ -27,5 +28,8 @@ export default {
     const consumer = queueConsumers.find(({ suffix }) => batch.queue.endsWith(suffix));
     if (!consumer) throw new Error(`No consumer for queue ${batch.queue}`);
     await consumer.consume(batch, env);
+  },
+  scheduled: async (controller, env, ctx) => {
+    ctx.waitUntil(rebuildScheduledRollups(env, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

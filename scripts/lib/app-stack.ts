@@ -41,6 +41,9 @@ export interface AppStackOptions {
   corsOrigins?: string[];
   /** More Worker variables for `wrangler dev` (e.g. the e2e tests' email provider). */
   vars?: Record<string, string>;
+  /** Ports of `wrangler dev` and its inspector (default: free ones). */
+  port?: number;
+  inspectorPort?: number;
 }
 
 /** Starts the stack in this process; wrangler's output goes to this process' stdout. */
@@ -61,7 +64,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
     console.error(`[app-stack] ${db.kind} Postgres migrated at ${took()}`);
     const proxy = await startDbProxy({ target: proxyTarget(db.url) });
     cleanups.push(proxy.close);
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
     const envFile = join(dir, "dev.vars");
     writeEnvFile(envFile, {
@@ -75,7 +78,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
     });
     // The console as the sources are now (public/app is shared through the symlinked public/).
     await buildConsole();
-    const inspectorPort = await freePort();
+    const inspectorPort = opts.inspectorPort ?? (await freePort());
     const wrangler = startWranglerDev({
       root: app,
       port,

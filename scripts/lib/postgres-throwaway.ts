@@ -53,6 +53,7 @@ function serverUser(): OsUser | undefined {
 export async function startThrowaway(
   bindir: string,
   log: (line: string) => void,
+  fixedPort?: number,
 ): Promise<ThrowawayPostgres> {
   const started = performance.now();
   const user = serverUser();
@@ -89,7 +90,7 @@ export async function startThrowaway(
     // A free port can be taken between our probe and postgres binding it: retry on a fresh one.
     for (let attempt = 1; !server; attempt++) {
       try {
-        server = await launch(bindir, dataDir, socketDir, password, user, log);
+        server = await launch(bindir, dataDir, socketDir, password, user, log, fixedPort);
       } catch (error) {
         if (attempt === 3) throw error;
       }
@@ -131,8 +132,9 @@ async function launch(
   password: string,
   user: OsUser | undefined,
   log: (line: string) => void,
+  fixedPort?: number,
 ): Promise<LaunchedServer> {
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const server = spawn(
     join(bindir, "postgres"),
     [

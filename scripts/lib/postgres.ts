@@ -20,13 +20,16 @@ export interface StartPostgresOptions {
   /** Use embedded PGlite even when PostgreSQL server binaries are installed. */
   preferEmbedded?: boolean;
   log?: (line: string) => void;
+  /** The throwaway server's port (default: a free one). */
+  port?: number;
 }
 
 /** Provides a real PostgreSQL: the given URL, else a throwaway server from local binaries, else PGlite. */
 export async function startPostgres(opts: StartPostgresOptions = {}): Promise<RunningPostgres> {
   if (opts.url) return { url: opts.url, kind: "external", stop: async () => {} };
   const bindir = opts.preferEmbedded ? undefined : findPostgresBinaries();
-  if (bindir) return { ...(await startThrowaway(bindir, opts.log ?? (() => {}))), kind: "throwaway" };
+  if (bindir)
+    return { ...(await startThrowaway(bindir, opts.log ?? (() => {}), opts.port)), kind: "throwaway" };
   return startEmbedded(opts.dataDir);
 }
 

@@ -44,6 +44,11 @@ export const permissions = {
   /** The founder's dashboard (metrics, leaderboard) and its settings. */
   "dashboard:read": ADMINS,
   "dashboard:manage": ADMINS,
+  /** Support analytics (the metric catalog and the /api/analytics reports). */
+  "analytics:read": EVERYONE,
+  /** Analytics dashboards and their widgets: everyone reads, admins manage. */
+  "dashboards:read": EVERYONE,
+  "dashboards:manage": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

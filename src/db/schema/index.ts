@@ -3,6 +3,7 @@ export * from "./analytics";
 export * from "./canned-responses";
 export * from "./contacts";
 export * from "./conversations";
+export * from "./dashboards";
 export * from "./deletions";
 export * from "./documents";
 export * from "./identity";

@@ -106,6 +106,16 @@ describe("tenant isolation", () => {
       201,
     );
     const K = `/api/contacts/${contact.id}`;
+    // Dashboards: A's default one, with its widgets.
+    const aDashboards = await callJson<{ data: { id: string }[] }>(
+      "/api/dashboards",
+      { token: a.accessToken },
+      200,
+    );
+    const DB = `/api/dashboards/${aDashboards.data[0]?.id}`;
+    const aWidget = (await callJson<{ widgets: { id: string }[] }>(DB, { token: a.accessToken }, 200))
+      .widgets[0]?.id;
+    const aKpi = { type: "kpi", title: "spy", query: { metrics: [{ id: "messages_in" }] } };
     const probes: Probe[] = [
       { method: "GET", route: "/api/contacts/{id}", path: K },
       { method: "PUT", route: "/api/contacts/{id}", path: K, json: { name: "pwned" } },
@@ -286,6 +296,33 @@ describe("tenant isolation", () => {
       { method: "POST", route: "/api/policies/{id}/reject", path: `${P}/reject` },
       { method: "DELETE", route: "/api/policies/{id}", path: P },
       { method: "POST", route: "/api/conversations/{id}/csat", path: `${C}/csat`, json: { rating: 1 } },
+      { method: "GET", route: "/api/dashboards/{id}", path: DB },
+      { method: "PUT", route: "/api/dashboards/{id}", path: DB, json: { title: "pwned" } },
+      { method: "DELETE", route: "/api/dashboards/{id}", path: DB },
+      { method: "POST", route: "/api/dashboards/{id}/widgets", path: `${DB}/widgets`, json: aKpi },
+      {
+        method: "PUT",
+        route: "/api/dashboards/{id}/widgets/{widgetId}",
+        path: `${DB}/widgets/${aWidget}`,
+        json: { title: "pwned" },
+      },
+      {
+        method: "DELETE",
+        route: "/api/dashboards/{id}/widgets/{widgetId}",
+        path: `${DB}/widgets/${aWidget}`,
+      },
+      {
+        method: "PUT",
+        route: "/api/dashboards/{id}/layout",
+        path: `${DB}/layout`,
+        json: { version: 1, layout: {} },
+      },
+      { method: "GET", route: "/api/dashboards/{id}/data", path: `${DB}/data` },
+      {
+        method: "GET",
+        route: "/api/dashboards/{id}/widgets/{widgetId}/chart.svg",
+        path: `${DB}/widgets/${aWidget}/chart.svg`,
+      },
     ];
     // The room's WebSocket takes a ticket, not a bearer token: realtime.test.ts shows a ticket
     // signed for tenant B is refused with 404 on A's conversation.
@@ -362,6 +399,9 @@ describe("tenant isolation", () => {
       "/api/conversations?q=private",
       `/api/conversations?label=${label.id}`,
       `/api/conversations?contactId=${contact.id}`,
+      "/api/dashboards",
+      "/api/analytics/dashboard",
+      "/api/analytics/agents",
     ]) {
       const text = await (await call(path, { token: b.accessToken })).text();
       expect(text).not.toContain(A);
@@ -377,6 +417,7 @@ describe("tenant isolation", () => {
       expect(text).not.toContain(contact.id);
       expect(text).not.toContain(label.id);
       expect(text).not.toContain(canned.id);
+      expect(text).not.toContain(String(aDashboards.data[0]?.id));
     }
 
     // And tenant A is untouched.
@@ -400,6 +441,7 @@ describe("tenant isolation", () => {
         text: "zorkmids for {{contact.name}}",
       },
     );
+    expect((await callJson<{ title: string }>(DB, { token: a.accessToken }, 200)).title).toBe("Support");
     expect(await callJson(P, { token: a.accessToken }, 200)).toMatchObject({
       status: "saved",
       extras: { remark: null },

@@ -1,0 +1,181 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { catalog, type Dimension, type MetricDefinition } from "./catalog";
+import { additiveEventRows, type MetricRequest, type RawRow } from "./metric-sql";
+import { addDays, bucketOf } from "./range";
+
+/** The rollup row that says a (tenant, day) was rebuilt completely, so its other rows can be trusted. */
+export const BUILT_MARKER = "__built__";
+const ROLLUP_DIMENSIONS: Partial<Record<Dimension, string>> = {
+  channel: "e.channel",
+  agent: "e.agent_id::text",
+  user: "e.user_id::text",
+  code: "e.dims->>'code'",
+};
+
+/** Metrics whose daily totals add up: counts, sums of a dimension, and durations (for their mean). */
+export function isRollable(metric: MetricDefinition): boolean {
+  const { source } = metric;
+  return (
+    source.kind === "count" || source.kind === "dimension" || (source.kind === "duration" && !source.first)
+  );
+}
+
+const rollable = catalog.filter(isRollable);
+
+/**
+ * Rebuilds the daily rollups (UTC days `fromDay`..`toDay`) of one tenant or all: every rollable
+ * metric per day in total and per dimension, and a marker per tenant and day. One transaction, so a
+ * reader sees either the old or the new day.
+ */
+export async function rebuildRollups(
+  db: Database,
+  options: { fromDay: string; toDay: string; tenantId?: string },
+): Promise<{ rows: number }> {
+  const start = `${options.fromDay}T00:00:00Z`;
+  const end = `${addDays(options.toDay, 1)}T00:00:00Z`;
+  const tenant = (column: string) =>
+    options.tenantId ? sql` and ${sql.raw(column)} = ${options.tenantId}` : sql``;
+  let inserted = 0;
+  await db.transaction(async (tx) => {
+    await tx.execute(
+      sql`delete from analytics_rollups r where r.day >= ${options.fromDay} and r.day <= ${options.toDay}${tenant("r.tenant_id")}`,
+    );
+    for (const metric of rollable) {
+      const { source } = metric;
+      if (source.kind !== "count" && source.kind !== "dimension" && source.kind !== "duration") continue;
+      const { names, actor } = source.events;
+      const value =
+        source.kind === "dimension"
+          ? sql`case when jsonb_typeof(e.dims->${source.key}) = 'number' then (e.dims->>${source.key})::numeric else 0 end`
+          : source.kind === "duration"
+            ? sql`e.value_s`
+            : sql`0`;
+      const counted = source.kind === "duration" ? sql`count(e.value_s)` : sql`count(*)`;
+      const dims = metric.dimensions.filter((d) => ROLLUP_DIMENSIONS[d]);
+      const sets = [sql`()`, ...dims.map((d) => sql`(${sql.raw(ROLLUP_DIMENSIONS[d] ?? "")})`)];
+      const typeOf = sql.join(
+        dims.map((d) => sql`when grouping(${sql.raw(ROLLUP_DIMENSIONS[d] ?? "")}) = 0 then ${d}`),
+        sql` `,
+      );
+      const dimensionOf = sql.join(
+        dims.map(
+          (d) =>
+            sql`when grouping(${sql.raw(ROLLUP_DIMENSIONS[d] ?? "")}) = 0 then coalesce(${sql.raw(ROLLUP_DIMENSIONS[d] ?? "")}, '')`,
+        ),
+        sql` `,
+      );
+      const result = await tx.execute(sql`insert into analytics_rollups
+          (tenant_id, metric, dimension_type, dimension, day, count, sum_value, sum_value_bh)
+        select e.tenant_id, ${metric.id}, case ${typeOf} else '' end, case ${dimensionOf} else '' end,
+          to_char(e.at at time zone 'UTC', 'YYYY-MM-DD'), ${counted}, round(coalesce(sum(${value}), 0)),
+          coalesce(sum(e.value_bh_s), 0)
+        from analytics_events e
+        where e.name in (${sql.join(
+          names.map((n) => sql`${n}`),
+          sql`, `,
+        )}) ${actor ? sql`and e.actor = ${actor}` : sql``}
+          and e.at >= ${start} and e.at < ${end}${tenant("e.tenant_id")}
+        group by e.tenant_id, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD'), grouping sets (${sql.join(sets, sql`, `)})
+        having ${counted} > 0`);
+      inserted += result.rowCount ?? 0;
+    }
+    const markers = await tx.execute(sql`insert into analytics_rollups (tenant_id, metric, day)
+      select t.id, ${BUILT_MARKER}, to_char(d, 'YYYY-MM-DD')
+      from tenants t cross join generate_series(${options.fromDay}::date, ${options.toDay}::date, interval '1 day') d
+      where true${tenant("t.id")}`);
+    inserted += markers.rowCount ?? 0;
+  });
+  return { rows: inserted };
+}
+
+/** The nightly job: the last three complete UTC days (late outbox rows land in the day they happened). */
+export function scheduledRollupDays(now: Date): { fromDay: string; toDay: string } {
+  const today = now.toISOString().slice(0, 10);
+  return { fromDay: addDays(today, -3), toDay: addDays(today, -1) };
+}
+
+/** The longest run of consecutive rebuilt days within the request's UTC range, if any. */
+async function builtRun(db: Database, request: MetricRequest): Promise<{ from: string; to: string } | null> {
+  const result = await db.execute<{ day: string }>(sql`select day from analytics_rollups
+    where tenant_id = ${request.tenantId} and metric = ${BUILT_MARKER} and dimension_type = '' and dimension = ''
+      and day >= ${request.range.from} and day <= ${request.range.to} order by day`);
+  let best: { from: string; to: string } | null = null;
+  let run: { from: string; to: string } | null = null;
+  for (const { day } of result.rows) {
+    run = run && addDays(run.to, 1) === day ? { from: run.from, to: day } : { from: day, to: day };
+    if (!best || Date.parse(run.to) - Date.parse(run.from) > Date.parse(best.to) - Date.parse(best.from))
+      best = run;
+  }
+  return best;
+}
+
+/** Whether a request can read rollups: whole UTC days, at most one dimension, calendar values. */
+export function canUseRollups(request: MetricRequest): boolean {
+  if (!isRollable(request.metric) || request.range.tz !== "UTC" || request.bucket === "hour") return false;
+  if (request.metric.source.kind === "duration" && (request.stat !== "mean" || request.businessHours))
+    return false;
+  const fields = new Set([
+    ...request.filters.map((f) => f.field),
+    ...(request.groupBy ? [request.groupBy] : []),
+  ]);
+  return fields.size <= 1 && [...fields].every((field) => ROLLUP_DIMENSIONS[field]);
+}
+
+/**
+ * Additive rows for the request: rebuilt days from the rollups, the rest (today, unbuilt days) from
+ * raw events, added together by bucket and group.
+ */
+export async function additiveRows(db: Database, request: MetricRequest): Promise<RawRow[]> {
+  const run = canUseRollups(request) ? await builtRun(db, request) : null;
+  if (!run) return additiveEventRows(db, request);
+  const runStart = new Date(`${run.from}T00:00:00Z`);
+  const runEnd = new Date(`${addDays(run.to, 1)}T00:00:00Z`);
+  const { start, end } = request.range;
+  const [rolled, before, after] = await Promise.all([
+    rollupRows(db, request, run),
+    start < runStart ? additiveEventRows(db, request, { start, end: runStart }) : [],
+    runEnd < end ? additiveEventRows(db, request, { start: runEnd, end }) : [],
+  ]);
+  const merged = new Map<string, RawRow>();
+  for (const row of [...rolled, ...before, ...after]) {
+    const key = `${row.t}\u0000${row.g}`;
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, { ...row });
+    else {
+      seen.n += row.n;
+      seen.s = (seen.s ?? 0) + (row.s ?? 0);
+    }
+  }
+  return [...merged.values()];
+}
+
+async function rollupRows(
+  db: Database,
+  request: MetricRequest,
+  run: { from: string; to: string },
+): Promise<RawRow[]> {
+  const filter = request.filters[0];
+  const dimensionType = request.groupBy ?? filter?.field ?? "";
+  const result = await db.execute<{ day: string; dimension: string; n: string; s: string }>(sql`
+    select day, dimension, sum(count) as n, sum(sum_value) as s from analytics_rollups
+    where tenant_id = ${request.tenantId} and metric = ${request.metric.id} and dimension_type = ${dimensionType}
+      and day >= ${run.from} and day <= ${run.to}
+      ${
+        filter
+          ? sql`and dimension in (${sql.join(
+              filter.values.map((v) => sql`${v}`),
+              sql`, `,
+            )})`
+          : sql``
+      }
+    group by day, dimension`);
+  const bucket = request.bucket;
+  return result.rows.map((row) => ({
+    t: bucket && bucket !== "hour" ? bucketOf(row.day, bucket) : null,
+    g: request.groupBy ? (row.dimension === "" ? null : row.dimension) : null,
+    n: Number(row.n),
+    s: Number(row.s),
+    v: null,
+  }));
+}
