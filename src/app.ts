@@ -5,6 +5,8 @@ import { agentRoutes, aiConfigRoutes } from "./features/ai/ai.routes";
 import { openAiCompatRoutes } from "./features/ai/openai-compat.routes";
 import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
 import { authRoutes } from "./features/auth/auth.routes";
+import { channelRoutes } from "./features/channels/channels.routes";
+import { webhookRoutes } from "./features/channels/webhooks.routes";
 import { conversationRoutes } from "./features/conversations/conversations.routes";
 import { realtimeRoutes } from "./features/conversations/realtime.routes";
 import { documentRoutes } from "./features/documents/documents.routes";
@@ -37,6 +39,7 @@ export function createApp() {
   app.use("/api/*", requestServices);
   app.use("/v1/*", requestServices);
   app.use("/chat/*", requestServices);
+  app.use("/webhooks/*", requestServices);
   app.route("/v1", openAiCompatRoutes);
   app.route("/api", systemRoutes);
   app.route("/api/auth", authRoutes);
@@ -59,6 +62,8 @@ export function createApp() {
   app.route("/api/messages", feedbackRoutes);
   app.route("/api/conversations", conversationFeedbackRoutes);
   app.route("/chat", chatRoutes);
+  app.route("/api/channels", channelRoutes);
+  app.route("/webhooks", webhookRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

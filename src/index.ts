@@ -1,4 +1,8 @@
 import { createApp } from "./app";
+import {
+  consumeChannelDeliveries,
+  consumeDeadChannelDeliveries,
+} from "./features/channels/channels.consumer";
 import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
 import { consumeDeadPolicyJobs, consumePolicyJobs } from "./features/policies/policies.consumer";
 import {
@@ -13,6 +17,8 @@ const app = createApp();
 
 /** Queue consumers by queue name suffix (names carry the environment, e.g. switchboard-staging-documents). */
 const queueConsumers = [
+  { suffix: "-channels-dlq", consume: consumeDeadChannelDeliveries },
+  { suffix: "-channels", consume: consumeChannelDeliveries },
   { suffix: "-documents-dlq", consume: consumeDeadDocumentJobs },
   { suffix: "-documents", consume: consumeDocumentJobs },
   { suffix: "-policies-dlq", consume: consumeDeadPolicyJobs },

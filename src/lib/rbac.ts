@@ -19,6 +19,8 @@ export const permissions = {
   /** See what a room has not copied to Postgres yet, and the rows Postgres refused (dead letters). */
   "conversations:outbox": ADMINS,
   "widget-keys:manage": ADMINS,
+  /** Messaging channels (WhatsApp, Messenger, Instagram, Telegram): connect, test, rotate, delete. */
+  "channels:manage": ADMINS,
   "agents:read": EVERYONE,
   "agents:manage": ADMINS,
   "ai:chat": EVERYONE,

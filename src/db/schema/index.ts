@@ -1,5 +1,6 @@
 export * from "./agents";
 export * from "./analytics";
+export * from "./channels";
 export * from "./conversations";
 export * from "./deletions";
 export * from "./documents";

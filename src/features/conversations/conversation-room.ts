@@ -10,6 +10,7 @@ import { agentBusinessHours, handoffMessage } from "../ai/handoff";
 import { type ApproveOptions, type PlanOutcome, type ProposeInput, RoomPlans } from "../plans/room-plans";
 import {
   type AiUsageRecord,
+  type ChannelInbound,
   JOIN_HEADER,
   type PostResult,
   RoomJoin,
@@ -18,19 +19,17 @@ import {
 } from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
 import { RoomAlarm } from "./room-alarm";
+import { RoomChannelOutbox } from "./room-channel-outbox";
 import { RoomInboxFeed } from "./room-inbox-feed";
 import { FLUSH_DELAY_MS, RoomOutbox } from "./room-outbox";
 import { RoomPool } from "./room-pool";
 import { ackFor, RoomSockets, readFrame } from "./room-sockets";
-import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
+import { type RoomInit, RoomStore, type StoredMessage } from "./room-store";
 
 const CLOSED: readonly string[] = ["resolved", "expired"];
 const SYSTEM: Sender = { kind: "system", id: "switchboard" };
 
-/**
- * One conversation: the single writer of its messages. Each accepted message is stored with its
- * outbox row, broadcast, acked, and later copied to Postgres by the alarm.
- */
+/** One conversation: the single writer of its messages (stored with their outbox row, then broadcast). */
 export class ConversationRoom extends DurableObject<Env> {
   private store: RoomStore;
   private readonly ai: RoomAi;
@@ -40,6 +39,7 @@ export class ConversationRoom extends DurableObject<Env> {
   private readonly sockets = new RoomSockets(this.ctx);
   private readonly inbox = new RoomInboxFeed(this.ctx, this.env);
   private readonly outboxCopy: RoomOutbox;
+  private readonly channel: RoomChannelOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -64,16 +64,24 @@ export class ConversationRoom extends DurableObject<Env> {
       },
       recordUsage: (usage: AiUsageRecord) => void this.recordUsage(usage),
     };
+    const armAlarm = () => this.armAlarm();
+    this.channel = new RoomChannelOutbox(ctx.storage.sql, {
+      ...room,
+      env,
+      armAlarm,
+      saveMeta: (meta) => this.store.saveMeta(meta),
+    });
     this.ai = new RoomAi(ctx.storage.sql, {
       ...room,
       history: (limit) => this.store.recent(limit),
       lastSeq: () => this.store.lastSeq(),
+      mayAnswer: () => this.channel.isOpen(false),
       handoff: (reason, agent) => this.handoff(reason, agent),
       plan: (ctx, history) => this.plans.fromConversation(ctx, history, this.store.lastVisitor()),
     });
     this.plans = new RoomPlans(ctx.storage.sql, {
       ...room,
-      armAlarm: () => this.armAlarm(),
+      armAlarm,
       notify: (event) => this.inbox.publish(this.store.meta(), event),
     });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
@@ -84,9 +92,7 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /** Creates the room for a new conversation (idempotent). */
-  async init(
-    room: Pick<RoomMeta, "conversationId" | "tenantId" | "agentId" | "idleTimeoutSeconds" | "status">,
-  ) {
+  async init(room: RoomInit) {
     if (this.store.meta()) return;
     this.store.saveMeta({
       ...room,
@@ -128,6 +134,8 @@ export class ConversationRoom extends DurableObject<Env> {
   ): Promise<PostResult> {
     const meta = this.store.meta();
     if (!meta) return { ok: false, code: "not_found", message: "Conversation not found" };
+    const windowClosed = input.metadata?.channel === undefined ? this.channel.refusal(sender.kind) : null;
+    if (windowClosed) return { ok: false, code: "conflict", message: windowClosed };
     // The insert itself finds a resend (its clientId taken): no lookup before every message.
     const message = CLOSED.includes(meta.status)
       ? null
@@ -147,26 +155,42 @@ export class ConversationRoom extends DurableObject<Env> {
       this.changeStatus("with_human", meta.assigneeId ?? (sender.kind === "staff" ? sender.id : null));
     }
     this.sockets.broadcast(message, { ackTo: origin });
+    this.channel.posted(message);
     if (sender.kind === "visitor") this.ai.schedule();
-    this.inbox.message(meta, {
-      type: "message",
-      conversationId: meta.conversationId,
-      seq: message.seq,
-      sender,
-      preview: message.text.slice(0, 160),
-      createdAt: message.createdAt,
-    });
+    this.inbox.message(meta, message);
     await this.armFlush();
     return { ok: true, duplicate: false, message };
   }
 
+  /** A message from a messaging channel (the channel consumer's door). */
+  async receive(input: ChannelInbound): Promise<PostResult> {
+    if (input.fromCustomer) this.channel.customerWrote(input.at);
+    return this.post(input.sender, input);
+  }
+
+  /** Whether a channel message is here already (a redelivery is skipped before its media is fetched). */
+  knows(clientId: string): boolean {
+    return this.store.byClientId(clientId) !== null;
+  }
+
+  /** A platform's delivery status for one of our replies (only ever moves it forward). */
+  delivery(messageId: string, state: "sent" | "delivered" | "read" | "failed", code?: string): boolean {
+    return this.channel.advance(messageId, state, code);
+  }
+
+  /** The messaging window of a channel conversation (for a human's reply), null off channels. */
+  channelWindow() {
+    return this.channel.window(true);
+  }
+
   history(query: { after?: number; before?: number; limit: number }): StoredMessage[] | null {
     if (!this.store.meta()) return null;
-    return this.store.range(query.after, query.before, query.limit);
+    return this.channel.withDelivery(this.store.range(query.after, query.before, query.limit));
   }
 
   message(id: string): StoredMessage | null {
-    return this.store.byId(id);
+    const found = this.store.byId(id);
+    return found ? (this.channel.withDelivery([found])[0] ?? found) : null;
   }
 
   /** Records that `participant` has read up to `seq` and tells the room. */
@@ -181,10 +205,7 @@ export class ConversationRoom extends DurableObject<Env> {
     return { seq: capped };
   }
 
-  /**
-   * Changes status/assignee from REST and tells everyone in the room. Handed back from a human, the
-   * AI answers the visitor messages that came in meanwhile and nobody answered.
-   */
+  /** Changes status/assignee from REST; handed back, the AI answers what came in meanwhile. */
   async setStatus(status: ConversationStatus, assigneeId: string | null, reason?: string) {
     const before = this.store.meta()?.status;
     if (!before) return null;
@@ -227,10 +248,7 @@ export class ConversationRoom extends DurableObject<Env> {
     await this.ai.idle();
   }
 
-  /**
-   * The single place status changes: meta, the Postgres copy (outbox), the room and the inbox.
-   * Anything but `open` stops the AI.
-   */
+  /** The single place status changes (meta, outbox, room, inbox); anything but `open` stops the AI. */
   private changeStatus(status: ConversationStatus, assigneeId: string | null, reason?: string): void {
     const meta = this.store.meta();
     if (!meta) return;
@@ -286,7 +304,17 @@ export class ConversationRoom extends DurableObject<Env> {
       await this.read(participant, f.seq);
       return;
     }
-    if (f.type === "typing") return this.typing(ws, participant, f.on);
+    if (f.type === "typing") {
+      const meta = this.store.meta();
+      if (this.sockets.typing(ws, participant, f.on) && meta)
+        this.inbox.publish(meta, {
+          type: "typing",
+          conversationId: meta.conversationId,
+          participant,
+          on: f.on,
+        });
+      return;
+    }
     if (f.type === "approve" || f.type === "reject") return this.plans.onFrame(ws, participant, f);
     if (f.type === "handoff") {
       if (participant.kind !== "visitor")
@@ -336,12 +364,13 @@ export class ConversationRoom extends DurableObject<Env> {
     let meta = this.store.meta();
     if (!meta) return;
     const now = Date.now();
-    if (!CLOSED.includes(meta.status) && now >= this.idleDeadline(meta)) {
+    if (!CLOSED.includes(meta.status) && now >= this.store.idleDeadline(meta)) {
       this.changeStatus("expired", meta.assigneeId, "idle");
       meta = this.store.meta() ?? meta;
     }
     this.inbox.release(meta);
     await this.plans.onAlarm();
+    await this.channel.onAlarm();
     // While Postgres is down, only the backoff's own deadline retries (not a wake for the inbox).
     if (this.store.pendingCount() > 0 && now >= (meta.nextFlushAt ?? 0)) await this.outboxCopy.flush(meta);
     await this.armAlarm();
@@ -363,38 +392,24 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.pool.db(this.databaseConfig());
   }
 
-  /** Idle expiry: the timeout after the last message or status change. */
-  private idleDeadline(meta: RoomMeta): number {
-    return Math.max(meta.lastActivityAt, this.store.lastMessageAt()) + meta.idleTimeoutSeconds * 1000;
-  }
-
   /** Arms the one alarm at the earliest deadline: the next flush, idle expiry, the inbox, a plan. */
   private async armAlarm(): Promise<void> {
     const meta = this.store.meta();
     if (!meta) return;
     await this.alarmClock.arm([
       this.store.pendingCount() > 0 ? (meta.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS) : null,
-      CLOSED.includes(meta.status) ? null : this.idleDeadline(meta),
+      CLOSED.includes(meta.status) ? null : this.store.idleDeadline(meta),
       this.inbox.deadline(),
       this.plans.nextDeadline(),
+      this.channel.nextDeadline(),
     ]);
   }
 
-  /**
-   * After a write that only adds to the outbox (a message, a receipt) and maybe the inbox throttle: an
-   * alarm already set to fire by those deadlines stays, without recomputing the others (a write never
-   * brings them closer).
-   */
+  /** After a write that only adds to the outbox or the inbox throttle: an alarm set by then stays. */
   private async armFlush(): Promise<void> {
     const flushAt = this.store.meta()?.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS;
     const inboxDue = this.inbox.deadline();
     if (this.alarmClock.setBy(inboxDue === null ? flushAt : Math.min(flushAt, inboxDue))) return;
     await this.armAlarm();
-  }
-
-  private typing(ws: WebSocket, participant: Sender, on: boolean): void {
-    const meta = this.store.meta();
-    if (this.sockets.typing(ws, participant, on) && meta)
-      this.inbox.publish(meta, { type: "typing", conversationId: meta.conversationId, participant, on });
   }
 }

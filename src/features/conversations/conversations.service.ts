@@ -9,6 +9,7 @@ import { feedbackCounts } from "../feedback/feedback.service";
 import { inboxClient } from "../inbox/inbox-client";
 import type { Sender } from "./conversations.protocol";
 import { conversationView } from "./conversations.views";
+import type { ChannelLink } from "./room-channel-outbox";
 import { roomFor } from "./room-client";
 
 export interface ConversationDeps {
@@ -36,14 +37,21 @@ export async function createConversation(
     channel: string;
     metadata: JsonObject;
     idleTimeoutSeconds: number;
+    /** A conversation with a customer on a messaging channel (the channel consumer opens these). */
+    channelLink?: Omit<ChannelLink, "lastCustomerAt">;
   },
 ) {
   const agent = input.agentId ? await loadAgent(db, tenantId, input.agentId).catch(() => null) : null;
   if (input.agentId && !agent)
     throw new AppError("validation_failed", "agentId is not an agent of this tenant");
+  const { channelLink, ...fields } = input;
   const [row] = await db
     .insert(conversations)
-    .values({ tenantId, ...input })
+    .values({
+      tenantId,
+      ...fields,
+      ...(channelLink ? { channelId: channelLink.id, channelContactRef: channelLink.contactRef } : {}),
+    })
     .returning();
   if (!row) throw new Error("conversation insert returned nothing");
   const room = roomFor(env, row.id);
@@ -53,6 +61,7 @@ export async function createConversation(
     agentId: row.agentId,
     idleTimeoutSeconds: row.idleTimeoutSeconds,
     status: row.status,
+    ...(channelLink ? { channel: { ...channelLink, lastCustomerAt: null } } : {}),
   });
   if (agent?.enabled && agent.greeting)
     await room.post({ kind: "ai", id: agent.id }, { text: agent.greeting, metadata: { greeting: true } });

@@ -1,6 +1,7 @@
 import { uuidv7 } from "../../lib/ids";
 import type { JsonObject } from "../../lib/json";
 import type { AiUsageRecord, Sender, StoredMessage } from "./conversations.protocol";
+import type { ChannelLink } from "./room-channel-outbox";
 
 export type { StoredMessage };
 
@@ -28,7 +29,15 @@ export interface RoomMeta {
   lastActivityAt: number;
   flushAttempts: number;
   nextFlushAt: number | null;
+  /** Set for a conversation on a messaging channel (WhatsApp, Telegram…). */
+  channel?: ChannelLink;
 }
+
+/** What creating a room takes. */
+export type RoomInit = Pick<
+  RoomMeta,
+  "conversationId" | "tenantId" | "agentId" | "idleTimeoutSeconds" | "status" | "channel"
+>;
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -75,6 +84,11 @@ export class RoomStore {
       this.sql.exec("SELECT coalesce(max(seq), 0) AS seq FROM messages").one().seq,
     );
     return this.cachedLastSeq;
+  }
+
+  /** Idle expiry: the timeout after the last message or status change. */
+  idleDeadline(meta: RoomMeta): number {
+    return Math.max(meta.lastActivityAt, this.lastMessageAt()) + meta.idleTimeoutSeconds * 1000;
   }
 
   /** When the last message was written (0 if none): idle expiry counts it without a meta write per message. */

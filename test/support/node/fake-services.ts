@@ -4,6 +4,7 @@ import { openAiRoutes } from "./fake-openai.ts";
 import { openAiEmbeddingsRoutes } from "./fake-openai-embeddings.ts";
 import { resendRoutes } from "./fake-resend.ts";
 import { fakeS3 } from "./fake-s3.ts";
+import { telegramRoutes } from "./fake-telegram.ts";
 import { textractRoutes } from "./fake-textract.ts";
 
 /** One request as a fake route sees it: the body is read up front. */
@@ -54,6 +55,7 @@ export async function startFakeServices(): Promise<FakeServices> {
     ...s3.routes,
     ...textractRoutes(s3.objects),
     ...downstreamRoutes(),
+    ...telegramRoutes(),
   ];
   const server = createServer((req, res) => {
     void serve(routes, req, res).catch((error: unknown) => {
