@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { call, callJson, type TestTenant } from "./api";
+import { mustOpen } from "./ws";
 
 // Helpers for channel tests against the fake Telegram Bot API (test/support/node/fake-telegram.ts).
 
@@ -132,4 +133,10 @@ export async function messagesOf(tenant: TestTenant, conversationId: string) {
       200,
     )
   ).data;
+}
+
+/** The tenant's live inbox socket (snapshot first, then events). */
+export async function openInbox(token: string) {
+  const { url } = await callJson<{ url: string }>("/api/inbox/ticket", { method: "POST", token }, 200);
+  return mustOpen(url);
 }
