@@ -40,6 +40,9 @@ export interface AppStackOptions {
   corsOrigins?: string[];
   /** More Worker variables for `wrangler dev` (e.g. the e2e tests' email provider). */
   vars?: Record<string, string>;
+  /** Fixed ports for `wrangler dev` and its inspector (a benchmark's own range); else free ones. */
+  port?: number;
+  inspectorPort?: number;
 }
 
 /** Starts the stack in this process; wrangler's output goes to this process' stdout. */
@@ -60,7 +63,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
     console.error(`[app-stack] ${db.kind} Postgres migrated at ${took()}`);
     const proxy = await startDbProxy({ target: proxyTarget(db.url) });
     cleanups.push(proxy.close);
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
     const envFile = join(dir, "dev.vars");
     writeEnvFile(envFile, {
@@ -72,7 +75,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
       CORS_ORIGINS: [url, ...(opts.corsOrigins ?? [])].join(","),
       ...opts.vars,
     });
-    const inspectorPort = await freePort();
+    const inspectorPort = opts.inspectorPort ?? (await freePort());
     const wrangler = startWranglerDev({
       root: app,
       port,

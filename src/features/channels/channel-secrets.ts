@@ -5,6 +5,7 @@ import { log } from "../../lib/logger";
 import { open } from "../../lib/secret-box";
 import { inboxClient } from "../inbox/inbox-client";
 import type { ChannelType } from "./channel-adapter";
+import { forgetChannel } from "./channel-cache";
 import { type ChannelConfig, channelConfigs } from "./channels.schemas";
 
 export type ChannelRow = typeof channels.$inferSelect;
@@ -52,6 +53,7 @@ export async function setChannelHealth(
     )
     .returning({ id: channels.id });
   if (changed.length === 0) return;
+  forgetChannel(channel.id);
   log("warn", "channel health changed", { channelId: channel.id, tenantId: channel.tenantId, status, code });
   await inboxClient(env, channel.tenantId).publish({
     type: "channel.status",

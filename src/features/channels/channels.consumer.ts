@@ -5,8 +5,8 @@ import { loadConfig } from "../../env";
 import { describeError, log } from "../../lib/logger";
 import { createStorage } from "../../providers/storage";
 import type { InboundEvent } from "./channel-adapter";
+import { cachedChannel } from "./channel-cache";
 import { type InboundDeps, receiveMessage, receiveStatus } from "./channel-inbound";
-import { channelById, openChannel } from "./channel-secrets";
 import { type ChannelDelivery, ChannelDeliverySchema } from "./channels.jobs";
 import { platformFor } from "./platforms";
 
@@ -31,10 +31,9 @@ function inOrder(events: InboundEvent[]): InboundEvent[] {
 }
 
 async function handle(deps: InboundDeps, delivery: ChannelDelivery): Promise<Record<string, number>> {
-  const row = await channelById(deps.db, delivery.channelId);
-  const entry = row ? platformFor(row.type) : null;
-  if (!row || !entry) return { skipped: 1 };
-  const channel = await openChannel(row, deps.config.ENCRYPTION_KEY);
+  const channel = await cachedChannel(deps.db, deps.config.ENCRYPTION_KEY, delivery.channelId);
+  const entry = channel ? platformFor(channel.row.type) : null;
+  if (!channel || !entry) return { skipped: 1 };
   const raw = delivery.body ?? (delivery.storageKey ? await deps.storage.bytes(delivery.storageKey) : null);
   if (raw === null || raw === undefined) throw new Unreadable("the parked delivery is gone");
   let events: InboundEvent[];

@@ -10,6 +10,7 @@ import { isoOrNull } from "../../lib/time";
 import { OutboundError } from "../../providers/outbound";
 import { loadAgent } from "../ai/agents.service";
 import type { ChannelType, IdentityCheck } from "./channel-adapter";
+import { forgetChannel } from "./channel-cache";
 import { type ChannelRow, type OpenedChannel, openChannel, setChannelHealth } from "./channel-secrets";
 import { type ChannelConfig, type CreateChannelBody, channelConfigs } from "./channels.schemas";
 import { type PlatformEntry, platformFor, webhookRoute } from "./platforms";
@@ -188,6 +189,7 @@ export async function updateChannel(
     .where(eq(channels.id, row.id))
     .returning();
   if (!updated) throw notFound("Channel");
+  forgetChannel(row.id);
   return channelView(updated, config);
 }
 
@@ -210,6 +212,7 @@ export async function deleteChannel(deps: ChannelDeps, id: string, force: boolea
       `The channel has ${open?.n} open conversations; resolve them or delete with ?force=true`,
     );
   await deps.db.delete(channels).where(eq(channels.id, row.id));
+  forgetChannel(row.id);
 }
 
 /** The URL to give the platform and (Meta) the verify token to paste next to it. */
@@ -232,6 +235,7 @@ export async function regenerateWebhook(deps: ChannelDeps, id: string) {
     .update(channels)
     .set({ webhookTokenSealed: await seal(webhookToken, deps.config.ENCRYPTION_KEY) })
     .where(eq(channels.id, row.id));
+  forgetChannel(row.id);
   return {
     url: webhookUrl(deps.publicUrl, row.type, row.id),
     verifyToken: row.type === "telegram" ? null : webhookToken,

@@ -52,7 +52,8 @@ describe("channels API", () => {
       url: `http://switchboard.test/webhooks/telegram/${channel.id}`,
       verifyToken: null,
     });
-  });
+    // The first test of a file also pays for warming the Worker, its queue consumer and rooms up.
+  }, 30_000);
 
   it("refuses a bot token Telegram rejects, and stores nothing", async () => {
     const tenant = await registerTenant();

@@ -33,7 +33,8 @@ describe("Telegram inbound", () => {
     });
     expect(messages.map((m) => m.text)).toEqual(["genuine"]);
     expect(await channelConversations(tenant, channel.id)).toHaveLength(1);
-  });
+    // The first test of a file also pays for warming the Worker, its queue consumer and rooms up.
+  }, 30_000);
 
   it("puts a customer's message in the room and the inbox, as the channel's conversation", async () => {
     const tenant = await registerTenant();

@@ -133,7 +133,7 @@ describe("Telegram outbound", () => {
     inbox.close();
   });
 
-  it("does not send messages that came from the channel back to it", async () => {
+  it("never sends the customer's own message back to the chat", async () => {
     const tenant = await registerTenant();
     const { channel, token, secret } = await connectTelegram(tenant);
     const conversation = await customerWrites(tenant, channel, secret, chatId(), "just me");

@@ -45,7 +45,7 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
  * Local stand-ins for paid external APIs, each speaking its real HTTP protocol under its own prefix.
  * Add a service by writing a module that returns FakeRoute[] and listing it here.
  */
-export async function startFakeServices(): Promise<FakeServices> {
+export async function startFakeServices(port = 0): Promise<FakeServices> {
   // Textract's asynchronous API reads the documents it is given from this S3.
   const s3 = fakeS3();
   const routes: FakeRoute[] = [
@@ -65,7 +65,7 @@ export async function startFakeServices(): Promise<FakeServices> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(port, "127.0.0.1", () => resolve());
   });
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("fake services have no TCP address");
