@@ -32,7 +32,7 @@ function inOrder(events: InboundEvent[]): InboundEvent[] {
 
 async function handle(deps: InboundDeps, delivery: ChannelDelivery): Promise<Record<string, number>> {
   const channel = await cachedChannel(deps.db, deps.config.ENCRYPTION_KEY, delivery.channelId);
-  const entry = channel ? platformFor(channel.row.type) : null;
+  const entry = channel ? platformFor(channel.row.type, deps.config) : null;
   if (!channel || !entry) return { skipped: 1 };
   const raw = delivery.body ?? (delivery.storageKey ? await deps.storage.bytes(delivery.storageKey) : null);
   if (raw === null || raw === undefined) throw new Unreadable("the parked delivery is gone");

@@ -34,12 +34,12 @@ export const MessengerConfig = z
 export const InstagramConfig = z
   .object({
     accountId: id("The Instagram professional account id", "17841400000000000"),
-    token: secret(
+    accessToken: secret(
       "An Instagram user token (Instagram Login) or a Page token (Facebook Login)",
       "IGQV...token",
     ),
     appSecret: secret("The Meta app's App Secret (signs webhooks)", "0123456789abcdef0123456789abcdef"),
-    loginFlavour: z
+    login: z
       .enum(["instagram", "facebook"])
       .openapi({ description: "instagram: graph.instagram.com; facebook: graph.facebook.com" }),
   })
@@ -67,7 +67,7 @@ export type ChannelConfig = WhatsAppConfig | MessengerConfig | InstagramConfig |
 export const channelConfigs = {
   whatsapp: { schema: WhatsAppConfig, secrets: ["accessToken", "appSecret"] },
   messenger: { schema: MessengerConfig, secrets: ["pageToken", "appSecret"] },
-  instagram: { schema: InstagramConfig, secrets: ["token", "appSecret"] },
+  instagram: { schema: InstagramConfig, secrets: ["accessToken", "appSecret"] },
   telegram: { schema: TelegramConfig, secrets: ["botToken"] },
 } as const;
 

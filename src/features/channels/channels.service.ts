@@ -49,8 +49,8 @@ export function channelView(row: ChannelRow, config: ChannelConfig) {
 export const webhookUrl = (publicUrl: string, type: ChannelType, id: string) =>
   `${publicUrl}/webhooks/${webhookRoute(type)}/${id}`;
 
-function platformOf(type: ChannelType): PlatformEntry {
-  const entry = platformFor(type);
+function platformOf(type: ChannelType, config: Config): PlatformEntry {
+  const entry = platformFor(type, config);
   if (!entry)
     throw new AppError("validation_failed", `${type} channels are not available on this deployment yet`);
   return entry;
@@ -85,7 +85,7 @@ async function checkAgent(db: Database, tenantId: string, agentId: string | null
 
 /** Registers the webhook with the platform when it is told by API (Telegram); a refusal is a 400. */
 async function connect(deps: ChannelDeps, opened: OpenedChannel): Promise<void> {
-  const entry = platformOf(opened.row.type);
+  const entry = platformOf(opened.row.type, deps.config);
   if (!entry.platform.connect) return;
   const connectHook = entry.platform.connect;
   const url = webhookUrl(deps.publicUrl, opened.row.type, opened.row.id);
@@ -118,7 +118,7 @@ export async function getChannel(deps: ChannelDeps, id: string) {
 
 /** Creates a channel; a Telegram bot gets its webhook (with the secret token) set at once. */
 export async function createChannel(deps: ChannelDeps, input: z.infer<typeof CreateChannelBody>) {
-  platformOf(input.type);
+  platformOf(input.type, deps.config);
   await checkAgent(deps.db, deps.tenantId, input.agentId);
   const key = deps.config.ENCRYPTION_KEY;
   const webhookToken = randomToken(32);
@@ -246,7 +246,7 @@ export async function regenerateWebhook(deps: ChannelDeps, id: string) {
 export async function testChannel(deps: ChannelDeps, id: string) {
   const row = await loadRow(deps.db, deps.tenantId, id);
   const opened = await openChannel(row, deps.config.ENCRYPTION_KEY);
-  const { platform, apiBase } = platformOf(row.type);
+  const { platform, apiBase } = platformOf(row.type, deps.config);
   const base = apiBase(deps.config);
   const identity = await platformCall(() => platform.whoAmI(opened.config, base));
   let status = row.status;

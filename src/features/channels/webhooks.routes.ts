@@ -36,7 +36,7 @@ async function receive(c: Context<AppEnv>, route: "telegram" | "meta", channelId
   const raw = await c.req.arrayBuffer();
   const opened = await cachedChannel(db, config.ENCRYPTION_KEY, channelId);
   const row = opened?.row;
-  const entry = row && webhookRoute(row.type) === route ? platformFor(row.type) : null;
+  const entry = row && webhookRoute(row.type) === route ? platformFor(row.type, config) : null;
   if (!opened || !row || !entry) throw unauthorized();
   if (!(await entry.platform.verify(raw, c.req.raw.headers, opened.config, opened.webhookToken)))
     throw unauthorized();

@@ -58,7 +58,7 @@ export class RoomChannelOutbox {
   /** The window of the next free-form reply (a human's, or the AI's), null off channels. */
   window(human: boolean, now = Date.now()): MessagingWindow | null {
     const link = this.link();
-    const platform = link ? platformFor(link.type)?.platform : null;
+    const platform = link ? platformFor(link.type, this.port.config())?.platform : null;
     return link && platform ? platform.window(link.lastCustomerAt, now, human) : null;
   }
 
@@ -199,7 +199,7 @@ export class RoomChannelOutbox {
     const db = this.port.database();
     const config = this.port.config();
     const row = await channelById(db, link.id);
-    const entry = platformFor(link.type);
+    const entry = platformFor(link.type, config);
     if (!row || !entry)
       return this.fail(messageId, "UNDELIVERABLE", row ? "platform_unavailable" : "channel_deleted");
     if (row.status === "reauth_required") return this.fail(messageId, "TOKEN_INVALID", "reauth_required");
