@@ -56,6 +56,8 @@ export default defineConfig({
                   ENCRYPTION_KEY: "test-encryption-key-0123456789abcdef0123456789",
                   ALLOW_PRIVATE_OUTBOUND: "true",
                   AI_TIMEOUT_SECONDS: "2",
+                  // Channels: the Telegram Bot API is a local fake speaking its protocol.
+                  TELEGRAM_API_BASE: `${fakeServicesUrl}/telegram`,
                 },
               },
             };

@@ -10,6 +10,8 @@ import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
 import { authRoutes } from "./features/auth/auth.routes";
 import { browserSessionRoutes } from "./features/auth/browser-session.routes";
 import { cannedResponseRoutes } from "./features/canned-responses/canned-responses.routes";
+import { channelRoutes } from "./features/channels/channels.routes";
+import { webhookRoutes } from "./features/channels/webhooks.routes";
 import { consoleRoutes } from "./features/console/console.routes";
 import { contactRoutes } from "./features/contacts/contacts.routes";
 import { conversationLifecycleRoutes } from "./features/conversations/conversation-lifecycle.routes";
@@ -48,6 +50,7 @@ export function createApp() {
   app.use("/api/*", requestServices);
   app.use("/v1/*", requestServices);
   app.use("/chat/*", requestServices);
+  app.use("/webhooks/*", requestServices);
   app.route("/v1", openAiCompatRoutes);
   app.route("/api", systemRoutes);
   app.route("/api/auth/session", browserSessionRoutes);
@@ -81,6 +84,8 @@ export function createApp() {
   app.route("/api/conversations", conversationLabelRoutes);
   app.route("/api/conversations", conversationLifecycleRoutes);
   app.route("/api/canned-responses", cannedResponseRoutes);
+  app.route("/api/channels", channelRoutes);
+  app.route("/webhooks", webhookRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

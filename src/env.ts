@@ -56,6 +56,13 @@ const configSchema = z
     EMBEDDINGS_API_KEY: z.string().optional(),
     EMBEDDINGS_MODEL: z.string().default("text-embedding-3-small"),
     EMBEDDINGS_DIMENSIONS: z.coerce.number().int().positive().optional(),
+    // Channels (docs/channels.md): the Bot API's base URL, and the most a customer's file may weigh.
+    TELEGRAM_API_BASE: z.string().url().default("https://api.telegram.org"),
+    CHANNEL_MAX_MEDIA_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
   })
   .superRefine((config, ctx) => {
     const local = config.ENVIRONMENT === "development" || config.ENVIRONMENT === "test";

@@ -1,5 +1,9 @@
 import { createApp } from "./app";
 import { rebuildScheduledRollups } from "./features/analytics/rollups.scheduled";
+import {
+  consumeChannelDeliveries,
+  consumeDeadChannelDeliveries,
+} from "./features/channels/channels.consumer";
 import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
 import { consumeDeadPolicyJobs, consumePolicyJobs } from "./features/policies/policies.consumer";
 import {
@@ -14,6 +18,8 @@ const app = createApp();
 
 /** Queue consumers by queue name suffix (names carry the environment, e.g. switchboard-staging-documents). */
 const queueConsumers = [
+  { suffix: "-channels-dlq", consume: consumeDeadChannelDeliveries },
+  { suffix: "-channels", consume: consumeChannelDeliveries },
   { suffix: "-documents-dlq", consume: consumeDeadDocumentJobs },
   { suffix: "-documents", consume: consumeDocumentJobs },
   { suffix: "-policies-dlq", consume: consumeDeadPolicyJobs },

@@ -41,7 +41,7 @@ export interface AppStackOptions {
   corsOrigins?: string[];
   /** More Worker variables for `wrangler dev` (e.g. the e2e tests' email provider). */
   vars?: Record<string, string>;
-  /** Ports of `wrangler dev` and its inspector (default: free ones). */
+  /** Fixed ports for `wrangler dev` and its inspector (a benchmark's own range); else free ones. */
   port?: number;
   inspectorPort?: number;
 }

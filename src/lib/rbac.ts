@@ -27,6 +27,8 @@ export const permissions = {
   "labels:manage": ADMINS,
   "canned-responses:read": EVERYONE,
   "canned-responses:manage": EVERYONE,
+  /** Messaging channels (WhatsApp, Messenger, Instagram, Telegram): connect, test, rotate, delete. */
+  "channels:manage": ADMINS,
   "agents:read": EVERYONE,
   "agents:manage": ADMINS,
   "ai:chat": EVERYONE,

@@ -58,6 +58,9 @@ export const conversations = pgTable(
     firstVisitorMessageAt: timestamp({ withTimezone: true }),
     firstResponseAt: timestamp({ withTimezone: true }),
     resolvedAt: timestamp({ withTimezone: true }),
+    /** A channel conversation: the channel and who it is with there (wa_id, PSID, IGSID, Telegram chat id). */
+    channelId: uuid(),
+    channelContactRef: text(),
     ...timestamps,
   },
   (t) => [
@@ -66,6 +69,10 @@ export const conversations = pgTable(
     index().on(t.tenantId, t.visitorId),
     index().on(t.tenantId, t.customerUserId),
     index().on(t.tenantId, t.contactId),
+    // One open conversation per channel contact (a new one once it is resolved or expired).
+    uniqueIndex("conversations_open_channel_contact_key")
+      .on(t.channelId, t.channelContactRef)
+      .where(sql`${t.channelId} is not null and ${t.status} not in ('resolved', 'expired')`),
   ],
 );
 

@@ -1,6 +1,7 @@
 export * from "./agents";
 export * from "./analytics";
 export * from "./canned-responses";
+export * from "./channels";
 export * from "./contacts";
 export * from "./conversations";
 export * from "./dashboards";

@@ -86,8 +86,11 @@ export type IdentityCheck = { ok: true; name: string } | { ok: false; failure: S
  */
 export interface ChannelPlatform<Config> {
   type: ChannelType;
-  /** Checks the delivery on its raw bytes (Meta: X-Hub-Signature-256; Telegram: the secret-token header). */
-  verify(raw: ArrayBuffer, headers: Headers, config: Config): Promise<boolean>;
+  /**
+   * Checks the delivery on its raw bytes (Meta: X-Hub-Signature-256; Telegram: the secret-token
+   * header, compared with `webhookToken`, the channel's own secret).
+   */
+  verify(raw: ArrayBuffer, headers: Headers, config: Config, webhookToken: string): Promise<boolean>;
   /** Every event of a delivery (every entry, change, message and status), in payload order. */
   parse(payload: unknown): InboundEvent[];
   send(
@@ -101,4 +104,17 @@ export interface ChannelPlatform<Config> {
   fetchMedia(config: Config, apiBase: string, ref: string, maxBytes: number): Promise<FetchedMedia>;
   /** The window after the customer's last message at `lastCustomerAt` (ms), for a human or an AI reply. */
   window(lastCustomerAt: number | null, now: number, human: boolean): MessagingWindow;
+  /**
+   * Registers our webhook with the platform when the platform is told by API (Telegram setWebhook
+   * with the secret); platforms configured in their own console (Meta) leave it out.
+   */
+  connect?(config: Config, apiBase: string, webhookUrl: string, webhookToken: string): Promise<IdentityCheck>;
+  /** What the platform says about our webhook (Telegram getWebhookInfo), for the channel test. */
+  webhookStatus?(config: Config, apiBase: string, webhookUrl: string): Promise<WebhookCheck>;
+}
+
+/** The platform's view of our webhook: subscribed to our URL or not, and why. */
+export interface WebhookCheck {
+  ok: boolean;
+  detail: Record<string, string | number | boolean | null>;
 }

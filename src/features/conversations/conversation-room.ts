@@ -11,6 +11,7 @@ import type { AnalyticsFact } from "../analytics/analytics-events";
 import { type ApproveOptions, type PlanOutcome, type ProposeInput, RoomPlans } from "../plans/room-plans";
 import {
   type AiUsageRecord,
+  type ChannelInbound,
   type ChatTurn,
   JOIN_HEADER,
   type PostResult,
@@ -22,20 +23,18 @@ import {
 import { RoomAi } from "./room-ai";
 import { RoomAlarm } from "./room-alarm";
 import { RoomAnalytics } from "./room-analytics";
+import { RoomChannelOutbox } from "./room-channel-outbox";
 import { RoomInboxFeed } from "./room-inbox-feed";
 import { FLUSH_DELAY_MS, RoomOutbox } from "./room-outbox";
 import { RoomPool } from "./room-pool";
 import { ackFor, RoomSockets, readFrame } from "./room-sockets";
 import { changeStatus, NO_IDLE_EXPIRY, type StatusParts, snoozeDeadline, wakeReason } from "./room-status";
-import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
+import { type RoomInit, RoomStore, type StoredMessage } from "./room-store";
 
 const CLOSED: readonly string[] = ["resolved", "expired"];
 const SYSTEM: Sender = { kind: "system", id: "switchboard" };
 
-/**
- * One conversation: the single writer of its messages. Each accepted message is stored with its
- * outbox row, broadcast, acked, and later copied to Postgres by the alarm.
- */
+/** One conversation: the single writer of its messages (stored with their outbox row, then broadcast). */
 export class ConversationRoom extends DurableObject<Env> {
   private store: RoomStore;
   private readonly ai: RoomAi;
@@ -53,6 +52,7 @@ export class ConversationRoom extends DurableObject<Env> {
     cancelAi: (why) => this.ai.cancel(why),
     changed: (meta, before, reason, now) => this.analytics.status(meta, before, reason, now),
   };
+  private readonly channel: RoomChannelOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -80,16 +80,24 @@ export class ConversationRoom extends DurableObject<Env> {
       },
       recordUsage: (usage: AiUsageRecord) => void this.recordUsage(usage),
     };
+    const armAlarm = () => this.armAlarm();
+    this.channel = new RoomChannelOutbox(ctx.storage.sql, {
+      ...room,
+      env,
+      armAlarm,
+      saveMeta: (meta) => this.store.saveMeta(meta),
+    });
     this.ai = new RoomAi(ctx.storage.sql, {
       ...room,
       history: (limit) => this.store.recent(limit),
       lastSeq: () => this.store.lastSeq(),
+      mayAnswer: () => this.channel.isOpen(false),
       handoff: (reason, agent) => this.handoff(reason, agent),
       plan: (ctx, history) => this.plans.fromConversation(ctx, history, this.store.lastVisitor()),
     });
     this.plans = new RoomPlans(ctx.storage.sql, {
       ...room,
-      armAlarm: () => this.armAlarm(),
+      armAlarm,
       record,
       notify: (event) => this.inbox.publish(this.store.meta(), event),
     });
@@ -101,9 +109,7 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /** Creates the room for a new conversation (idempotent). */
-  async init(
-    room: Pick<RoomMeta, "conversationId" | "tenantId" | "agentId" | "idleTimeoutSeconds" | "status">,
-  ) {
+  async init(room: RoomInit) {
     if (this.store.meta()) return;
     this.store.saveMeta({
       ...room,
@@ -146,8 +152,12 @@ export class ConversationRoom extends DurableObject<Env> {
   async post(sender: Sender, input: RoomPost, origin?: WebSocket): Promise<PostResult> {
     const meta = this.store.meta();
     if (!meta) return { ok: false, code: "not_found", message: "Conversation not found" };
-    if (input.usage) await this.recordUsage(input.usage, true);
     const { kind = "message" } = input;
+    // Off the channel's window a reply is refused before anything is stored (a note never goes out).
+    const windowClosed =
+      kind === "note" || input.metadata?.channel !== undefined ? null : this.channel.refusal(sender.kind);
+    if (windowClosed) return { ok: false, code: "conflict", message: windowClosed };
+    if (input.usage) await this.recordUsage(input.usage, true);
     // The insert itself finds a resend (its clientId taken): no lookup before every message.
     // A note may still go on a closed conversation (staff record what happened after).
     const message =
@@ -172,27 +182,42 @@ export class ConversationRoom extends DurableObject<Env> {
       this.changeStatus("with_human", meta.assigneeId ?? (sender.kind === "staff" ? sender.id : null));
     this.analytics.message(this.store.meta() ?? meta, message);
     this.sockets.broadcast(message, { ackTo: origin });
+    this.channel.posted(message);
     if (sender.kind === "visitor") this.ai.schedule();
-    this.inbox.message(meta, {
-      type: "message",
-      conversationId: meta.conversationId,
-      seq: message.seq,
-      sender,
-      preview: message.text.slice(0, 160),
-      createdAt: message.createdAt,
-      ...(message.kind ? { kind: message.kind } : {}),
-    });
+    this.inbox.message(meta, message);
     await this.armFlush();
     return { ok: true, duplicate: false, message };
   }
 
+  /** A message from a messaging channel (the channel consumer's door). */
+  async receive(input: ChannelInbound): Promise<PostResult> {
+    if (input.fromCustomer) this.channel.customerWrote(input.at);
+    return this.post(input.sender, input);
+  }
+
+  /** Whether a channel message is here already (a redelivery is skipped before its media is fetched). */
+  knows(clientId: string): boolean {
+    return this.store.byClientId(clientId) !== null;
+  }
+
+  /** A platform's delivery status for one of our replies (only ever moves it forward). */
+  delivery(messageId: string, state: "sent" | "delivered" | "read" | "failed", code?: string): boolean {
+    return this.channel.advance(messageId, state, code);
+  }
+
+  /** The messaging window of a channel conversation (for a human's reply), null off channels. */
+  channelWindow() {
+    return this.channel.window(true);
+  }
+
   history(query: { after?: number; before?: number; limit: number }): StoredMessage[] | null {
     if (!this.store.meta()) return null;
-    return this.store.range(query.after, query.before, query.limit);
+    return this.channel.withDelivery(this.store.range(query.after, query.before, query.limit));
   }
 
   message(id: string): StoredMessage | null {
-    return this.store.byId(id);
+    const found = this.store.byId(id);
+    return found ? (this.channel.withDelivery([found])[0] ?? found) : null;
   }
 
   /** Records that `participant` has read up to `seq` and tells the room. */
@@ -362,6 +387,7 @@ export class ConversationRoom extends DurableObject<Env> {
     this.inbox.release(meta);
     await this.plans.onAlarm();
     this.analytics.onAlarm(meta, now);
+    await this.channel.onAlarm();
     // While Postgres is down, only the backoff's own deadline retries (not a wake for the inbox).
     if (this.store.pendingCount() > 0 && now >= (meta.nextFlushAt ?? 0)) await this.outboxCopy.flush(meta);
     await this.armAlarm();
@@ -393,14 +419,11 @@ export class ConversationRoom extends DurableObject<Env> {
       this.inbox.deadline(),
       this.plans.nextDeadline(),
       this.analytics.deadline(),
+      this.channel.nextDeadline(),
     ]);
   }
 
-  /**
-   * After a write that only adds to the outbox (a message, a receipt) and maybe the inbox throttle: an
-   * alarm already set to fire by those deadlines stays, without recomputing the others (a write never
-   * brings them closer).
-   */
+  /** After a write that only adds to the outbox or the inbox throttle: an alarm set by then stays. */
   private async armFlush(): Promise<void> {
     const flushAt = this.store.meta()?.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS;
     const inboxDue = this.inbox.deadline();

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { JsonObject } from "../../lib/json";
 import { text } from "../../lib/text";
+import type { DeliveryState } from "../channels/channel-adapter";
 
 /** Limits on what a client may send over the socket or REST. */
 export const MAX_FRAME_BYTES = 16 * 1024;
@@ -76,6 +77,19 @@ export const isCustomerVisible = (message: { kind?: MessageKind }): boolean => m
 /** A message as its room stores it and its RPC methods return it. */
 export interface StoredMessage extends MessageFrame {
   metadata: JsonObject;
+  /** A reply on a messaging channel: where its delivery stands (`code` when failed: FAILURE:platform code). */
+  delivery?: { state: DeliveryState; code?: string };
+}
+
+/** A message that arrived on a messaging channel, as the channel consumer hands it to the room. */
+export interface ChannelInbound {
+  sender: Sender;
+  clientId: string;
+  text: string;
+  metadata: JsonObject;
+  /** Platform time (ms); a customer's message restarts the messaging window from it. */
+  at: number;
+  fromCustomer: boolean;
 }
 
 /** What posting a message to a room answers. */
@@ -136,5 +150,6 @@ export type ServerFrame =
   | { type: "ai.interrupted"; streamId: string }
   | { type: "plan"; event: PlanEvent; plan: { id: string; status: string; [key: string]: unknown } }
   | { type: "csat"; surveyId: string; question: string; scale: { min: 1; max: 5 } }
+  | { type: "delivery"; messageId: string; seq: number; state: DeliveryState; code?: string }
   | { type: "pong" }
   | { type: "error"; code: string; message: string };

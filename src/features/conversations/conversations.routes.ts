@@ -102,11 +102,14 @@ export const conversationRoutes = createRouter()
       errors: [400, 404],
       responses: { 200: json(ConversationSchema, "The conversation") },
     }),
-    async (c) =>
-      c.json(
-        conversationView(await loadConversation(c.var.db, c.var.principal.tenantId, c.req.valid("param").id)),
-        200,
-      ),
+    async (c) => {
+      const row = await loadConversation(c.var.db, c.var.principal.tenantId, c.req.valid("param").id);
+      // A channel conversation shows its messaging window (asked of its room, which knows the last customer message).
+      const window = row.channelId
+        ? ((await roomFor(c.env, row.id).channelWindow()) ?? undefined)
+        : undefined;
+      return c.json({ ...conversationView(row), ...(window ? { window } : {}) }, 200);
+    },
   )
   .openapi(
     route("conversations:delete", {

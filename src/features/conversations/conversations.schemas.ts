@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { conversationStatuses, priorities, senderKinds } from "../../db/schema";
 import { jsonObject, text } from "../../lib/text";
+import { deliveryStates } from "../channels/channel-adapter";
 import { LabelRefSchema } from "../labels/labels.schemas";
 import { ClientId, MessageText } from "./conversations.protocol";
 
@@ -29,6 +30,23 @@ export const ConversationSchema = z
     lastMessagePreview: text().nullable(),
     firstResponseAt: z.iso.datetime().nullable(),
     resolvedAt: z.iso.datetime().nullable(),
+    channelId: z
+      .uuid()
+      .nullable()
+      .openapi({ description: "The messaging channel (WhatsApp, Telegram…) it is on" }),
+    channelContactRef: text()
+      .nullable()
+      .openapi({ description: "Who it is with on the channel (wa_id, PSID, IGSID, Telegram chat id)" }),
+    window: z
+      .object({
+        expiresAt: z.iso.datetime().nullable(),
+        templateRequired: z.boolean(),
+      })
+      .optional()
+      .openapi({
+        description:
+          "A channel conversation's messaging window: free-form replies until expiresAt (null: no window); after it, templates only",
+      }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -106,6 +124,18 @@ export const MessageSchema = z
       .literal("note")
       .optional()
       .openapi({ description: "A private note: staff only, never sent to the visitor, a channel or the AI" }),
+    delivery: z
+      .object({
+        state: z.enum(deliveryStates),
+        code: text().optional().openapi({
+          description:
+            "When failed: WINDOW_CLOSED, RATE_LIMITED, TOKEN_INVALID or UNDELIVERABLE, then the platform's code",
+        }),
+      })
+      .optional()
+      .openapi({
+        description: "A reply on a messaging channel: where its delivery stands (only moves forward)",
+      }),
   })
   .openapi("Message");
 

@@ -20,6 +20,7 @@ import {
 import { feedbackCounts } from "../feedback/feedback.service";
 import { inboxClient } from "../inbox/inbox-client";
 import { conversationView } from "./conversations.views";
+import type { ChannelLink } from "./room-channel-outbox";
 import { roomFor } from "./room-client";
 
 export interface ConversationDeps {
@@ -49,6 +50,8 @@ interface NewConversation {
   idleTimeoutSeconds: number;
   /** Who the contact is, when one is created for it (the widget passes what the visitor typed). */
   contactProfile?: { name?: string; email?: string; createdFrom: ContactSource };
+  /** A conversation with a customer on a messaging channel (the channel consumer opens these). */
+  channelLink?: Omit<ChannelLink, "lastCustomerAt">;
 }
 
 /**
@@ -64,12 +67,15 @@ async function contactFor(db: Database, tenantId: string, input: NewConversation
     if (!row) throw new AppError("validation_failed", "contactId is not a contact of this tenant");
     return row.id;
   }
-  const { contactProfile: profile = { createdFrom: "api" as const } } = input;
-  const identity = input.customerUserId
-    ? { type: USER_IDENTITY, ref: input.customerUserId }
-    : input.visitorId
-      ? { type: VISITOR_IDENTITY, ref: input.visitorId }
-      : null;
+  const { contactProfile: profile = { createdFrom: "api" as const }, channelLink } = input;
+  // A channel's customer is known by their id on that channel (a PSID is only unique per Page).
+  const identity = channelLink
+    ? { type: `channel:${channelLink.id}`, ref: channelLink.contactRef }
+    : input.customerUserId
+      ? { type: USER_IDENTITY, ref: input.customerUserId }
+      : input.visitorId
+        ? { type: VISITOR_IDENTITY, ref: input.visitorId }
+        : null;
   if (!identity) return null;
   const { contact } = await findOrCreateContact(db, tenantId, { ...identity, ...profile });
   if (input.customerUserId && input.visitorId)
@@ -81,11 +87,16 @@ export async function createConversation({ db, env, tenantId }: ConversationDeps
   const agent = input.agentId ? await loadAgent(db, tenantId, input.agentId).catch(() => null) : null;
   if (input.agentId && !agent)
     throw new AppError("validation_failed", "agentId is not an agent of this tenant");
-  const { contactProfile: _profile, ...fields } = input;
+  const { contactProfile: _profile, channelLink, ...fields } = input;
   const contactId = await contactFor(db, tenantId, input);
   const [row] = await db
     .insert(conversations)
-    .values({ tenantId, ...fields, contactId })
+    .values({
+      tenantId,
+      ...fields,
+      contactId,
+      ...(channelLink ? { channelId: channelLink.id, channelContactRef: channelLink.contactRef } : {}),
+    })
     .returning();
   if (!row) throw new Error("conversation insert returned nothing");
   const room = roomFor(env, row.id);
@@ -95,6 +106,7 @@ export async function createConversation({ db, env, tenantId }: ConversationDeps
     agentId: row.agentId,
     idleTimeoutSeconds: row.idleTimeoutSeconds,
     status: row.status,
+    ...(channelLink ? { channel: { ...channelLink, lastCustomerAt: null } } : {}),
   });
   if (agent?.enabled && agent.greeting)
     await room.post({ kind: "ai", id: agent.id }, { text: agent.greeting, metadata: { greeting: true } });

@@ -25,6 +25,8 @@ export function conversationView(row: ConversationRow) {
     lastMessagePreview: row.lastMessagePreview,
     firstResponseAt: isoOrNull(row.firstResponseAt),
     resolvedAt: isoOrNull(row.resolvedAt),
+    channelId: row.channelId,
+    channelContactRef: row.channelContactRef,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -18,6 +18,8 @@ export interface RoomPort {
   database(): Database;
   history(limit: number): (HistoryItem & { seq: number })[];
   lastSeq(): number;
+  /** Whether the AI may answer now (a channel's messaging window is open). */
+  mayAnswer(): boolean;
   broadcast(frame: ServerFrame): void;
   send(ws: WebSocket, frame: ServerFrame): void;
   append(sender: Sender, text: string, metadata: JsonObject): Promise<{ id: string; seq: number } | null>;
@@ -136,7 +138,7 @@ export class RoomAi {
     do {
       this.rerun = false;
       const meta = this.port.meta();
-      if (!meta?.agentId || meta.status !== "open") return;
+      if (!meta?.agentId || meta.status !== "open" || !this.port.mayAnswer()) return;
       await this.replyOnce(meta, meta.agentId);
     } while (this.rerun);
   }

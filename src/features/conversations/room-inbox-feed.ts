@@ -2,7 +2,7 @@ import type { InboxEvent, InboxMessageEvent } from "../inbox/inbox.protocol";
 import { type InboxClient, inboxClient } from "../inbox/inbox-client";
 import type { Sender } from "./conversations.protocol";
 import { FLUSH_DELAY_MS } from "./room-outbox";
-import type { RoomMeta } from "./room-store";
+import type { RoomMeta, StoredMessage } from "./room-store";
 
 // The inbox hears of a busy room at most this often: the flush delay, so one alarm serves both.
 const INTERVAL_MS = FLUSH_DELAY_MS;
@@ -29,7 +29,16 @@ export class RoomInboxFeed {
   }
 
   /** A new message: told at once, or folded into the event the window's end sends. */
-  message(meta: RoomMeta, event: Omit<InboxMessageEvent, "count">): void {
+  message(meta: RoomMeta, message: StoredMessage): void {
+    const event: Omit<InboxMessageEvent, "count"> = {
+      type: "message",
+      conversationId: meta.conversationId,
+      seq: message.seq,
+      sender: message.sender,
+      preview: message.text.slice(0, 160),
+      createdAt: message.createdAt,
+      ...(message.kind ? { kind: message.kind } : {}),
+    };
     const count = (this.pending?.count ?? 0) + 1;
     if (Date.now() < this.windowEnd) {
       this.pending = { event, count };

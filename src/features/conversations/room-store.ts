@@ -1,6 +1,7 @@
 import { uuidv7 } from "../../lib/ids";
 import type { JsonObject } from "../../lib/json";
 import type { AiUsageRecord, MessageKind, Sender, StoredMessage } from "./conversations.protocol";
+import type { ChannelLink } from "./room-channel-outbox";
 
 export type { StoredMessage };
 
@@ -30,7 +31,15 @@ export interface RoomMeta {
   lastActivityAt: number;
   flushAttempts: number;
   nextFlushAt: number | null;
+  /** Set for a conversation on a messaging channel (WhatsApp, Telegram…). */
+  channel?: ChannelLink;
 }
+
+/** What creating a room takes. */
+export type RoomInit = Pick<
+  RoomMeta,
+  "conversationId" | "tenantId" | "agentId" | "idleTimeoutSeconds" | "status" | "channel"
+>;
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -83,6 +92,11 @@ export class RoomStore {
     return this.cachedLastSeq;
   }
 
+  /** Idle expiry: the timeout after the last message or status change. */
+  idleDeadline(meta: RoomMeta): number {
+    return Math.max(meta.lastActivityAt, this.lastMessageAt()) + meta.idleTimeoutSeconds * 1000;
+  }
+
   /** When the last message was written (0 if none): idle expiry counts it without a meta write per message. */
   lastMessageAt(): number {
     if (this.cachedLastMessageAt === undefined) {
@@ -90,11 +104,6 @@ export class RoomStore {
       this.cachedLastMessageAt = row ? Number(row.created_at) : 0;
     }
     return this.cachedLastMessageAt;
-  }
-
-  /** Idle expiry: the timeout after the last message or status change. */
-  idleDeadline(meta: RoomMeta): number {
-    return Math.max(meta.lastActivityAt, this.lastMessageAt()) + meta.idleTimeoutSeconds * 1000;
   }
 
   byClientId(clientId: string): StoredMessage | null {

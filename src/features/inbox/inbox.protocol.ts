@@ -47,6 +47,8 @@ export type InboxEvent =
   | { type: "plan.pending"; conversationId: string; plan: PlanView }
   /** A plan left pending: ran, failed, was rejected, expired or was superseded. */
   | { type: "plan.finished"; conversationId: string; plan: PlanView }
+  /** A channel's health changed (e.g. the platform revoked its token: `reauth_required`). */
+  | { type: "channel.status"; channelId: string; status: string; code: string | null }
   /** A room's copy to Postgres (kept for /api/metrics, not forwarded). */
   | { type: "outbox"; conversationId: string; pending: number; oldestAt: number | null; dead: number };
 

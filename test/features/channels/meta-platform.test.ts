@@ -47,10 +47,12 @@ describe("WhatsApp Cloud API platform", () => {
     ]);
     const { bytes, headers } = await signedDelivery(payload, "app-secret-1");
     const raw = bytes.buffer as ArrayBuffer;
-    expect(await whatsapp.verify(raw, new Headers(headers), { ...wa, appSecret: "app-secret-2" })).toBe(
+    expect(await whatsapp.verify(raw, new Headers(headers), { ...wa, appSecret: "app-secret-2" }, "")).toBe(
       false,
     );
-    expect(await whatsapp.verify(raw, new Headers(headers), { ...wa, appSecret: "app-secret-1" })).toBe(true);
+    expect(await whatsapp.verify(raw, new Headers(headers), { ...wa, appSecret: "app-secret-1" }, "")).toBe(
+      true,
+    );
     const events = whatsapp.parse(JSON.parse(new TextDecoder().decode(bytes)));
     expect(
       events.map((e) => (e.type === "message" ? e.platformId : `${e.platformMessageId}:${e.state}`)),

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { createAgent } from "../../support/ai";
 import { addUser, call, callJson, registerTenant } from "../../support/api";
+import {
+  channelConversations,
+  connectTelegram,
+  deliver,
+  eventually,
+  messagesOf,
+  textUpdate,
+} from "../../support/channels";
 import { createConversation } from "../../support/conversations";
 import { getPlan, proposeRefund, setupPlanning } from "../../support/plans";
 import { upload, waitUntilSettled } from "../documents/helpers";
@@ -82,6 +90,8 @@ describe("tenant isolation", () => {
     // Policies: a record read from an uploaded schedule (its number printed in it stays A's).
     const policyUpload = await uploadAndSettle(a.accessToken, await pdfOf(cleanMotorDoc()));
     const P = `/api/policies/${policyUpload.policyId}`;
+    // Channels: a Telegram bot of A's.
+    const CH = `/api/channels/${(await connectTelegram(a)).channel.id}`;
     const U = `/api/upload/${policyUpload.id}`;
     // Contacts, labels and canned responses.
     const contact = await callJson<{ id: string }>(
@@ -323,14 +333,27 @@ describe("tenant isolation", () => {
         route: "/api/dashboards/{id}/widgets/{widgetId}/chart.svg",
         path: `${DB}/widgets/${aWidget}/chart.svg`,
       },
+      { method: "GET", route: "/api/channels/{id}", path: CH },
+      { method: "PUT", route: "/api/channels/{id}", path: CH, json: { name: "pwned" } },
+      { method: "DELETE", route: "/api/channels/{id}", path: `${CH}?force=true` },
+      { method: "POST", route: "/api/channels/{id}/test", path: `${CH}/test` },
+      { method: "GET", route: "/api/channels/{id}/webhook", path: `${CH}/webhook` },
+      { method: "POST", route: "/api/channels/{id}/webhook/regenerate", path: `${CH}/webhook/regenerate` },
     ];
     // The room's WebSocket takes a ticket, not a bearer token: realtime.test.ts shows a ticket
     // signed for tenant B is refused with 404 on A's conversation.
-    const ticketRoutes = new Set(["GET /api/conversations/{id}/ws"]);
+    const ticketRoutes = new Set([
+      "GET /api/conversations/{id}/ws",
+      // Platforms call these with a signature, not a token: the test below shows they stay in their channel's tenant.
+      "POST /webhooks/telegram/{channelId}",
+      "POST /webhooks/meta/{channelId}",
+      "GET /webhooks/meta/{channelId}",
+    ]);
     // Widget routes authenticate a visitor token instead: tenant B's visitor is probed below.
     const visitorRoute = "POST /api/widget/conversations/{id}/messages/{messageId}/feedback";
     const staffNamesRoute = "GET /api/widget/conversations/{id}/staff";
-    ticketRoutes.add(visitorRoute).add(staffNamesRoute);
+    const visitorCsatRoute = "POST /api/widget/conversations/{id}/csat";
+    ticketRoutes.add(visitorRoute).add(staffNamesRoute).add(visitorCsatRoute);
 
     const doc = await callJson<{ paths: Record<string, Record<string, unknown>> }>("/openapi.json", {}, 200);
     const scoped = Object.entries(doc.paths)
@@ -402,6 +425,7 @@ describe("tenant isolation", () => {
       "/api/dashboards",
       "/api/analytics/dashboard",
       "/api/analytics/agents",
+      "/api/channels",
     ]) {
       const text = await (await call(path, { token: b.accessToken })).text();
       expect(text).not.toContain(A);
@@ -418,6 +442,7 @@ describe("tenant isolation", () => {
       expect(text).not.toContain(label.id);
       expect(text).not.toContain(canned.id);
       expect(text).not.toContain(String(aDashboards.data[0]?.id));
+      expect(text).not.toContain(CH.split("/").at(-1));
     }
 
     // And tenant A is untouched.
@@ -446,5 +471,38 @@ describe("tenant isolation", () => {
       status: "saved",
       extras: { remark: null },
     });
-  }, 90_000);
+    expect(await callJson(CH, { token: a.accessToken }, 200)).toMatchObject({
+      name: "Support bot",
+      status: "active",
+    });
+  }, 120_000);
+
+  it("keeps a verified webhook for tenant A's channel in A: B's channel, conversations and secret are untouched", async () => {
+    const a = await registerTenant("Tenant A");
+    const b = await registerTenant("Tenant B");
+    const ofA = await connectTelegram(a);
+    const ofB = await connectTelegram(b);
+    // B's secret does not open A's webhook, nor A's B's.
+    expect((await deliver(ofA.channel.id, ofB.secret, textUpdate(1, "forged"))).status).toBe(401);
+    expect((await deliver(ofB.channel.id, ofA.secret, textUpdate(1, "forged"))).status).toBe(401);
+    expect((await deliver(ofA.channel.id, ofA.secret, textUpdate(1, "for A only"))).status).toBe(200);
+    const [conversation] = await eventually(async () => {
+      const found = await channelConversations(a, ofA.channel.id);
+      return found.length > 0 ? found : undefined;
+    });
+    await eventually(async () => (await messagesOf(a, String(conversation?.id))).length === 1);
+    const bConversations = await callJson<{ data: unknown[] }>(
+      "/api/conversations",
+      { token: b.accessToken },
+      200,
+    );
+    expect(bConversations.data).toEqual([]);
+    const bChannel = await callJson<{ lastVerifiedInboundAt: string | null }>(
+      `/api/channels/${ofB.channel.id}`,
+      { token: b.accessToken },
+      200,
+    );
+    expect(bChannel.lastVerifiedInboundAt).toBeNull();
+    expect((await call(`/api/conversations/${conversation?.id}`, { token: b.accessToken })).status).toBe(404);
+  });
 });

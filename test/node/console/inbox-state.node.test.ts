@@ -10,6 +10,8 @@ const conversation = (id: string, at: string, extra: Partial<ConversationView> =
   channel: "web",
   visitorId: `visitor-${id}`,
   contactId: null,
+  channelId: null,
+  channelContactRef: null,
   priority: "none",
   snoozedUntil: null,
   customerUserId: null,

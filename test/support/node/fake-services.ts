@@ -5,6 +5,7 @@ import { openAiRoutes } from "./fake-openai.ts";
 import { openAiEmbeddingsRoutes } from "./fake-openai-embeddings.ts";
 import { resendRoutes } from "./fake-resend.ts";
 import { fakeS3 } from "./fake-s3.ts";
+import { telegramRoutes } from "./fake-telegram.ts";
 import { textractRoutes } from "./fake-textract.ts";
 
 /** One request as a fake route sees it: the body is read up front. */
@@ -45,7 +46,7 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
  * Local stand-ins for paid external APIs, each speaking its real HTTP protocol under its own prefix.
  * Add a service by writing a module that returns FakeRoute[] and listing it here.
  */
-export async function startFakeServices(): Promise<FakeServices> {
+export async function startFakeServices(port = 0): Promise<FakeServices> {
   // Textract's asynchronous API reads the documents it is given from this S3.
   const s3 = fakeS3();
   const routes: FakeRoute[] = [
@@ -56,6 +57,7 @@ export async function startFakeServices(): Promise<FakeServices> {
     ...textractRoutes(s3.objects),
     ...downstreamRoutes(),
     ...metaRoutes(),
+    ...telegramRoutes(),
   ];
   const server = createServer((req, res) => {
     void serve(routes, req, res).catch((error: unknown) => {
@@ -65,7 +67,7 @@ export async function startFakeServices(): Promise<FakeServices> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(port, "127.0.0.1", () => resolve());
   });
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("fake services have no TCP address");
