@@ -35,7 +35,7 @@ export const policyRoutes = createRouter()
       path: "/",
       summary: "List policy records (newest first), filtered",
       description:
-        "Filters: status, insurer (canonical name), productLine, `from`/`to` on the issue date, `q` over policy number, vehicle number and customer name. Offset pagination with the total.",
+        "Filters: status, insurer (canonical name), productLine, productType, callerName, branch, make (these four exact, ignoring case), `from`/`to` on the issue date, `expiryFrom`/`expiryTo` on the expiry date, `q` over policy number, vehicle number and customer name. Offset pagination with the total.",
       request: { query: ListPoliciesQuery },
       errors: [400],
       responses: { 200: json(PolicyPageSchema, "A page") },

@@ -3,6 +3,7 @@ import { policySources, policyStatuses, provenanceSources, uploadStatuses } from
 import { jsonObject, text } from "../../lib/text";
 import { insurerNamed } from "./extract";
 import { FIELD_KINDS, type FieldKind } from "./policy-fields";
+import { PolicyFilterShape, rangesInOrder } from "./policy-filters";
 
 /** Rupees with at most two decimals (stored as integer paise). */
 export const Rupees = z
@@ -176,16 +177,13 @@ export const PolicyPageSchema = z
   .object({ data: z.array(PolicySchema), total: z.number().int(), nextOffset: z.number().int().nullable() })
   .openapi("PolicyPage");
 
-export const ListPoliciesQuery = z.object({
-  status: z.enum(policyStatuses).optional(),
-  insurer: shortText().optional().openapi({ example: "TATA AIG General Insurance" }),
-  productLine: z.enum(["motor", "health"]).optional(),
-  from: z.iso.date().optional().openapi({ description: "Issue date on or after" }),
-  to: z.iso.date().optional().openapi({ description: "Issue date on or before" }),
-  q: shortText(100).optional().openapi({ description: "Policy number, vehicle number or customer name" }),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
+export const ListPoliciesQuery = z
+  .object({
+    ...PolicyFilterShape,
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .refine(rangesInOrder, { message: "A range starts after it ends", path: ["from"] });
 
 export const ListUploadsQuery = z.object({
   status: z.enum(uploadStatuses).optional(),

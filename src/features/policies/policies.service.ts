@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, ilike, lte, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type PolicyStatus, policies, policyChanges, policyUploads, type StoredIssue } from "../../db/schema";
 import type { Principal } from "../../lib/app-env";
@@ -8,44 +8,20 @@ import { isUniqueViolation } from "../auth/auth.service";
 import type { PolicyEdit } from "./policies.schemas";
 import { policyView, storedExtras, storedValue } from "./policies.views";
 import { columnsOf, type StoredFields } from "./policy-fields";
+import { type PolicyFilters, policyConditions } from "./policy-filters";
 import { duplicateIssue, duplicateOf, reviewIssues } from "./policy-review";
 
 type PolicyRow = typeof policies.$inferSelect;
 type Change = { field: string; oldValue: unknown; newValue: unknown };
 
-export interface ListFilters {
-  status?: PolicyStatus;
-  insurer?: string;
-  productLine?: "motor" | "health";
-  from?: string;
-  to?: string;
-  q?: string;
+export interface ListFilters extends PolicyFilters {
   offset: number;
   limit: number;
 }
 
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-
 /** The tenant's records, newest first, filtered; offset-paginated with the total. */
 export async function listPolicies(db: Database, tenantId: string, filters: ListFilters) {
-  const conditions: (SQL | undefined)[] = [eq(policies.tenantId, tenantId)];
-  if (filters.status) conditions.push(eq(policies.status, filters.status));
-  if (filters.insurer) conditions.push(eq(policies.insurer, filters.insurer));
-  if (filters.productLine) conditions.push(eq(policies.productLine, filters.productLine));
-  if (filters.from) conditions.push(gte(policies.issueDate, filters.from));
-  if (filters.to) conditions.push(lte(policies.issueDate, filters.to));
-  if (filters.q) {
-    const pattern = likePattern(filters.q);
-    const plate = likePattern(filters.q.toUpperCase().replace(/[\s.-]/g, ""));
-    conditions.push(
-      or(
-        ilike(policies.policyNumber, pattern),
-        ilike(policies.vehicleNumber, plate),
-        ilike(policies.customerName, pattern),
-      ),
-    );
-  }
-  const where = and(...conditions);
+  const where = and(...policyConditions(tenantId, filters));
   const [rows, [total]] = await Promise.all([
     db
       .select()
