@@ -7,6 +7,7 @@ import { createStorage } from "../../providers/storage";
 import { featureRoutes } from "../auth/api-route";
 import {
   ChangesSchema,
+  ImportResultSchema,
   ListPoliciesQuery,
   ManualPolicySchema,
   PolicyEditSchema,
@@ -24,6 +25,7 @@ import {
   policyDocumentKey,
   rejectPolicy,
 } from "./policies.service";
+import { IMPORT_MAX_ROWS, importPolicies } from "./policy-import";
 
 const tags = ["Policies"];
 const route = featureRoutes(tags);
@@ -52,6 +54,29 @@ export const policyRoutes = createRouter()
       responses: { 201: json(PolicySchema, "The record") },
     }),
     async (c) => c.json(await createPolicy(c.var.db, c.var.principal, c.req.valid("json")), 201),
+  )
+  .openapi(
+    route("policies:write", {
+      method: "post",
+      path: "/import",
+      summary: "Import records from CSV; each row is saved, sent to review or refused on its own",
+      description: `A \`text/csv\` body: a header row of field names (policyNumber, insurer, totalPremium, …) and manual extras (callerName, branch, cashback, …), then one record per row (at most ${IMPORT_MAX_ROWS}). Money in rupees (12,345.50 or ₹12,345/- read too), dates ISO or Indian (12/03/2026, 12-Mar-2026), members as a JSON array. An empty cell is no value. A bad row is refused with its line and reason and never stops the others; a good one is saved when it passes the checks, else needs_review (a policy number already on file is flagged as a duplicate). Source csv_import, every record audited. An unknown column or a file that is not CSV is a 400.`,
+      request: {
+        body: {
+          content: {
+            "text/csv": { schema: text().openapi({ example: "policyNumber,insurer\nP-1,TATA AIG\n" }) },
+          },
+          required: true,
+        },
+      },
+      errors: [400, 415],
+      responses: { 200: json(ImportResultSchema, "Every row's outcome") },
+    }),
+    async (c) => {
+      if (!/^text\/csv\b/i.test(c.req.header("Content-Type") ?? ""))
+        throw new AppError("unsupported_media_type", "Send the file as text/csv");
+      return c.json(await importPolicies(c.var.db, c.var.principal, await c.req.text()), 200);
+    },
   )
   .openapi(
     route("policies:read", {

@@ -217,3 +217,22 @@ export const ChangesSchema = z
     ),
   })
   .openapi("PolicyChanges", { description: "Stored values: money in paise" });
+
+export const ImportResultSchema = z
+  .object({
+    rows: z.array(
+      z.object({
+        line: z.number().int().openapi({ description: "The row's line in the file (the header is line 1)" }),
+        status: z.enum(["saved", "needs_review", "refused"]),
+        policyId: z.uuid().optional(),
+        issues: z.array(text()).optional().openapi({ description: "Review issue codes (e.g. duplicate)" }),
+        reason: text()
+          .optional()
+          .openapi({ description: "Why the row was refused", example: "ncbPercent: …" }),
+      }),
+    ),
+    saved: z.number().int(),
+    needsReview: z.number().int(),
+    refused: z.number().int(),
+  })
+  .openapi("PolicyImportResult");

@@ -110,11 +110,12 @@ export async function editPolicy(db: Database, principal: Principal, id: string,
   return policyView(updated);
 }
 
-/** A record entered by hand: every field manual; saved when it passes the checks, else in review. */
+/** A record entered by hand (or imported): every field manual; saved when it passes the checks, else in review. */
 export async function createPolicy(
   db: Database,
   principal: Principal,
   input: { fields: Record<string, unknown>; extras?: PolicyEdit["extras"] },
+  source: "manual_form" | "csv_import" = "manual_form",
 ) {
   const { fields } = applyFields({}, input.fields);
   const base = { id: null, tenantId: principal.tenantId, newVehicle: false, issues: [] };
@@ -126,7 +127,7 @@ export async function createPolicy(
         .values({
           tenantId: principal.tenantId,
           status,
-          source: "manual_form",
+          source,
           fields,
           issues: found,
           ...columnsOf(fields),
