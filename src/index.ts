@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
 import { consumeDeadPolicyJobs, consumePolicyJobs } from "./features/policies/policies.consumer";
+import { consumePolicySnapshots, requeuePolicySnapshots } from "./features/policies/snapshots.consumer";
 import {
   consumeDeadTenantDeletions,
   consumeTenantDeletions,
@@ -17,9 +18,13 @@ const queueConsumers = [
   { suffix: "-documents", consume: consumeDocumentJobs },
   { suffix: "-policies-dlq", consume: consumeDeadPolicyJobs },
   { suffix: "-policies", consume: consumePolicyJobs },
+  { suffix: "-policy-snapshots", consume: consumePolicySnapshots },
   { suffix: "-tenant-deletions-dlq", consume: consumeDeadTenantDeletions },
   { suffix: "-tenant-deletions", consume: consumeTenantDeletions },
 ];
+
+/** Cron jobs by schedule (wrangler.toml `triggers.crons`); every job whose cron fired runs. */
+const scheduledJobs = [{ cron: "*/5 * * * *", run: requeuePolicySnapshots }];
 
 export default {
   fetch: app.fetch,
@@ -27,5 +32,10 @@ export default {
     const consumer = queueConsumers.find(({ suffix }) => batch.queue.endsWith(suffix));
     if (!consumer) throw new Error(`No consumer for queue ${batch.queue}`);
     await consumer.consume(batch, env);
+  },
+  scheduled: async (controller, env) => {
+    await Promise.all(
+      scheduledJobs.filter(({ cron }) => cron === controller.cron).map(({ run }) => run(env)),
+    );
   },
 } satisfies ExportedHandler<Env>;

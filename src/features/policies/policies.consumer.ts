@@ -6,6 +6,7 @@ import { describeError, log } from "../../lib/logger";
 import { createStorage } from "../../providers/storage";
 import { backoffSeconds } from "../documents/documents.consumer";
 import { PolicyJobSchema } from "./policies.jobs";
+import { kickSnapshots } from "./policy-snapshots";
 import { runPolicyJob } from "./processing";
 
 /** Queue consumer of policy uploads. One message at a time, so a corrupt file fails alone. */
@@ -25,6 +26,10 @@ export async function consumePolicyJobs(batch: MessageBatch<unknown>, env: Env):
       try {
         const outcome = await runPolicyJob(deps, job.data);
         log("info", "policy job", { ...context, outcome: outcome.kind });
+        if (outcome.kind === "extracted")
+          await kickSnapshots(env.POLICY_SNAPSHOT_QUEUE, [
+            { policyId: outcome.policyId, tenantId: job.data.tenantId },
+          ]);
         message.ack();
       } catch (error) {
         // Storage or the database failed: the file itself may be fine, so try again later.

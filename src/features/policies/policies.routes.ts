@@ -1,3 +1,5 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../lib/app-env";
 import { AppError } from "../../lib/errors";
 import { createRouter } from "../../lib/openapi";
 import { IdParams, json } from "../../lib/responses";
@@ -26,9 +28,18 @@ import {
   rejectPolicy,
 } from "./policies.service";
 import { IMPORT_MAX_ROWS, importPolicies } from "./policy-import";
+import { kickSnapshots } from "./policy-snapshots";
 
 const tags = ["Policies"];
 const route = featureRoutes(tags);
+
+/** Asks for the snapshots of records just written (their outbox rows are already committed). */
+const snapshot = async <T extends { id: string }>(c: Context<AppEnv>, policy: T): Promise<T> => {
+  await kickSnapshots(c.env.POLICY_SNAPSHOT_QUEUE, [
+    { policyId: policy.id, tenantId: c.var.principal.tenantId },
+  ]);
+  return policy;
+};
 
 export const policyRoutes = createRouter()
   .openapi(
@@ -53,7 +64,8 @@ export const policyRoutes = createRouter()
       errors: [400],
       responses: { 201: json(PolicySchema, "The record") },
     }),
-    async (c) => c.json(await createPolicy(c.var.db, c.var.principal, c.req.valid("json")), 201),
+    async (c) =>
+      c.json(await snapshot(c, await createPolicy(c.var.db, c.var.principal, c.req.valid("json"))), 201),
   )
   .openapi(
     route("policies:write", {
@@ -75,7 +87,15 @@ export const policyRoutes = createRouter()
     async (c) => {
       if (!/^text\/csv\b/i.test(c.req.header("Content-Type") ?? ""))
         throw new AppError("unsupported_media_type", "Send the file as text/csv");
-      return c.json(await importPolicies(c.var.db, c.var.principal, await c.req.text()), 200);
+      const result = await importPolicies(c.var.db, c.var.principal, await c.req.text());
+      const tenantId = c.var.principal.tenantId;
+      await kickSnapshots(
+        c.env.POLICY_SNAPSHOT_QUEUE,
+        result.rows.flatMap((row) =>
+          row.status === "refused" ? [] : [{ policyId: row.policyId, tenantId }],
+        ),
+      );
+      return c.json(result, 200);
     },
   )
   .openapi(
@@ -104,7 +124,13 @@ export const policyRoutes = createRouter()
       responses: { 200: json(PolicySchema, "The record") },
     }),
     async (c) =>
-      c.json(await editPolicy(c.var.db, c.var.principal, c.req.valid("param").id, c.req.valid("json")), 200),
+      c.json(
+        await snapshot(
+          c,
+          await editPolicy(c.var.db, c.var.principal, c.req.valid("param").id, c.req.valid("json")),
+        ),
+        200,
+      ),
   )
   .openapi(
     route("policies:delete", {
@@ -117,7 +143,8 @@ export const policyRoutes = createRouter()
     }),
     async (c) => {
       const storage = createStorage(c.var.config, c.env.DOCUMENTS_BUCKET);
-      await deletePolicy({ db: c.var.db, storage }, c.var.principal.tenantId, c.req.valid("param").id);
+      const deps = { db: c.var.db, storage, prefix: c.var.config.STORAGE_PREFIX };
+      await deletePolicy(deps, c.var.principal.tenantId, c.req.valid("param").id);
       return c.body(null, 204);
     },
   )
@@ -132,7 +159,8 @@ export const policyRoutes = createRouter()
       errors: [400, 404, 409],
       responses: { 200: json(PolicySchema, "Saved") },
     }),
-    async (c) => c.json(await confirmPolicy(c.var.db, c.var.principal, c.req.valid("param").id), 200),
+    async (c) =>
+      c.json(await snapshot(c, await confirmPolicy(c.var.db, c.var.principal, c.req.valid("param").id)), 200),
   )
   .openapi(
     route("policies:write", {
@@ -143,7 +171,8 @@ export const policyRoutes = createRouter()
       errors: [400, 404, 409],
       responses: { 200: json(PolicySchema, "Rejected") },
     }),
-    async (c) => c.json(await rejectPolicy(c.var.db, c.var.principal, c.req.valid("param").id), 200),
+    async (c) =>
+      c.json(await snapshot(c, await rejectPolicy(c.var.db, c.var.principal, c.req.valid("param").id)), 200),
   )
   .openapi(
     route("policies:read", {

@@ -168,6 +168,13 @@ export const PolicySchema = z
     issues: z.array(IssueSchema).openapi({ description: "Why it needs review (empty when none)" }),
     extras: ManualExtrasSchema,
     reviewedAt: z.iso.datetime().nullable(),
+    snapshot: z
+      .object({
+        inSync: z.boolean().openapi({ description: "The JSON snapshot in storage holds this version" }),
+        syncedAt: z.iso.datetime().nullable(),
+        etag: text().nullable().openapi({ description: "SHA-256 (hex) of the stored snapshot" }),
+      })
+      .openapi({ description: "The record's JSON copy in object storage (the row is the record of truth)" }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

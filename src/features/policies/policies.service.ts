@@ -10,6 +10,7 @@ import { policyView, storedExtras, storedValue } from "./policies.views";
 import { columnsOf, type StoredFields } from "./policy-fields";
 import { type PolicyFilters, policyConditions } from "./policy-filters";
 import { duplicateIssue, duplicateOf, reviewIssues } from "./policy-review";
+import { policySnapshotKey, snapshotDue } from "./policy-snapshots";
 
 type PolicyRow = typeof policies.$inferSelect;
 type Change = { field: string; oldValue: unknown; newValue: unknown };
@@ -103,7 +104,7 @@ export async function editPolicy(db: Database, principal: Principal, id: string,
             ...change,
           })),
         );
-      return next;
+      return next && snapshotDue(tx, next);
     })
     .catch(conflictOnDuplicate);
   if (!updated) throw notFound("Policy");
@@ -143,7 +144,7 @@ export async function createPolicy(
         oldValue: null,
         newValue: status,
       });
-      return row;
+      return snapshotDue(tx, row);
     });
   const row = await insert(issues.length > 0 ? "needs_review" : "saved", issues).catch((error: unknown) =>
     isUniqueViolation(error)
@@ -208,20 +209,30 @@ async function setStatus(
         oldValue: row.status,
         newValue: status,
       });
-      return next;
+      return next && snapshotDue(tx, next);
     })
     .catch(conflictOnDuplicate);
   if (!updated) throw notFound("Policy");
   return policyView(updated);
 }
 
-/** Deletes the record, and the upload and stored PDF it came from. */
-export async function deletePolicy(deps: { db: Database; storage: Storage }, tenantId: string, id: string) {
+/** Deletes the record, its stored snapshot, and the upload and stored PDF it came from. */
+export async function deletePolicy(
+  deps: { db: Database; storage: Storage; prefix: string },
+  tenantId: string,
+  id: string,
+) {
   const row = await loadPolicy(deps.db, tenantId, id);
   await deps.db.delete(policies).where(eq(policies.id, row.id));
-  if (!row.uploadId) return;
-  const [upload] = await deps.db.delete(policyUploads).where(eq(policyUploads.id, row.uploadId)).returning();
-  if (upload) await deps.storage.delete([upload.storageKey]);
+  const keys = [policySnapshotKey(deps.prefix, tenantId, row.id)];
+  if (row.uploadId) {
+    const [upload] = await deps.db
+      .delete(policyUploads)
+      .where(eq(policyUploads.id, row.uploadId))
+      .returning();
+    if (upload) keys.push(upload.storageKey);
+  }
+  await deps.storage.delete(keys);
 }
 
 /** The stored key of the PDF a record was read from; 404 for a record entered by hand. */

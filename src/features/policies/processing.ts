@@ -6,6 +6,7 @@ import { extractPolicy, pdfPages, type TextPage } from "./extract";
 import type { PolicyJob } from "./policies.jobs";
 import { columnsOf, type StoredFields, storedFields } from "./policy-fields";
 import { duplicateIssue, duplicateOf, unlessSavedTwice } from "./policy-review";
+import { snapshotDue } from "./policy-snapshots";
 
 export interface PolicyProcessDeps {
   db: Database;
@@ -91,20 +92,23 @@ async function writeRecord(
     .where(eq(policies.uploadId, upload.id));
   if (existing && (existing.status === "saved" || existing.status === "rejected"))
     return { policyId: existing.id, status: existing.status };
-  const [row] = existing
-    ? await db.update(policies).set(values).where(eq(policies.id, existing.id)).returning()
-    : await db
-        .insert(policies)
-        .values({ ...values, tenantId: upload.tenantId, uploadId: upload.id })
-        .returning();
-  if (!row) throw new Error("policy write returned nothing");
-  await db.insert(policyChanges).values({
-    tenantId: upload.tenantId,
-    policyId: row.id,
-    actorKind: "system",
-    field: "status",
-    oldValue: existing?.status ?? null,
-    newValue: status,
+  const row = await db.transaction(async (tx) => {
+    const [written] = existing
+      ? await tx.update(policies).set(values).where(eq(policies.id, existing.id)).returning()
+      : await tx
+          .insert(policies)
+          .values({ ...values, tenantId: upload.tenantId, uploadId: upload.id })
+          .returning();
+    if (!written) throw new Error("policy write returned nothing");
+    await tx.insert(policyChanges).values({
+      tenantId: upload.tenantId,
+      policyId: written.id,
+      actorKind: "system",
+      field: "status",
+      oldValue: existing?.status ?? null,
+      newValue: status,
+    });
+    return snapshotDue(tx, written);
   });
   return { policyId: row.id, status };
 }

@@ -87,7 +87,9 @@ async function book() {
 }
 
 describe("sales explorer", () => {
-  it("sums saved records only, filters them, groups them and pages the rows (money in rupees)", async () => {
+  it("sums saved records only, filters them, groups them and pages the rows (money in rupees)", {
+    timeout: 30_000,
+  }, async () => {
     const { tenant, token, first, second, third } = await book();
     const get = (query = "") => callJson<Explorer>(`/api/dashboard/explorer?${query}`, { token }, 200);
 
