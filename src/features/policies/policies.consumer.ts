@@ -3,6 +3,7 @@ import { openDatabase } from "../../db/client";
 import { policyUploads } from "../../db/schema";
 import { loadConfig } from "../../env";
 import { describeError, log } from "../../lib/logger";
+import { createOcr } from "../../providers/ocr";
 import { createStorage } from "../../providers/storage";
 import { backoffSeconds } from "../documents/documents.consumer";
 import { PolicyJobSchema } from "./policies.jobs";
@@ -13,7 +14,12 @@ import { runPolicyJob } from "./processing";
 export async function consumePolicyJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const config = loadConfig(env);
   const { db, close } = openDatabase(config);
-  const deps = { db, storage: createStorage(config, env.DOCUMENTS_BUCKET) };
+  const deps = {
+    db,
+    storage: createStorage(config, env.DOCUMENTS_BUCKET),
+    ocr: createOcr(config),
+    llm: { db, config },
+  };
   try {
     for (const message of batch.messages) {
       const job = PolicyJobSchema.safeParse(message.body);

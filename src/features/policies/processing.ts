@@ -1,16 +1,23 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type PolicyStatus, policies, policyChanges, policyUploads, type StoredIssue } from "../../db/schema";
+import type { Ocr } from "../../providers/ocr";
 import type { Storage } from "../../providers/storage";
-import { extractPolicy, pdfPages, type TextPage } from "./extract";
+import { extractPolicy, pdfPages, type TextPage, validatePolicy } from "./extract";
+import { fillFromModel, type LlmDeps } from "./llm-fallback";
+import { readScannedPages, scannedPageNumbers } from "./ocr-pages";
 import type { PolicyJob } from "./policies.jobs";
-import { columnsOf, type StoredFields, storedFields } from "./policy-fields";
+import { checkedFields, columnsOf, type StoredFields, storedFields } from "./policy-fields";
 import { duplicateIssue, duplicateOf, unlessSavedTwice } from "./policy-review";
 import { snapshotDue } from "./policy-snapshots";
 
 export interface PolicyProcessDeps {
   db: Database;
   storage: Storage;
+  /** Reads scanned pages (Textract); null: scans are left for a human. */
+  ocr: Ocr | null;
+  /** Asks the tenant's model for fields the rules missed (when the tenant has a provider). */
+  llm?: LlmDeps;
 }
 
 export type PolicyOutcome =
@@ -48,9 +55,25 @@ export async function runPolicyJob(deps: PolicyProcessDeps, job: PolicyJob): Pro
     .update(policyUploads)
     .set({ pagesTotal: pages.length, pagesDone: pages.length })
     .where(eq(policyUploads.id, upload.id));
-  const extraction = extractPolicy(pages);
-  const fields = storedFields(extraction);
-  const issues: StoredIssue[] = [...scanIssues(pages), ...extraction.issues];
+  const reading = deps.ocr
+    ? await readScannedPages(deps.ocr, bytes, pages)
+    : { pages, answers: [], ocrPages: new Set<number>() };
+  const allScanned = reading.ocrPages.size === pages.length;
+  const extraction = extractPolicy(reading.pages, {
+    source: allScanned ? "ocr" : "text",
+    queryAnswers: reading.answers,
+  });
+  const ruled = withPageSources(storedFields(extraction), reading.ocrPages);
+  const filled = deps.llm ? await fillFromModel(deps.llm, upload.tenantId, reading.pages, ruled) : null;
+  const fields = filled?.fields ?? ruled;
+  const checks = filled?.kept
+    ? validatePolicy(checkedFields(fields), {
+        newVehicle: extraction.newVehicle,
+        currentYear: new Date().getUTCFullYear(),
+      })
+    : extraction.issues;
+  const unread = scannedPageNumbers(pages).filter((page) => !reading.ocrPages.has(page));
+  const issues: StoredIssue[] = [...scanIssues(unread), ...checks];
   // A re-run replaces the upload's own record, which is no duplicate of itself.
   const [own] = await db.select({ id: policies.id }).from(policies).where(eq(policies.uploadId, upload.id));
   const duplicate = await duplicateOf(db, upload.tenantId, fields, own?.id ?? null);
@@ -118,18 +141,25 @@ async function fail(db: Database, upload: Upload, reason: string): Promise<Polic
   return { kind: "failed", reason };
 }
 
-/** Pages with no text layer: scans. Their fields are not read here (OCR of policy scans is not wired
- * into this pipeline yet), so the record goes to review saying which pages to read by hand. */
-function scanIssues(pages: TextPage[]): StoredIssue[] {
-  const scanned = pages.filter((page) => page.items.every((item) => !item.str.trim()));
-  if (scanned.length === 0) return [];
+/** Scans no OCR read (none configured, or Textract refused the page): the record goes to review
+ * saying which pages to read by hand. */
+function scanIssues(unread: number[]): StoredIssue[] {
+  if (unread.length === 0) return [];
   return [
     {
       field: "document",
       code: "scanned_pages",
-      message: `Page(s) ${scanned.map((page) => page.page).join(", ")} are scans without a text layer; their fields were not read`,
+      message: `Page(s) ${unread.join(", ")} are scans that OCR did not read; their fields were not read`,
     },
   ];
+}
+
+/** A field read from a scanned page came from OCR, whatever the rest of the document was. */
+function withPageSources(fields: StoredFields, ocrPages: Set<number>): StoredFields {
+  const sourced: StoredFields = {};
+  for (const [name, field] of Object.entries(fields))
+    sourced[name] = field.page !== null && ocrPages.has(field.page) ? { ...field, source: "ocr" } : field;
+  return sourced;
 }
 
 /** Why pdf.js could not open the file, in words for the uploader (the file alone fails). */
