@@ -7,6 +7,7 @@ import { createOcr } from "../../providers/ocr";
 import { createStorage } from "../../providers/storage";
 import { backoffSeconds } from "../documents/documents.consumer";
 import { PolicyJobSchema } from "./policies.jobs";
+import { uploadPublisher } from "./policy-events";
 import { kickSnapshots } from "./policy-snapshots";
 import { runPolicyJob } from "./processing";
 
@@ -19,6 +20,7 @@ export async function consumePolicyJobs(batch: MessageBatch<unknown>, env: Env):
     storage: createStorage(config, env.DOCUMENTS_BUCKET),
     ocr: createOcr(config),
     llm: { db, config },
+    publish: uploadPublisher(env),
   };
   try {
     for (const message of batch.messages) {
@@ -71,8 +73,10 @@ export async function consumeDeadPolicyJobs(batch: MessageBatch<unknown>, env: E
               inArray(policyUploads.status, ["uploaded", "extracting"]),
             ),
           )
-          .returning({ id: policyUploads.id });
+          .returning({ id: policyUploads.id, reason: policyUploads.reason });
         log("warn", "policy job dead-lettered", { uploadId, tenantId, markedFailed: marked.length > 0 });
+        for (const upload of marked)
+          await uploadPublisher(env)(tenantId, { id: upload.id, state: "failed", reason: upload.reason });
       }
       message.ack();
     }

@@ -7,6 +7,7 @@ import { extractPolicy, pdfPages, type TextPage, validatePolicy } from "./extrac
 import { fillFromModel, type LlmDeps } from "./llm-fallback";
 import { readScannedPages, scannedPageNumbers } from "./ocr-pages";
 import type { PolicyJob } from "./policies.jobs";
+import { type PublishUploadState, stateOf } from "./policy-events";
 import { checkedFields, columnsOf, type StoredFields, storedFields } from "./policy-fields";
 import { duplicateIssue, duplicateOf, unlessSavedTwice } from "./policy-review";
 import { snapshotDue } from "./policy-snapshots";
@@ -18,6 +19,8 @@ export interface PolicyProcessDeps {
   ocr: Ocr | null;
   /** Asks the tenant's model for fields the rules missed (when the tenant has a provider). */
   llm?: LlmDeps;
+  /** Announces the upload's progress on the tenant's inbox stream. */
+  publish: PublishUploadState;
 }
 
 export type PolicyOutcome =
@@ -43,6 +46,22 @@ export async function runPolicyJob(deps: PolicyProcessDeps, job: PolicyJob): Pro
     )
     .returning();
   if (!upload) return { kind: "stale" };
+  await deps.publish(upload.tenantId, { id: upload.id, state: "extracting" });
+  const outcome = await extractUpload(deps, upload);
+  await deps.publish(upload.tenantId, {
+    id: upload.id,
+    state: outcome.kind === "failed" ? "failed" : stateOf(outcome.status),
+    policyId: outcome.kind === "failed" ? null : outcome.policyId,
+    reason: outcome.kind === "failed" ? outcome.reason : null,
+  });
+  return outcome;
+}
+
+async function extractUpload(
+  deps: PolicyProcessDeps,
+  upload: Upload,
+): Promise<Exclude<PolicyOutcome, { kind: "stale" }>> {
+  const { db } = deps;
   const bytes = await deps.storage.bytes(upload.storageKey);
   if (!bytes) return fail(db, upload, "The stored file is missing; upload it again");
   let pages: TextPage[];
@@ -136,7 +155,11 @@ async function writeRecord(
   return { policyId: row.id, status };
 }
 
-async function fail(db: Database, upload: Upload, reason: string): Promise<PolicyOutcome> {
+async function fail(
+  db: Database,
+  upload: Upload,
+  reason: string,
+): Promise<{ kind: "failed"; reason: string }> {
   await db.update(policyUploads).set({ status: "failed", reason }).where(eq(policyUploads.id, upload.id));
   return { kind: "failed", reason };
 }
