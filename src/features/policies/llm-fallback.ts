@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import type { Config } from "../../env";
 import { describeError, log } from "../../lib/logger";
+import { text } from "../../lib/text";
 import { streamChat } from "../../providers/ai-chat";
 import { loadAgentContext, usesModel } from "../ai/answer";
 import type { TextPage } from "./extract";
@@ -17,7 +18,7 @@ export const LLM_CONFIDENCE = 0.7;
 // The model sees at most this much of the document.
 const MAX_PROMPT_CHARS = 24_000;
 
-const text: Parser<string> = (raw) => (raw.trim() ? { value: raw.trim(), score: 1 } : null);
+const asPrinted: Parser<string> = (raw) => (raw.trim() ? { value: raw.trim(), score: 1 } : null);
 const plate: Parser<string> = (raw) => {
   const parsed = parsePlate(raw);
   return parsed?.value.kind === "plate" ? { value: parsed.value.plate, score: parsed.score } : null;
@@ -26,8 +27,8 @@ const plate: Parser<string> = (raw) => {
 /** The fields a model may be asked for, each with the parser its printed answer must pass. */
 const ASKABLE: Record<string, Parser<unknown>> = {
   policyNumber: parsePolicyNumber,
-  customerName: text,
-  productType: text,
+  customerName: asPrinted,
+  productType: asPrinted,
   issueDate: parseDate,
   startDate: parseDate,
   expiryDate: parseDate,
@@ -37,15 +38,15 @@ const ASKABLE: Record<string, Parser<unknown>> = {
   mobile: parseMobile,
   email: parseEmail,
   vehicleNumber: plate,
-  make: text,
-  model: text,
+  make: asPrinted,
+  model: asPrinted,
   cc: parseCc,
   manufacturingYear: parseYear,
   engineNumber: parseIdentifier,
   chassisNumber: parseIdentifier,
   idv: parseAmount,
   ncbPercent: parseNcb,
-  planName: text,
+  planName: asPrinted,
   sumInsured: parseAmount,
 };
 
@@ -124,7 +125,7 @@ export async function fillFromModel(
     log("warn", "policy llm fallback failed", { tenantId, ...describeError(error) });
     return unchanged;
   }
-  const parsed = z.record(z.string(), z.string().nullable()).safeParse(safeJson(answer));
+  const parsed = z.record(text(), text().nullable()).safeParse(safeJson(answer));
   if (!parsed.success) {
     log("warn", "policy llm fallback answered no JSON object", { tenantId });
     return { ...unchanged, asked: wanted.length };

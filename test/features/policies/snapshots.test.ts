@@ -14,7 +14,7 @@ import type { SnapshotJob } from "../../../src/features/policies/policy-snapshot
 import worker from "../../../src/index";
 import { callJson, registerTenant } from "../../support/api";
 import { s3Objects } from "../documents/s3-world";
-import type { PolicyBody } from "./helpers";
+import { cleanMotorDoc, type PolicyBody, pdfOf, uploadAndSettle } from "./helpers";
 
 interface Snapshotted extends PolicyBody {
   snapshot: { inSync: boolean; syncedAt: string | null; etag: string | null };
@@ -100,7 +100,9 @@ function heldSnapshots(overrides: Partial<typeof env> = {}) {
 }
 
 describe("policy snapshots in storage", () => {
-  it("writes a JSON snapshot of each saved or changed record next to its PDF and says when it is in sync", async () => {
+  it("writes a JSON snapshot of each saved or changed record next to its PDF and says when it is in sync", {
+    timeout: 60_000,
+  }, async () => {
     const tenant = await registerTenant();
     const token = tenant.accessToken;
     const created = await callJson<Snapshotted>(
@@ -134,6 +136,15 @@ describe("policy snapshots in storage", () => {
 
     await callJson(`/api/policies/${created.id}`, { method: "DELETE", token }, 204);
     expect(await env.DOCUMENTS_BUCKET.get(key)).toBeNull();
+
+    // A record read from an uploaded schedule gets its snapshot too, beside the PDF.
+    const upload = await uploadAndSettle(token, await pdfOf(cleanMotorDoc()));
+    await synced(token, String(upload.policyId));
+    const extracted = await env.DOCUMENTS_BUCKET.get(keyOf(tenant.tenant.id, String(upload.policyId)));
+    expect(JSON.parse(String(await extracted?.text()))).toMatchObject({
+      source: "pdf_upload",
+      uploadId: upload.id,
+    });
   });
 
   it("saves while storage is down; the snapshot follows once storage is back, re-queued by the cron", {
