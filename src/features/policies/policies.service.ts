@@ -3,6 +3,7 @@ import type { Database } from "../../db/client";
 import { type PolicyStatus, policies, policyChanges, policyUploads, type StoredIssue } from "../../db/schema";
 import type { Principal } from "../../lib/app-env";
 import { AppError, notFound } from "../../lib/errors";
+import { describeError, log } from "../../lib/logger";
 import type { Storage } from "../../providers/storage";
 import { isUniqueViolation } from "../auth/auth.service";
 import type { PolicyEdit } from "./policies.schemas";
@@ -232,7 +233,16 @@ export async function deletePolicy(
       .returning();
     if (upload) keys.push(upload.storageKey);
   }
-  await deps.storage.delete(keys);
+  // The row is gone already; a file storage keeps (it is down) is swept with the tenant's prefix.
+  await deps.storage
+    .delete(keys)
+    .catch((error: unknown) =>
+      log("warn", "policy files not deleted", {
+        policyId: row.id,
+        keys: keys.length,
+        ...describeError(error),
+      }),
+    );
 }
 
 /** The stored key of the PDF a record was read from; 404 for a record entered by hand. */
