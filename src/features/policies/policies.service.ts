@@ -234,15 +234,13 @@ export async function deletePolicy(
     if (upload) keys.push(upload.storageKey);
   }
   // The row is gone already; a file storage keeps (it is down) is swept with the tenant's prefix.
-  await deps.storage
-    .delete(keys)
-    .catch((error: unknown) =>
-      log("warn", "policy files not deleted", {
-        policyId: row.id,
-        keys: keys.length,
-        ...describeError(error),
-      }),
-    );
+  await deps.storage.delete(keys).catch((error: unknown) =>
+    log("warn", "policy files not deleted", {
+      policyId: row.id,
+      keys: keys.length,
+      ...describeError(error),
+    }),
+  );
 }
 
 /** The stored key of the PDF a record was read from; 404 for a record entered by hand. */
