@@ -6,6 +6,7 @@ import {
 } from "./features/channels/channels.consumer";
 import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
 import { consumeDeadPolicyJobs, consumePolicyJobs } from "./features/policies/policies.consumer";
+import { consumePolicySnapshots, requeuePolicySnapshots } from "./features/policies/snapshots.consumer";
 import {
   consumeDeadTenantDeletions,
   consumeTenantDeletions,
@@ -24,8 +25,15 @@ const queueConsumers = [
   { suffix: "-documents", consume: consumeDocumentJobs },
   { suffix: "-policies-dlq", consume: consumeDeadPolicyJobs },
   { suffix: "-policies", consume: consumePolicyJobs },
+  { suffix: "-policy-snapshots", consume: consumePolicySnapshots },
   { suffix: "-tenant-deletions-dlq", consume: consumeDeadTenantDeletions },
   { suffix: "-tenant-deletions", consume: consumeTenantDeletions },
+];
+
+/** Cron jobs by schedule (wrangler.toml `triggers.crons`); every job whose cron fired runs. */
+const scheduledJobs: { cron: string; run: (env: Env, scheduledTime: number) => Promise<void> }[] = [
+  { cron: "15 0 * * *", run: rebuildScheduledRollups },
+  { cron: "*/5 * * * *", run: requeuePolicySnapshots },
 ];
 
 export default {
@@ -36,6 +44,7 @@ export default {
     await consumer.consume(batch, env);
   },
   scheduled: async (controller, env, ctx) => {
-    ctx.waitUntil(rebuildScheduledRollups(env, controller.scheduledTime));
+    const due = scheduledJobs.filter(({ cron }) => cron === controller.cron);
+    ctx.waitUntil(Promise.all(due.map(({ run }) => run(env, controller.scheduledTime))));
   },
 } satisfies ExportedHandler<Env>;

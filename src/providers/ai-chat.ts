@@ -79,7 +79,13 @@ export function providerBaseUrl(model: ModelSettings, allowPrivate: boolean): st
 export async function streamChat(
   call: ProviderCall,
   messages: ChatMessage[],
-  options: { tools?: ToolDefinition[]; signal?: AbortSignal; onDelta?: (text: string) => void },
+  options: {
+    tools?: ToolDefinition[];
+    signal?: AbortSignal;
+    onDelta?: (text: string) => void;
+    /** Structured output: the answer must be JSON matching this schema (OpenAI `json_schema`). */
+    jsonSchema?: { name: string; schema: Record<string, unknown> };
+  },
 ): Promise<ProviderResult> {
   const client = new OpenAI({
     apiKey: call.apiKey,
@@ -109,6 +115,9 @@ export async function streamChat(
         stream: true,
         stream_options: { include_usage: true },
         ...(options.tools?.length ? { tools: options.tools } : {}),
+        ...(options.jsonSchema
+          ? { response_format: { type: "json_schema", json_schema: { ...options.jsonSchema, strict: true } } }
+          : {}),
       },
       { signal: options.signal },
     );

@@ -7,6 +7,9 @@ import { textFromBlocks } from "./textract-blocks";
 export interface Ocr {
   readonly name: "textract";
   readPage(singlePagePdf: Uint8Array): Promise<string>;
+  /** AnalyzeDocument with QUERIES (and the configured FORMS/TABLES) on one page: Textract's blocks,
+   * answers in QUERY → QUERY_RESULT. At most 15 queries (the synchronous per-page limit). */
+  analyzePage(singlePagePdf: Uint8Array, queries: OcrQuery[]): Promise<Block[]>;
   /**
    * Starts reading a document in S3 (Textract's asynchronous API). `requestToken` makes it
    * idempotent: the same token gives the same job.
@@ -14,6 +17,13 @@ export interface Ocr {
   startDocument(location: S3Location, requestToken: string): Promise<OcrJob>;
   /** The job's result: still running, or the text of every page (by page number). */
   documentResult(job: OcrJob): Promise<OcrJobResult>;
+}
+
+/** A Textract query; `Pages` must be ["*"] or ranges to reach past page 1 (Textract's default). */
+export interface OcrQuery {
+  Text: string;
+  Alias: string;
+  Pages: string[];
 }
 
 /** A started asynchronous job; `api` says which Get operation reads its result. */
@@ -92,6 +102,19 @@ export function textractOcr(clientConfig: TextractClientConfig, features: Featur
           : client.send(new sdk.DetectDocumentTextCommand({ Document: document })),
       );
       return textFromBlocks(output.Blocks ?? []);
+    },
+    async analyzePage(singlePagePdf, queries) {
+      const { sdk, client } = await load();
+      const output = await textract(() =>
+        client.send(
+          new sdk.AnalyzeDocumentCommand({
+            Document: { Bytes: singlePagePdf },
+            FeatureTypes: ["QUERIES", ...features],
+            QueriesConfig: { Queries: queries },
+          }),
+        ),
+      );
+      return output.Blocks ?? [];
     },
     async startDocument({ bucket, key }, requestToken) {
       const { sdk, client } = await load();

@@ -153,6 +153,12 @@ export const policies = pgTable(
     ourChequeNo: text(),
     reviewedBy: uuid().references(() => users.id, { onDelete: "set null" }),
     reviewedAt: timestamp({ withTimezone: true }),
+    /** Grows with every change; the JSON snapshot in storage is in sync when it holds this version. */
+    snapshotVersion: integer().notNull().default(0),
+    /** When the current version's snapshot was written (null: not yet, the outbox holds it). */
+    snapshotSyncedAt: timestamp({ withTimezone: true }),
+    /** SHA-256 (hex) of the snapshot written. */
+    snapshotEtag: text(),
     ...timestamps,
   },
   (t) => [
@@ -165,6 +171,28 @@ export const policies = pgTable(
       .on(t.tenantId, t.insurer, t.policyNumber)
       .where(sql`status = 'saved'`),
   ],
+);
+
+/**
+ * The snapshot outbox: a policy whose JSON snapshot in storage is behind. Written in the same
+ * transaction as the change (one row per policy, holding the version to write); the snapshot consumer
+ * deletes it once that version is stored, and a cron re-queues rows left behind (storage down).
+ */
+export const policySnapshotOutbox = pgTable(
+  "policy_snapshot_outbox",
+  {
+    policyId: uuid()
+      .primaryKey()
+      .references(() => policies.id, { onDelete: "cascade" }),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    version: integer().notNull(),
+    attempts: integer().notNull().default(0),
+    lastError: text(),
+    ...timestamps,
+  },
+  (t) => [index().on(t.updatedAt)],
 );
 
 /** Every change to a policy's fields or status: who, when, which field, old and new value. */

@@ -43,6 +43,16 @@ export type InboxEvent =
   /** The document's progress (processing sends that; an upload or edit sends the whole view). */
   | { type: "document.updated"; document: DocumentStatusView & { title: string } }
   | { type: "document.deleted"; documentId: string }
+  /** A policy upload's progress: queued → extracting → needs_review | saved | failed (with the reason). */
+  | {
+      type: "policy.upload";
+      upload: {
+        id: string;
+        state: "queued" | "extracting" | "needs_review" | "saved" | "rejected" | "failed";
+        policyId: string | null;
+        reason: string | null;
+      };
+    }
   /** An agent proposed a plan in a conversation that waits for staff approval. */
   | { type: "plan.pending"; conversationId: string; plan: PlanView }
   /** A plan left pending: ran, failed, was rejected, expired or was superseded. */

@@ -1,5 +1,6 @@
 import { createRouter } from "../../lib/openapi";
 import { json } from "../../lib/responses";
+import { text } from "../../lib/text";
 import { featureRoutes } from "../auth/api-route";
 import {
   LeaderboardSchema,
@@ -9,6 +10,8 @@ import {
   SettingsUpdateSchema,
 } from "./dashboard.schemas";
 import { dashboardLeaderboard, dashboardMetrics, getSettings, updateSettings } from "./dashboard.service";
+import { ExplorerQuery, ExplorerSchema } from "./explorer.schemas";
+import { EXPORT_MAX_ROWS, explore, exploreCsv } from "./explorer.service";
 
 const tags = ["Dashboard"];
 const route = featureRoutes(tags);
@@ -39,6 +42,38 @@ export const dashboardRoutes = createRouter()
     }),
     async (c) =>
       c.json(await dashboardLeaderboard(c.var.db, c.var.principal.tenantId, c.req.valid("query")), 200),
+  )
+  .openapi(
+    route("dashboard:read", {
+      method: "get",
+      path: "/explorer",
+      summary: "Sales explorer: saved policies filtered, with sums, sums per group, and CSV export",
+      description: `The policy list's filters (no status: saved records only) plus model, rollover, vehiclePrefix (state code or BH), cashbackMin/cashbackMax (rupees) and groupBy (insurer, make, rep, branch, month). Money in rupees. \`Accept: text/csv\` (or \`format=csv\`) answers CSV with two-decimal rupees: the groups when grouped, else every matching row (at most ${EXPORT_MAX_ROWS}; \`X-Total-Count\` says how many matched).`,
+      request: { query: ExplorerQuery },
+      errors: [400],
+      responses: {
+        200: {
+          description: "The figures (JSON), or the export (CSV)",
+          content: {
+            "application/json": { schema: ExplorerSchema },
+            "text/csv": { schema: text().openapi({ example: "insurer,policies,gwp\r\n" }) },
+          },
+        },
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const tenantId = c.var.principal.tenantId;
+      const wantsCsv =
+        query.format === "csv" || (!query.format && /\btext\/csv\b/i.test(c.req.header("Accept") ?? ""));
+      if (!wantsCsv) return c.json(await explore(c.var.db, tenantId, query), 200);
+      const { csv, total } = await exploreCsv(c.var.db, tenantId, query);
+      return c.body(csv, 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="policies.csv"',
+        "X-Total-Count": String(total),
+      });
+    },
   )
   .openapi(
     route("dashboard:read", {

@@ -3,16 +3,25 @@ import { openDatabase } from "../../db/client";
 import { policyUploads } from "../../db/schema";
 import { loadConfig } from "../../env";
 import { describeError, log } from "../../lib/logger";
+import { createOcr } from "../../providers/ocr";
 import { createStorage } from "../../providers/storage";
 import { backoffSeconds } from "../documents/documents.consumer";
 import { PolicyJobSchema } from "./policies.jobs";
+import { uploadPublisher } from "./policy-events";
+import { kickSnapshots } from "./policy-snapshots";
 import { runPolicyJob } from "./processing";
 
 /** Queue consumer of policy uploads. One message at a time, so a corrupt file fails alone. */
 export async function consumePolicyJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const config = loadConfig(env);
   const { db, close } = openDatabase(config);
-  const deps = { db, storage: createStorage(config, env.DOCUMENTS_BUCKET) };
+  const deps = {
+    db,
+    storage: createStorage(config, env.DOCUMENTS_BUCKET),
+    ocr: createOcr(config),
+    llm: { db, config },
+    publish: uploadPublisher(env),
+  };
   try {
     for (const message of batch.messages) {
       const job = PolicyJobSchema.safeParse(message.body);
@@ -25,6 +34,10 @@ export async function consumePolicyJobs(batch: MessageBatch<unknown>, env: Env):
       try {
         const outcome = await runPolicyJob(deps, job.data);
         log("info", "policy job", { ...context, outcome: outcome.kind });
+        if (outcome.kind === "extracted")
+          await kickSnapshots(env.POLICY_SNAPSHOT_QUEUE, [
+            { policyId: outcome.policyId, tenantId: job.data.tenantId },
+          ]);
         message.ack();
       } catch (error) {
         // Storage or the database failed: the file itself may be fine, so try again later.
@@ -60,8 +73,10 @@ export async function consumeDeadPolicyJobs(batch: MessageBatch<unknown>, env: E
               inArray(policyUploads.status, ["uploaded", "extracting"]),
             ),
           )
-          .returning({ id: policyUploads.id });
+          .returning({ id: policyUploads.id, reason: policyUploads.reason });
         log("warn", "policy job dead-lettered", { uploadId, tenantId, markedFailed: marked.length > 0 });
+        for (const upload of marked)
+          await uploadPublisher(env)(tenantId, { id: upload.id, state: "failed", reason: upload.reason });
       }
       message.ack();
     }

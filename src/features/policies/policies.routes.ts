@@ -1,3 +1,5 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../lib/app-env";
 import { AppError } from "../../lib/errors";
 import { createRouter } from "../../lib/openapi";
 import { IdParams, json } from "../../lib/responses";
@@ -7,6 +9,7 @@ import { createStorage } from "../../providers/storage";
 import { featureRoutes } from "../auth/api-route";
 import {
   ChangesSchema,
+  ImportResultSchema,
   ListPoliciesQuery,
   ManualPolicySchema,
   PolicyEditSchema,
@@ -24,9 +27,19 @@ import {
   policyDocumentKey,
   rejectPolicy,
 } from "./policies.service";
+import { IMPORT_MAX_ROWS, importPolicies } from "./policy-import";
+import { kickSnapshots } from "./policy-snapshots";
 
 const tags = ["Policies"];
 const route = featureRoutes(tags);
+
+/** Asks for the snapshots of records just written (their outbox rows are already committed). */
+const snapshot = async <T extends { id: string }>(c: Context<AppEnv>, policy: T): Promise<T> => {
+  await kickSnapshots(c.env.POLICY_SNAPSHOT_QUEUE, [
+    { policyId: policy.id, tenantId: c.var.principal.tenantId },
+  ]);
+  return policy;
+};
 
 export const policyRoutes = createRouter()
   .openapi(
@@ -35,7 +48,7 @@ export const policyRoutes = createRouter()
       path: "/",
       summary: "List policy records (newest first), filtered",
       description:
-        "Filters: status, insurer (canonical name), productLine, `from`/`to` on the issue date, `q` over policy number, vehicle number and customer name. Offset pagination with the total.",
+        "Filters: status, insurer (canonical name), productLine, productType, callerName, branch, make (these four exact, ignoring case), `from`/`to` on the issue date, `expiryFrom`/`expiryTo` on the expiry date, `q` over policy number, vehicle number and customer name. Offset pagination with the total.",
       request: { query: ListPoliciesQuery },
       errors: [400],
       responses: { 200: json(PolicyPageSchema, "A page") },
@@ -51,7 +64,39 @@ export const policyRoutes = createRouter()
       errors: [400],
       responses: { 201: json(PolicySchema, "The record") },
     }),
-    async (c) => c.json(await createPolicy(c.var.db, c.var.principal, c.req.valid("json")), 201),
+    async (c) =>
+      c.json(await snapshot(c, await createPolicy(c.var.db, c.var.principal, c.req.valid("json"))), 201),
+  )
+  .openapi(
+    route("policies:write", {
+      method: "post",
+      path: "/import",
+      summary: "Import records from CSV; each row is saved, sent to review or refused on its own",
+      description: `A \`text/csv\` body: a header row of field names (policyNumber, insurer, totalPremium, …) and manual extras (callerName, branch, cashback, …), then one record per row (at most ${IMPORT_MAX_ROWS}). Money in rupees (12,345.50 or ₹12,345/- read too), dates ISO or Indian (12/03/2026, 12-Mar-2026), members as a JSON array. An empty cell is no value. A bad row is refused with its line and reason and never stops the others; a good one is saved when it passes the checks, else needs_review (a policy number already on file is flagged as a duplicate). Source csv_import, every record audited. An unknown column or a file that is not CSV is a 400.`,
+      request: {
+        body: {
+          content: {
+            "text/csv": { schema: text().openapi({ example: "policyNumber,insurer\nP-1,TATA AIG\n" }) },
+          },
+          required: true,
+        },
+      },
+      errors: [400, 415],
+      responses: { 200: json(ImportResultSchema, "Every row's outcome") },
+    }),
+    async (c) => {
+      if (!/^text\/csv\b/i.test(c.req.header("Content-Type") ?? ""))
+        throw new AppError("unsupported_media_type", "Send the file as text/csv");
+      const result = await importPolicies(c.var.db, c.var.principal, await c.req.text());
+      const tenantId = c.var.principal.tenantId;
+      await kickSnapshots(
+        c.env.POLICY_SNAPSHOT_QUEUE,
+        result.rows.flatMap((row) =>
+          row.status === "refused" ? [] : [{ policyId: row.policyId, tenantId }],
+        ),
+      );
+      return c.json(result, 200);
+    },
   )
   .openapi(
     route("policies:read", {
@@ -79,7 +124,13 @@ export const policyRoutes = createRouter()
       responses: { 200: json(PolicySchema, "The record") },
     }),
     async (c) =>
-      c.json(await editPolicy(c.var.db, c.var.principal, c.req.valid("param").id, c.req.valid("json")), 200),
+      c.json(
+        await snapshot(
+          c,
+          await editPolicy(c.var.db, c.var.principal, c.req.valid("param").id, c.req.valid("json")),
+        ),
+        200,
+      ),
   )
   .openapi(
     route("policies:delete", {
@@ -92,7 +143,8 @@ export const policyRoutes = createRouter()
     }),
     async (c) => {
       const storage = createStorage(c.var.config, c.env.DOCUMENTS_BUCKET);
-      await deletePolicy({ db: c.var.db, storage }, c.var.principal.tenantId, c.req.valid("param").id);
+      const deps = { db: c.var.db, storage, prefix: c.var.config.STORAGE_PREFIX };
+      await deletePolicy(deps, c.var.principal.tenantId, c.req.valid("param").id);
       return c.body(null, 204);
     },
   )
@@ -107,7 +159,8 @@ export const policyRoutes = createRouter()
       errors: [400, 404, 409],
       responses: { 200: json(PolicySchema, "Saved") },
     }),
-    async (c) => c.json(await confirmPolicy(c.var.db, c.var.principal, c.req.valid("param").id), 200),
+    async (c) =>
+      c.json(await snapshot(c, await confirmPolicy(c.var.db, c.var.principal, c.req.valid("param").id)), 200),
   )
   .openapi(
     route("policies:write", {
@@ -118,7 +171,8 @@ export const policyRoutes = createRouter()
       errors: [400, 404, 409],
       responses: { 200: json(PolicySchema, "Rejected") },
     }),
-    async (c) => c.json(await rejectPolicy(c.var.db, c.var.principal, c.req.valid("param").id), 200),
+    async (c) =>
+      c.json(await snapshot(c, await rejectPolicy(c.var.db, c.var.principal, c.req.valid("param").id)), 200),
   )
   .openapi(
     route("policies:read", {

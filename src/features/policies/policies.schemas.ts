@@ -3,6 +3,7 @@ import { policySources, policyStatuses, provenanceSources, uploadStatuses } from
 import { jsonObject, text } from "../../lib/text";
 import { insurerNamed } from "./extract";
 import { FIELD_KINDS, type FieldKind } from "./policy-fields";
+import { PolicyFilterShape, rangesInOrder } from "./policy-filters";
 
 /** Rupees with at most two decimals (stored as integer paise). */
 export const Rupees = z
@@ -167,6 +168,13 @@ export const PolicySchema = z
     issues: z.array(IssueSchema).openapi({ description: "Why it needs review (empty when none)" }),
     extras: ManualExtrasSchema,
     reviewedAt: z.iso.datetime().nullable(),
+    snapshot: z
+      .object({
+        inSync: z.boolean().openapi({ description: "The JSON snapshot in storage holds this version" }),
+        syncedAt: z.iso.datetime().nullable(),
+        etag: text().nullable().openapi({ description: "SHA-256 (hex) of the stored snapshot" }),
+      })
+      .openapi({ description: "The record's JSON copy in object storage (the row is the record of truth)" }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -176,16 +184,13 @@ export const PolicyPageSchema = z
   .object({ data: z.array(PolicySchema), total: z.number().int(), nextOffset: z.number().int().nullable() })
   .openapi("PolicyPage");
 
-export const ListPoliciesQuery = z.object({
-  status: z.enum(policyStatuses).optional(),
-  insurer: shortText().optional().openapi({ example: "TATA AIG General Insurance" }),
-  productLine: z.enum(["motor", "health"]).optional(),
-  from: z.iso.date().optional().openapi({ description: "Issue date on or after" }),
-  to: z.iso.date().optional().openapi({ description: "Issue date on or before" }),
-  q: shortText(100).optional().openapi({ description: "Policy number, vehicle number or customer name" }),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
+export const ListPoliciesQuery = z
+  .object({
+    ...PolicyFilterShape,
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .refine(rangesInOrder, { message: "A range starts after it ends", path: ["from"] });
 
 export const ListUploadsQuery = z.object({
   status: z.enum(uploadStatuses).optional(),
@@ -219,3 +224,22 @@ export const ChangesSchema = z
     ),
   })
   .openapi("PolicyChanges", { description: "Stored values: money in paise" });
+
+export const ImportResultSchema = z
+  .object({
+    rows: z.array(
+      z.object({
+        line: z.number().int().openapi({ description: "The row's line in the file (the header is line 1)" }),
+        status: z.enum(["saved", "needs_review", "refused"]),
+        policyId: z.uuid().optional(),
+        issues: z.array(text()).optional().openapi({ description: "Review issue codes (e.g. duplicate)" }),
+        reason: text()
+          .optional()
+          .openapi({ description: "Why the row was refused", example: "ncbPercent: …" }),
+      }),
+    ),
+    saved: z.number().int(),
+    needsReview: z.number().int(),
+    refused: z.number().int(),
+  })
+  .openapi("PolicyImportResult");

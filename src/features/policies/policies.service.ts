@@ -1,52 +1,30 @@
-import { and, asc, count, desc, eq, gte, ilike, lte, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type PolicyStatus, policies, policyChanges, policyUploads, type StoredIssue } from "../../db/schema";
 import type { Principal } from "../../lib/app-env";
 import { AppError, notFound } from "../../lib/errors";
+import { describeError, log } from "../../lib/logger";
 import type { Storage } from "../../providers/storage";
 import { policySaved, writeAnalytics } from "../analytics/analytics-events";
 import { isUniqueViolation } from "../auth/auth.service";
 import type { PolicyEdit } from "./policies.schemas";
 import { policyView, storedExtras, storedValue } from "./policies.views";
 import { columnsOf, type StoredFields } from "./policy-fields";
+import { type PolicyFilters, policyConditions } from "./policy-filters";
 import { duplicateIssue, duplicateOf, reviewIssues } from "./policy-review";
+import { policySnapshotKey, snapshotDue } from "./policy-snapshots";
 
 type PolicyRow = typeof policies.$inferSelect;
 type Change = { field: string; oldValue: unknown; newValue: unknown };
 
-export interface ListFilters {
-  status?: PolicyStatus;
-  insurer?: string;
-  productLine?: "motor" | "health";
-  from?: string;
-  to?: string;
-  q?: string;
+export interface ListFilters extends PolicyFilters {
   offset: number;
   limit: number;
 }
 
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-
 /** The tenant's records, newest first, filtered; offset-paginated with the total. */
 export async function listPolicies(db: Database, tenantId: string, filters: ListFilters) {
-  const conditions: (SQL | undefined)[] = [eq(policies.tenantId, tenantId)];
-  if (filters.status) conditions.push(eq(policies.status, filters.status));
-  if (filters.insurer) conditions.push(eq(policies.insurer, filters.insurer));
-  if (filters.productLine) conditions.push(eq(policies.productLine, filters.productLine));
-  if (filters.from) conditions.push(gte(policies.issueDate, filters.from));
-  if (filters.to) conditions.push(lte(policies.issueDate, filters.to));
-  if (filters.q) {
-    const pattern = likePattern(filters.q);
-    const plate = likePattern(filters.q.toUpperCase().replace(/[\s.-]/g, ""));
-    conditions.push(
-      or(
-        ilike(policies.policyNumber, pattern),
-        ilike(policies.vehicleNumber, plate),
-        ilike(policies.customerName, pattern),
-      ),
-    );
-  }
-  const where = and(...conditions);
+  const where = and(...policyConditions(tenantId, filters));
   const [rows, [total]] = await Promise.all([
     db
       .select()
@@ -128,18 +106,19 @@ export async function editPolicy(db: Database, principal: Principal, id: string,
             ...change,
           })),
         );
-      return next;
+      return next && snapshotDue(tx, next);
     })
     .catch(conflictOnDuplicate);
   if (!updated) throw notFound("Policy");
   return policyView(updated);
 }
 
-/** A record entered by hand: every field manual; saved when it passes the checks, else in review. */
+/** A record entered by hand (or imported): every field manual; saved when it passes the checks, else in review. */
 export async function createPolicy(
   db: Database,
   principal: Principal,
   input: { fields: Record<string, unknown>; extras?: PolicyEdit["extras"] },
+  source: "manual_form" | "csv_import" = "manual_form",
 ) {
   const { fields } = applyFields({}, input.fields);
   const base = { id: null, tenantId: principal.tenantId, newVehicle: false, issues: [] };
@@ -151,7 +130,7 @@ export async function createPolicy(
         .values({
           tenantId: principal.tenantId,
           status,
-          source: "manual_form",
+          source,
           fields,
           issues: found,
           ...columnsOf(fields),
@@ -168,7 +147,7 @@ export async function createPolicy(
         newValue: status,
       });
       if (status === "saved") await writeAnalytics(tx, row.tenantId, [policySaved(row, principal)]);
-      return row;
+      return snapshotDue(tx, row);
     });
   const row = await insert(issues.length > 0 ? "needs_review" : "saved", issues).catch((error: unknown) =>
     isUniqueViolation(error)
@@ -234,20 +213,37 @@ async function setStatus(
         newValue: status,
       });
       if (next && status === "saved") await writeAnalytics(tx, row.tenantId, [policySaved(next, principal)]);
-      return next;
+      return next && snapshotDue(tx, next);
     })
     .catch(conflictOnDuplicate);
   if (!updated) throw notFound("Policy");
   return policyView(updated);
 }
 
-/** Deletes the record, and the upload and stored PDF it came from. */
-export async function deletePolicy(deps: { db: Database; storage: Storage }, tenantId: string, id: string) {
+/** Deletes the record, its stored snapshot, and the upload and stored PDF it came from. */
+export async function deletePolicy(
+  deps: { db: Database; storage: Storage; prefix: string },
+  tenantId: string,
+  id: string,
+) {
   const row = await loadPolicy(deps.db, tenantId, id);
   await deps.db.delete(policies).where(eq(policies.id, row.id));
-  if (!row.uploadId) return;
-  const [upload] = await deps.db.delete(policyUploads).where(eq(policyUploads.id, row.uploadId)).returning();
-  if (upload) await deps.storage.delete([upload.storageKey]);
+  const keys = [policySnapshotKey(deps.prefix, tenantId, row.id)];
+  if (row.uploadId) {
+    const [upload] = await deps.db
+      .delete(policyUploads)
+      .where(eq(policyUploads.id, row.uploadId))
+      .returning();
+    if (upload) keys.push(upload.storageKey);
+  }
+  // The row is gone already; a file storage keeps (it is down) is swept with the tenant's prefix.
+  await deps.storage.delete(keys).catch((error: unknown) =>
+    log("warn", "policy files not deleted", {
+      policyId: row.id,
+      keys: keys.length,
+      ...describeError(error),
+    }),
+  );
 }
 
 /** The stored key of the PDF a record was read from; 404 for a record entered by hand. */

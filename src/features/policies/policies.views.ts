@@ -62,6 +62,11 @@ export function policyView(row: PolicyRow) {
     issues: row.issues,
     extras,
     reviewedAt: row.reviewedAt?.toISOString() ?? null,
+    snapshot: {
+      inSync: row.snapshotSyncedAt !== null,
+      syncedAt: row.snapshotSyncedAt?.toISOString() ?? null,
+      etag: row.snapshotEtag,
+    },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -1,16 +1,27 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type PolicyStatus, policies, policyChanges, policyUploads, type StoredIssue } from "../../db/schema";
+import type { Ocr } from "../../providers/ocr";
 import type { Storage } from "../../providers/storage";
 import { policySaved, writeAnalytics } from "../analytics/analytics-events";
-import { extractPolicy, pdfPages, type TextPage } from "./extract";
+import { extractPolicy, pdfPages, type TextPage, validatePolicy } from "./extract";
+import { fillFromModel, type LlmDeps } from "./llm-fallback";
+import { readScannedPages, scannedPageNumbers } from "./ocr-pages";
 import type { PolicyJob } from "./policies.jobs";
-import { columnsOf, type StoredFields, storedFields } from "./policy-fields";
+import { type PublishUploadState, stateOf } from "./policy-events";
+import { checkedFields, columnsOf, type StoredFields, storedFields } from "./policy-fields";
 import { duplicateIssue, duplicateOf, unlessSavedTwice } from "./policy-review";
+import { snapshotDue } from "./policy-snapshots";
 
 export interface PolicyProcessDeps {
   db: Database;
   storage: Storage;
+  /** Reads scanned pages (Textract); null: scans are left for a human. */
+  ocr: Ocr | null;
+  /** Asks the tenant's model for fields the rules missed (when the tenant has a provider). */
+  llm?: LlmDeps;
+  /** Announces the upload's progress on the tenant's inbox stream. */
+  publish: PublishUploadState;
 }
 
 export type PolicyOutcome =
@@ -36,6 +47,22 @@ export async function runPolicyJob(deps: PolicyProcessDeps, job: PolicyJob): Pro
     )
     .returning();
   if (!upload) return { kind: "stale" };
+  await deps.publish(upload.tenantId, { id: upload.id, state: "extracting" });
+  const outcome = await extractUpload(deps, upload);
+  await deps.publish(upload.tenantId, {
+    id: upload.id,
+    state: outcome.kind === "failed" ? "failed" : stateOf(outcome.status),
+    policyId: outcome.kind === "failed" ? null : outcome.policyId,
+    reason: outcome.kind === "failed" ? outcome.reason : null,
+  });
+  return outcome;
+}
+
+async function extractUpload(
+  deps: PolicyProcessDeps,
+  upload: Upload,
+): Promise<Exclude<PolicyOutcome, { kind: "stale" }>> {
+  const { db } = deps;
   const bytes = await deps.storage.bytes(upload.storageKey);
   if (!bytes) return fail(db, upload, "The stored file is missing; upload it again");
   let pages: TextPage[];
@@ -48,9 +75,25 @@ export async function runPolicyJob(deps: PolicyProcessDeps, job: PolicyJob): Pro
     .update(policyUploads)
     .set({ pagesTotal: pages.length, pagesDone: pages.length })
     .where(eq(policyUploads.id, upload.id));
-  const extraction = extractPolicy(pages);
-  const fields = storedFields(extraction);
-  const issues: StoredIssue[] = [...scanIssues(pages), ...extraction.issues];
+  const reading = deps.ocr
+    ? await readScannedPages(deps.ocr, bytes, pages)
+    : { pages, answers: [], ocrPages: new Set<number>() };
+  const allScanned = reading.ocrPages.size === pages.length;
+  const extraction = extractPolicy(reading.pages, {
+    source: allScanned ? "ocr" : "text",
+    queryAnswers: reading.answers,
+  });
+  const ruled = withPageSources(storedFields(extraction), reading.ocrPages);
+  const filled = deps.llm ? await fillFromModel(deps.llm, upload.tenantId, reading.pages, ruled) : null;
+  const fields = filled?.fields ?? ruled;
+  const checks = filled?.kept
+    ? validatePolicy(checkedFields(fields), {
+        newVehicle: extraction.newVehicle,
+        currentYear: new Date().getUTCFullYear(),
+      })
+    : extraction.issues;
+  const unread = scannedPageNumbers(pages).filter((page) => !reading.ocrPages.has(page));
+  const issues: StoredIssue[] = [...scanIssues(unread), ...checks];
   // A re-run replaces the upload's own record, which is no duplicate of itself.
   const [own] = await db.select({ id: policies.id }).from(policies).where(eq(policies.uploadId, upload.id));
   const duplicate = await duplicateOf(db, upload.tenantId, fields, own?.id ?? null);
@@ -92,42 +135,56 @@ async function writeRecord(
     .where(eq(policies.uploadId, upload.id));
   if (existing && (existing.status === "saved" || existing.status === "rejected"))
     return { policyId: existing.id, status: existing.status };
-  const [row] = existing
-    ? await db.update(policies).set(values).where(eq(policies.id, existing.id)).returning()
-    : await db
-        .insert(policies)
-        .values({ ...values, tenantId: upload.tenantId, uploadId: upload.id })
-        .returning();
-  if (!row) throw new Error("policy write returned nothing");
-  await db.insert(policyChanges).values({
-    tenantId: upload.tenantId,
-    policyId: row.id,
-    actorKind: "system",
-    field: "status",
-    oldValue: existing?.status ?? null,
-    newValue: status,
+  const row = await db.transaction(async (tx) => {
+    const [written] = existing
+      ? await tx.update(policies).set(values).where(eq(policies.id, existing.id)).returning()
+      : await tx
+          .insert(policies)
+          .values({ ...values, tenantId: upload.tenantId, uploadId: upload.id })
+          .returning();
+    if (!written) throw new Error("policy write returned nothing");
+    await tx.insert(policyChanges).values({
+      tenantId: upload.tenantId,
+      policyId: written.id,
+      actorKind: "system",
+      field: "status",
+      oldValue: existing?.status ?? null,
+      newValue: status,
+    });
+    return snapshotDue(tx, written);
   });
   if (status === "saved") await writeAnalytics(db, upload.tenantId, [policySaved(row, null)]);
   return { policyId: row.id, status };
 }
 
-async function fail(db: Database, upload: Upload, reason: string): Promise<PolicyOutcome> {
+async function fail(
+  db: Database,
+  upload: Upload,
+  reason: string,
+): Promise<{ kind: "failed"; reason: string }> {
   await db.update(policyUploads).set({ status: "failed", reason }).where(eq(policyUploads.id, upload.id));
   return { kind: "failed", reason };
 }
 
-/** Pages with no text layer: scans. Their fields are not read here (OCR of policy scans is not wired
- * into this pipeline yet), so the record goes to review saying which pages to read by hand. */
-function scanIssues(pages: TextPage[]): StoredIssue[] {
-  const scanned = pages.filter((page) => page.items.every((item) => !item.str.trim()));
-  if (scanned.length === 0) return [];
+/** Scans no OCR read (none configured, or Textract refused the page): the record goes to review
+ * saying which pages to read by hand. */
+function scanIssues(unread: number[]): StoredIssue[] {
+  if (unread.length === 0) return [];
   return [
     {
       field: "document",
       code: "scanned_pages",
-      message: `Page(s) ${scanned.map((page) => page.page).join(", ")} are scans without a text layer; their fields were not read`,
+      message: `Page(s) ${unread.join(", ")} are scans that OCR did not read; their fields were not read`,
     },
   ];
+}
+
+/** A field read from a scanned page came from OCR, whatever the rest of the document was. */
+function withPageSources(fields: StoredFields, ocrPages: Set<number>): StoredFields {
+  const sourced: StoredFields = {};
+  for (const [name, field] of Object.entries(fields))
+    sourced[name] = field.page !== null && ocrPages.has(field.page) ? { ...field, source: "ocr" } : field;
+  return sourced;
 }
 
 /** Why pdf.js could not open the file, in words for the uploader (the file alone fails). */

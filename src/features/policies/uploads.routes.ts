@@ -16,6 +16,7 @@ import {
   UploadStateSchema,
 } from "./policies.schemas";
 import { uploadStatusUrl } from "./policies.views";
+import { uploadPublisher } from "./policy-events";
 import {
   getUpload,
   listUploads,
@@ -35,6 +36,7 @@ const uploadDeps = (c: Context<AppEnv>): UploadDeps => ({
   storage: createStorage(c.var.config, c.env.DOCUMENTS_BUCKET),
   queue: c.env.POLICY_QUEUE,
   config: c.var.config,
+  publish: uploadPublisher(c.env),
 });
 
 export const policyUploadRoutes = createRouter()

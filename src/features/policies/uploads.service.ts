@@ -11,12 +11,14 @@ import type { Storage } from "../../providers/storage";
 import { type PolicyJob, policyPdfKey } from "./policies.jobs";
 import type { ManualExtrasInput } from "./policies.schemas";
 import { storedExtras, uploadView } from "./policies.views";
+import type { PublishUploadState } from "./policy-events";
 
 export interface UploadDeps {
   db: Database;
   storage: Storage;
   queue: { send(job: PolicyJob): Promise<unknown> };
   config: Pick<Config, "MAX_UPLOAD_BYTES" | "STORAGE_PREFIX">;
+  publish: PublishUploadState;
 }
 
 const isPdf = (bytes: Uint8Array) => new TextDecoder().decode(bytes.subarray(0, 1024)).includes("%PDF-");
@@ -50,6 +52,8 @@ export async function uploadPolicyPdf(
       })
       .returning();
     if (!row) throw new Error("upload insert returned nothing");
+    // Announced before it is sent, so "queued" never arrives after the consumer's "extracting".
+    await deps.publish(principal.tenantId, { id, state: "queued" });
     await deps.queue.send({ uploadId: id, tenantId: principal.tenantId, generation: row.generation });
     return uploadView(row, null);
   } catch (error) {
@@ -57,6 +61,7 @@ export async function uploadPolicyPdf(
     await db.delete(policyUploads).where(eq(policyUploads.id, id));
     await storage.delete([storageKey]).catch(() => {});
     log("error", "policy upload failed", { uploadId: id, ...describeError(error) });
+    await deps.publish(principal.tenantId, { id, state: "failed", reason: "Not accepted; upload it again" });
     throw new AppError("service_unavailable", "Could not accept the upload right now; try again");
   }
 }
@@ -123,6 +128,7 @@ export async function reprocessUpload(deps: UploadDeps, tenantId: string, id: st
     .where(and(eq(policyUploads.id, id), eq(policyUploads.tenantId, tenantId)))
     .returning();
   if (!row) throw notFound("Upload");
+  await deps.publish(tenantId, { id, state: "queued" });
   await deps.queue.send({ uploadId: id, tenantId, generation: row.generation });
   return getUpload(deps.db, tenantId, id);
 }

@@ -145,6 +145,35 @@ describe("policy records", () => {
     expect(await ids("limit=2&offset=2")).toEqual([a.id]);
   });
 
+  it("filters by product type, rep, branch and make (ignoring case) and by an expiry range", async () => {
+    const tenant = await registerTenant();
+    const token = tenant.accessToken;
+    const create = (fields: Record<string, unknown>, extras: Record<string, unknown> = {}) =>
+      callJson<PolicyBody>("/api/policies", { token, json: { fields, extras } }, 201);
+    const car = await create(motor("F-1", { make: "Maruti", expiryDate: "2027-01-31" }), {
+      callerName: "Asha",
+      branch: "Pune",
+    });
+    const bike = await create(
+      motor("F-2", { productType: "Two-Wheeler", make: "Honda", expiryDate: "2027-06-30" }),
+      { callerName: "Ravi", branch: "Mumbai" },
+    );
+    const ids = async (query: string) =>
+      (await callJson<{ data: { id: string }[] }>(`/api/policies?${query}`, { token }, 200)).data.map(
+        (p) => p.id,
+      );
+    expect(await ids("productType=two-wheeler")).toEqual([bike.id]);
+    expect(await ids("callerName=asha")).toEqual([car.id]);
+    expect(await ids("branch=MUMBAI")).toEqual([bike.id]);
+    expect(await ids("make=maruti")).toEqual([car.id]);
+    expect(await ids("make=maru")).toEqual([]);
+    expect(await ids("expiryFrom=2027-02-01")).toEqual([bike.id]);
+    expect(await ids("expiryTo=2027-01-31")).toEqual([car.id]);
+    expect(await ids("expiryFrom=2027-01-01&expiryTo=2027-12-31&callerName=Ravi")).toEqual([bike.id]);
+    for (const bad of ["expiryFrom=2027-02-01&expiryTo=2027-01-01", "expiryTo=31-01-2027", "make="])
+      expect((await call(`/api/policies?${bad}`, { token })).status, bad).toBe(400);
+  });
+
   it("lets ops (TENANT_USER) upload, edit and review, and only admins delete", async () => {
     const tenant = await registerTenant();
     const ops = await addUser(tenant.tenant.id, "TENANT_USER");

@@ -426,6 +426,9 @@ describe("tenant isolation", () => {
       "/api/analytics/dashboard",
       "/api/analytics/agents",
       "/api/channels",
+      "/api/dashboard/explorer",
+      "/api/dashboard/explorer?groupBy=insurer",
+      "/api/dashboard/explorer?format=csv",
     ]) {
       const text = await (await call(path, { token: b.accessToken })).text();
       expect(text).not.toContain(A);
@@ -444,6 +447,23 @@ describe("tenant isolation", () => {
       expect(text).not.toContain(String(aDashboards.data[0]?.id));
       expect(text).not.toContain(CH.split("/").at(-1));
     }
+
+    // B importing A's policy number makes B's own record: no duplicate across tenants, no id of A's.
+    const aPolicy = await callJson<{ fields: Record<string, { value: unknown }> }>(
+      P,
+      { token: a.accessToken },
+      200,
+    );
+    const imported = await call("/api/policies/import", {
+      method: "POST",
+      token: b.accessToken,
+      headers: { "Content-Type": "text/csv" },
+      body: `policyNumber,insurer\r\n${aPolicy.fields.policyNumber?.value},${aPolicy.fields.insurer?.value}\r\n`,
+    });
+    const importText = await imported.text();
+    expect(imported.status).toBe(200);
+    expect(importText).not.toContain(String(policyUpload.policyId));
+    expect(JSON.parse(importText).rows[0].issues).not.toContain("duplicate");
 
     // And tenant A is untouched.
     const users = await callJson<{ data: { status: string }[] }>(

@@ -19,6 +19,7 @@ interface Block {
   RowIndex?: number;
   ColumnIndex?: number;
   Page?: number;
+  Query?: { Text: string; Alias?: string; Pages?: string[] };
   Geometry: { BoundingBox: { Top: number; Left: number; Width: number; Height: number } };
   Relationships?: Array<{ Type: string; Ids: string[] }>;
 }
@@ -29,6 +30,15 @@ export interface TextractCall {
   features: string[];
   fixture: string | null;
   tag: string | null;
+  /** The queries asked (AnalyzeDocument with QUERIES): alias and pages as sent. */
+  queries?: Array<{ alias: string | null; pages: string[] | null }>;
+}
+
+/** A query as AnalyzeDocument takes it (`QueriesConfig.Queries[]`). */
+interface QueryInput {
+  Text?: string;
+  Alias?: string;
+  Pages?: string[];
 }
 
 type Cell = string;
@@ -45,6 +55,8 @@ interface PageSpec {
   error?: { status: number; type: string; message: string };
   /** The page cannot be read: a synchronous call fails, an asynchronous job skips it with a warning. */
   unreadable?: boolean;
+  /** QUERIES answers by alias: the text found and Textract's confidence (0–100). */
+  answers?: Record<string, [string, number]>;
 }
 
 const fixtures: Record<string, PageSpec> = {
@@ -63,6 +75,27 @@ const fixtures: Record<string, PageSpec> = {
   },
   "claims-scan": {
     lines: ["Claims Procedure", "Hailstone damage to greenhouses is assessed by a surveyor on site."],
+  },
+  // A scanned Indian motor schedule: the insurer and title as lines, two printed fields, and the
+  // answers Textract finds for the policy queries (the registration read with low confidence).
+  "motor-policy-scan": {
+    lines: ["TATA AIG General Insurance Company Limited", "Private Car Package Policy - Policy Schedule"],
+    fields: [
+      ["Policy No.:", "6201/0012/3456/00/000"],
+      ["Insured Name:", "Meera Nair"],
+    ],
+    answers: {
+      POLICY_NUMBER: ["6201/0012/3456/00/000", 99],
+      INSURED_NAME: ["Meera Nair", 98],
+      START_DATE: ["12/03/2026", 97],
+      EXPIRY_DATE: ["12/03/2026 to 11/03/2027", 96],
+      ISSUE_DATE: ["10-Mar-2026", 97],
+      NET_PREMIUM: ["Rs. 10,000.00", 95],
+      GST: ["1,800.00", 95],
+      TOTAL_PREMIUM: ["₹ 11,800/-", 98],
+      REGISTRATION: ["MH 12 AB 1234", 41],
+      NCB: ["25%", 93],
+    },
   },
   outage: { error: { status: 500, type: "InternalServerError", message: "Textract is having a bad day" } },
   "torn-scan": { unreadable: true },
@@ -111,7 +144,11 @@ async function answer(
       "The security token included in the request is invalid.",
     );
   }
-  let input: { Document?: { Bytes?: string }; FeatureTypes?: string[] };
+  let input: {
+    Document?: { Bytes?: string };
+    FeatureTypes?: string[];
+    QueriesConfig?: { Queries?: QueryInput[] };
+  };
   try {
     input = JSON.parse(req.body) as typeof input;
   } catch {
@@ -123,6 +160,9 @@ async function answer(
   if (operation === "AnalyzeDocument" && features.length === 0) {
     return awsError(400, "InvalidParameterException", "FeatureTypes is required");
   }
+  const queries = features.includes("QUERIES") ? (input.QueriesConfig?.Queries ?? []) : [];
+  const badQueries = features.includes("QUERIES") ? queriesProblem(queries, 15) : null;
+  if (badQueries) return awsError(400, "InvalidParameterException", badQueries);
   const bytes = Buffer.from(input.Document?.Bytes ?? "", "base64");
   if (bytes.length === 0) return awsError(400, "InvalidParameterException", "Document.Bytes is required");
   if (bytes.length > 10 * 1024 * 1024)
@@ -138,11 +178,20 @@ async function answer(
     );
   }
   const marker = findMarker(bytes);
-  calls.push({ target: operation, features, fixture: marker?.fixture ?? null, tag: marker?.tag ?? null });
+  calls.push({
+    target: operation,
+    features,
+    fixture: marker?.fixture ?? null,
+    tag: marker?.tag ?? null,
+    ...(features.includes("QUERIES")
+      ? { queries: queries.map((query) => ({ alias: query.Alias ?? null, pages: query.Pages ?? null })) }
+      : {}),
+  });
   const spec = marker ? fixtures[marker.fixture] : undefined;
   if (spec?.error) return awsError(spec.error.status, spec.error.type, spec.error.message);
   if (spec?.unreadable) return awsError(400, "BadDocumentException", "Unable to read the document");
   const blocks = spec ? pageBlocks(spec, operation === "AnalyzeDocument" ? features : []) : [pageBlock([])];
+  blocks.push(...queryBlocks(spec, queries, 1));
   return {
     status: 200,
     json: {
@@ -231,8 +280,10 @@ function pageBlocks(spec: PageSpec, features: string[]): Block[] {
   const blocks: Block[] = [];
   const children: string[] = [];
   let top = 0.05;
+  // As wide as its text (about 1.1% of the page per character at a 10 pt font), as Textract measures.
   const word = (text: string, left: number): Block => {
     const block = box("WORD", left, top, { Text: text });
+    block.Geometry.BoundingBox.Width = 0.011 * text.length;
     blocks.push(block);
     return block;
   };
@@ -245,7 +296,14 @@ function pageBlocks(spec: PageSpec, features: string[]): Block[] {
     children.push(block.Id);
     top += 0.04;
   };
-  const words = (text: string, left: number) => text.split(" ").map((t, i) => word(t, left + i * 0.06));
+  const words = (text: string, left: number) => {
+    let at = left;
+    return text.split(" ").map((t) => {
+      const placed = word(t, at);
+      at += placed.Geometry.BoundingBox.Width + 0.01;
+      return placed;
+    });
+  };
 
   for (const text of spec.lines ?? []) line(words(text, 0.1));
   for (const [key, value] of spec.fields ?? []) {
@@ -308,4 +366,57 @@ function box(type: string, left: number, top: number, extra: Partial<Block>): Bl
     Geometry: { BoundingBox: { Top: top, Left: left, Width: 0.3, Height: 0.03 } },
     ...extra,
   };
+}
+
+/** Why AnalyzeDocument refuses these queries, or null: one to `max` queries, each with text, Pages
+ * either ["*"] alone or page numbers and ranges ("2", "1-3", "4-*"). */
+function queriesProblem(queries: QueryInput[], max: number): string | null {
+  if (queries.length === 0) return "QueriesConfig is required with the QUERIES feature";
+  if (queries.length > max) return `At most ${max} queries per page`;
+  for (const query of queries) {
+    if (!query.Text) return "Query.Text is required";
+    const pages = query.Pages;
+    if (pages === undefined) continue;
+    if (pages.length === 0) return "Query.Pages must not be empty";
+    if (pages.includes("*") && pages.length > 1) return 'Query.Pages "*" must be the only element';
+    if (!pages.every((page) => /^(\*|\d+(-(\d+|\*))?)$/.test(page)))
+      return "Query.Pages holds an invalid page";
+  }
+  return null;
+}
+
+/** Whether a query's Pages reach `page`; Textract asks page 1 only when Pages is not given. */
+function queryCovers(pages: string[] | undefined, page: number): boolean {
+  return (pages ?? ["1"]).some((range) => {
+    if (range === "*") return true;
+    const [from, to] = range.split("-");
+    const start = Number(from);
+    if (to === undefined) return page === start;
+    return page >= start && (to === "*" || page <= Number(to));
+  });
+}
+
+/** QUERY blocks for the queries that reach this page, each linked by an ANSWER relationship to a
+ * QUERY_RESULT when the page's fixture answers its alias (no answer: no relationship), as Textract does. */
+function queryBlocks(spec: PageSpec | undefined, queries: QueryInput[], page: number): Block[] {
+  const blocks: Block[] = [];
+  queries.forEach((query, index) => {
+    if (!queryCovers(query.Pages, page)) return;
+    const found = query.Alias ? spec?.answers?.[query.Alias] : undefined;
+    const result = found
+      ? box("QUERY_RESULT", 0.5, 0.6 + index * 0.02, { Text: found[0], Confidence: found[1], Page: page })
+      : undefined;
+    const { Geometry: _unplaced, ...queryBlock } = box("QUERY", 0, 0, {
+      Page: page,
+      Query: {
+        Text: String(query.Text),
+        ...(query.Alias ? { Alias: query.Alias } : {}),
+        Pages: query.Pages ?? ["1"],
+      },
+      ...(result ? { Relationships: [{ Type: "ANSWER", Ids: [result.Id] }] } : {}),
+    });
+    blocks.push(queryBlock as Block);
+    if (result) blocks.push(result);
+  });
+  return blocks;
 }
