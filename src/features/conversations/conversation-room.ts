@@ -3,12 +3,10 @@ import type { Database } from "../../db/client";
 import type { PlanActor, ConversationStatus as Status } from "../../db/schema";
 import { loadConfig } from "../../env";
 import { refusal } from "../../lib/errors";
-import type { JsonObject } from "../../lib/json";
 import { parseJson } from "../../lib/json";
 import type { AgentContext } from "../ai/answer";
 import { agentBusinessHours, handoffMessage } from "../ai/handoff";
-import type { AnalyticsFact } from "../analytics/analytics-events";
-import { type ApproveOptions, type PlanOutcome, type ProposeInput, RoomPlans } from "../plans/room-plans";
+import type { ApproveOptions, PlanOutcome, ProposeInput, RoomPlans } from "../plans/room-plans";
 import {
   type AiUsageRecord,
   type ChannelInbound,
@@ -18,14 +16,14 @@ import {
   RoomJoin,
   type RoomPost,
   type Sender,
-  type ServerFrame,
 } from "./conversations.protocol";
-import { RoomAi } from "./room-ai";
+import type { RoomAi } from "./room-ai";
 import { RoomAlarm } from "./room-alarm";
-import { RoomAnalytics } from "./room-analytics";
-import { RoomChannelOutbox } from "./room-channel-outbox";
+import type { RoomAnalytics } from "./room-analytics";
+import type { RoomChannelOutbox } from "./room-channel-outbox";
 import { RoomInboxFeed } from "./room-inbox-feed";
-import { FLUSH_DELAY_MS, RoomOutbox } from "./room-outbox";
+import { FLUSH_DELAY_MS, type RoomOutbox } from "./room-outbox";
+import { roomParts } from "./room-parts";
 import { RoomPool } from "./room-pool";
 import { ackFor, RoomSockets, readFrame } from "./room-sockets";
 import { changeStatus, NO_IDLE_EXPIRY, type StatusParts, snoozeDeadline, wakeReason } from "./room-status";
@@ -45,62 +43,31 @@ export class ConversationRoom extends DurableObject<Env> {
   private readonly sockets = new RoomSockets(this.ctx);
   private readonly inbox = new RoomInboxFeed(this.ctx, this.env);
   private readonly outboxCopy: RoomOutbox;
-  private readonly statusParts: StatusParts = {
-    store: () => this.store,
-    sockets: this.sockets,
-    inbox: this.inbox,
-    cancelAi: (why) => this.ai.cancel(why),
-    changed: (meta, before, reason, now) => this.analytics.status(meta, before, reason, now),
-  };
+  private readonly statusParts: StatusParts;
   private readonly channel: RoomChannelOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage.sql);
-    this.outboxCopy = new RoomOutbox({
+    ({
+      outboxCopy: this.outboxCopy,
+      analytics: this.analytics,
+      channel: this.channel,
+      plans: this.plans,
+      ai: this.ai,
+      statusParts: this.statusParts,
+    } = roomParts(ctx, env, {
       store: () => this.store,
-      database: () => this.database(),
-      gone: () => this.destroy(),
-      report: (meta, stats) =>
-        this.inbox.publish(meta, { type: "outbox", conversationId: meta.conversationId, ...stats }),
-    });
-    const record = (fact: AnalyticsFact) => this.store.enqueue("analytics", fact, Date.now());
-    const broadcast = (frame: ServerFrame) => this.sockets.broadcast(frame);
-    this.analytics = new RoomAnalytics(ctx.storage.sql, { record, broadcast });
-    // What the AI and the plans both need of their room.
-    const room = {
-      meta: () => this.store.meta(),
+      sockets: this.sockets,
+      inbox: this.inbox,
       config: () => this.databaseConfig(),
       database: () => this.database(),
-      broadcast,
-      send: (ws: WebSocket, frame: ServerFrame) => this.sockets.send(ws, frame),
-      append: async (sender: Sender, text: string, metadata: JsonObject) => {
-        const result = await this.post(sender, { text, metadata });
-        return result.ok ? { id: result.message.id, seq: result.message.seq } : null;
-      },
-      recordUsage: (usage: AiUsageRecord) => void this.recordUsage(usage),
-    };
-    const armAlarm = () => this.armAlarm();
-    this.channel = new RoomChannelOutbox(ctx.storage.sql, {
-      ...room,
-      env,
-      armAlarm,
-      saveMeta: (meta) => this.store.saveMeta(meta),
-    });
-    this.ai = new RoomAi(ctx.storage.sql, {
-      ...room,
-      history: (limit) => this.store.recent(limit),
-      lastSeq: () => this.store.lastSeq(),
-      mayAnswer: () => this.channel.isOpen(false),
+      post: (sender, post) => this.post(sender, post),
+      recordUsage: (usage) => void this.recordUsage(usage),
+      armAlarm: () => this.armAlarm(),
       handoff: (reason, agent) => this.handoff(reason, agent),
-      plan: (ctx, history) => this.plans.fromConversation(ctx, history, this.store.lastVisitor()),
-    });
-    this.plans = new RoomPlans(ctx.storage.sql, {
-      ...room,
-      armAlarm,
-      record,
-      notify: (event) => this.inbox.publish(this.store.meta(), event),
-    });
+      destroy: () => this.destroy(),
+    }));
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     ctx.blockConcurrencyWhile(async () => {
       await this.ai.repairInterrupted();
