@@ -1,79 +1,15 @@
 import type { AnalyticsActor } from "../../db/schema";
+import { policyEntries } from "./catalog-policies";
 
-/** What a metric can be grouped or filtered by. */
-export const dimensions = [
-  "channel",
-  "agent",
-  "user",
-  "code",
-  "model",
-  "status",
-  "rating",
-  "insurer",
-  "source",
-] as const;
-export type Dimension = (typeof dimensions)[number];
+import type { Entry, MetricDefinition, MetricSource } from "./catalog-types";
 
-/** Statistics of a duration metric: median and p90 from raw events, mean from rollups where present. */
-export const statistics = ["median", "p90", "mean"] as const;
-export type Statistic = (typeof statistics)[number];
-
-export type Unit = "count" | "seconds" | "percent" | "ratio" | "tokens" | "usd" | "rupees";
-
-/** Which events a metric reads: names, and optionally one actor. */
-export interface EventMatch {
-  names: readonly string[];
-  actor?: AnalyticsActor;
-}
-
-/** Per-conversation facts the AI rates are built from (see metric-sql.ts). */
-export type ConversationFlag = "created" | "ai" | "answered" | "handoff" | "noHandoff" | "aiResolved";
-
-/** Policy KPIs computed by the policies dashboard service (src/features/policies/dashboard.service.ts). */
-export type PolicyKpi =
-  | "policies"
-  | "gwp"
-  | "netPremium"
-  | "brokerage"
-  | "cashback"
-  | "netRevenue"
-  | "averagePremium"
-  | "renewalRate";
-
-export type MetricSource =
-  | { kind: "count"; events: EventMatch }
-  | { kind: "duration"; events: EventMatch; first?: boolean }
-  | { kind: "resolutionFull" }
-  | { kind: "dimension"; events: EventMatch; key: string; aggregate: "avg" | "sum" }
-  | { kind: "eventRatio"; names: readonly [numerator: string, denominator: string]; goodRating?: boolean }
-  | { kind: "conversationRate"; numerator: ConversationFlag[]; denominator: ConversationFlag[] }
-  | { kind: "usage"; value: "tokens" | "promptTokens" | "completionTokens" | "cost" | "replies" }
-  | { kind: "openNow" }
-  | { kind: "policy"; kpi: PolicyKpi };
-
-export interface MetricDefinition {
-  id: string;
-  label: string;
-  definition: string;
-  unit: Unit;
-  /** How the value is aggregated: count, sum, a statistic of durations, a rate, or the current state. */
-  aggregation: "count" | "sum" | "mean" | "duration" | "rate" | "gauge";
-  /** Allowed groupBy values. */
-  dimensions: readonly Dimension[];
-  /** Allowed filter fields (the dimensions, except for policy KPIs, which take none). */
-  filters: readonly Dimension[];
-  /** Whether the value can be bucketed over time (a gauge is a current state). */
-  timeseries: boolean;
-  source: MetricSource;
-}
+export * from "./catalog-types";
 
 const CONVERSATION_DIMS = ["channel", "agent", "user"] as const;
 const count = (names: string[], actor?: AnalyticsActor): MetricSource => ({
   kind: "count",
   events: { names, actor },
 });
-
-type Entry = Omit<MetricDefinition, "timeseries" | "filters"> & { timeseries?: boolean };
 
 const entries: Entry[] = [
   {
@@ -372,78 +308,6 @@ const entries: Entry[] = [
   },
   ...policyEntries(),
 ];
-
-/** The policies dashboard's KPIs as catalog metrics (saved policies by issue date; money in rupees). */
-function policyEntries(): Entry[] {
-  const kpi = (
-    id: string,
-    label: string,
-    kpiName: PolicyKpi,
-    unit: Unit,
-    definition: string,
-    dims: Dimension[] = [],
-    timeseries = false,
-  ): Entry => ({
-    id,
-    label,
-    definition: `${definition} See docs/policies.md (Dashboard).`,
-    unit,
-    aggregation: unit === "percent" ? "rate" : kpiName === "averagePremium" ? "mean" : "sum",
-    dimensions: dims,
-    timeseries,
-    source: { kind: "policy", kpi: kpiName },
-  });
-  return [
-    kpi(
-      "policies_count",
-      "Policies",
-      "policies",
-      "count",
-      "Saved policies issued in the range.",
-      ["insurer", "source"],
-      true,
-    ),
-    kpi(
-      "policies_gwp",
-      "GWP",
-      "gwp",
-      "rupees",
-      "Gross written premium (total premium) of the saved policies issued in the range.",
-      ["insurer"],
-      true,
-    ),
-    kpi(
-      "policies_net_premium",
-      "Net premium",
-      "netPremium",
-      "rupees",
-      "Net premium of the saved policies issued in the range.",
-    ),
-    kpi(
-      "policies_brokerage",
-      "Brokerage",
-      "brokerage",
-      "rupees",
-      "Brokerage (the policy's own, else the tenant's percent of net premium).",
-    ),
-    kpi(
-      "policies_cashback",
-      "Cashback",
-      "cashback",
-      "rupees",
-      "Cashback paid on the saved policies issued in the range.",
-    ),
-    kpi("policies_net_revenue", "Net revenue", "netRevenue", "rupees", "Brokerage minus cashback."),
-    kpi("policies_average_premium", "Average premium", "averagePremium", "rupees", "GWP / policies."),
-    kpi(
-      "policies_renewal_rate",
-      "Renewal rate",
-      "renewalRate",
-      "percent",
-      "Policies expiring in the range that were renewed / policies expiring in the range × 100.",
-    ),
-  ];
-}
 
 /** The metric catalog: the only metrics queries and dashboards may use. */
 export const catalog: readonly MetricDefinition[] = entries.map((entry) => ({

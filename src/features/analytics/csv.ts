@@ -9,7 +9,7 @@ function field(value: string | number | null): string {
 
 /** A CSV document from a header and rows. */
 export function toCsv(header: string[], rows: (string | number | null)[][]): string {
-  return [header, ...rows].map((row) => row.map(field).join(",")).join("\r\n") + "\r\n";
+  return `${[header, ...rows].map((row) => row.map(field).join(",")).join("\r\n")}\r\n`;
 }
 
 /** Whether the client asked for CSV rather than JSON. */

@@ -1,24 +1,16 @@
-import type { Database } from "../../db/client";
-import { channelById, type OpenedChannel, openChannel } from "./channel-secrets";
-
 // Webhooks arrive in bursts for the same few channels: each would otherwise cost a Postgres round
 // trip and two decryptions before its 200. A short-lived copy of the opened channel serves the burst.
 // Only plain data is kept (never a connection); a change made through this isolate drops its copy at
 // once, other isolates see it within TTL_MS (a regenerated secret, say).
 const TTL_MS = 10_000;
 const MAX_ENTRIES = 1000;
-const cache = new Map<string, { opened: OpenedChannel | null; at: number }>();
+const cache = new Map<string, { opened: unknown; at: number }>();
 
-/** The channel with its secrets opened, from a recent copy or Postgres; null when there is none. */
-export async function cachedChannel(
-  db: Database,
-  encryptionKey: string,
-  id: string,
-): Promise<OpenedChannel | null> {
+/** The opened channel `id`, from a recent copy or `load` (Postgres and the secret box). */
+export async function cachedChannel<T>(id: string, load: () => Promise<T>): Promise<T> {
   const hit = cache.get(id);
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.opened;
-  const row = await channelById(db, id);
-  const opened = row ? await openChannel(row, encryptionKey) : null;
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.opened as T;
+  const opened = await load();
   if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value ?? "");
   cache.set(id, { opened, at: Date.now() });
   return opened;

@@ -62,3 +62,9 @@ export async function setChannelHealth(
     code,
   });
 }
+
+/** The channel with its secrets opened, or null when there is none. */
+export async function loadOpenedChannel(db: Database, encryptionKey: string, id: string) {
+  const row = await channelById(db, id);
+  return row ? await openChannel(row, encryptionKey) : null;
+}

@@ -7,6 +7,7 @@ import { createStorage } from "../../providers/storage";
 import type { InboundEvent } from "./channel-adapter";
 import { cachedChannel } from "./channel-cache";
 import { type InboundDeps, receiveMessage, receiveStatus } from "./channel-inbound";
+import { loadOpenedChannel } from "./channel-secrets";
 import { type ChannelDelivery, ChannelDeliverySchema } from "./channels.jobs";
 import { platformFor } from "./platforms";
 
@@ -31,7 +32,9 @@ function inOrder(events: InboundEvent[]): InboundEvent[] {
 }
 
 async function handle(deps: InboundDeps, delivery: ChannelDelivery): Promise<Record<string, number>> {
-  const channel = await cachedChannel(deps.db, deps.config.ENCRYPTION_KEY, delivery.channelId);
+  const channel = await cachedChannel(delivery.channelId, () =>
+    loadOpenedChannel(deps.db, deps.config.ENCRYPTION_KEY, delivery.channelId),
+  );
   const entry = channel ? platformFor(channel.row.type, deps.config) : null;
   if (!channel || !entry) return { skipped: 1 };
   const raw = delivery.body ?? (delivery.storageKey ? await deps.storage.bytes(delivery.storageKey) : null);

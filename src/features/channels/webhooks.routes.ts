@@ -11,6 +11,7 @@ import { errors, json } from "../../lib/responses";
 import { text } from "../../lib/text";
 import { createStorage } from "../../providers/storage";
 import { cachedChannel } from "./channel-cache";
+import { loadOpenedChannel } from "./channel-secrets";
 import { deliveryKey, INLINE_DELIVERY_BYTES } from "./channels.jobs";
 import { platformFor, webhookRoute } from "./platforms";
 
@@ -34,7 +35,9 @@ const recordedAt = new Map<string, number>();
 async function receive(c: Context<AppEnv>, route: "telegram" | "meta", channelId: string) {
   const { db, config } = c.var;
   const raw = await c.req.arrayBuffer();
-  const opened = await cachedChannel(db, config.ENCRYPTION_KEY, channelId);
+  const opened = await cachedChannel(channelId, () =>
+    loadOpenedChannel(db, config.ENCRYPTION_KEY, channelId),
+  );
   const row = opened?.row;
   const entry = row && webhookRoute(row.type) === route ? platformFor(row.type, config) : null;
   if (!opened || !row || !entry) throw unauthorized();
@@ -110,10 +113,9 @@ export const webhookRoutes = createRouter()
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const opened = await cachedChannel(
-        c.var.db,
-        c.var.config.ENCRYPTION_KEY,
-        c.req.valid("param").channelId,
+      const { channelId } = c.req.valid("param");
+      const opened = await cachedChannel(channelId, () =>
+        loadOpenedChannel(c.var.db, c.var.config.ENCRYPTION_KEY, channelId),
       );
       const refused = () => new AppError("forbidden", "Verification failed");
       if (!opened || webhookRoute(opened.row.type) !== "meta" || query["hub.mode"] !== "subscribe")

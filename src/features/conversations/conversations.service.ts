@@ -20,8 +20,8 @@ import {
 import { feedbackCounts } from "../feedback/feedback.service";
 import { inboxClient } from "../inbox/inbox-client";
 import { conversationView } from "./conversations.views";
-import type { ChannelLink } from "./room-channel-outbox";
 import { roomFor } from "./room-client";
+import type { ChannelLink } from "./room-store";
 
 export interface ConversationDeps {
   db: Database;

@@ -2,19 +2,13 @@ import type { Database } from "../../db/client";
 import { channelMessages } from "../../db/schema";
 import type { Config } from "../../env";
 import { describeError, log } from "../../lib/logger";
-import type { ChannelType, DeliveryState, MessagingWindow, SendFailure } from "../channels/channel-adapter";
+import type { DeliveryState, MessagingWindow, SendFailure } from "../channels/channel-adapter";
 import { channelById, openChannel, setChannelHealth } from "../channels/channel-secrets";
 import { platformFor } from "../channels/platforms";
 import type { ServerFrame, StoredMessage } from "./conversations.protocol";
-import type { RoomMeta } from "./room-store";
+import type { ChannelLink, RoomMeta } from "./room-store";
 
 /** Which channel a room's conversation is on, with whom, and when the customer last wrote (ms). */
-export interface ChannelLink {
-  id: string;
-  type: ChannelType;
-  contactRef: string;
-  lastCustomerAt: number | null;
-}
 
 export interface ChannelPort {
   meta(): RoomMeta | null;

@@ -1,7 +1,7 @@
 import { uuidv7 } from "../../lib/ids";
 import type { JsonObject } from "../../lib/json";
+import type { ChannelType } from "../channels/channel-adapter";
 import type { AiUsageRecord, MessageKind, Sender, StoredMessage } from "./conversations.protocol";
-import type { ChannelLink } from "./room-channel-outbox";
 
 export type { StoredMessage };
 
@@ -17,6 +17,14 @@ export interface DeadLetter extends OutboxRow {
   errorCode: string;
   error: string;
   failedAt: number;
+}
+
+/** A channel conversation's link to its platform contact (absent off channels). */
+export interface ChannelLink {
+  id: string;
+  type: ChannelType;
+  contactRef: string;
+  lastCustomerAt: number | null;
 }
 
 export interface RoomMeta {
