@@ -17,6 +17,15 @@ export function isStorableText(value: string): boolean {
  */
 export const text = () => z.string().refine(isStorableText, UNSTORABLE_TEXT);
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must be replaced.
+const UNSTORABLE_CHARS = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A string from a platform we do not control (a channel's webhook, its API's answers): what Postgres
+ * cannot store becomes U+FFFD, so one odd character never refuses a customer's whole delivery.
+ */
+export const platformText = () => z.string().transform((value) => value.replace(UNSTORABLE_CHARS, "\uFFFD"));
+
 // Deeper JSON is refused before anything recursive (JSON.stringify, jsonb) sees it: 100,000 nested
 // arrays fit in a 1 MiB body and overflow the stack of a recursive walk.
 const MAX_DEPTH = 64;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "../../lib/text";
 
 /**
  * One verified webhook delivery, as received: its raw body (or, above the queue's message size, the
@@ -8,8 +9,8 @@ export const ChannelDeliverySchema = z.object({
   channelId: z.uuid(),
   tenantId: z.uuid(),
   receivedAt: z.number().int(),
-  body: z.string().optional(),
-  storageKey: z.string().optional(),
+  body: text().optional(),
+  storageKey: text().optional(),
 });
 
 export type ChannelDelivery = z.infer<typeof ChannelDeliverySchema>;

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import type { z } from "zod";
+import { platformText } from "../../../lib/text";
 import type { InboundEvent } from "../channel-adapter";
 
 /**
@@ -30,16 +31,12 @@ export interface WatermarkStatus {
   watermark: { contactRef: string };
 }
 
-// NUL and unpaired surrogates, which Postgres cannot store (see lib/text.ts).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must be replaced.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /**
  * What a customer wrote (text, captions, names): unstorable characters become U+FFFD instead of
  * refusing the value, because refusing would dead-letter the whole delivery and drop the other
  * messages in it. Ids and timestamps use `text()` and are refused when malformed.
  */
-export const content = () => z.string().transform((value) => value.replace(UNSTORABLE, "\uFFFD"));
+export const content = platformText;
 
 /** A webhook payload that is not what the platform sends: dead-letter it (the message names paths, never values). */
 export class InvalidPayloadError extends Error {

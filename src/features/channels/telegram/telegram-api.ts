@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { platformText } from "../../../lib/text";
 import { outboundFetch } from "../../../providers/outbound";
 
 const TIMEOUT_MS = 10_000;
@@ -9,7 +10,7 @@ const Envelope = z.object({
   ok: z.boolean(),
   result: z.unknown().optional(),
   error_code: z.number().optional(),
-  description: z.string().optional(),
+  description: platformText().optional(),
   parameters: z.object({ retry_after: z.number().optional() }).optional(),
 });
 

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { platformText } from "../../../lib/text";
 import type { InboundEvent, InboundMedia } from "../channel-adapter";
 
 // Only the fields we read; Telegram adds fields freely, so everything else passes through unchecked.
 const File = z.object({
-  file_id: z.string(),
-  mime_type: z.string().optional(),
-  file_name: z.string().optional(),
+  file_id: platformText(),
+  mime_type: platformText().optional(),
+  file_name: platformText().optional(),
 });
 const Message = z
   .object({
@@ -13,22 +14,26 @@ const Message = z
     date: z.number(),
     chat: z.object({
       id: z.number(),
-      first_name: z.string().optional(),
-      last_name: z.string().optional(),
-      username: z.string().optional(),
-      title: z.string().optional(),
+      first_name: platformText().optional(),
+      last_name: platformText().optional(),
+      username: platformText().optional(),
+      title: platformText().optional(),
     }),
-    text: z.string().optional(),
-    caption: z.string().optional(),
+    text: platformText().optional(),
+    caption: platformText().optional(),
     photo: z.array(File.extend({ width: z.number().optional() })).optional(),
     document: File.optional(),
     audio: File.optional(),
     voice: File.optional(),
     video: File.optional(),
-    sticker: File.extend({ emoji: z.string().optional() }).optional(),
+    sticker: File.extend({ emoji: platformText().optional() }).optional(),
     location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
     contact: z
-      .object({ phone_number: z.string(), first_name: z.string(), last_name: z.string().optional() })
+      .object({
+        phone_number: platformText(),
+        first_name: platformText(),
+        last_name: platformText().optional(),
+      })
       .optional(),
   })
   .loose();
@@ -38,7 +43,11 @@ const Update = z.object({
   message: Message.optional(),
   edited_message: Message.optional(),
   callback_query: z
-    .object({ data: z.string().optional(), message: Message.optional(), from: z.object({ id: z.number() }) })
+    .object({
+      data: platformText().optional(),
+      message: Message.optional(),
+      from: z.object({ id: z.number() }),
+    })
     .optional(),
 });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { constantTimeEqual } from "../../../lib/crypto";
+import { platformText } from "../../../lib/text";
 import { OutboundError } from "../../../providers/outbound";
 import type { ChannelPlatform, SendResult, WebhookCheck } from "../channel-adapter";
 import type { TelegramConfig } from "../channels.schemas";
@@ -28,13 +29,13 @@ function failure(answer: Extract<BotApiAnswer, { ok: false }>): Extract<SendResu
 }
 
 const SentMessage = z.object({ message_id: z.number() });
-const FileInfo = z.object({ file_path: z.string(), file_size: z.number().optional() });
-const Me = z.object({ username: z.string().optional(), first_name: z.string() });
+const FileInfo = z.object({ file_path: platformText(), file_size: z.number().optional() });
+const Me = z.object({ username: platformText().optional(), first_name: platformText() });
 const WebhookInfo = z.object({
-  url: z.string(),
+  url: platformText(),
   pending_update_count: z.number(),
   last_error_date: z.number().optional(),
-  last_error_message: z.string().optional(),
+  last_error_message: platformText().optional(),
 });
 
 /** The Telegram Bot API platform: webhooks with a secret token, sendMessage, getFile, getMe. */
