@@ -78,7 +78,8 @@ beforeAll(async () => {
   const tenant = await registerTenant();
   const planning = await setupPlanning(tenant);
   const admins = [tenant.accessToken];
-  for (let i = 0; i < 9; i++) admins.push((await addUser(tenant.tenant.id, "TENANT_ADMIN")).accessToken);
+  // 168 operations × (10 cases + 2 sweeps): enough principals that none reaches 100 requests a minute.
+  for (let i = 0; i < 23; i++) admins.push((await addUser(tenant.tenant.id, "TENANT_ADMIN")).accessToken);
   const key = async () =>
     await callJson<{ id: string; key: string }>(
       "/api/api-keys",
@@ -86,7 +87,7 @@ beforeAll(async () => {
       201,
     );
   const apiKeys = [];
-  for (let i = 0; i < 6; i++) apiKeys.push((await key()).key);
+  for (let i = 0; i < 12; i++) apiKeys.push((await key()).key);
   const conversation = await createConversation(tenant, { visitorId: "fuzz-visitor" });
   const message = await callJson<{ id: string }>(
     `/api/conversations/${conversation.id}/messages`,
