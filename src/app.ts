@@ -18,6 +18,7 @@ import { policyRoutes } from "./features/policies/policies.routes";
 import { policyUploadRoutes } from "./features/policies/uploads.routes";
 import { rootRoutes, systemRoutes } from "./features/system/system.routes";
 import { tenantRoutes } from "./features/tenants/tenants.routes";
+import { webhookRoutes } from "./features/webhooks/webhooks.routes";
 import { widgetKeyRoutes, widgetRoutes } from "./features/widget/widget.routes";
 import { corsPolicy, errorHandler, notFoundHandler } from "./lib/app-handlers";
 import { requestBodyLimit } from "./lib/body-limit";
@@ -58,6 +59,7 @@ export function createApp() {
   app.route("/api/dashboard", dashboardRoutes);
   app.route("/api/messages", feedbackRoutes);
   app.route("/api/conversations", conversationFeedbackRoutes);
+  app.route("/api/webhooks", webhookRoutes);
   app.route("/chat", chatRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

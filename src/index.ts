@@ -5,6 +5,7 @@ import {
   consumeDeadTenantDeletions,
   consumeTenantDeletions,
 } from "./features/tenants/tenant-deletion.consumer";
+import { consumeDeadWebhookJobs, consumeWebhookJobs } from "./features/webhooks/webhooks.consumer";
 
 export { ConversationRoom } from "./features/conversations/conversation-room";
 export { TenantInbox } from "./features/inbox/tenant-inbox";
@@ -19,6 +20,8 @@ const queueConsumers = [
   { suffix: "-policies", consume: consumePolicyJobs },
   { suffix: "-tenant-deletions-dlq", consume: consumeDeadTenantDeletions },
   { suffix: "-tenant-deletions", consume: consumeTenantDeletions },
+  { suffix: "-webhooks-dlq", consume: consumeDeadWebhookJobs },
+  { suffix: "-webhooks", consume: consumeWebhookJobs },
 ];
 
 export default {

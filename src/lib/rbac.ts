@@ -36,6 +36,8 @@ export const permissions = {
   /** The founder's dashboard (metrics, leaderboard) and its settings. */
   "dashboard:read": ADMINS,
   "dashboard:manage": ADMINS,
+  /** Outbound webhooks: endpoints, their delivery logs and redelivery. */
+  "webhooks:manage": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -6,4 +6,5 @@ export * from "./documents";
 export * from "./identity";
 export * from "./plans";
 export * from "./policies";
+export * from "./webhooks";
 export * from "./widget";

@@ -148,14 +148,7 @@ export class ConversationRoom extends DurableObject<Env> {
     }
     this.sockets.broadcast(message, { ackTo: origin });
     if (sender.kind === "visitor") this.ai.schedule();
-    this.inbox.message(meta, {
-      type: "message",
-      conversationId: meta.conversationId,
-      seq: message.seq,
-      sender,
-      preview: message.text.slice(0, 160),
-      createdAt: message.createdAt,
-    });
+    this.inbox.message(meta, message);
     await this.armFlush();
     return { ok: true, duplicate: false, message };
   }

@@ -7,6 +7,7 @@ import type { JsonObject } from "../../lib/json";
 import { loadAgent } from "../ai/agents.service";
 import { feedbackCounts } from "../feedback/feedback.service";
 import { inboxClient } from "../inbox/inbox-client";
+import { emitWebhookEvent } from "../webhooks/emit";
 import type { Sender } from "./conversations.protocol";
 import { conversationView } from "./conversations.views";
 import { roomFor } from "./room-client";
@@ -58,6 +59,7 @@ export async function createConversation(
     await room.post({ kind: "ai", id: agent.id }, { text: agent.greeting, metadata: { greeting: true } });
   const view = conversationView(row);
   await inboxClient(env, tenantId).publish({ type: "conversation.created", conversation: view });
+  await emitWebhookEvent(env, tenantId, "conversation.created", { conversation: view });
   return view;
 }
 

@@ -5,6 +5,7 @@ import { loadConfig } from "../../env";
 import { describeError, log } from "../../lib/logger";
 import { createStorage } from "../../providers/storage";
 import { backoffSeconds } from "../documents/documents.consumer";
+import { emitWebhookEvent } from "../webhooks/emit";
 import { PolicyJobSchema } from "./policies.jobs";
 import { runPolicyJob } from "./processing";
 
@@ -25,6 +26,8 @@ export async function consumePolicyJobs(batch: MessageBatch<unknown>, env: Env):
       try {
         const outcome = await runPolicyJob(deps, job.data);
         log("info", "policy job", { ...context, outcome: outcome.kind });
+        if (outcome.kind === "extracted" && outcome.status === "saved")
+          await emitWebhookEvent(env, job.data.tenantId, "policy.saved", { policyId: outcome.policyId });
         message.ack();
       } catch (error) {
         // Storage or the database failed: the file itself may be fine, so try again later.

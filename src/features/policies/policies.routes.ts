@@ -1,3 +1,5 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../lib/app-env";
 import { AppError } from "../../lib/errors";
 import { createRouter } from "../../lib/openapi";
 import { IdParams, json } from "../../lib/responses";
@@ -5,6 +7,7 @@ import { text } from "../../lib/text";
 import { attachment } from "../../lib/uploads";
 import { createStorage } from "../../providers/storage";
 import { featureRoutes } from "../auth/api-route";
+import { emitWebhookEvent } from "../webhooks/emit";
 import {
   ChangesSchema,
   ListPoliciesQuery,
@@ -27,6 +30,16 @@ import {
 
 const tags = ["Policies"];
 const route = featureRoutes(tags);
+
+/** A record saved (by hand, by review, or edited while saved) is a `policy.saved` webhook event. */
+async function announceSaved<T extends { id: string; status: string }>(
+  c: Context<AppEnv>,
+  policy: T,
+): Promise<T> {
+  if (policy.status === "saved")
+    await emitWebhookEvent(c.env, c.var.principal.tenantId, "policy.saved", { policyId: policy.id });
+  return policy;
+}
 
 export const policyRoutes = createRouter()
   .openapi(
@@ -51,7 +64,8 @@ export const policyRoutes = createRouter()
       errors: [400],
       responses: { 201: json(PolicySchema, "The record") },
     }),
-    async (c) => c.json(await createPolicy(c.var.db, c.var.principal, c.req.valid("json")), 201),
+    async (c) =>
+      c.json(await announceSaved(c, await createPolicy(c.var.db, c.var.principal, c.req.valid("json"))), 201),
   )
   .openapi(
     route("policies:read", {
@@ -79,7 +93,13 @@ export const policyRoutes = createRouter()
       responses: { 200: json(PolicySchema, "The record") },
     }),
     async (c) =>
-      c.json(await editPolicy(c.var.db, c.var.principal, c.req.valid("param").id, c.req.valid("json")), 200),
+      c.json(
+        await announceSaved(
+          c,
+          await editPolicy(c.var.db, c.var.principal, c.req.valid("param").id, c.req.valid("json")),
+        ),
+        200,
+      ),
   )
   .openapi(
     route("policies:delete", {
@@ -107,7 +127,11 @@ export const policyRoutes = createRouter()
       errors: [400, 404, 409],
       responses: { 200: json(PolicySchema, "Saved") },
     }),
-    async (c) => c.json(await confirmPolicy(c.var.db, c.var.principal, c.req.valid("param").id), 200),
+    async (c) =>
+      c.json(
+        await announceSaved(c, await confirmPolicy(c.var.db, c.var.principal, c.req.valid("param").id)),
+        200,
+      ),
   )
   .openapi(
     route("policies:write", {

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createAgent } from "../../support/ai";
 import { addUser, call, callJson, registerTenant } from "../../support/api";
@@ -76,6 +77,24 @@ describe("tenant isolation", () => {
     const policyUpload = await uploadAndSettle(a.accessToken, await pdfOf(cleanMotorDoc()));
     const P = `/api/policies/${policyUpload.policyId}`;
     const U = `/api/upload/${policyUpload.id}`;
+    // Webhooks: an endpoint and one delivery in its log.
+    const webhook = await callJson<{ id: string }>(
+      "/api/webhooks",
+      {
+        token: a.accessToken,
+        json: { url: `${env.FAKE_SERVICES_URL}/webhooks/isolation`, events: ["conversation.created"] },
+      },
+      201,
+    );
+    await createConversation(a);
+    const W = `/api/webhooks/${webhook.id}`;
+    const deliveries = async () =>
+      (await callJson<{ data: { id: string }[] }>(`${W}/deliveries`, { token: a.accessToken }, 200)).data;
+    let delivery = (await deliveries())[0];
+    for (let tries = 0; !delivery && tries < 200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      delivery = (await deliveries())[0];
+    }
     const probes: Probe[] = [
       { method: "GET", route: "/api/tenants/{id}", path: `/api/tenants/${A}` },
       { method: "PUT", route: "/api/tenants/{id}", path: `/api/tenants/${A}`, json: { name: "pwned" } },
@@ -206,6 +225,15 @@ describe("tenant isolation", () => {
       { method: "POST", route: "/api/policies/{id}/confirm", path: `${P}/confirm` },
       { method: "POST", route: "/api/policies/{id}/reject", path: `${P}/reject` },
       { method: "DELETE", route: "/api/policies/{id}", path: P },
+      { method: "GET", route: "/api/webhooks/{id}", path: W },
+      { method: "PUT", route: "/api/webhooks/{id}", path: W, json: { url: "https://evil.example/x" } },
+      { method: "DELETE", route: "/api/webhooks/{id}", path: W },
+      { method: "GET", route: "/api/webhooks/{id}/deliveries", path: `${W}/deliveries` },
+      {
+        method: "POST",
+        route: "/api/webhooks/{id}/deliveries/{deliveryId}/redeliver",
+        path: `${W}/deliveries/${delivery?.id}/redeliver`,
+      },
     ];
     // The room's WebSocket takes a ticket, not a bearer token: realtime.test.ts shows a ticket
     // signed for tenant B is refused with 404 on A's conversation.
@@ -247,6 +275,7 @@ describe("tenant isolation", () => {
       "/api/messages/feedback/stats",
       "/api/upload",
       "/api/policies",
+      "/api/webhooks",
     ]) {
       const text = await (await call(path, { token: b.accessToken })).text();
       expect(text).not.toContain(A);
@@ -258,6 +287,7 @@ describe("tenant isolation", () => {
       expect(text).not.toContain("A agent");
       expect(text).not.toContain(String(policyUpload.policyId));
       expect(text).not.toContain(policyUpload.id);
+      expect(text).not.toContain(webhook.id);
     }
 
     // And tenant A is untouched.
@@ -272,6 +302,10 @@ describe("tenant isolation", () => {
     );
     expect((await getPlan(a, String(plan?.id))).status).toBe("pending");
     expect(await planning.api.requests()).toEqual([]);
+    expect(await callJson(W, { token: a.accessToken }, 200)).toMatchObject({
+      url: `${env.FAKE_SERVICES_URL}/webhooks/isolation`,
+    });
+    expect(delivery).toBeDefined();
     expect(await callJson(P, { token: a.accessToken }, 200)).toMatchObject({
       status: "saved",
       extras: { remark: null },

@@ -5,6 +5,7 @@ import { openAiEmbeddingsRoutes } from "./fake-openai-embeddings.ts";
 import { resendRoutes } from "./fake-resend.ts";
 import { fakeS3 } from "./fake-s3.ts";
 import { textractRoutes } from "./fake-textract.ts";
+import { webhookRoutes } from "./fake-webhooks.ts";
 
 /** One request as a fake route sees it: the body is read up front. */
 export interface FakeRequest {
@@ -54,6 +55,7 @@ export async function startFakeServices(): Promise<FakeServices> {
     ...s3.routes,
     ...textractRoutes(s3.objects),
     ...downstreamRoutes(),
+    ...webhookRoutes(),
   ];
   const server = createServer((req, res) => {
     void serve(routes, req, res).catch((error: unknown) => {
