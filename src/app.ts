@@ -17,6 +17,7 @@ import { dashboardRoutes } from "./features/policies/dashboard.routes";
 import { policyRoutes } from "./features/policies/policies.routes";
 import { policyUploadRoutes } from "./features/policies/uploads.routes";
 import { rootRoutes, systemRoutes } from "./features/system/system.routes";
+import { teamRoutes } from "./features/teams/teams.routes";
 import { tenantRoutes } from "./features/tenants/tenants.routes";
 import { webhookRoutes } from "./features/webhooks/webhooks.routes";
 import { widgetKeyRoutes, widgetRoutes } from "./features/widget/widget.routes";
@@ -60,6 +61,7 @@ export function createApp() {
   app.route("/api/messages", feedbackRoutes);
   app.route("/api/conversations", conversationFeedbackRoutes);
   app.route("/api/webhooks", webhookRoutes);
+  app.route("/api/teams", teamRoutes);
   app.route("/chat", chatRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -38,6 +38,9 @@ export const permissions = {
   "dashboard:manage": ADMINS,
   /** Outbound webhooks: endpoints, their delivery logs and redelivery. */
   "webhooks:manage": ADMINS,
+  /** Teams: everyone sees them (to assign to one); admins shape them. */
+  "teams:read": EVERYONE,
+  "teams:manage": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

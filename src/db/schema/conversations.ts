@@ -12,6 +12,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { id, timestamps } from "../columns";
 import { tenants, users } from "./identity";
+import { teams } from "./teams";
 
 export const conversationStatuses = ["open", "pending_human", "with_human", "resolved", "expired"] as const;
 export type ConversationStatus = (typeof conversationStatuses)[number];
@@ -32,6 +33,8 @@ export const conversations = pgTable(
     customerUserId: text(),
     agentId: uuid(),
     assigneeId: uuid().references(() => users.id, { onDelete: "set null" }),
+    /** The team it is assigned to (with or without an assignee); written by its room. */
+    teamId: uuid().references(() => teams.id, { onDelete: "set null" }),
     metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     idleTimeoutSeconds: integer().notNull().default(1800),
     lastSeq: integer().notNull().default(0),
@@ -48,6 +51,7 @@ export const conversations = pgTable(
     index().on(t.tenantId, t.status),
     index().on(t.tenantId, t.visitorId),
     index().on(t.tenantId, t.customerUserId),
+    index().on(t.tenantId, t.teamId),
   ],
 );
 

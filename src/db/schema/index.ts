@@ -6,5 +6,6 @@ export * from "./documents";
 export * from "./identity";
 export * from "./plans";
 export * from "./policies";
+export * from "./teams";
 export * from "./webhooks";
 export * from "./widget";

@@ -8,6 +8,7 @@ import { parseJson } from "../../lib/json";
 import type { AgentContext } from "../ai/answer";
 import { agentBusinessHours, handoffMessage } from "../ai/handoff";
 import { type ApproveOptions, type PlanOutcome, type ProposeInput, RoomPlans } from "../plans/room-plans";
+import { autoAssignee } from "../teams/auto-assign";
 import {
   type AiUsageRecord,
   JOIN_HEADER,
@@ -22,7 +23,7 @@ import { RoomInboxFeed } from "./room-inbox-feed";
 import { FLUSH_DELAY_MS, RoomOutbox } from "./room-outbox";
 import { RoomPool } from "./room-pool";
 import { ackFor, RoomSockets, readFrame } from "./room-sockets";
-import { type RoomMeta, RoomStore, type StoredMessage } from "./room-store";
+import { type RoomInit, type RoomMeta, RoomStore, type StoredMessage, type TeamId } from "./room-store";
 
 const CLOSED: readonly string[] = ["resolved", "expired"];
 const SYSTEM: Sender = { kind: "system", id: "switchboard" };
@@ -84,9 +85,7 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /** Creates the room for a new conversation (idempotent). */
-  async init(
-    room: Pick<RoomMeta, "conversationId" | "tenantId" | "agentId" | "idleTimeoutSeconds" | "status">,
-  ) {
+  async init(room: RoomInit) {
     if (this.store.meta()) return;
     this.store.saveMeta({
       ...room,
@@ -175,13 +174,13 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /**
-   * Changes status/assignee from REST and tells everyone in the room. Handed back from a human, the
-   * AI answers the visitor messages that came in meanwhile and nobody answered.
+   * Changes status/assignee (and team, unless undefined) from REST and tells everyone in the room.
+   * Handed back from a human, the AI answers the visitor messages that came in meanwhile.
    */
-  async setStatus(status: ConversationStatus, assigneeId: string | null, reason?: string) {
+  async setStatus(status: ConversationStatus, assigneeId: string | null, reason?: string, teamId?: TeamId) {
     const before = this.store.meta()?.status;
     if (!before) return null;
-    this.changeStatus(status, assigneeId, reason);
+    this.changeStatus(status, assigneeId, reason, teamId);
     if (status === "open" && (before === "pending_human" || before === "with_human")) this.ai.schedule();
     await this.armAlarm();
     return { lastSeq: this.store.lastSeq() };
@@ -224,22 +223,23 @@ export class ConversationRoom extends DurableObject<Env> {
    * The single place status changes: meta, the Postgres copy (outbox), the room and the inbox.
    * Anything but `open` stops the AI.
    */
-  private changeStatus(status: ConversationStatus, assigneeId: string | null, reason?: string): void {
+  private changeStatus(
+    status: ConversationStatus,
+    assigneeId: string | null,
+    reason?: string,
+    team?: TeamId,
+  ) {
     const meta = this.store.meta();
     if (!meta) return;
     if (status !== "open")
       this.ai.cancel(status === "with_human" ? "a human took over" : `conversation is ${status}`);
     const now = Date.now();
-    this.store.saveMeta({ ...meta, status, assigneeId, lastActivityAt: now });
-    this.store.enqueue("status", { status, assigneeId, at: now }, now);
-    this.sockets.broadcast({ type: "status", status, assigneeId, ...(reason ? { reason } : {}) });
-    this.inbox.publish(meta, {
-      type: "conversation.status",
-      conversationId: meta.conversationId,
-      status,
-      assigneeId,
-      ...(reason ? { reason } : {}),
-    });
+    const teamId = team === undefined ? (meta.teamId ?? null) : team;
+    this.store.saveMeta({ ...meta, status, assigneeId, teamId, lastActivityAt: now });
+    this.store.enqueue("status", { status, assigneeId, teamId, at: now }, now);
+    const change = { status, assigneeId, teamId, ...(reason ? { reason } : {}) };
+    this.sockets.broadcast({ type: "status", ...change });
+    this.inbox.publish(meta, { type: "conversation.status", conversationId: meta.conversationId, ...change });
   }
 
   /** Hands an AI-answered conversation to a person: pending_human, a system message, the inbox told. */
@@ -252,6 +252,8 @@ export class ConversationRoom extends DurableObject<Env> {
       ? agent.businessHours
       : await agentBusinessHours({ db: this.database(), config: this.databaseConfig() }, meta);
     await this.post(SYSTEM, { text: handoffMessage(hours), metadata: { handoff: true, reason } });
+    const assignee = meta.assigneeId ?? (await autoAssignee({ db: this.database(), env: this.env }, meta));
+    if (assignee && !meta.assigneeId) this.changeStatus("with_human", assignee, "auto-assigned");
     await this.armAlarm();
   }
 

@@ -101,7 +101,7 @@ export type ServerFrame =
   | { type: "typing"; participant: Sender; on: boolean }
   | { type: "presence"; participant: Sender; state: "join" | "leave"; online: Sender[] }
   | { type: "read"; participant: Sender; seq: number }
-  | { type: "status"; status: string; assigneeId: string | null; reason?: string }
+  | { type: "status"; status: string; assigneeId: string | null; teamId?: string | null; reason?: string }
   | { type: "ai.thinking"; streamId: string }
   | { type: "ai.delta"; streamId: string; index: number; text: string }
   | { type: "ai.cancelled"; streamId: string; reason: string }

@@ -17,6 +17,7 @@ export const ConversationSchema = z
     customerUserId: text().nullable(),
     agentId: z.uuid().nullable(),
     assigneeId: z.uuid().nullable(),
+    teamId: z.uuid().nullable(),
     metadata: z.record(text(), z.unknown()),
     idleTimeoutSeconds: z.number().int(),
     lastSeq: z.number().int(),
@@ -42,6 +43,7 @@ export const CreateConversationBody = z
     visitorId: text().min(1).max(200).optional(),
     customerUserId: text().min(1).max(200).optional(),
     agentId: z.uuid().optional(),
+    teamId: z.uuid().optional().openapi({ description: "The team the conversation belongs to" }),
     channel: text().min(1).max(40).default("web"),
     metadata: Metadata.default({}),
     idleTimeoutSeconds: z
@@ -56,6 +58,7 @@ export const CreateConversationBody = z
 export const ListConversationsQuery = z.object({
   status: z.enum(conversationStatuses).optional(),
   assigneeId: z.uuid().optional(),
+  teamId: z.uuid().optional(),
   visitorId: text().max(200).optional(),
   customerUserId: text().max(200).optional(),
   channel: text().max(40).optional(),
@@ -98,7 +101,15 @@ export const AckSchema = z
   .openapi("MessageAck");
 
 export const ReadBody = z.object({ seq: z.number().int().nonnegative() }).openapi("ReadReceipt");
-export const AssignBody = z.object({ assigneeId: z.uuid().nullable() }).openapi("Assign");
+export const AssignBody = z
+  .object({
+    assigneeId: z.uuid().nullable().optional().openapi({ description: "A staff user, or null to unassign" }),
+    teamId: z.uuid().nullable().optional().openapi({
+      description: "A team, or null for none; with round-robin on, a waiting conversation gets a member",
+    }),
+  })
+  .refine((body) => body.assigneeId !== undefined || body.teamId !== undefined, "Name assigneeId or teamId")
+  .openapi("Assign");
 
 export const TicketSchema = z
   .object({

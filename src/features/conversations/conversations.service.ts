@@ -7,6 +7,8 @@ import type { JsonObject } from "../../lib/json";
 import { loadAgent } from "../ai/agents.service";
 import { feedbackCounts } from "../feedback/feedback.service";
 import { inboxClient } from "../inbox/inbox-client";
+import { autoAssignee } from "../teams/auto-assign";
+import { loadTeam } from "../teams/teams.service";
 import { emitWebhookEvent } from "../webhooks/emit";
 import type { Sender } from "./conversations.protocol";
 import { conversationView } from "./conversations.views";
@@ -17,6 +19,12 @@ export interface ConversationDeps {
   env: Env;
   tenantId: string;
 }
+
+/** A team named in a request must be one of the tenant's (a 400, not a 404: the conversation exists). */
+const teamOf = (db: Database, tenantId: string, teamId: string) =>
+  loadTeam(db, tenantId, teamId).catch(() => {
+    throw new AppError("validation_failed", "teamId is not a team of this tenant");
+  });
 
 /** Loads a conversation of the tenant; another tenant's (or none) is a 404. */
 export async function loadConversation(db: Database, tenantId: string, id: string) {
@@ -34,6 +42,7 @@ export async function createConversation(
     visitorId?: string;
     customerUserId?: string;
     agentId?: string;
+    teamId?: string;
     channel: string;
     metadata: JsonObject;
     idleTimeoutSeconds: number;
@@ -42,6 +51,7 @@ export async function createConversation(
   const agent = input.agentId ? await loadAgent(db, tenantId, input.agentId).catch(() => null) : null;
   if (input.agentId && !agent)
     throw new AppError("validation_failed", "agentId is not an agent of this tenant");
+  if (input.teamId) await teamOf(db, tenantId, input.teamId);
   const [row] = await db
     .insert(conversations)
     .values({ tenantId, ...input })
@@ -54,6 +64,7 @@ export async function createConversation(
     agentId: row.agentId,
     idleTimeoutSeconds: row.idleTimeoutSeconds,
     status: row.status,
+    teamId: row.teamId,
   });
   if (agent?.enabled && agent.greeting)
     await room.post({ kind: "ai", id: agent.id }, { text: agent.greeting, metadata: { greeting: true } });
@@ -66,6 +77,7 @@ export async function createConversation(
 interface ListFilters {
   status?: ConversationStatus;
   assigneeId?: string;
+  teamId?: string;
   visitorId?: string;
   customerUserId?: string;
   channel?: string;
@@ -98,6 +110,7 @@ export async function listConversations(
     eq(conversations.tenantId, tenantId),
     filters.status ? eq(conversations.status, filters.status) : undefined,
     filters.assigneeId ? eq(conversations.assigneeId, filters.assigneeId) : undefined,
+    filters.teamId ? eq(conversations.teamId, filters.teamId) : undefined,
     filters.visitorId ? eq(conversations.visitorId, filters.visitorId) : undefined,
     filters.customerUserId ? eq(conversations.customerUserId, filters.customerUserId) : undefined,
     filters.channel ? eq(conversations.channel, filters.channel) : undefined,
@@ -157,14 +170,16 @@ async function changeStatus(
   id: string,
   status: ConversationStatus,
   assigneeId: string | null,
+  teamId?: string | null,
 ) {
   const room = roomFor(env, id);
-  const changed = await room.setStatus(status, assigneeId);
+  const changed = await room.setStatus(status, assigneeId, undefined, teamId);
   if (!changed) throw notFound("Conversation");
   await room.flushNow();
   const row = await loadConversation(db, tenantId, id);
   // Should Postgres lag (the copy is retried), the answer still shows what the room decided.
-  return { conversation: { ...conversationView(row), status, assigneeId }, lastSeq: changed.lastSeq };
+  const view = { ...conversationView(row), status, assigneeId, ...(teamId === undefined ? {} : { teamId }) };
+  return { conversation: view, lastSeq: changed.lastSeq };
 }
 
 /** Reopens an unresolved or expired conversation. */
@@ -190,22 +205,40 @@ export async function handBack(deps: ConversationDeps, id: string) {
   return (await changeStatus(deps, id, "open", null)).conversation;
 }
 
-/** Assigns to an active staff user of the tenant (who then owns it), or unassigns with null. */
-export async function assignConversation(deps: ConversationDeps, id: string, assigneeId: string | null) {
+/**
+ * Assigns to an active staff user of the tenant (who then owns it) or unassigns with null, and/or
+ * to a team (or none). A conversation waiting for a human that is given to a round-robin team
+ * without a user goes to one of its online members.
+ */
+export async function assignConversation(
+  deps: ConversationDeps,
+  id: string,
+  body: { assigneeId?: string | null; teamId?: string | null },
+) {
   const current = await loadConversation(deps.db, deps.tenantId, id);
-  if (assigneeId) {
+  if (body.teamId) await teamOf(deps.db, deps.tenantId, body.teamId);
+  const teamId = body.teamId === undefined ? current.teamId : body.teamId;
+  let assigneeId = body.assigneeId === undefined ? current.assigneeId : body.assigneeId;
+  if (body.assigneeId === undefined && !assigneeId && current.status === "pending_human")
+    assigneeId = await autoAssignee(deps, { tenantId: deps.tenantId, teamId });
+  if (body.assigneeId) {
     const [user] = await deps.db
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.id, assigneeId), eq(users.tenantId, deps.tenantId), eq(users.status, "active")));
+      .where(
+        and(eq(users.id, body.assigneeId), eq(users.tenantId, deps.tenantId), eq(users.status, "active")),
+      );
     if (!user) throw new AppError("validation_failed", "assigneeId is not an active user of this tenant");
   }
-  const status = assigneeId
-    ? "with_human"
-    : current.status === "with_human"
-      ? "pending_human"
-      : current.status;
-  return (await changeStatus(deps, id, status, assigneeId)).conversation;
+  const reassigned = body.assigneeId !== undefined || assigneeId !== current.assigneeId;
+  const status = !reassigned
+    ? current.status
+    : assigneeId
+      ? "with_human"
+      : current.status === "with_human"
+        ? "pending_human"
+        : current.status;
+  return (await changeStatus(deps, id, status, assigneeId, teamId)).conversation;
 }
 
 /** What a sessions dashboard shows: counts by status, averages of size, duration, first response. */

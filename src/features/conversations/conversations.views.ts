@@ -14,6 +14,7 @@ export function conversationView(row: ConversationRow) {
     customerUserId: row.customerUserId,
     agentId: row.agentId,
     assigneeId: row.assigneeId,
+    teamId: row.teamId,
     metadata: row.metadata,
     idleTimeoutSeconds: row.idleTimeoutSeconds,
     lastSeq: row.lastSeq,

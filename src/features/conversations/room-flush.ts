@@ -127,9 +127,10 @@ export async function flushToPostgres(
     }
 
     for (const row of batch.filter((r) => r.kind === "status")) {
-      const { status, assigneeId, at } = JSON.parse(row.payload) as {
+      const { status, assigneeId, teamId, at } = JSON.parse(row.payload) as {
         status: ConversationStatus;
         assigneeId?: string | null;
+        teamId?: string | null;
         at?: number;
       };
       await tx
@@ -137,6 +138,7 @@ export async function flushToPostgres(
         .set({
           status,
           ...(assigneeId === undefined ? {} : { assigneeId }),
+          ...(teamId === undefined ? {} : { teamId }),
           // When it was resolved, as the room decided it (rows written before `at` existed: now).
           ...(status === "resolved" ? { resolvedAt: new Date(at ?? Date.now()) } : {}),
         })

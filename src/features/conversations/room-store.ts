@@ -24,11 +24,21 @@ export interface RoomMeta {
   agentId: string | null;
   status: string;
   assigneeId: string | null;
+  /** Absent in rooms created before teams existed. */
+  teamId?: string | null;
   idleTimeoutSeconds: number;
   lastActivityAt: number;
   flushAttempts: number;
   nextFlushAt: number | null;
 }
+
+/** What creates a room. */
+export type RoomInit = Pick<
+  RoomMeta,
+  "conversationId" | "tenantId" | "agentId" | "idleTimeoutSeconds" | "status" | "teamId"
+>;
+/** A conversation's team (null: none); undefined in a change keeps it. */
+export type TeamId = string | null;
 
 type Row = Record<string, SqlStorageValue>;
 

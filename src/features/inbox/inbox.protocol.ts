@@ -13,6 +13,7 @@ export type InboxEvent =
       conversationId: string;
       status: string;
       assigneeId: string | null;
+      teamId?: string | null;
       reason?: string;
     }
   /** The latest message of a room, standing for `count` messages since the last such event. */

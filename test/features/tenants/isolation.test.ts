@@ -95,6 +95,12 @@ describe("tenant isolation", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       delivery = (await deliveries())[0];
     }
+    const team = await callJson<{ id: string }>(
+      "/api/teams",
+      { token: a.accessToken, json: { name: "A team", memberIds: [aMember.user.id] } },
+      201,
+    );
+    const T = `/api/teams/${team.id}`;
     const probes: Probe[] = [
       { method: "GET", route: "/api/tenants/{id}", path: `/api/tenants/${A}` },
       { method: "PUT", route: "/api/tenants/{id}", path: `/api/tenants/${A}`, json: { name: "pwned" } },
@@ -225,6 +231,19 @@ describe("tenant isolation", () => {
       { method: "POST", route: "/api/policies/{id}/confirm", path: `${P}/confirm` },
       { method: "POST", route: "/api/policies/{id}/reject", path: `${P}/reject` },
       { method: "DELETE", route: "/api/policies/{id}", path: P },
+      { method: "GET", route: "/api/teams/{id}", path: T },
+      { method: "PUT", route: "/api/teams/{id}", path: T, json: { name: "pwned" } },
+      { method: "DELETE", route: "/api/teams/{id}", path: T },
+      {
+        method: "PUT",
+        route: "/api/teams/{id}/members/{userId}",
+        path: `${T}/members/${aMember.user.id}`,
+      },
+      {
+        method: "DELETE",
+        route: "/api/teams/{id}/members/{userId}",
+        path: `${T}/members/${aMember.user.id}`,
+      },
       { method: "GET", route: "/api/webhooks/{id}", path: W },
       { method: "PUT", route: "/api/webhooks/{id}", path: W, json: { url: "https://evil.example/x" } },
       { method: "DELETE", route: "/api/webhooks/{id}", path: W },
@@ -276,6 +295,8 @@ describe("tenant isolation", () => {
       "/api/upload",
       "/api/policies",
       "/api/webhooks",
+      "/api/teams",
+      `/api/conversations?teamId=${team.id}`,
     ]) {
       const text = await (await call(path, { token: b.accessToken })).text();
       expect(text).not.toContain(A);
@@ -288,6 +309,7 @@ describe("tenant isolation", () => {
       expect(text).not.toContain(String(policyUpload.policyId));
       expect(text).not.toContain(policyUpload.id);
       expect(text).not.toContain(webhook.id);
+      expect(text).not.toContain("A team");
     }
 
     // And tenant A is untouched.
@@ -306,6 +328,10 @@ describe("tenant isolation", () => {
       url: `${env.FAKE_SERVICES_URL}/webhooks/isolation`,
     });
     expect(delivery).toBeDefined();
+    expect(await callJson(T, { token: a.accessToken }, 200)).toMatchObject({
+      name: "A team",
+      members: [{ userId: aMember.user.id }],
+    });
     expect(await callJson(P, { token: a.accessToken }, 200)).toMatchObject({
       status: "saved",
       extras: { remark: null },
