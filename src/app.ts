@@ -4,6 +4,7 @@ import { actionRoutes } from "./features/actions/actions.routes";
 import { agentRoutes, aiConfigRoutes } from "./features/ai/ai.routes";
 import { openAiCompatRoutes } from "./features/ai/openai-compat.routes";
 import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
+import { attachmentRoutes } from "./features/attachments/attachments.routes";
 import { authRoutes } from "./features/auth/auth.routes";
 import { conversationRoutes } from "./features/conversations/conversations.routes";
 import { realtimeRoutes } from "./features/conversations/realtime.routes";
@@ -62,6 +63,7 @@ export function createApp() {
   app.route("/api/conversations", conversationFeedbackRoutes);
   app.route("/api/webhooks", webhookRoutes);
   app.route("/api/teams", teamRoutes);
+  app.route("/api", attachmentRoutes);
   app.route("/chat", chatRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

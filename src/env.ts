@@ -34,6 +34,12 @@ const configSchema = z
       .int()
       .positive()
       .default(25 * 1024 * 1024),
+    // Chat attachments (images and PDFs): larger uploads are refused with 413.
+    MAX_ATTACHMENT_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
     DOCUMENT_MAX_PAGES: z.coerce.number().int().positive().default(2000),
     DOCUMENT_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).default(10),
     DOCUMENT_SLICE_SECONDS: z.coerce.number().positive().default(20),

@@ -1,5 +1,6 @@
 export * from "./agents";
 export * from "./analytics";
+export * from "./attachments";
 export * from "./conversations";
 export * from "./deletions";
 export * from "./documents";

@@ -12,6 +12,7 @@ import { autoAssignee } from "../teams/auto-assign";
 import {
   type AiUsageRecord,
   JOIN_HEADER,
+  type PostInput,
   type PostResult,
   RoomJoin,
   type Sender,
@@ -19,10 +20,11 @@ import {
 } from "./conversations.protocol";
 import { RoomAi } from "./room-ai";
 import { RoomAlarm } from "./room-alarm";
+import { type AttachmentRef, RoomAttachments } from "./room-attachments";
 import { RoomInboxFeed } from "./room-inbox-feed";
 import { FLUSH_DELAY_MS, RoomOutbox } from "./room-outbox";
 import { RoomPool } from "./room-pool";
-import { ackFor, RoomSockets, readFrame } from "./room-sockets";
+import { ackFor, RoomSockets, readFrame, VISITOR_ONLY } from "./room-sockets";
 import { type RoomInit, type RoomMeta, RoomStore, type StoredMessage, type TeamId } from "./room-store";
 
 const CLOSED: readonly string[] = ["resolved", "expired"];
@@ -41,6 +43,7 @@ export class ConversationRoom extends DurableObject<Env> {
   private readonly sockets = new RoomSockets(this.ctx);
   private readonly inbox = new RoomInboxFeed(this.ctx, this.env);
   private readonly outboxCopy: RoomOutbox;
+  private files = new RoomAttachments(this.ctx.storage.sql);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -120,17 +123,15 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /** Stores, broadcasts and acks one message; a known clientId returns the original instead. */
-  async post(
-    sender: Sender,
-    input: { clientId?: string; text: string; metadata?: JsonObject },
-    origin?: WebSocket,
-  ): Promise<PostResult> {
+  async post(sender: Sender, input: PostInput, origin?: WebSocket): Promise<PostResult> {
     const meta = this.store.meta();
-    if (!meta) return { ok: false, code: "not_found", message: "Conversation not found" };
+    const metadata = this.files.metadata(input);
+    if (!meta || !metadata)
+      return { ok: false, code: "not_found", message: `${meta ? "Attachment" : "Conversation"} not found` };
     // The insert itself finds a resend (its clientId taken): no lookup before every message.
     const message = CLOSED.includes(meta.status)
       ? null
-      : this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, Date.now());
+      : this.store.append(sender, input.text, input.clientId, metadata, Date.now());
     if (!message) {
       // A resend gets the original (also once closed); a new message to a closed conversation is refused.
       const original = input.clientId ? this.store.byClientId(input.clientId) : null;
@@ -150,6 +151,11 @@ export class ConversationRoom extends DurableObject<Env> {
     this.inbox.message(meta, message);
     await this.armFlush();
     return { ok: true, duplicate: false, message };
+  }
+
+  /** A file uploaded to this conversation: messages may name it from now on. */
+  attach(ref: AttachmentRef): void {
+    if (this.store.meta()) this.files.add(ref);
   }
 
   history(query: { after?: number; before?: number; limit: number }): StoredMessage[] | null {
@@ -269,6 +275,7 @@ export class ConversationRoom extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     // This instance may still be asked things (e.g. a late request): give it empty tables.
     this.store = new RoomStore(this.ctx.storage.sql);
+    this.files = new RoomAttachments(this.ctx.storage.sql);
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
@@ -284,15 +291,10 @@ export class ConversationRoom extends DurableObject<Env> {
     if (f.type === "typing") return this.typing(ws, participant, f.on);
     if (f.type === "approve" || f.type === "reject") return this.plans.onFrame(ws, participant, f);
     if (f.type === "handoff") {
-      if (participant.kind !== "visitor")
-        return this.sockets.send(ws, {
-          type: "error",
-          code: "forbidden",
-          message: "Only the visitor asks for a human",
-        });
+      if (participant.kind !== "visitor") return this.sockets.send(ws, VISITOR_ONLY);
       return this.handoff("the visitor asked for a person", null);
     }
-    const result = await this.post(participant, { clientId: f.clientId, text: f.text }, ws);
+    const result = await this.post(participant, f, ws);
     if (!result.ok)
       return this.sockets.send(ws, { type: "error", code: result.code, message: result.message });
     // A fresh message's ack was sent before its broadcast (in post); a duplicate gets its ack only.

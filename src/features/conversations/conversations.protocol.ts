@@ -5,6 +5,8 @@ import { text } from "../../lib/text";
 /** Limits on what a client may send over the socket or REST. */
 export const MAX_FRAME_BYTES = 16 * 1024;
 export const MAX_TEXT_CHARS = 4000;
+/** Most attachments one message carries. */
+export const MAX_ATTACHMENTS = 10;
 
 export const ClientId = text().min(1).max(100);
 export const MessageText = text()
@@ -13,7 +15,13 @@ export const MessageText = text()
 
 /** Frames a client sends. Anything else gets an `error` frame; the socket stays usable. */
 export const ClientFrame = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("message"), clientId: ClientId, text: MessageText }),
+  z.object({
+    type: z.literal("message"),
+    clientId: ClientId,
+    text: MessageText,
+    /** Files uploaded to this conversation (POST /api/conversations/{id}/attachments). */
+    attachmentIds: z.array(text().max(100)).max(MAX_ATTACHMENTS).optional(),
+  }),
   z.object({ type: z.literal("typing"), on: z.boolean() }),
   z.object({ type: z.literal("read"), seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal("ping") }),
@@ -63,6 +71,14 @@ export interface MessageFrame {
 /** A message as its room stores it and its RPC methods return it. */
 export interface StoredMessage extends MessageFrame {
   metadata: JsonObject;
+}
+
+/** What a participant posts: `attachmentIds` name files uploaded to the conversation. */
+export interface PostInput {
+  clientId?: string;
+  text: string;
+  metadata?: JsonObject;
+  attachmentIds?: string[];
 }
 
 /** What posting a message to a room answers. */

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { conversationStatuses, senderKinds } from "../../db/schema";
 import { jsonObject, text } from "../../lib/text";
-import { ClientId, MessageText } from "./conversations.protocol";
+import { ClientId, MAX_ATTACHMENTS, MessageText } from "./conversations.protocol";
 
 // Copied into every list row and room snapshot of the conversation: kept small.
 export const METADATA_MAX_BYTES = 8 * 1024;
@@ -87,7 +87,13 @@ export const MessagesQuery = z.object({
 });
 
 export const PostMessageBody = z
-  .object({ clientId: ClientId.optional(), text: MessageText })
+  .object({
+    clientId: ClientId.optional(),
+    text: MessageText,
+    attachmentIds: z.array(z.uuid()).max(MAX_ATTACHMENTS).optional().openapi({
+      description: "Files uploaded to this conversation (POST /api/conversations/{id}/attachments)",
+    }),
+  })
   .openapi("PostMessage");
 
 export const AckSchema = z

@@ -1,10 +1,13 @@
 import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type ConversationStatus, conversations, readReceipts, users } from "../../db/schema";
+import { loadConfig } from "../../env";
 import { base64url, fromBase64url } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import type { JsonObject } from "../../lib/json";
+import { createStorage } from "../../providers/storage";
 import { loadAgent } from "../ai/agents.service";
+import { deleteConversationFiles } from "../attachments/attachments.storage";
 import { feedbackCounts } from "../feedback/feedback.service";
 import { inboxClient } from "../inbox/inbox-client";
 import { autoAssignee } from "../teams/auto-assign";
@@ -155,9 +158,17 @@ export async function listConversations(
   };
 }
 
+/** Deletes a conversation everywhere: its room, its stored files, then its rows (attachments cascade). */
 export async function deleteConversation({ db, env, tenantId }: ConversationDeps, id: string) {
   await loadConversation(db, tenantId, id);
   await roomFor(env, id).destroy();
+  const config = loadConfig(env);
+  await deleteConversationFiles(
+    createStorage(config, env.DOCUMENTS_BUCKET),
+    config.STORAGE_PREFIX,
+    tenantId,
+    id,
+  );
   await db.delete(conversations).where(eq(conversations.id, id));
 }
 

@@ -146,3 +146,10 @@ export function readFrame(data: string | ArrayBuffer): ClientFrame | Extract<Ser
     message: issue ? `${issue.path.join(".") || "frame"}: ${issue.message}` : "invalid frame",
   };
 }
+
+/** The answer to a handoff frame from staff: only the visitor asks for a human. */
+export const VISITOR_ONLY = {
+  type: "error",
+  code: "forbidden",
+  message: "Only the visitor asks for a human",
+} as const;

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createAgent } from "../../support/ai";
 import { addUser, call, callJson, registerTenant } from "../../support/api";
 import { createConversation } from "../../support/conversations";
+import { pngBytes } from "../../support/files";
 import { getPlan, proposeRefund, setupPlanning } from "../../support/plans";
 import { upload, waitUntilSettled } from "../documents/helpers";
 import { cleanMotorDoc, pdfOf, uploadAndSettle } from "../policies/helpers";
@@ -101,6 +102,12 @@ describe("tenant isolation", () => {
       201,
     );
     const T = `/api/teams/${team.id}`;
+    const file = await call(`${C}/attachments?filename=a.png`, {
+      method: "POST",
+      token: a.accessToken,
+      body: pngBytes(),
+    });
+    const attachment = (await file.json()) as { id: string };
     const probes: Probe[] = [
       { method: "GET", route: "/api/tenants/{id}", path: `/api/tenants/${A}` },
       { method: "PUT", route: "/api/tenants/{id}", path: `/api/tenants/${A}`, json: { name: "pwned" } },
@@ -231,6 +238,8 @@ describe("tenant isolation", () => {
       { method: "POST", route: "/api/policies/{id}/confirm", path: `${P}/confirm` },
       { method: "POST", route: "/api/policies/{id}/reject", path: `${P}/reject` },
       { method: "DELETE", route: "/api/policies/{id}", path: P },
+      { method: "POST", route: "/api/conversations/{id}/attachments", path: `${C}/attachments`, json: {} },
+      { method: "GET", route: "/api/attachments/{id}", path: `/api/attachments/${attachment.id}` },
       { method: "GET", route: "/api/teams/{id}", path: T },
       { method: "PUT", route: "/api/teams/{id}", path: T, json: { name: "pwned" } },
       { method: "DELETE", route: "/api/teams/{id}", path: T },
@@ -328,6 +337,7 @@ describe("tenant isolation", () => {
       url: `${env.FAKE_SERVICES_URL}/webhooks/isolation`,
     });
     expect(delivery).toBeDefined();
+    expect((await call(`/api/attachments/${attachment.id}`, { token: a.accessToken })).status).toBe(200);
     expect(await callJson(T, { token: a.accessToken }, 200)).toMatchObject({
       name: "A team",
       members: [{ userId: aMember.user.id }],
