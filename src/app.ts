@@ -12,6 +12,7 @@ import { documentRoutes } from "./features/documents/documents.routes";
 import { conversationFeedbackRoutes, feedbackRoutes } from "./features/feedback/feedback.routes";
 import { inboxRoutes } from "./features/inbox/inbox.routes";
 import { knowledgeRoutes } from "./features/knowledge/knowledge.routes";
+import { notificationRoutes } from "./features/notifications/notifications.routes";
 import { chatRoutes } from "./features/plans/chat.routes";
 import { planRoutes } from "./features/plans/plans.routes";
 import { dashboardRoutes } from "./features/policies/dashboard.routes";
@@ -64,6 +65,7 @@ export function createApp() {
   app.route("/api/webhooks", webhookRoutes);
   app.route("/api/teams", teamRoutes);
   app.route("/api", attachmentRoutes);
+  app.route("/api/me", notificationRoutes);
   app.route("/chat", chatRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

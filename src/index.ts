@@ -1,5 +1,9 @@
 import { createApp } from "./app";
 import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
+import {
+  consumeDeadNotificationJobs,
+  consumeNotificationJobs,
+} from "./features/notifications/notifications.consumer";
 import { consumeDeadPolicyJobs, consumePolicyJobs } from "./features/policies/policies.consumer";
 import {
   consumeDeadTenantDeletions,
@@ -22,6 +26,8 @@ const queueConsumers = [
   { suffix: "-tenant-deletions", consume: consumeTenantDeletions },
   { suffix: "-webhooks-dlq", consume: consumeDeadWebhookJobs },
   { suffix: "-webhooks", consume: consumeWebhookJobs },
+  { suffix: "-notifications-dlq", consume: consumeDeadNotificationJobs },
+  { suffix: "-notifications", consume: consumeNotificationJobs },
 ];
 
 export default {

@@ -5,6 +5,7 @@ export * from "./conversations";
 export * from "./deletions";
 export * from "./documents";
 export * from "./identity";
+export * from "./notifications";
 export * from "./plans";
 export * from "./policies";
 export * from "./teams";

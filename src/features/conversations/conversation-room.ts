@@ -7,6 +7,7 @@ import type { JsonObject } from "../../lib/json";
 import { parseJson } from "../../lib/json";
 import type { AgentContext } from "../ai/answer";
 import { agentBusinessHours, handoffMessage } from "../ai/handoff";
+import { notifyWaiting } from "../notifications/notifications.jobs";
 import { type ApproveOptions, type PlanOutcome, type ProposeInput, RoomPlans } from "../plans/room-plans";
 import { autoAssignee } from "../teams/auto-assign";
 import {
@@ -254,12 +255,14 @@ export class ConversationRoom extends DurableObject<Env> {
     if (meta?.status !== "open") return;
     this.changeStatus("pending_human", meta.assigneeId, reason);
     this.ai.markAnswered();
+    // Round-robin within its team, else staff are emailed if nobody is online; then the visitor is told.
+    const assignee = meta.assigneeId ?? (await autoAssignee({ db: this.database(), env: this.env }, meta));
+    if (assignee && !meta.assigneeId) this.changeStatus("with_human", assignee, "auto-assigned");
+    else await notifyWaiting(this.env, { ...meta, assigneeId: assignee });
     const hours = agent
       ? agent.businessHours
       : await agentBusinessHours({ db: this.database(), config: this.databaseConfig() }, meta);
     await this.post(SYSTEM, { text: handoffMessage(hours), metadata: { handoff: true, reason } });
-    const assignee = meta.assigneeId ?? (await autoAssignee({ db: this.database(), env: this.env }, meta));
-    if (assignee && !meta.assigneeId) this.changeStatus("with_human", assignee, "auto-assigned");
     await this.armAlarm();
   }
 
