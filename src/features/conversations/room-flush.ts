@@ -1,6 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { aiUsage, type ConversationStatus, conversations, messages, readReceipts } from "../../db/schema";
+import {
+  aiUsage,
+  type ConversationStatus,
+  conversations,
+  messages,
+  readReceipts,
+  teams,
+} from "../../db/schema";
 import type { AiUsageRecord } from "./conversations.protocol";
 import type { OutboxRow, RoomStore, StoredMessage } from "./room-store";
 
@@ -138,7 +145,15 @@ export async function flushToPostgres(
         .set({
           status,
           ...(assigneeId === undefined ? {} : { assigneeId }),
-          ...(teamId === undefined ? {} : { teamId }),
+          // A team deleted since the room learnt of it is none (its row is gone: no foreign key to break).
+          ...(teamId === undefined
+            ? {}
+            : {
+                teamId:
+                  teamId === null
+                    ? null
+                    : sql`(select ${teams.id} from ${teams} where ${teams.id} = ${teamId})`,
+              }),
           // When it was resolved, as the room decided it (rows written before `at` existed: now).
           ...(status === "resolved" ? { resolvedAt: new Date(at ?? Date.now()) } : {}),
         })

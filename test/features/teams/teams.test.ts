@@ -205,4 +205,30 @@ describe("teams", () => {
       assigneeId: owner,
     });
   });
+
+  it("keeps copying a conversation's changes to Postgres after its team was deleted", async () => {
+    const tenant = await registerTenant();
+    const team = await callJson<Team>(
+      "/api/teams",
+      { token: tenant.accessToken, json: { name: "Gone" } },
+      201,
+    );
+    const conversation = await createConversation(tenant, { teamId: team.id });
+    expect(
+      (await call(`/api/teams/${team.id}`, { method: "DELETE", token: tenant.accessToken })).status,
+    ).toBe(204);
+    await callJson(
+      `/api/conversations/${conversation.id}/resolve`,
+      { method: "POST", token: tenant.accessToken },
+      200,
+    );
+    const row = await settled(tenant, conversation.id, (c) => c.status === "resolved");
+    expect(row).toMatchObject({ status: "resolved", teamId: null });
+    const outbox = await callJson<{ pending: number; deadCount: number }>(
+      `/api/conversations/${conversation.id}/outbox`,
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(outbox).toMatchObject({ pending: 0, deadCount: 0 });
+  }, 30_000);
 });
