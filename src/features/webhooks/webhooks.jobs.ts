@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type WebhookEventType, webhookEventTypes } from "../../db/schema";
+import { text } from "../../lib/text";
 
 /** An event as it happened: fanned out to the tenant's endpoints that listen for its type. */
 export const WebhookEventSchema = z.object({
@@ -7,7 +8,7 @@ export const WebhookEventSchema = z.object({
   type: z.enum(webhookEventTypes),
   tenantId: z.uuid(),
   createdAt: z.iso.datetime(),
-  data: z.record(z.string(), z.unknown()),
+  data: z.record(text(), z.unknown()),
 });
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
