@@ -38,6 +38,9 @@ export default defineConfig({
                   // Documents: Textract and embeddings are local fakes speaking the real protocols.
                   MAX_UPLOAD_BYTES: String(4 * 1024 * 1024),
                   DOCUMENT_RETRY_BASE_SECONDS: "0",
+                  WEBHOOK_RETRY_BASE_SECONDS: "0",
+                  DIGEST_MINUTE_SECONDS: "1",
+                  MAX_ATTACHMENT_BYTES: String(1024 * 1024),
                   OCR_PROVIDER: "textract",
                   TEXTRACT_REGION: "eu-west-1",
                   TEXTRACT_ENDPOINT: `${fakeServicesUrl}/textract`,

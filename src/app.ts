@@ -7,11 +7,12 @@ import { analyticsRoutes } from "./features/analytics/analytics.routes";
 import { businessHoursRoutes } from "./features/analytics/business-hours.routes";
 import { csatRoutes, widgetCsatRoutes } from "./features/analytics/csat.routes";
 import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
+import { attachmentRoutes } from "./features/attachments/attachments.routes";
 import { authRoutes } from "./features/auth/auth.routes";
 import { browserSessionRoutes } from "./features/auth/browser-session.routes";
 import { cannedResponseRoutes } from "./features/canned-responses/canned-responses.routes";
 import { channelRoutes } from "./features/channels/channels.routes";
-import { webhookRoutes } from "./features/channels/webhooks.routes";
+import { channelWebhookRoutes } from "./features/channels/webhooks.routes";
 import { consoleRoutes } from "./features/console/console.routes";
 import { contactRoutes } from "./features/contacts/contacts.routes";
 import { conversationLifecycleRoutes } from "./features/conversations/conversation-lifecycle.routes";
@@ -23,13 +24,16 @@ import { conversationFeedbackRoutes, feedbackRoutes } from "./features/feedback/
 import { inboxRoutes } from "./features/inbox/inbox.routes";
 import { knowledgeRoutes } from "./features/knowledge/knowledge.routes";
 import { conversationLabelRoutes, labelRoutes } from "./features/labels/labels.routes";
+import { notificationRoutes } from "./features/notifications/notifications.routes";
 import { chatRoutes } from "./features/plans/chat.routes";
 import { planRoutes } from "./features/plans/plans.routes";
 import { dashboardRoutes } from "./features/policies/dashboard.routes";
 import { policyRoutes } from "./features/policies/policies.routes";
 import { policyUploadRoutes } from "./features/policies/uploads.routes";
 import { rootRoutes, systemRoutes } from "./features/system/system.routes";
+import { teamRoutes } from "./features/teams/teams.routes";
 import { tenantRoutes } from "./features/tenants/tenants.routes";
+import { webhookRoutes } from "./features/webhooks/webhooks.routes";
 import { widgetKeyRoutes, widgetRoutes } from "./features/widget/widget.routes";
 import { corsPolicy, errorHandler, notFoundHandler } from "./lib/app-handlers";
 import { requestBodyLimit } from "./lib/body-limit";
@@ -75,6 +79,10 @@ export function createApp() {
   app.route("/api/dashboards", dashboardsRoutes);
   app.route("/api/messages", feedbackRoutes);
   app.route("/api/conversations", conversationFeedbackRoutes);
+  app.route("/api/webhooks", webhookRoutes);
+  app.route("/api/teams", teamRoutes);
+  app.route("/api", attachmentRoutes);
+  app.route("/api/me", notificationRoutes);
   app.route("/chat", chatRoutes);
   app.route("/api/analytics/business-hours", businessHoursRoutes);
   app.route("/api/conversations", csatRoutes);
@@ -85,7 +93,7 @@ export function createApp() {
   app.route("/api/conversations", conversationLifecycleRoutes);
   app.route("/api/canned-responses", cannedResponseRoutes);
   app.route("/api/channels", channelRoutes);
-  app.route("/webhooks", webhookRoutes);
+  app.route("/webhooks", channelWebhookRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

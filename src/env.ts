@@ -34,9 +34,19 @@ const configSchema = z
       .int()
       .positive()
       .default(25 * 1024 * 1024),
+    // Chat attachments (images and PDFs): larger uploads are refused with 413.
+    MAX_ATTACHMENT_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
     DOCUMENT_MAX_PAGES: z.coerce.number().int().positive().default(2000),
     DOCUMENT_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).default(10),
     DOCUMENT_SLICE_SECONDS: z.coerce.number().positive().default(20),
+    // Webhook deliveries: the first retry's delay, doubled per attempt up to 4 h, for 24 h (docs/webhooks.md).
+    WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).default(30),
+    // Staff notification digests: how long a digest "minute" lasts (tests shorten it).
+    DIGEST_MINUTE_SECONDS: z.coerce.number().positive().default(60),
     STORAGE_PROVIDER: z.enum(["r2", "s3"]).default("r2"),
     // Conversations (rooms) per slice of a tenant deletion; rows and stored objects go 20 times that.
     TENANT_DELETION_SLICE: z.coerce.number().int().positive().default(50),

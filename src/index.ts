@@ -5,12 +5,17 @@ import {
   consumeDeadChannelDeliveries,
 } from "./features/channels/channels.consumer";
 import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
+import {
+  consumeDeadNotificationJobs,
+  consumeNotificationJobs,
+} from "./features/notifications/notifications.consumer";
 import { consumeDeadPolicyJobs, consumePolicyJobs } from "./features/policies/policies.consumer";
 import { consumePolicySnapshots, requeuePolicySnapshots } from "./features/policies/snapshots.consumer";
 import {
   consumeDeadTenantDeletions,
   consumeTenantDeletions,
 } from "./features/tenants/tenant-deletion.consumer";
+import { consumeDeadWebhookJobs, consumeWebhookJobs } from "./features/webhooks/webhooks.consumer";
 
 export { ConversationRoom } from "./features/conversations/conversation-room";
 export { TenantInbox } from "./features/inbox/tenant-inbox";
@@ -28,6 +33,10 @@ const queueConsumers = [
   { suffix: "-policy-snapshots", consume: consumePolicySnapshots },
   { suffix: "-tenant-deletions-dlq", consume: consumeDeadTenantDeletions },
   { suffix: "-tenant-deletions", consume: consumeTenantDeletions },
+  { suffix: "-webhooks-dlq", consume: consumeDeadWebhookJobs },
+  { suffix: "-webhooks", consume: consumeWebhookJobs },
+  { suffix: "-notifications-dlq", consume: consumeDeadNotificationJobs },
+  { suffix: "-notifications", consume: consumeNotificationJobs },
 ];
 
 /** Cron jobs by schedule (wrangler.toml `triggers.crons`); every job whose cron fired runs. */

@@ -51,6 +51,11 @@ export const permissions = {
   /** Analytics dashboards and their widgets: everyone reads, admins manage. */
   "dashboards:read": EVERYONE,
   "dashboards:manage": ADMINS,
+  /** Outbound webhooks: endpoints, their delivery logs and redelivery. */
+  "webhooks:manage": ADMINS,
+  /** Teams: everyone sees them (to assign to one); admins shape them. */
+  "teams:read": EVERYONE,
+  "teams:manage": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

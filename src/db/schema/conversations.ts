@@ -13,6 +13,7 @@ import {
 import { id, timestamps, tsvector } from "../columns";
 import { contacts } from "./contacts";
 import { tenants, users } from "./identity";
+import { teams } from "./teams";
 
 export const conversationStatuses = [
   "open",
@@ -49,6 +50,8 @@ export const conversations = pgTable(
     snoozedUntil: timestamp({ withTimezone: true }),
     agentId: uuid(),
     assigneeId: uuid().references(() => users.id, { onDelete: "set null" }),
+    /** The team it is assigned to (with or without an assignee); written by its room. */
+    teamId: uuid().references(() => teams.id, { onDelete: "set null" }),
     metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     idleTimeoutSeconds: integer().notNull().default(1800),
     lastSeq: integer().notNull().default(0),
@@ -73,6 +76,7 @@ export const conversations = pgTable(
     uniqueIndex("conversations_open_channel_contact_key")
       .on(t.channelId, t.channelContactRef)
       .where(sql`${t.channelId} is not null and ${t.status} not in ('resolved', 'expired')`),
+    index().on(t.tenantId, t.teamId),
   ],
 );
 

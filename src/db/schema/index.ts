@@ -1,5 +1,6 @@
 export * from "./agents";
 export * from "./analytics";
+export * from "./attachments";
 export * from "./canned-responses";
 export * from "./channels";
 export * from "./contacts";
@@ -9,6 +10,9 @@ export * from "./deletions";
 export * from "./documents";
 export * from "./identity";
 export * from "./labels";
+export * from "./notifications";
 export * from "./plans";
 export * from "./policies";
+export * from "./teams";
+export * from "./webhooks";
 export * from "./widget";

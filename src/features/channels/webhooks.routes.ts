@@ -89,7 +89,7 @@ const post = (route: "telegram" | "meta", summary: string) =>
     responses: { 200: json(Accepted, "Verified and queued"), ...errors(400, 401, 413) },
   });
 
-export const webhookRoutes = createRouter()
+export const channelWebhookRoutes = createRouter()
   .openapi(post("telegram", "Telegram Bot API updates (X-Telegram-Bot-Api-Secret-Token checked)"), (c) =>
     receive(c, "telegram", c.req.valid("param").channelId),
   )

@@ -11,6 +11,7 @@ import { conversationView } from "./conversations.views";
 interface ListFilters {
   status?: ConversationStatus;
   assigneeId?: string;
+  teamId?: string;
   visitorId?: string;
   customerUserId?: string;
   channel?: string;
@@ -73,6 +74,7 @@ export async function listConversations(
     eq(conversations.tenantId, tenantId),
     filters.status ? eq(conversations.status, filters.status) : undefined,
     filters.assigneeId ? eq(conversations.assigneeId, filters.assigneeId) : undefined,
+    filters.teamId ? eq(conversations.teamId, filters.teamId) : undefined,
     filters.visitorId ? eq(conversations.visitorId, filters.visitorId) : undefined,
     filters.customerUserId ? eq(conversations.customerUserId, filters.customerUserId) : undefined,
     filters.channel ? eq(conversations.channel, filters.channel) : undefined,

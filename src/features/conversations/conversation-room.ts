@@ -5,7 +5,6 @@ import { loadConfig } from "../../env";
 import { refusal } from "../../lib/errors";
 import { parseJson } from "../../lib/json";
 import type { AgentContext } from "../ai/answer";
-import { agentBusinessHours, handoffMessage } from "../ai/handoff";
 import type { ApproveOptions, PlanOutcome, ProposeInput, RoomPlans } from "../plans/room-plans";
 import {
   type AiUsageRecord,
@@ -20,17 +19,24 @@ import {
 import type { RoomAi } from "./room-ai";
 import { RoomAlarm } from "./room-alarm";
 import type { RoomAnalytics } from "./room-analytics";
+import { type AttachmentRef, RoomAttachments } from "./room-attachments";
 import type { RoomChannelOutbox } from "./room-channel-outbox";
 import { RoomInboxFeed } from "./room-inbox-feed";
 import { FLUSH_DELAY_MS, type RoomOutbox } from "./room-outbox";
 import { roomParts } from "./room-parts";
 import { RoomPool } from "./room-pool";
 import { ackFor, RoomSockets, readFrame } from "./room-sockets";
-import { changeStatus, NO_IDLE_EXPIRY, type StatusParts, snoozeDeadline, wakeReason } from "./room-status";
+import {
+  changeStatus,
+  NO_IDLE_EXPIRY,
+  type StatusExtra,
+  type StatusParts,
+  snoozeDeadline,
+  wakeReason,
+} from "./room-status";
 import { type RoomInit, RoomStore, type StoredMessage } from "./room-store";
 
 const CLOSED: readonly string[] = ["resolved", "expired"];
-const SYSTEM: Sender = { kind: "system", id: "switchboard" };
 
 /** One conversation: the single writer of its messages (stored with their outbox row, then broadcast). */
 export class ConversationRoom extends DurableObject<Env> {
@@ -44,7 +50,10 @@ export class ConversationRoom extends DurableObject<Env> {
   private readonly inbox = new RoomInboxFeed(this.ctx, this.env);
   private readonly outboxCopy: RoomOutbox;
   private readonly statusParts: StatusParts;
+  /** Hands the conversation to a person (room-handoff.ts). */
+  private readonly handoff: (reason: string, agent: AgentContext["agent"] | null) => Promise<void>;
   private readonly channel: RoomChannelOutbox;
+  private files = new RoomAttachments(this.ctx.storage.sql);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -56,6 +65,7 @@ export class ConversationRoom extends DurableObject<Env> {
       plans: this.plans,
       ai: this.ai,
       statusParts: this.statusParts,
+      handoff: this.handoff,
     } = roomParts(ctx, env, {
       store: () => this.store,
       sockets: this.sockets,
@@ -65,7 +75,7 @@ export class ConversationRoom extends DurableObject<Env> {
       post: (sender, post) => this.post(sender, post),
       recordUsage: (usage) => void this.recordUsage(usage),
       armAlarm: () => this.armAlarm(),
-      handoff: (reason, agent) => this.handoff(reason, agent),
+      changeStatus: (status, assigneeId, reason) => this.changeStatus(status, assigneeId, reason),
       destroy: () => this.destroy(),
     }));
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
@@ -112,13 +122,12 @@ export class ConversationRoom extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /**
-   * Stores, broadcasts and acks one message; a known clientId returns the original instead. A note
-   * (staff only) changes no status, wakes no AI and reaches staff sockets only.
-   */
+  /** Stores, broadcasts and acks one message (a known clientId: the original); a note stays with staff. */
   async post(sender: Sender, input: RoomPost, origin?: WebSocket): Promise<PostResult> {
     const meta = this.store.meta();
-    if (!meta) return { ok: false, code: "not_found", message: "Conversation not found" };
+    const metadata = this.files.metadata(input);
+    if (!meta || !metadata)
+      return { ok: false, code: "not_found", message: `${meta ? "Attachment" : "Conversation"} not found` };
     const { kind = "message" } = input;
     // Off the channel's window a reply is refused before anything is stored (a note never goes out).
     const windowClosed =
@@ -130,7 +139,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const message =
       CLOSED.includes(meta.status) && kind !== "note"
         ? null
-        : this.store.append(sender, input.text, input.clientId, input.metadata ?? {}, Date.now(), kind);
+        : this.store.append(sender, input.text, input.clientId, metadata, Date.now(), kind);
     if (!message) {
       // A resend gets the original (also once closed); a new message to a closed conversation is refused.
       const original = input.clientId ? this.store.byClientId(input.clientId) : null;
@@ -177,6 +186,11 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.channel.window(true);
   }
 
+  /** A file uploaded to this conversation: messages may name it from now on. */
+  attach(ref: AttachmentRef): void {
+    if (this.store.meta()) this.files.add(ref);
+  }
+
   history(query: { after?: number; before?: number; limit: number }): StoredMessage[] | null {
     if (!this.store.meta()) return null;
     return this.channel.withDelivery(this.store.range(query.after, query.before, query.limit));
@@ -199,14 +213,11 @@ export class ConversationRoom extends DurableObject<Env> {
     return { seq: capped };
   }
 
-  /**
-   * Changes status/assignee from REST and tells everyone in the room (`until`: a snooze's end). Handed
-   * back from a human, the AI answers the visitor messages that came in meanwhile and nobody answered.
-   */
-  async setStatus(status: Status, assigneeId: string | null, reason?: string, until?: number) {
+  /** Changes status/assignee (a snooze's end, the team) from REST; handed back, the AI answers what came in. */
+  async setStatus(status: Status, assigneeId: string | null, reason?: string, change: StatusExtra = {}) {
     const before = this.store.meta()?.status;
     if (!before) return null;
-    this.changeStatus(status, assigneeId, reason, until);
+    this.changeStatus(status, assigneeId, reason, change);
     if (status === "open" && (before === "pending_human" || before === "with_human")) this.ai.schedule();
     await this.armAlarm();
     return { lastSeq: this.store.lastSeq() };
@@ -236,12 +247,9 @@ export class ConversationRoom extends DurableObject<Env> {
       const posted = await this.post(sender, post);
       if (!posted.ok) return posted;
     }
-    return {
-      ok: true,
-      pendingPlanId: this.plans.pendingId(),
-      // The AI's history: private notes are not part of the conversation.
-      history: this.store.range(undefined, undefined, historyLimit, false),
-    };
+    // The AI's history: private notes are not part of the conversation.
+    const history = this.store.range(undefined, undefined, historyLimit, false);
+    return { ok: true, pendingPlanId: this.plans.pendingId(), history };
   }
 
   /** Records a model call for this conversation (the one writer of AI usage); `copyNow`: in Postgres at once. */
@@ -260,21 +268,8 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /** Every status change goes through room-status.ts (meta, outbox, sockets, inbox). */
-  private changeStatus(status: Status, assigneeId: string | null, reason?: string, until?: number) {
-    changeStatus(this.statusParts, { status, assigneeId, reason, until });
-  }
-
-  /** Hands an AI-answered conversation to a person: pending_human, a system message, the inbox told. */
-  private async handoff(reason: string, agent: AgentContext["agent"] | null): Promise<void> {
-    const meta = this.store.meta();
-    if (meta?.status !== "open") return;
-    this.changeStatus("pending_human", meta.assigneeId, reason);
-    this.ai.markAnswered();
-    const hours = agent
-      ? agent.businessHours
-      : await agentBusinessHours({ db: this.database(), config: this.databaseConfig() }, meta);
-    await this.post(SYSTEM, { text: handoffMessage(hours), metadata: { handoff: true, reason } });
-    await this.armAlarm();
+  private changeStatus(status: Status, assigneeId: string | null, reason?: string, change: StatusExtra = {}) {
+    changeStatus(this.statusParts, { status, assigneeId, reason, ...change });
   }
 
   info() {
@@ -289,6 +284,7 @@ export class ConversationRoom extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     // This instance may still be asked things (e.g. a late request): give it empty tables.
     this.store = new RoomStore(this.ctx.storage.sql);
+    this.files = new RoomAttachments(this.ctx.storage.sql);
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
@@ -307,7 +303,8 @@ export class ConversationRoom extends DurableObject<Env> {
       );
     if (f.type === "approve" || f.type === "reject") return this.plans.onFrame(ws, participant, f);
     if (f.type === "handoff") return this.handoff("the visitor asked for a person", null);
-    const result = await this.post(participant, { clientId: f.clientId, text: f.text, kind: f.kind }, ws);
+    const { clientId, text, kind, attachmentIds } = f;
+    const result = await this.post(participant, { clientId, text, kind, attachmentIds }, ws);
     if (!result.ok)
       return this.sockets.send(ws, { type: "error", code: result.code, message: result.message });
     // A fresh message's ack was sent before its broadcast (in post); a duplicate gets its ack only.

@@ -6,6 +6,8 @@ import type { DeliveryState } from "../channels/channel-adapter";
 /** Limits on what a client may send over the socket or REST. */
 export const MAX_FRAME_BYTES = 16 * 1024;
 export const MAX_TEXT_CHARS = 4000;
+/** Most attachments one message carries. */
+export const MAX_ATTACHMENTS = 10;
 
 export const ClientId = text().min(1).max(100);
 export const MessageText = text()
@@ -20,6 +22,8 @@ export const ClientFrame = z.discriminatedUnion("type", [
     text: MessageText,
     /** `note`: a private note, staff only (a visitor's is refused). */
     kind: z.enum(["message", "note"]).optional(),
+    /** Files uploaded to this conversation (POST /api/conversations/{id}/attachments). */
+    attachmentIds: z.array(text().max(100)).max(MAX_ATTACHMENTS).optional(),
   }),
   z.object({ type: z.literal("typing"), on: z.boolean() }),
   z.object({ type: z.literal("read"), seq: z.number().int().nonnegative() }),
@@ -105,6 +109,8 @@ export interface RoomPost {
   usage?: AiUsageRecord;
   /** `note`: a private note (staff only). */
   kind?: MessageKind;
+  /** Files uploaded to the conversation that the message carries. */
+  attachmentIds?: readonly string[];
 }
 
 /** What a `/chat/completion` turn gets back from its room in one call. */
@@ -143,7 +149,7 @@ export type ServerFrame =
   | { type: "typing"; participant: Sender; on: boolean }
   | { type: "presence"; participant: Sender; state: "join" | "leave"; online: Sender[] }
   | { type: "read"; participant: Sender; seq: number }
-  | { type: "status"; status: string; assigneeId: string | null; reason?: string }
+  | { type: "status"; status: string; assigneeId: string | null; teamId?: string | null; reason?: string }
   | { type: "ai.thinking"; streamId: string }
   | { type: "ai.delta"; streamId: string; index: number; text: string }
   | { type: "ai.cancelled"; streamId: string; reason: string }

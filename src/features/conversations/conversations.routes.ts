@@ -164,13 +164,12 @@ export const conversationRoutes = createRouter()
     route("conversations:write", {
       method: "put",
       path: "/{id}/assign",
-      summary: "Assign to a staff user (who then owns it), or unassign with null",
+      summary: "Assign to a staff user (who then owns it) or unassign with null, and/or to a team",
       request: { params: IdParams, ...jsonBody(AssignBody) },
       errors: [400, 404],
       responses: { 200: json(ConversationSchema, "Assigned") },
     }),
-    async (c) =>
-      c.json(await assignConversation(deps(c), c.req.valid("param").id, c.req.valid("json").assigneeId), 200),
+    async (c) => c.json(await assignConversation(deps(c), c.req.valid("param").id, c.req.valid("json")), 200),
   )
   .openapi(
     route("conversations:write", {

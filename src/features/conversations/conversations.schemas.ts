@@ -3,7 +3,7 @@ import { conversationStatuses, priorities, senderKinds } from "../../db/schema";
 import { jsonObject, text } from "../../lib/text";
 import { deliveryStates } from "../channels/channel-adapter";
 import { LabelRefSchema } from "../labels/labels.schemas";
-import { ClientId, MessageText } from "./conversations.protocol";
+import { ClientId, MAX_ATTACHMENTS, MessageText } from "./conversations.protocol";
 
 // Copied into every list row and room snapshot of the conversation: kept small.
 export const METADATA_MAX_BYTES = 8 * 1024;
@@ -22,6 +22,7 @@ export const ConversationSchema = z
     snoozedUntil: z.iso.datetime().nullable().openapi({ description: "While snoozed: when it opens again" }),
     agentId: z.uuid().nullable(),
     assigneeId: z.uuid().nullable(),
+    teamId: z.uuid().nullable(),
     metadata: z.record(text(), z.unknown()),
     idleTimeoutSeconds: z.number().int(),
     lastSeq: z.number().int(),
@@ -79,6 +80,7 @@ export const CreateConversationBody = z
       description: "A contact of your tenant; without it, customerUserId or visitorId finds (or creates) one",
     }),
     priority: z.enum(priorities).default("none"),
+    teamId: z.uuid().optional().openapi({ description: "The team the conversation belongs to" }),
     channel: text().min(1).max(40).default("web"),
     metadata: Metadata.default({}),
     idleTimeoutSeconds: z
@@ -93,6 +95,7 @@ export const CreateConversationBody = z
 export const ListConversationsQuery = z.object({
   status: z.enum(conversationStatuses).optional(),
   assigneeId: z.uuid().optional(),
+  teamId: z.uuid().optional(),
   visitorId: text().max(200).optional(),
   customerUserId: text().max(200).optional(),
   channel: text().max(40).optional(),
@@ -156,6 +159,9 @@ export const PostMessageBody = z
     kind: z.enum(["message", "note"]).default("message").openapi({
       description: "`note`: a private note for staff (the visitor, channels and the AI never see it)",
     }),
+    attachmentIds: z.array(z.uuid()).max(MAX_ATTACHMENTS).optional().openapi({
+      description: "Files uploaded to this conversation (POST /api/conversations/{id}/attachments)",
+    }),
   })
   .refine((b) => (b.text === undefined) !== (b.cannedResponseId === undefined), {
     message: "Give either text or cannedResponseId",
@@ -184,7 +190,15 @@ export const AckSchema = z
   .openapi("MessageAck");
 
 export const ReadBody = z.object({ seq: z.number().int().nonnegative() }).openapi("ReadReceipt");
-export const AssignBody = z.object({ assigneeId: z.uuid().nullable() }).openapi("Assign");
+export const AssignBody = z
+  .object({
+    assigneeId: z.uuid().nullable().optional().openapi({ description: "A staff user, or null to unassign" }),
+    teamId: z.uuid().nullable().optional().openapi({
+      description: "A team, or null for none; with round-robin on, a waiting conversation gets a member",
+    }),
+  })
+  .refine((body) => body.assigneeId !== undefined || body.teamId !== undefined, "Name assigneeId or teamId")
+  .openapi("Assign");
 
 export const TicketSchema = z
   .object({

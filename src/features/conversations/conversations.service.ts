@@ -8,9 +8,12 @@ import {
   type Priority,
   users,
 } from "../../db/schema";
+import { loadConfig } from "../../env";
 import { AppError, notFound } from "../../lib/errors";
 import type { JsonObject } from "../../lib/json";
+import { createStorage } from "../../providers/storage";
 import { loadAgent } from "../ai/agents.service";
+import { deleteConversationFiles } from "../attachments/attachments.storage";
 import {
   findOrCreateContact,
   linkIdentity,
@@ -19,8 +22,12 @@ import {
 } from "../contacts/contact-identities";
 import { feedbackCounts } from "../feedback/feedback.service";
 import { inboxClient } from "../inbox/inbox-client";
+import { autoAssignee } from "../teams/auto-assign";
+import { loadTeam } from "../teams/teams.service";
+import { emitWebhookEvent } from "../webhooks/emit";
 import { conversationView } from "./conversations.views";
 import { roomFor } from "./room-client";
+import type { StatusExtra } from "./room-status";
 import type { ChannelLink } from "./room-store";
 
 export interface ConversationDeps {
@@ -28,6 +35,12 @@ export interface ConversationDeps {
   env: Env;
   tenantId: string;
 }
+
+/** A team named in a request must be one of the tenant's (a 400, not a 404: the conversation exists). */
+const teamOf = (db: Database, tenantId: string, teamId: string) =>
+  loadTeam(db, tenantId, teamId).catch(() => {
+    throw new AppError("validation_failed", "teamId is not a team of this tenant");
+  });
 
 /** Loads a conversation of the tenant; another tenant's (or none) is a 404. */
 export async function loadConversation(db: Database, tenantId: string, id: string) {
@@ -43,6 +56,7 @@ interface NewConversation {
   visitorId?: string;
   customerUserId?: string;
   agentId?: string;
+  teamId?: string;
   contactId?: string;
   priority?: Priority;
   channel: string;
@@ -89,6 +103,7 @@ export async function createConversation({ db, env, tenantId }: ConversationDeps
     throw new AppError("validation_failed", "agentId is not an agent of this tenant");
   const { contactProfile: _profile, channelLink, ...fields } = input;
   const contactId = await contactFor(db, tenantId, input);
+  if (input.teamId) await teamOf(db, tenantId, input.teamId);
   const [row] = await db
     .insert(conversations)
     .values({
@@ -107,17 +122,27 @@ export async function createConversation({ db, env, tenantId }: ConversationDeps
     idleTimeoutSeconds: row.idleTimeoutSeconds,
     status: row.status,
     ...(channelLink ? { channel: { ...channelLink, lastCustomerAt: null } } : {}),
+    teamId: row.teamId,
   });
   if (agent?.enabled && agent.greeting)
     await room.post({ kind: "ai", id: agent.id }, { text: agent.greeting, metadata: { greeting: true } });
   const view = conversationView(row);
   await inboxClient(env, tenantId).publish({ type: "conversation.created", conversation: view });
+  await emitWebhookEvent(env, tenantId, "conversation.created", { conversation: view });
   return view;
 }
 
+/** Deletes a conversation everywhere: its room, its stored files, then its rows (attachments cascade). */
 export async function deleteConversation({ db, env, tenantId }: ConversationDeps, id: string) {
   await loadConversation(db, tenantId, id);
   await roomFor(env, id).destroy();
+  const config = loadConfig(env);
+  await deleteConversationFiles(
+    createStorage(config, env.DOCUMENTS_BUCKET),
+    config.STORAGE_PREFIX,
+    tenantId,
+    id,
+  );
   await db.delete(conversations).where(eq(conversations.id, id));
   await inboxClient(env, tenantId).publish({ type: "conversation.deleted", conversationId: id });
 }
@@ -131,17 +156,18 @@ async function changeStatus(
   id: string,
   status: ConversationStatus,
   assigneeId: string | null,
-  snoozedUntil?: number,
+  change: StatusExtra = {},
 ) {
   const room = roomFor(env, id);
-  const changed = await room.setStatus(status, assigneeId, undefined, snoozedUntil);
+  const changed = await room.setStatus(status, assigneeId, undefined, change);
   if (!changed) throw notFound("Conversation");
   await room.flushNow();
   const row = await loadConversation(db, tenantId, id);
   // Should Postgres lag (the copy is retried), the answer still shows what the room decided.
-  const until = snoozedUntil ? new Date(snoozedUntil).toISOString() : null;
+  const until = change.until ? new Date(change.until).toISOString() : null;
+  const team = change.teamId === undefined ? {} : { teamId: change.teamId };
   return {
-    conversation: { ...conversationView(row), status, assigneeId, snoozedUntil: until },
+    conversation: { ...conversationView(row), status, assigneeId, snoozedUntil: until, ...team },
     lastSeq: changed.lastSeq,
   };
 }
@@ -167,7 +193,7 @@ export async function snoozeConversation(deps: ConversationDeps, id: string, unt
   const current = await loadConversation(deps.db, deps.tenantId, id);
   if (current.status === "resolved" || current.status === "expired")
     throw new AppError("conflict", `A ${current.status} conversation cannot be snoozed; reopen it first`);
-  return (await changeStatus(deps, id, "snoozed", current.assigneeId, at)).conversation;
+  return (await changeStatus(deps, id, "snoozed", current.assigneeId, { until: at })).conversation;
 }
 
 /** Sets the priority (Postgres is its writer; the inbox hears of it). */
@@ -205,22 +231,40 @@ export async function handBack(deps: ConversationDeps, id: string) {
   return (await changeStatus(deps, id, "open", null)).conversation;
 }
 
-/** Assigns to an active staff user of the tenant (who then owns it), or unassigns with null. */
-export async function assignConversation(deps: ConversationDeps, id: string, assigneeId: string | null) {
+/**
+ * Assigns to an active staff user of the tenant (who then owns it) or unassigns with null, and/or
+ * to a team (or none). A conversation waiting for a human that is given to a round-robin team
+ * without a user goes to one of its online members.
+ */
+export async function assignConversation(
+  deps: ConversationDeps,
+  id: string,
+  body: { assigneeId?: string | null; teamId?: string | null },
+) {
   const current = await loadConversation(deps.db, deps.tenantId, id);
-  if (assigneeId) {
+  if (body.teamId) await teamOf(deps.db, deps.tenantId, body.teamId);
+  const teamId = body.teamId === undefined ? current.teamId : body.teamId;
+  let assigneeId = body.assigneeId === undefined ? current.assigneeId : body.assigneeId;
+  if (body.assigneeId === undefined && !assigneeId && current.status === "pending_human")
+    assigneeId = await autoAssignee(deps, { tenantId: deps.tenantId, teamId });
+  if (body.assigneeId) {
     const [user] = await deps.db
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.id, assigneeId), eq(users.tenantId, deps.tenantId), eq(users.status, "active")));
+      .where(
+        and(eq(users.id, body.assigneeId), eq(users.tenantId, deps.tenantId), eq(users.status, "active")),
+      );
     if (!user) throw new AppError("validation_failed", "assigneeId is not an active user of this tenant");
   }
-  const status = assigneeId
-    ? "with_human"
-    : current.status === "with_human"
-      ? "pending_human"
-      : current.status;
-  return (await changeStatus(deps, id, status, assigneeId)).conversation;
+  const reassigned = body.assigneeId !== undefined || assigneeId !== current.assigneeId;
+  const status = !reassigned
+    ? current.status
+    : assigneeId
+      ? "with_human"
+      : current.status === "with_human"
+        ? "pending_human"
+        : current.status;
+  return (await changeStatus(deps, id, status, assigneeId, { teamId })).conversation;
 }
 
 /** What a sessions dashboard shows: counts by status, averages of size, duration, first response. */

@@ -17,6 +17,7 @@ export function conversationView(row: ConversationRow) {
     snoozedUntil: isoOrNull(row.snoozedUntil),
     agentId: row.agentId,
     assigneeId: row.assigneeId,
+    teamId: row.teamId,
     metadata: row.metadata,
     idleTimeoutSeconds: row.idleTimeoutSeconds,
     lastSeq: row.lastSeq,

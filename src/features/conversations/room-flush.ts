@@ -1,6 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { aiUsage, type ConversationStatus, conversations, messages, readReceipts } from "../../db/schema";
+import {
+  aiUsage,
+  type ConversationStatus,
+  conversations,
+  messages,
+  readReceipts,
+  teams,
+} from "../../db/schema";
 import { type AnalyticsFact, writeAnalytics } from "../analytics/analytics-events";
 import type { AiUsageRecord } from "./conversations.protocol";
 import type { OutboxRow, RoomStore, StoredMessage } from "./room-store";
@@ -129,9 +136,10 @@ export async function flushToPostgres(
     }
 
     for (const row of batch.filter((r) => r.kind === "status")) {
-      const { status, assigneeId, at, snoozedUntil } = JSON.parse(row.payload) as {
+      const { status, assigneeId, teamId, at, snoozedUntil } = JSON.parse(row.payload) as {
         status: ConversationStatus;
         assigneeId?: string | null;
+        teamId?: string | null;
         at?: number;
         snoozedUntil?: number | null;
       };
@@ -141,6 +149,15 @@ export async function flushToPostgres(
           status,
           ...(assigneeId === undefined ? {} : { assigneeId }),
           snoozedUntil: snoozedUntil ? new Date(snoozedUntil) : null,
+          // A team deleted since the room learnt of it is none (its row is gone: no foreign key to break).
+          ...(teamId === undefined
+            ? {}
+            : {
+                teamId:
+                  teamId === null
+                    ? null
+                    : sql`(select ${teams.id} from ${teams} where ${teams.id} = ${teamId})`,
+              }),
           // When it was resolved, as the room decided it (rows written before `at` existed: now);
           // reopened, it is not resolved any more.
           ...(status === "resolved"

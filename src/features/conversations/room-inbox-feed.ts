@@ -3,12 +3,14 @@ import { type InboxClient, inboxClient } from "../inbox/inbox-client";
 import type { Sender } from "./conversations.protocol";
 import { FLUSH_DELAY_MS } from "./room-outbox";
 import type { RoomMeta, StoredMessage } from "./room-store";
+import { roomWebhooks } from "./room-webhooks";
 
 // The inbox hears of a busy room at most this often: the flush delay, so one alarm serves both.
 const INTERVAL_MS = FLUSH_DELAY_MS;
 
 /**
- * What the room tells its tenant's inbox. Message events are throttled: the first goes out at once;
+ * What the room tells its tenant's inbox (and, for status changes, plans and messages, the tenant's
+ * webhooks: room-webhooks.ts). Message events are throttled: the first goes out at once;
  * later ones within the window are folded into one event (the latest message, with how many it
  * stands for) that the room's alarm sends at the window's end. A busy room costs the inbox one call
  * per interval, not one per message, and no timer of its own.
@@ -25,18 +27,24 @@ export class RoomInboxFeed {
 
   /** Tells the inbox (nothing when the room holds no conversation any more). */
   publish(meta: RoomMeta | null, event: InboxEvent): void {
-    if (meta) this.ctx.waitUntil(this.inboxOf(meta).publish(event));
+    if (!meta) return;
+    this.ctx.waitUntil(this.inboxOf(meta).publish(event));
+    const hook = roomWebhooks.event(this.env, meta.tenantId, event);
+    if (hook) this.ctx.waitUntil(hook);
   }
 
-  /** A new message: told at once, or folded into the event the window's end sends. */
+  /** A new message: a webhook event each, and told to the inbox at once or folded into the window's event. */
   message(meta: RoomMeta, message: StoredMessage): void {
-    const event: Omit<InboxMessageEvent, "count"> = {
-      type: "message",
+    this.ctx.waitUntil(roomWebhooks.message(this.env, meta.tenantId, meta.conversationId, message));
+    const { seq, sender, createdAt } = message;
+    const preview = message.text.slice(0, 160);
+    const event = {
+      type: "message" as const,
       conversationId: meta.conversationId,
-      seq: message.seq,
-      sender: message.sender,
-      preview: message.text.slice(0, 160),
-      createdAt: message.createdAt,
+      seq,
+      sender,
+      preview,
+      createdAt,
       ...(message.kind ? { kind: message.kind } : {}),
     };
     const count = (this.pending?.count ?? 0) + 1;

@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client";
+import type { ConversationStatus } from "../../db/schema";
 import type { Config } from "../../env";
 import type { JsonObject } from "../../lib/json";
 import type { AgentContext } from "../ai/answer";
@@ -8,6 +9,7 @@ import type { AiUsageRecord, PostResult, RoomPost, Sender, ServerFrame } from ".
 import { RoomAi } from "./room-ai";
 import { RoomAnalytics } from "./room-analytics";
 import { RoomChannelOutbox } from "./room-channel-outbox";
+import { handOff } from "./room-handoff";
 import type { RoomInboxFeed } from "./room-inbox-feed";
 import { RoomOutbox } from "./room-outbox";
 import type { RoomSockets } from "./room-sockets";
@@ -24,7 +26,7 @@ export interface RoomHost {
   post(sender: Sender, post: RoomPost): Promise<PostResult>;
   recordUsage(usage: AiUsageRecord): void;
   armAlarm(): Promise<void>;
-  handoff(reason: string, agent: AgentContext["agent"] | null): Promise<void>;
+  changeStatus(status: ConversationStatus, assigneeId: string | null, reason?: string): void;
   destroy(): Promise<void>;
 }
 
@@ -70,12 +72,14 @@ export function roomParts(ctx: DurableObjectState, env: Env, host: RoomHost) {
     record,
     notify: (event) => host.inbox.publish(host.store().meta(), event),
   });
-  const ai = new RoomAi(sql, {
+  const handoff = (reason: string, agent: AgentContext["agent"] | null) =>
+    handOff({ ...host, env, markAnswered: () => ai.markAnswered() }, reason, agent);
+  const ai: RoomAi = new RoomAi(sql, {
     ...room,
     history: (limit) => host.store().recent(limit),
     lastSeq: () => host.store().lastSeq(),
     mayAnswer: () => channel.isOpen(false),
-    handoff: (reason, agent) => host.handoff(reason, agent),
+    handoff,
     plan: (agentCtx, history) => plans.fromConversation(agentCtx, history, host.store().lastVisitor()),
   });
   // Every status change goes through room-status.ts with these.
@@ -86,5 +90,5 @@ export function roomParts(ctx: DurableObjectState, env: Env, host: RoomHost) {
     cancelAi: (why) => ai.cancel(why),
     changed: (meta, before, reason, now) => analytics.status(meta, before, reason, now),
   };
-  return { outboxCopy, analytics, channel, plans, ai, statusParts };
+  return { outboxCopy, analytics, channel, plans, ai, statusParts, handoff };
 }

@@ -3,6 +3,12 @@ import type { RoomInboxFeed } from "./room-inbox-feed";
 import type { RoomSockets } from "./room-sockets";
 import type { RoomMeta, RoomStore } from "./room-store";
 
+/** What else a status change may set: a snooze's end (with `snoozed` only), the team (undefined keeps it). */
+export interface StatusExtra {
+  until?: number | undefined;
+  teamId?: string | null | undefined;
+}
+
 /** What a status change touches in its room. */
 export interface StatusParts {
   store: () => RoomStore;
@@ -24,8 +30,7 @@ export function changeStatus(
     status: ConversationStatus;
     assigneeId: string | null;
     reason?: string | undefined;
-    until?: number | undefined;
-  },
+  } & StatusExtra,
 ): void {
   const { status, assigneeId, reason } = change;
   const store = parts.store();
@@ -35,10 +40,11 @@ export function changeStatus(
     parts.cancelAi(status === "with_human" ? "a human took over" : `conversation is ${status}`);
   const now = Date.now();
   const snoozedUntil = status === "snoozed" ? (change.until ?? null) : null;
-  store.saveMeta({ ...meta, status, assigneeId, snoozedUntil, lastActivityAt: now });
-  parts.changed({ ...meta, status, assigneeId, snoozedUntil }, meta.status, reason, now);
-  store.enqueue("status", { status, assigneeId, snoozedUntil, at: now }, now);
-  const extra = { ...(reason ? { reason } : {}), ...(snoozedUntil ? { snoozedUntil } : {}) };
+  const teamId = change.teamId === undefined ? (meta.teamId ?? null) : change.teamId;
+  store.saveMeta({ ...meta, status, assigneeId, teamId, snoozedUntil, lastActivityAt: now });
+  parts.changed({ ...meta, status, assigneeId, teamId, snoozedUntil }, meta.status, reason, now);
+  store.enqueue("status", { status, assigneeId, teamId, snoozedUntil, at: now }, now);
+  const extra = { teamId, ...(reason ? { reason } : {}), ...(snoozedUntil ? { snoozedUntil } : {}) };
   parts.sockets.broadcast({ type: "status", status, assigneeId, ...extra });
   parts.inbox.publish(meta, {
     type: "conversation.status",

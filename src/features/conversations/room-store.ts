@@ -35,6 +35,8 @@ export interface RoomMeta {
   assigneeId: string | null;
   /** While snoozed: when the alarm opens the conversation again (ms). */
   snoozedUntil?: number | null;
+  /** Absent in rooms created before teams existed. */
+  teamId?: string | null;
   idleTimeoutSeconds: number;
   lastActivityAt: number;
   flushAttempts: number;
@@ -43,11 +45,13 @@ export interface RoomMeta {
   channel?: ChannelLink;
 }
 
-/** What creating a room takes. */
+/** What creates a room. */
 export type RoomInit = Pick<
   RoomMeta,
-  "conversationId" | "tenantId" | "agentId" | "idleTimeoutSeconds" | "status" | "channel"
+  "conversationId" | "tenantId" | "agentId" | "idleTimeoutSeconds" | "status" | "channel" | "teamId"
 >;
+/** A conversation's team (null: none); undefined in a change keeps it. */
+export type TeamId = string | null;
 
 type Row = Record<string, SqlStorageValue>;
 

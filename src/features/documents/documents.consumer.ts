@@ -6,6 +6,7 @@ import { describeError, log } from "../../lib/logger";
 import { createEmbeddings } from "../../providers/embeddings";
 import { createOcr } from "../../providers/ocr";
 import { createStorage } from "../../providers/storage";
+import { emitWebhookEvent } from "../webhooks/emit";
 import { inboxPublisher } from "./documents.events";
 import { type DocumentJob, DocumentJobSchema } from "./documents.jobs";
 import { statusView } from "./documents.views";
@@ -69,6 +70,8 @@ async function handle(
     } else if (outcome.kind === "busy") {
       message.retry({ delaySeconds: outcome.retryInSeconds });
     } else {
+      if (outcome.kind === "done" && outcome.status === "ready")
+        await emitWebhookEvent(env, job.tenantId, "document.ready", { documentId: job.documentId });
       message.ack();
     }
   } catch (error) {

@@ -26,6 +26,32 @@ const BINARY_SIGNATURES: Array<[string, number[]]> = [
 const startsWith = (bytes: Uint8Array, signature: number[]) =>
   signature.every((byte, index) => bytes[index] === byte);
 
+// What a chat attachment may be: images a browser shows, and PDFs.
+const ATTACHMENT_SIGNATURES: Array<[string, number[]]> = [
+  ["application/pdf", [0x25, 0x50, 0x44, 0x46, 0x2d]],
+  ["image/png", [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],
+  ["image/jpeg", [0xff, 0xd8, 0xff]],
+  ["image/gif", [0x47, 0x49, 0x46, 0x38]],
+];
+const isWebp = (bytes: Uint8Array) =>
+  startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes.subarray(8), [0x57, 0x45, 0x42, 0x50]);
+
+/** A chat attachment's type from its bytes (PDF, PNG, JPEG, GIF, WebP); 415 for anything else. */
+export function detectAttachmentType(bytes: Uint8Array): string {
+  if (isWebp(bytes)) return "image/webp";
+  const found = ATTACHMENT_SIGNATURES.find(([, signature]) => startsWith(bytes, signature));
+  if (found) return found[0];
+  const binary = BINARY_SIGNATURES.find(([, signature]) => startsWith(bytes, signature));
+  throw new AppError(
+    "unsupported_media_type",
+    `Unsupported attachment: send an image (PNG, JPEG, GIF, WebP) or a PDF`,
+    {
+      detected: binary?.[0] ?? (decodeText(bytes) === null ? "binary data" : "text"),
+      supported: [...ATTACHMENT_SIGNATURES.map(([type]) => type), "image/webp"],
+    },
+  );
+}
+
 /** Decides a document's kind from its bytes; the file name never decides. Throws 415 otherwise. */
 export function detectKind(bytes: Uint8Array): DocumentKind {
   if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return "pdf";

@@ -38,6 +38,8 @@ export function inboxClient(env: Env, tenantId: string) {
       quietly("inbox presence report failed", { conversationId }, false, () =>
         stub.staffPresence(conversationId, principalId, state, issuedAtMs),
       ),
+    /** Who of the tenant's staff is online (never throws: nobody, when the inbox cannot be asked). */
+    onlineStaff: () => quietly("inbox presence query failed", {}, [] as string[], () => stub.onlineStaff()),
     /** Hands a staff socket's upgrade to the inbox with its verified ticket claims. */
     connect(upgrade: Request, join: InboxJoin) {
       const headers = new Headers(upgrade.headers);

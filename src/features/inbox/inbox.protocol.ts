@@ -14,6 +14,7 @@ export type InboxEvent =
       conversationId: string;
       status: string;
       assigneeId: string | null;
+      teamId?: string | null;
       reason?: string;
     }
   /** Labels or priority changed (their writer is Postgres, not the room). */

@@ -146,6 +146,18 @@ export class TenantInbox extends DurableObject<Env> {
     return false;
   }
 
+  /** Staff principals online now: with an inbox socket here, or a socket in one of the tenant's rooms. */
+  onlineStaff(): string[] {
+    const online = new Set<string>();
+    for (const socket of this.ctx.getWebSockets()) {
+      const attachment = socket.deserializeAttachment() as { userId?: string | null } | null;
+      if (attachment?.userId) online.add(attachment.userId);
+    }
+    for (const row of this.ctx.storage.sql.exec("SELECT DISTINCT principal_id FROM staff_rooms"))
+      online.add(String(row.principal_id));
+    return [...online];
+  }
+
   /**
    * Closes a deactivated user's or revoked key's sockets: its inbox sockets here, and its room
    * sockets through each room it joined. `revokedAt` (the revoking Worker's clock, like ticket times)

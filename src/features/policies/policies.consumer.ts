@@ -6,6 +6,7 @@ import { describeError, log } from "../../lib/logger";
 import { createOcr } from "../../providers/ocr";
 import { createStorage } from "../../providers/storage";
 import { backoffSeconds } from "../documents/documents.consumer";
+import { emitWebhookEvent } from "../webhooks/emit";
 import { PolicyJobSchema } from "./policies.jobs";
 import { uploadPublisher } from "./policy-events";
 import { kickSnapshots } from "./policy-snapshots";
@@ -38,6 +39,8 @@ export async function consumePolicyJobs(batch: MessageBatch<unknown>, env: Env):
           await kickSnapshots(env.POLICY_SNAPSHOT_QUEUE, [
             { policyId: outcome.policyId, tenantId: job.data.tenantId },
           ]);
+        if (outcome.kind === "extracted" && outcome.status === "saved")
+          await emitWebhookEvent(env, job.data.tenantId, "policy.saved", { policyId: outcome.policyId });
         message.ack();
       } catch (error) {
         // Storage or the database failed: the file itself may be fine, so try again later.

@@ -7,6 +7,7 @@ import { text } from "../../lib/text";
 import { attachment } from "../../lib/uploads";
 import { createStorage } from "../../providers/storage";
 import { featureRoutes } from "../auth/api-route";
+import { emitWebhookEvent } from "../webhooks/emit";
 import {
   ChangesSchema,
   ImportResultSchema,
@@ -33,13 +34,20 @@ import { kickSnapshots } from "./policy-snapshots";
 const tags = ["Policies"];
 const route = featureRoutes(tags);
 
-/** Asks for the snapshots of records just written (their outbox rows are already committed). */
-const snapshot = async <T extends { id: string }>(c: Context<AppEnv>, policy: T): Promise<T> => {
-  await kickSnapshots(c.env.POLICY_SNAPSHOT_QUEUE, [
-    { policyId: policy.id, tenantId: c.var.principal.tenantId },
-  ]);
+/**
+ * After a record is written: asks for its snapshot (its outbox row is already committed) and, when it
+ * is saved (by hand, by review, or edited while saved), announces it as a `policy.saved` webhook event.
+ */
+async function afterWrite<T extends { id: string; status: string }>(
+  c: Context<AppEnv>,
+  policy: T,
+): Promise<T> {
+  const tenantId = c.var.principal.tenantId;
+  await kickSnapshots(c.env.POLICY_SNAPSHOT_QUEUE, [{ policyId: policy.id, tenantId }]);
+  if (policy.status === "saved")
+    await emitWebhookEvent(c.env, tenantId, "policy.saved", { policyId: policy.id });
   return policy;
-};
+}
 
 export const policyRoutes = createRouter()
   .openapi(
@@ -65,7 +73,7 @@ export const policyRoutes = createRouter()
       responses: { 201: json(PolicySchema, "The record") },
     }),
     async (c) =>
-      c.json(await snapshot(c, await createPolicy(c.var.db, c.var.principal, c.req.valid("json"))), 201),
+      c.json(await afterWrite(c, await createPolicy(c.var.db, c.var.principal, c.req.valid("json"))), 201),
   )
   .openapi(
     route("policies:write", {
@@ -95,6 +103,9 @@ export const policyRoutes = createRouter()
           row.status === "refused" ? [] : [{ policyId: row.policyId, tenantId }],
         ),
       );
+      for (const row of result.rows)
+        if (row.status === "saved")
+          await emitWebhookEvent(c.env, tenantId, "policy.saved", { policyId: row.policyId });
       return c.json(result, 200);
     },
   )
@@ -125,7 +136,7 @@ export const policyRoutes = createRouter()
     }),
     async (c) =>
       c.json(
-        await snapshot(
+        await afterWrite(
           c,
           await editPolicy(c.var.db, c.var.principal, c.req.valid("param").id, c.req.valid("json")),
         ),
@@ -160,7 +171,10 @@ export const policyRoutes = createRouter()
       responses: { 200: json(PolicySchema, "Saved") },
     }),
     async (c) =>
-      c.json(await snapshot(c, await confirmPolicy(c.var.db, c.var.principal, c.req.valid("param").id)), 200),
+      c.json(
+        await afterWrite(c, await confirmPolicy(c.var.db, c.var.principal, c.req.valid("param").id)),
+        200,
+      ),
   )
   .openapi(
     route("policies:write", {
@@ -172,7 +186,10 @@ export const policyRoutes = createRouter()
       responses: { 200: json(PolicySchema, "Rejected") },
     }),
     async (c) =>
-      c.json(await snapshot(c, await rejectPolicy(c.var.db, c.var.principal, c.req.valid("param").id)), 200),
+      c.json(
+        await afterWrite(c, await rejectPolicy(c.var.db, c.var.principal, c.req.valid("param").id)),
+        200,
+      ),
   )
   .openapi(
     route("policies:read", {

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createAgent } from "../../support/ai";
 import { addUser, call, callJson, registerTenant } from "../../support/api";
@@ -10,6 +11,7 @@ import {
   textUpdate,
 } from "../../support/channels";
 import { createConversation } from "../../support/conversations";
+import { pngBytes } from "../../support/files";
 import { getPlan, proposeRefund, setupPlanning } from "../../support/plans";
 import { upload, waitUntilSettled } from "../documents/helpers";
 import { cleanMotorDoc, pdfOf, uploadAndSettle } from "../policies/helpers";
@@ -126,6 +128,28 @@ describe("tenant isolation", () => {
     const aWidget = (await callJson<{ widgets: { id: string }[] }>(DB, { token: a.accessToken }, 200))
       .widgets[0]?.id;
     const aKpi = { type: "kpi", title: "spy", query: { metrics: [{ id: "messages_in" }] } };
+    // Webhooks: an endpoint (listening for an event nothing here sends, so no deliveries are made).
+    const webhook = await callJson<{ id: string }>(
+      "/api/webhooks",
+      {
+        token: a.accessToken,
+        json: { url: `${env.FAKE_SERVICES_URL}/webhooks/isolation`, events: ["csat.received"] },
+      },
+      201,
+    );
+    const W = `/api/webhooks/${webhook.id}`;
+    const team = await callJson<{ id: string }>(
+      "/api/teams",
+      { token: a.accessToken, json: { name: "A team", memberIds: [aMember.user.id] } },
+      201,
+    );
+    const T = `/api/teams/${team.id}`;
+    const file = await call(`${C}/attachments?filename=a.png`, {
+      method: "POST",
+      token: a.accessToken,
+      body: pngBytes(),
+    });
+    const attachment = (await file.json()) as { id: string };
     const probes: Probe[] = [
       { method: "GET", route: "/api/contacts/{id}", path: K },
       { method: "PUT", route: "/api/contacts/{id}", path: K, json: { name: "pwned" } },
@@ -339,6 +363,30 @@ describe("tenant isolation", () => {
       { method: "POST", route: "/api/channels/{id}/test", path: `${CH}/test` },
       { method: "GET", route: "/api/channels/{id}/webhook", path: `${CH}/webhook` },
       { method: "POST", route: "/api/channels/{id}/webhook/regenerate", path: `${CH}/webhook/regenerate` },
+      { method: "POST", route: "/api/conversations/{id}/attachments", path: `${C}/attachments`, json: {} },
+      { method: "GET", route: "/api/attachments/{id}", path: `/api/attachments/${attachment.id}` },
+      { method: "GET", route: "/api/teams/{id}", path: T },
+      { method: "PUT", route: "/api/teams/{id}", path: T, json: { name: "pwned" } },
+      { method: "DELETE", route: "/api/teams/{id}", path: T },
+      {
+        method: "PUT",
+        route: "/api/teams/{id}/members/{userId}",
+        path: `${T}/members/${aMember.user.id}`,
+      },
+      {
+        method: "DELETE",
+        route: "/api/teams/{id}/members/{userId}",
+        path: `${T}/members/${aMember.user.id}`,
+      },
+      { method: "GET", route: "/api/webhooks/{id}", path: W },
+      { method: "PUT", route: "/api/webhooks/{id}", path: W, json: { url: "https://evil.example/x" } },
+      { method: "DELETE", route: "/api/webhooks/{id}", path: W },
+      { method: "GET", route: "/api/webhooks/{id}/deliveries", path: `${W}/deliveries` },
+      {
+        method: "POST",
+        route: "/api/webhooks/{id}/deliveries/{deliveryId}/redeliver",
+        path: `${W}/deliveries/${crypto.randomUUID()}/redeliver`,
+      },
     ];
     // The room's WebSocket takes a ticket, not a bearer token: realtime.test.ts shows a ticket
     // signed for tenant B is refused with 404 on A's conversation.
@@ -429,6 +477,9 @@ describe("tenant isolation", () => {
       "/api/dashboard/explorer",
       "/api/dashboard/explorer?groupBy=insurer",
       "/api/dashboard/explorer?format=csv",
+      "/api/webhooks",
+      "/api/teams",
+      `/api/conversations?teamId=${team.id}`,
     ]) {
       const text = await (await call(path, { token: b.accessToken })).text();
       expect(text).not.toContain(A);
@@ -446,6 +497,8 @@ describe("tenant isolation", () => {
       expect(text).not.toContain(canned.id);
       expect(text).not.toContain(String(aDashboards.data[0]?.id));
       expect(text).not.toContain(CH.split("/").at(-1));
+      expect(text).not.toContain(webhook.id);
+      expect(text).not.toContain("A team");
     }
 
     // B importing A's policy number makes B's own record: no duplicate across tenants, no id of A's.
@@ -487,6 +540,14 @@ describe("tenant isolation", () => {
       },
     );
     expect((await callJson<{ title: string }>(DB, { token: a.accessToken }, 200)).title).toBe("Support");
+    expect(await callJson(W, { token: a.accessToken }, 200)).toMatchObject({
+      url: `${env.FAKE_SERVICES_URL}/webhooks/isolation`,
+    });
+    expect((await call(`/api/attachments/${attachment.id}`, { token: a.accessToken })).status).toBe(200);
+    expect(await callJson(T, { token: a.accessToken }, 200)).toMatchObject({
+      name: "A team",
+      members: [{ userId: aMember.user.id }],
+    });
     expect(await callJson(P, { token: a.accessToken }, 200)).toMatchObject({
       status: "saved",
       extras: { remark: null },

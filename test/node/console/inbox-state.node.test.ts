@@ -10,6 +10,7 @@ const conversation = (id: string, at: string, extra: Partial<ConversationView> =
   channel: "web",
   visitorId: `visitor-${id}`,
   contactId: null,
+  teamId: null,
   channelId: null,
   channelContactRef: null,
   priority: "none",

@@ -7,6 +7,7 @@ import { resendRoutes } from "./fake-resend.ts";
 import { fakeS3 } from "./fake-s3.ts";
 import { telegramRoutes } from "./fake-telegram.ts";
 import { textractRoutes } from "./fake-textract.ts";
+import { webhookRoutes } from "./fake-webhooks.ts";
 
 /** One request as a fake route sees it: the body is read up front. */
 export interface FakeRequest {
@@ -58,6 +59,7 @@ export async function startFakeServices(port = 0): Promise<FakeServices> {
     ...downstreamRoutes(),
     ...metaRoutes(),
     ...telegramRoutes(),
+    ...webhookRoutes(),
   ];
   const server = createServer((req, res) => {
     void serve(routes, req, res).catch((error: unknown) => {
