@@ -411,8 +411,20 @@ describe("tenant isolation", () => {
       new Set(scoped.filter((r) => !ticketRoutes.has(r))),
     );
 
-    for (const token of [b.accessToken, bKey.key]) {
-      for (const probe of probes) {
+    // B's users, then B's API keys, probe every route; two of each share the probes so that none meets
+    // the per-minute rate limit (there are over 100 routes).
+    const bAdmin = await addUser(b.tenant.id, "TENANT_ADMIN");
+    const bKey2 = await callJson<{ key: string }>(
+      "/api/api-keys",
+      { token: b.accessToken, json: { name: "B second key", role: "TENANT_ADMIN" } },
+      201,
+    );
+    for (const principals of [
+      [b.accessToken, bAdmin.accessToken],
+      [bKey.key, bKey2.key],
+    ]) {
+      for (const [i, probe] of probes.entries()) {
+        const token = principals[i % principals.length];
         const response = await call(probe.path, { method: probe.method, token, json: probe.json });
         const text = await response.text();
         expect(response.status, `${probe.method} ${probe.path}`).toBe(404);
