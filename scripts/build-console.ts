@@ -1,7 +1,7 @@
 // Builds the staff console (src/console, Preact) into public/app, which the Worker serves as static
 // assets under /app. Called by `npm run dev` (watching), the browser tests, deploy and postinstall;
 // public/app is git-ignored. Prints the first screen's size: the budget is 150 KB gzip.
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -43,11 +43,13 @@ export function firstScreenBytes(metafile: esbuild.Metafile): number {
 
 /** One build; `watch`: rebuild on every change until the process ends. */
 export async function buildConsole({ watch = false } = {}): Promise<{ firstScreenGzip: number }> {
-  rmSync(out, { recursive: true, force: true });
+  // Files are overwritten in place, never removed first: another process (the browser tests' server,
+  // a running `npm run dev`) may be serving public/app at this moment.
   mkdirSync(out, { recursive: true });
   copyFileSync(join(source, "index.html"), join(out, "index.html"));
   if (watch) {
     const context = await esbuild.context(options);
+    await context.rebuild();
     await context.watch();
     return { firstScreenGzip: 0 };
   }
