@@ -47,7 +47,7 @@ export function termsCte(scope: Scope, q: string): SQL {
 }
 
 /**
- * CTE `lexical (id, score)`: chunks matching any word of the question, scored by the share of the
+ * CTE `lexical (id, coverage, score)`: chunks matching any word of the question, scored by the share of the
  * question's term weight they contain (so rare, telling words count most and no word is required),
  * plus ts_rank_cd (proximity, heading weight) to order passages covering the same words.
  * Needs termsCte first.
@@ -58,15 +58,18 @@ export function lexicalCte(scope: Scope, limit: number): SQL {
       select id, rank from knowledge_lexical_candidates(
         ${scope.tenantId}::uuid, ${scope.collectionId}::uuid, (select q from anyq), ${POOL})
     ),
-    lexical as (
-      select p.id,
-        coalesce(sum(t.idf) filter (where c.tsv @@ t.q), 0) / nullif((select sum(idf) from terms), 0)
-          + 0.2 * p.rank as score
+    covered as (
+      select p.id, p.rank,
+        coalesce(sum(t.idf) filter (where c.tsv @@ t.q), 0) / nullif((select sum(idf) from terms), 0) as coverage
       from pool p
       join document_chunks c on c.id = p.id
       cross join terms t
       group by p.id, p.rank
-      order by score desc, p.id
+    ),
+    lexical as (
+      select id, coverage, coverage + 0.2 * rank as score
+      from covered
+      order by score desc, id
       limit ${limit}
     )`;
 }

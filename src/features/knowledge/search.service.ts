@@ -97,18 +97,22 @@ async function hybridPassages(
   const result = await db.execute(sql`
     with ${termsCte(scope, input.q)}, ${lexicalCte(scope, CANDIDATES)},
     -- Equal lexical scores share a rank: the vector ranking, not the chunk id, breaks the tie.
-    lexical_ranked as (select id, rank() over (order by score desc) as r from lexical),
+    lexical_ranked as (
+      select id, rank() over (order by score desc) as r, coverage >= 0.999 as complete from lexical
+    ),
     nearest as (
       select id, row_number() over (order by similarity desc nulls last, id) as r
       from (${nearestChunks(scope, vector, mode)}) n
     ),
     fused as (
-      select id, sum(1.0 / (${RRF_K} + r)) as score,
+      -- A passage holding every word of the question gets one more top-rank share: reciprocal rank
+      -- fusion alone lets a vector neighbour with one of the words outrank it.
+      select id, sum(1.0 / (${RRF_K} + r)) + bool_or(complete)::int * (1.0 / (${RRF_K} + 1)) as score,
         min(lexical_rank) as lexical_rank, min(vector_rank) as vector_rank
       from (
-        select id, r, r as lexical_rank, null::bigint as vector_rank from lexical_ranked
+        select id, r, r as lexical_rank, null::bigint as vector_rank, complete from lexical_ranked
         union all
-        select id, r, null, r from nearest
+        select id, r, null, r, false from nearest
       ) ranked
       group by id
       order by score desc, id
