@@ -39,6 +39,7 @@ export const t = {
     pending_human: "Needs a human",
     with_human: "With a human",
     resolved: "Resolved",
+    snoozed: "Snoozed",
     expired: "Expired",
   } as Record<string, string>,
   sender: {
