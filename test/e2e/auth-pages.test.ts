@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { emailedLink } from "./support/emails";
 import { registerStaff, type Staff } from "./support/staff";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -31,20 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** The link in the latest email to `to` whose subject matches, as the fake Resend API received it. */
-async function emailedLink(to: string, subject: RegExp): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${fakes}/_test/emails?to=${encodeURIComponent(to)}`);
-    const emails = (await response.json()) as { subject: string; text?: string }[];
-    const text = emails.filter((email) => subject.test(email.subject)).at(-1)?.text;
-    const link = text && /(https?:\/\/\S+\?token=[\w-]+)/.exec(text)?.[1];
-    if (link) return link;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no email to ${to} matching ${subject}`);
-}
 
 function login(email: string, password: string) {
   return fetch(`${appUrl}/api/auth/login`, {
@@ -79,7 +66,7 @@ describe("account pages from emailed links", () => {
       { json: { email, name: "Invitee", role: "TENANT_USER" } },
       201,
     );
-    const link = await emailedLink(email, /invited/);
+    const link = await emailedLink(fakes, email, /invited/);
     expect(link.startsWith(`${appUrl}/accept-invite?token=`)).toBe(true);
 
     const page = await open(link);
@@ -126,7 +113,7 @@ describe("account pages from emailed links", () => {
       body: JSON.stringify({ email }),
     });
     expect(forgot.status).toBe(202);
-    const link = await emailedLink(email, /Reset your/);
+    const link = await emailedLink(fakes, email, /Reset your/);
     expect(link.startsWith(`${appUrl}/reset-password?token=`)).toBe(true);
 
     const page = await open(link);

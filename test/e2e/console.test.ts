@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { emailedLink } from "./support/emails";
 import { registerStaff, type Staff } from "./support/staff";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -267,7 +268,7 @@ describe("the staff console in Chromium", () => {
     expect(profile.status).toBe(200);
 
     // The colleague follows the emailed link, sets a password and signs in to the console.
-    const link = await emailedLink(email);
+    const link = await emailedLink(fakes, email, /invited/);
     const colleague = await (await browser.newContext()).newPage();
     await colleague.goto(link);
     await colleague.getByLabel("Password", { exact: true }).fill("colleague password 1");
@@ -290,17 +291,4 @@ async function signInAt(page: Page, url: string, email: string, password: string
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-/** The link in the latest invitation email to `to`, as the fake Resend API received it. */
-async function emailedLink(to: string): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${fakes}/_test/emails?to=${encodeURIComponent(to)}`);
-    const emails = (await response.json()) as { subject: string; text?: string }[];
-    const link = /(https?:\/\/\S+\?token=[\w-]+)/.exec(emails.at(-1)?.text ?? "")?.[1];
-    if (link) return link;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no invitation email to ${to}`);
 }

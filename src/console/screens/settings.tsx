@@ -135,33 +135,47 @@ function Team({ tenantId }: { tenantId: string }) {
   );
 }
 
-/** API keys: create (the secret shown once), list by prefix, revoke. */
-function ApiKeys() {
-  const [keys, setKeys] = useState<ApiKey[]>([]);
+/**
+ * A list of secret-bearing keys at `path`: loaded on mount, created with a body whose answer carries
+ * the secret (shown once, then only the list), revoked by id.
+ */
+function useKeys<Key extends { id: string }>(path: string) {
+  const [keys, setKeys] = useState<Key[]>([]);
   const [secret, setSecret] = useState<string | null>(null);
   const { error, guard } = useError();
-  const name = useRef<HTMLInputElement>(null);
-  const load = () => guard(api<{ data: ApiKey[] }>("/api/api-keys")).then((r) => r && setKeys(r.data));
+  const load = () => guard(api<{ data: Key[] }>(path)).then((r) => r && setKeys(r.data));
   useEffect(() => void load(), []);
-  const create = async (event: Event) => {
+  const create = async (event: Event, body: unknown, secretOf: (created: Key) => string) => {
     event.preventDefault();
-    const created = await guard(
-      api<ApiKey & { key: string }>("/api/api-keys", { json: { name: name.current?.value } }),
-    );
+    const form = event.target as HTMLFormElement;
+    const created = await guard(api<Key>(path, { json: body }));
     if (!created) return;
-    setSecret(created.key);
-    (event.target as HTMLFormElement).reset();
+    setSecret(secretOf(created));
+    form.reset();
     void load();
   };
+  const revoke = (id: string) => void guard(api(`${path}/${id}`, { method: "DELETE" })).then(load);
+  return { keys, secret, error, create, revoke };
+}
+
+/** A secret the API shows once, with what it is. */
+function SecretOnce({ label, secret }: { label: string; secret: string | null }) {
+  return secret ? (
+    <p class="notice">
+      {label} <code class="secret">{secret}</code>
+    </p>
+  ) : null;
+}
+
+/** API keys: create (the secret shown once), list by prefix, revoke. */
+function ApiKeys() {
+  const { keys, secret, error, create, revoke } = useKeys<ApiKey & { key?: string }>("/api/api-keys");
+  const name = useRef<HTMLInputElement>(null);
   return (
     <section aria-labelledby="keys-title">
       <h3 id="keys-title">{t.apiKeys}</h3>
       <ErrorLine error={error} />
-      {secret && (
-        <p class="notice">
-          {t.secretOnce} <code class="secret">{secret}</code>
-        </p>
-      )}
+      <SecretOnce label={t.secretOnce} secret={secret} />
       <ul class="plain">
         {keys.map((key) => (
           <li key={key.id}>
@@ -169,18 +183,17 @@ function ApiKeys() {
             {key.revokedAt ? (
               <span class="badge">{t.revoked}</span>
             ) : (
-              <button
-                type="button"
-                class="danger"
-                onClick={() => void guard(api(`/api/api-keys/${key.id}`, { method: "DELETE" })).then(load)}
-              >
+              <button type="button" class="danger" onClick={() => revoke(key.id)}>
                 {t.revoke}
               </button>
             )}
           </li>
         ))}
       </ul>
-      <form class="card" onSubmit={create}>
+      <form
+        class="card"
+        onSubmit={(e) => create(e, { name: name.current?.value }, (created) => created.key ?? "")}
+      >
         <label>
           {t.keyName}
           <input ref={name} type="text" required />
@@ -193,40 +206,25 @@ function ApiKeys() {
 
 /** Widget keys: create for a list of origins, with the snippet to paste and the identity secret once. */
 function WidgetKeys() {
-  const [keys, setKeys] = useState<WidgetKey[]>([]);
-  const [secret, setSecret] = useState<string | null>(null);
-  const { error, guard } = useError();
+  const { keys, secret, error, create, revoke } = useKeys<WidgetKey & { identitySecret?: string }>(
+    "/api/widget-keys",
+  );
   const name = useRef<HTMLInputElement>(null);
   const origins = useRef<HTMLInputElement>(null);
-  const load = () => guard(api<{ data: WidgetKey[] }>("/api/widget-keys")).then((r) => r && setKeys(r.data));
-  useEffect(() => void load(), []);
-  const create = async (event: Event) => {
-    event.preventDefault();
-    const allowedOrigins = (origins.current?.value ?? "")
+  const body = () => ({
+    name: name.current?.value,
+    allowedOrigins: (origins.current?.value ?? "")
       .split(",")
       .map((o) => o.trim())
-      .filter(Boolean);
-    const created = await guard(
-      api<WidgetKey & { identitySecret: string }>("/api/widget-keys", {
-        json: { name: name.current?.value, allowedOrigins },
-      }),
-    );
-    if (!created) return;
-    setSecret(created.identitySecret);
-    (event.target as HTMLFormElement).reset();
-    void load();
-  };
+      .filter(Boolean),
+  });
   const snippet = (key: WidgetKey) =>
     `<script src="${location.origin}/widget.js" data-widget-key="${key.publicKey}" async></script>`;
   return (
     <section aria-labelledby="widget-title">
       <h3 id="widget-title">{t.widgetKeys}</h3>
       <ErrorLine error={error} />
-      {secret && (
-        <p class="notice">
-          {t.identitySecretOnce} <code class="secret">{secret}</code>
-        </p>
-      )}
+      <SecretOnce label={t.identitySecretOnce} secret={secret} />
       <ul class="plain">
         {keys
           .filter((key) => !key.revokedAt)
@@ -235,17 +233,13 @@ function WidgetKeys() {
               <strong>{key.name}</strong> <small>{key.allowedOrigins.join(", ")}</small>
               <p>{t.snippet}</p>
               <pre class="snippet">{snippet(key)}</pre>
-              <button
-                type="button"
-                class="danger"
-                onClick={() => void guard(api(`/api/widget-keys/${key.id}`, { method: "DELETE" })).then(load)}
-              >
+              <button type="button" class="danger" onClick={() => revoke(key.id)}>
                 {t.revoke}
               </button>
             </li>
           ))}
       </ul>
-      <form class="card" onSubmit={create}>
+      <form class="card" onSubmit={(e) => create(e, body(), (created) => created.identitySecret ?? "")}>
         <label>
           {t.name}
           <input ref={name} type="text" required />

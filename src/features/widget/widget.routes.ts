@@ -1,4 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../lib/app-env";
 import { bearerSecurity, createRouter } from "../../lib/openapi";
 import { clientIp, enforceRateLimit } from "../../lib/rate-limit";
 import { errors, IdParams, json } from "../../lib/responses";
@@ -28,6 +30,10 @@ import {
   updateWidgetKey,
   widgetConfig,
 } from "./widget.service";
+
+/** The widget's public routes share one budget per client address (visitors have no account). */
+const limitVisitor = (c: Context<AppEnv>) =>
+  enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
 
 const tags = ["Widget"];
 const route = featureRoutes(tags);
@@ -105,7 +111,7 @@ export const widgetRoutes = createRouter()
     }),
     async (c) => {
       const input = c.req.valid("json");
-      await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+      await limitVisitor(c);
       const deps = { db: c.var.db, env: c.env, secret: c.var.config.JWT_SECRET };
       return c.json(await startWidgetSession(deps, c.req.header("Origin"), input), 200);
     },
@@ -123,7 +129,7 @@ export const widgetRoutes = createRouter()
       },
     }),
     async (c) => {
-      await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+      await limitVisitor(c);
       const deps = { db: c.var.db, env: c.env };
       return c.json(await widgetConfig(deps, c.req.header("Origin"), c.req.valid("query").widgetKey), 200);
     },
@@ -143,7 +149,7 @@ export const widgetRoutes = createRouter()
       },
     }),
     async (c) => {
-      await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+      await limitVisitor(c);
       const { id, messageId } = c.req.valid("param");
       const deps = { db: c.var.db, env: c.env, secret: c.var.config.JWT_SECRET };
       const result = await giveVisitorFeedback(deps, c.req.header("Authorization"), id, messageId, {
@@ -166,7 +172,7 @@ export const widgetRoutes = createRouter()
       },
     }),
     async (c) => {
-      await enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
+      await limitVisitor(c);
       const deps = { db: c.var.db, env: c.env, secret: c.var.config.JWT_SECRET };
       const data = await staffNames(
         deps,

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { text } from "../../../lib/text";
+import { platformText, text } from "../../../lib/text";
 import type { InboundMedia } from "../channel-adapter";
-import { content, locationText, type MetaEvent, parsePayload } from "./meta-payload";
+import { locationText, type MetaEvent, parsePayload } from "./meta-payload";
 
 /** Prefix of the `metadata` our Messenger sends carry; their echoes come back with it. */
 export const ECHO_METADATA_PREFIX = "switchboard:";
@@ -11,8 +11,8 @@ const attachment = z.object({
   type: text(),
   payload: z
     .object({
-      url: content().optional(),
-      title: content().optional(),
+      url: platformText().optional(),
+      title: platformText().optional(),
       sticker_id: z.number().optional(),
       coordinates: z.object({ lat: z.number(), long: z.number() }).optional(),
     })
@@ -25,9 +25,9 @@ const item = z.object({
   message: z
     .object({
       mid: text().min(1),
-      text: content().optional(),
+      text: platformText().optional(),
       is_echo: z.boolean().optional(),
-      metadata: content().optional(),
+      metadata: platformText().optional(),
       attachments: z.array(attachment).optional(),
       is_deleted: z.boolean().optional(),
       is_unsupported: z.boolean().optional(),
@@ -35,10 +35,12 @@ const item = z.object({
     .optional(),
   delivery: z.object({ mids: z.array(text()).optional(), watermark: ms }).optional(),
   read: z.object({ watermark: ms.optional(), mid: text().optional() }).optional(),
-  reaction: z.object({ mid: text(), action: text(), emoji: content().optional() }).optional(),
-  message_edit: z.object({ mid: text(), text: content().optional(), num_edit: z.number().int() }).optional(),
+  reaction: z.object({ mid: text(), action: text(), emoji: platformText().optional() }).optional(),
+  message_edit: z
+    .object({ mid: text(), text: platformText().optional(), num_edit: z.number().int() })
+    .optional(),
   postback: z
-    .object({ mid: text().optional(), title: content().optional(), payload: content().optional() })
+    .object({ mid: text().optional(), title: platformText().optional(), payload: platformText().optional() })
     .optional(),
 });
 const entries = z.array(z.object({ id: text().min(1), messaging: z.array(item).optional() }));

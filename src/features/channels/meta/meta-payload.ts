@@ -1,5 +1,4 @@
 import type { z } from "zod";
-import { platformText } from "../../../lib/text";
 import type { InboundEvent } from "../channel-adapter";
 
 /**
@@ -30,13 +29,6 @@ export interface WatermarkStatus {
   accountRef: string;
   watermark: { contactRef: string };
 }
-
-/**
- * What a customer wrote (text, captions, names): unstorable characters become U+FFFD instead of
- * refusing the value, because refusing would dead-letter the whole delivery and drop the other
- * messages in it. Ids and timestamps use `text()` and are refused when malformed.
- */
-export const content = platformText;
 
 /** A webhook payload that is not what the platform sends: dead-letter it (the message names paths, never values). */
 export class InvalidPayloadError extends Error {

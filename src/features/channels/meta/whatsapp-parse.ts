@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { text } from "../../../lib/text";
+import { platformText, text } from "../../../lib/text";
 import type { DeliveryState, InboundMedia } from "../channel-adapter";
-import { content, locationText, type MetaEvent, parsePayload } from "./meta-payload";
+import { locationText, type MetaEvent, parsePayload } from "./meta-payload";
 
 // Unix seconds as a string ("1712345678"), as WhatsApp sends them.
 const seconds = text().regex(/^\d{1,12}$/, "must be unix seconds");
@@ -9,14 +9,18 @@ const error = z.object({ code: z.number().int(), title: text().optional() });
 const media = z.object({
   id: text().min(1),
   mime_type: text().optional(),
-  caption: content().optional(),
-  filename: content().optional(),
+  caption: platformText().optional(),
+  filename: platformText().optional(),
 });
 const contactCard = z.object({
-  name: z.object({ formatted_name: content().optional(), first_name: content().optional() }).optional(),
-  phones: z.array(z.object({ phone: content().optional(), wa_id: content().optional() })).optional(),
-  emails: z.array(z.object({ email: content().optional() })).optional(),
-  org: z.object({ company: content().optional() }).optional(),
+  name: z
+    .object({ formatted_name: platformText().optional(), first_name: platformText().optional() })
+    .optional(),
+  phones: z
+    .array(z.object({ phone: platformText().optional(), wa_id: platformText().optional() }))
+    .optional(),
+  emails: z.array(z.object({ email: platformText().optional() })).optional(),
+  org: z.object({ company: platformText().optional() }).optional(),
 });
 const message = z.object({
   from: text().min(1),
@@ -25,7 +29,7 @@ const message = z.object({
   id: text().min(1),
   timestamp: seconds,
   type: text(),
-  text: z.object({ body: content() }).optional(),
+  text: z.object({ body: platformText() }).optional(),
   image: media.optional(),
   document: media.optional(),
   audio: media.optional(),
@@ -35,22 +39,24 @@ const message = z.object({
     .object({
       latitude: z.number(),
       longitude: z.number(),
-      name: content().optional(),
-      address: content().optional(),
-      url: content().optional(),
+      name: platformText().optional(),
+      address: platformText().optional(),
+      url: platformText().optional(),
     })
     .optional(),
   contacts: z.array(contactCard).optional(),
   interactive: z
     .object({
       type: text(),
-      button_reply: z.object({ id: content(), title: content() }).optional(),
-      list_reply: z.object({ id: content(), title: content(), description: content().optional() }).optional(),
+      button_reply: z.object({ id: platformText(), title: platformText() }).optional(),
+      list_reply: z
+        .object({ id: platformText(), title: platformText(), description: platformText().optional() })
+        .optional(),
     })
     .optional(),
-  button: z.object({ text: content(), payload: content().optional() }).optional(),
-  reaction: z.object({ message_id: text(), emoji: content().optional() }).optional(),
-  system: z.object({ body: content().optional() }).optional(),
+  button: z.object({ text: platformText(), payload: platformText().optional() }).optional(),
+  reaction: z.object({ message_id: text(), emoji: platformText().optional() }).optional(),
+  system: z.object({ body: platformText().optional() }).optional(),
   errors: z.array(error).optional(),
 });
 const status = z.object({
@@ -64,7 +70,7 @@ const status = z.object({
 const value = z.object({
   metadata: z.object({ phone_number_id: text().min(1) }).optional(),
   contacts: z
-    .array(z.object({ wa_id: text(), profile: z.object({ name: content() }).optional() }))
+    .array(z.object({ wa_id: text(), profile: z.object({ name: platformText() }).optional() }))
     .optional(),
   messages: z.array(message).optional(),
   message_echoes: z.array(message).optional(),
