@@ -7,6 +7,8 @@
 // the base step, and prints where the server spent its time (needs the stack started here, or
 // BENCH_INSPECTOR_PORT). BENCH_FLOOR=1 runs the same load against scripts/bench-floor/worker.js instead: a
 // room that only stores, acks and broadcasts — what local workerd itself costs, the floor under any room.
+// BENCH_RUNTIME=miniflare runs either one as the deploy bundle in one workerd process through Miniflare's
+// API, without wrangler dev's proxy in front (the production-like mode; default: wrangler-dev).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +17,7 @@ import WebSocket from "ws";
 import { type SpawnedAppStack, spawnAppStack } from "./lib/app-stack.ts";
 import { type Profiler, saveProfile, startProfiler } from "./lib/cpu-profile.ts";
 import { freePort } from "./lib/free-port.ts";
+import { startMiniflareApp } from "./lib/miniflare-app.ts";
 import { startWranglerDev, waitForHealthy } from "./lib/wrangler-dev.ts";
 
 const env = (name: string, fallback: number) => {
@@ -34,6 +37,7 @@ const RATES = (process.env.BENCH_RATES ?? "2,3,4,5,10,15,25,35,75,100,150,200,30
   .map(Number);
 const P99_LIMIT_MS = 100;
 const FLOOR = Boolean(process.env.BENCH_FLOOR);
+const RUNTIME = process.env.BENCH_RUNTIME === "miniflare" ? "miniflare" : "wrangler-dev";
 /** A step ends when everything arrived, or nothing arrived for this long (the rest is lost), or at the cap. */
 const DRAIN_QUIET_MS = 10_000;
 const DRAIN_CAP_MS = 90_000;
@@ -162,7 +166,7 @@ async function main(): Promise<void> {
     : FLOOR
       ? await startFloor()
       : await startApp();
-  if (!url) say(`wrangler dev at ${target.base} ready in ${ms(performance.now() - started)}`);
+  if (!url) say(`${RUNTIME} at ${target.base} ready in ${ms(performance.now() - started)}`);
   try {
     await run(target);
   } catch (error) {
@@ -179,7 +183,10 @@ async function main(): Promise<void> {
 }
 
 async function startApp(): Promise<Target> {
-  const stack: SpawnedAppStack = await spawnAppStack({ databaseUrl: process.env.TEST_DATABASE_URL });
+  const stack: SpawnedAppStack = await spawnAppStack({
+    databaseUrl: process.env.TEST_DATABASE_URL,
+    runtime: RUNTIME,
+  });
   say(`the app with ${stack.databaseKind} Postgres`);
   return {
     base: stack.url,
@@ -193,6 +200,19 @@ async function startApp(): Promise<Target> {
 async function startFloor(): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-floor-"));
   const [port, inspectorPort] = [await freePort(), await freePort()];
+  if (RUNTIME === "miniflare") {
+    const worker = await startMiniflareApp({
+      root: process.cwd(),
+      config: "scripts/bench-floor/wrangler.toml",
+      outdir: join(dir, "bundle"),
+      port,
+      inspectorPort,
+      vars: {},
+    });
+    say("the floor Worker (scripts/bench-floor/worker.js) in Miniflare, not the app");
+    // workerd runs as a child of this process: the CPU of the stack is measured from here.
+    return { base: worker.url, inspectorPort, pid: process.pid, stop: worker.stop };
+  }
   const wrangler = startWranglerDev({
     root: process.cwd(),
     port,
@@ -432,7 +452,8 @@ function treeCpu(root: number): Map<string, number> | undefined {
     }
     const byName = new Map<string, number>();
     for (const p of procs) {
-      if (!inTree.has(p.pid)) continue;
+      // A server started in this process (Miniflare's workerd) is counted without the client itself.
+      if (!inTree.has(p.pid) || p.pid === process.pid) continue;
       const name = p.name.startsWith("postgres") ? "postgres" : p.name;
       byName.set(name, (byName.get(name) ?? 0) + p.ticks / 100);
     }

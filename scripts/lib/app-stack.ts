@@ -16,6 +16,7 @@ import { proxyTarget, startDbProxy } from "./db-proxy.ts";
 import { writeEnvFile } from "./dev-env.ts";
 import { freePort } from "./free-port.ts";
 import { migrate } from "./migrate.ts";
+import { startMiniflareApp } from "./miniflare-app.ts";
 import { startPostgres } from "./postgres.ts";
 import { startWranglerDev, waitForHealthy } from "./wrangler-dev.ts";
 
@@ -44,6 +45,11 @@ export interface AppStackOptions {
   /** Fixed ports for `wrangler dev` and its inspector (a benchmark's own range); else free ones. */
   port?: number;
   inspectorPort?: number;
+  /**
+   * `wrangler-dev` (default: what `npm run dev` runs, behind wrangler's dev proxy) or `miniflare` (the
+   * deploy bundle in one workerd process, no proxy: the production-like benchmark mode).
+   */
+  runtime?: "wrangler-dev" | "miniflare";
 }
 
 /** Starts the stack in this process; wrangler's output goes to this process' stdout. */
@@ -66,8 +72,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
     cleanups.push(proxy.close);
     const port = opts.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
-    const envFile = join(dir, "dev.vars");
-    writeEnvFile(envFile, {
+    const vars = {
       ENVIRONMENT: "development",
       DATABASE_URL: db.url,
       DB_PROXY_URL: proxy.url,
@@ -75,10 +80,24 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
       APP_URL: url,
       CORS_ORIGINS: [url, ...(opts.corsOrigins ?? [])].join(","),
       ...opts.vars,
-    });
+    };
     // The console as the sources are now (public/app is shared through the symlinked public/).
     await buildConsole();
     const inspectorPort = opts.inspectorPort ?? (await freePort());
+    if (opts.runtime === "miniflare") {
+      const worker = await startMiniflareApp({
+        root: app,
+        outdir: join(dir, "bundle"),
+        port,
+        inspectorPort,
+        vars,
+      });
+      cleanups.push(worker.stop);
+      console.error(`[app-stack] workerd (Miniflare, no dev proxy) at ${worker.url} in ${took()}`);
+      return { url, databaseKind: db.kind, inspectorPort, stop };
+    }
+    const envFile = join(dir, "dev.vars");
+    writeEnvFile(envFile, vars);
     const wrangler = startWranglerDev({
       root: app,
       port,

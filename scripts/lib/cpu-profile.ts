@@ -22,9 +22,20 @@ export interface Profiler {
   stop(): Promise<CpuProfile>;
 }
 
+/**
+ * The DevTools socket of the Worker behind `inspectorPort`, from the inspector's `/json` listing (wrangler
+ * dev serves it at `/ws`, Miniflare at `/<worker name>`).
+ */
+async function debuggerUrl(inspectorPort: number): Promise<string> {
+  const listing = await fetch(`http://127.0.0.1:${inspectorPort}/json`)
+    .then((response) => response.json() as Promise<{ webSocketDebuggerUrl?: string }[]>)
+    .catch(() => []);
+  return listing[0]?.webSocketDebuggerUrl ?? `ws://127.0.0.1:${inspectorPort}/ws`;
+}
+
 /** Starts sampling the isolate behind `inspectorPort`; stop() returns a `.cpuprofile`-format profile. */
 export async function startProfiler(inspectorPort: number): Promise<Profiler> {
-  const socket = new WebSocket(`ws://127.0.0.1:${inspectorPort}/ws`, { perMessageDeflate: false });
+  const socket = new WebSocket(await debuggerUrl(inspectorPort), { perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     socket.once("open", () => resolve());
     socket.once("error", reject);
