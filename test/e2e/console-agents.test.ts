@@ -22,9 +22,11 @@ afterAll(async () => {
 /** A signed-in console page at `path` for a fresh tenant, with its script errors collected. */
 async function openConsole(
   path: string,
-  viewport = { width: 1200, height: 800 },
+  opts: { viewport?: { width: number; height: number }; before?: (staff: Staff) => Promise<unknown> } = {},
 ): Promise<{ staff: Staff; page: Page; context: BrowserContext; problems: string[] }> {
   const staff = await registerStaff(appUrl);
+  await opts.before?.(staff);
+  const viewport = opts.viewport ?? { width: 1200, height: 800 };
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -80,6 +82,7 @@ describe("the console's Agents and Channels screens in Chromium", () => {
     });
 
     await page.getByRole("heading", { name: "Agents", level: 2 }).waitFor();
+    await expect.poll(() => page.evaluate("document.activeElement?.id")).toBe("agents-title");
     await page.getByRole("button", { name: "New agent" }).click();
     const form = page.getByRole("form", { name: "Create agent" });
     // Focus moves into the form it opened.
@@ -126,9 +129,9 @@ describe("the console's Agents and Channels screens in Chromium", () => {
   });
 
   it("imports an agent's actions from an OpenAPI document, lists their operations and removes one", async () => {
-    const { staff, page, problems } = await openConsole("/agents");
-    await staff.call("/api/agents", { json: { name: "Orders agent" } }, 201);
-    await page.reload();
+    const { page, problems } = await openConsole("/agents", {
+      before: (staff) => staff.call("/api/agents", { json: { name: "Orders agent" } }, 201),
+    });
     await page.getByRole("button", { name: "Orders agent" }).click();
     const document = {
       openapi: "3.0.3",
@@ -242,7 +245,9 @@ describe("the console's Agents and Channels screens in Chromium", () => {
   });
 
   it("creates a widget key with the snippet to copy and previews and saves its theme, on a phone-sized screen", async () => {
-    const { staff, page, problems } = await openConsole("/channels", { width: 390, height: 844 });
+    const { staff, page, problems } = await openConsole("/channels", {
+      viewport: { width: 390, height: 844 },
+    });
     const create = page.getByRole("form", { name: "Create widget key" });
     await create.getByLabel("Name").fill("Shop");
     await create.getByLabel("Allowed origins (comma separated)").fill("https://shop.example.test");

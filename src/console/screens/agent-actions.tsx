@@ -88,7 +88,10 @@ export function AgentActions({ agentId }: { agentId: string }) {
           </li>
         ))}
       </ul>
-      <form class="card" onSubmit={importDocument} aria-label={t.agents.importTitle}>
+      <form class="card" onSubmit={importDocument} aria-labelledby="import-title">
+        <h4 id="import-title" class="card-title">
+          {t.agents.importTitle}
+        </h4>
         <label>
           {t.agents.openApiFile}
           <input ref={file} type="file" accept=".json,application/json" />

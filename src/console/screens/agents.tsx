@@ -13,7 +13,10 @@ export default function Agents() {
   const [open, setOpen] = useState<string | null>(null);
   const { error, guard } = useError();
   const load = () => guard(api<{ data: Agent[] }>("/api/agents")).then((r) => r && setAgents(r.data));
-  useEffect(() => void load(), []);
+  useEffect(() => {
+    void load();
+    document.getElementById("agents-title")?.focus();
+  }, []);
   const agent = agents.find((a) => a.id === open) ?? null;
   const saved = (next: Agent) => {
     setAgents((list) => [...list.filter((a) => a.id !== next.id), next]);
@@ -22,7 +25,7 @@ export default function Agents() {
 
   return (
     <section class="page agents" aria-labelledby="agents-title">
-      <h2 id="agents-title" class="page-title">
+      <h2 id="agents-title" class="page-title" tabIndex={-1}>
         {t.agents.title}
       </h2>
       <ErrorLine error={error} />

@@ -36,7 +36,10 @@ function Connect({ agents, onConnected }: { agents: AgentName[]; onConnected(): 
     onConnected();
   };
   return (
-    <form class="card" onSubmit={submit} aria-label={t.channels.connect}>
+    <form class="card" onSubmit={submit} aria-labelledby="connect-title">
+      <h4 id="connect-title" class="card-title">
+        {t.channels.connect}
+      </h4>
       <label>
         {t.channels.type}
         <select value={type} onChange={(e) => setType(e.currentTarget.value as ChannelType)}>

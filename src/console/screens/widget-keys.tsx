@@ -189,8 +189,11 @@ export function WidgetKeys({ agents }: { agents: AgentName[] }) {
       <form
         class="card"
         onSubmit={(e) => create(e, body(), (created) => created.identitySecret ?? "")}
-        aria-label={t.createWidgetKey}
+        aria-labelledby="create-widget-title"
       >
+        <h4 id="create-widget-title" class="card-title">
+          {t.createWidgetKey}
+        </h4>
         <label>
           {t.name}
           <input ref={name} type="text" required />
