@@ -97,6 +97,14 @@ describe("the console's Agents and Channels screens in Chromium", () => {
     await form.getByLabel("Only within business hours", { exact: false }).check();
     await form.getByLabel("Time zone").fill("Europe/Berlin");
     await form.getByLabel("Monday").fill("09:00-17:00");
+    // Hours that do not read as ranges are refused in the form, saying which day.
+    await form.getByLabel("Tuesday").fill("nine to five");
+    await form.getByRole("button", { name: "Create agent" }).click();
+    await form
+      .getByRole("alert")
+      .getByText("Tuesday: write hours as 09:00-17:00", { exact: false })
+      .waitFor();
+    await form.getByLabel("Tuesday").fill("");
     await form.getByRole("button", { name: "Create agent" }).click();
 
     // Saved as typed, through the public API.

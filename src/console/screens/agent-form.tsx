@@ -1,21 +1,17 @@
 import type { z } from "@hono/zod-openapi";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { AgentSchema, BusinessHoursSchema } from "../../features/ai/ai.schemas";
+import type { AgentSchema } from "../../features/ai/ai.schemas";
 import type { CollectionSchema } from "../../features/knowledge/knowledge.schemas";
 import { api } from "../api";
 import { t } from "../strings";
 import { ErrorLine, useError } from "../ui";
+import { BusinessHoursFields, type HoursDraft, hoursBody, hoursDraft } from "./business-hours";
 
 export type Agent = z.infer<typeof AgentSchema>;
 type Collection = z.infer<typeof CollectionSchema>;
-type Hours = z.infer<typeof BusinessHoursSchema>;
-type Day = keyof Hours["weekly"];
-
-const DAYS: Day[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const RANGE = /^([01]\d|2[0-3]):[0-5]\d\s*[-–]\s*([01]\d|2[0-3]):[0-5]\d$/;
 const PROVIDERS = ["openai", "openrouter", "custom"] as const;
 
-/** The form's editable copy of an agent: business hours as one "09:00-12:00, 13:00-17:00" per day. */
+/** The form's editable copy of an agent. */
 interface Draft {
   name: string;
   systemPrompt: string;
@@ -28,16 +24,10 @@ interface Draft {
   maxTokens: number;
   collections: string[];
   keywords: string;
-  hoursOn: boolean;
-  timezone: string;
-  days: Record<Day, string>;
+  hours: HoursDraft;
 }
 
 function draftOf(agent: Agent | null): Draft {
-  const hours = agent?.businessHours;
-  const days = Object.fromEntries(
-    DAYS.map((day) => [day, (hours?.weekly[day] ?? []).map(([from, to]) => `${from}-${to}`).join(", ")]),
-  ) as Record<Day, string>;
   return {
     name: agent?.name ?? "",
     systemPrompt: agent?.systemPrompt ?? "",
@@ -50,24 +40,12 @@ function draftOf(agent: Agent | null): Draft {
     maxTokens: agent?.model?.maxTokens ?? 800,
     collections: agent?.collections ?? [],
     keywords: (agent?.handoffRules.keywords ?? []).join(", "),
-    hoursOn: Boolean(hours),
-    timezone: hours?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
-    days,
+    hours: hoursDraft(agent?.businessHours),
   };
 }
 
 /** The API body of a draft; a day's hours that do not read as ranges are an error to show. */
 function bodyOf(d: Draft) {
-  const weekly: Hours["weekly"] = {};
-  for (const day of DAYS) {
-    const ranges = d.days[day]
-      .split(",")
-      .map((r) => r.trim())
-      .filter(Boolean);
-    const bad = ranges.find((r) => !RANGE.test(r));
-    if (bad !== undefined) throw new Error(t.agents.badHours(t.agents.days[day] ?? day));
-    if (ranges.length) weekly[day] = ranges.map((r) => r.split(/\s*[-–]\s*/) as [string, string]);
-  }
   const list = (text: string) =>
     text
       .split(",")
@@ -89,7 +67,7 @@ function bodyOf(d: Draft) {
       : null,
     collections: d.collections,
     handoffRules: { keywords: list(d.keywords) },
-    businessHours: d.hoursOn ? { timezone: d.timezone, weekly } : null,
+    businessHours: hoursBody(d.hours),
   };
 }
 
@@ -149,7 +127,7 @@ export function AgentForm({
     if ((await guard(api(`/api/agents/${agent.id}`, { method: "DELETE" }).then(() => true))) !== null)
       onDeleted();
   };
-  const text = (key: "name" | "model" | "baseUrl" | "timezone" | "keywords") => ({
+  const text = (key: "name" | "model" | "baseUrl" | "keywords") => ({
     value: d[key],
     onInput: (e: Event) => set({ [key]: (e.currentTarget as HTMLInputElement).value }),
   });
@@ -264,37 +242,7 @@ export function AgentForm({
         {t.agents.keywords}
         <input type="text" placeholder={t.agents.keywordsPlaceholder} {...text("keywords")} />
       </label>
-      <fieldset>
-        <legend>{t.agents.hours}</legend>
-        <label class="inline">
-          <input
-            type="checkbox"
-            checked={d.hoursOn}
-            onChange={(e) => set({ hoursOn: e.currentTarget.checked })}
-          />
-          {t.agents.hoursOn}
-        </label>
-        {d.hoursOn && (
-          <div class="hours">
-            <label>
-              {t.agents.timezone}
-              <input type="text" required {...text("timezone")} />
-            </label>
-            {DAYS.map((day) => (
-              <label>
-                {t.agents.days[day]}
-                <input
-                  type="text"
-                  placeholder="09:00-17:00"
-                  value={d.days[day]}
-                  onInput={(e) => set({ days: { ...d.days, [day]: e.currentTarget.value } })}
-                />
-              </label>
-            ))}
-            <p class="hint">{t.agents.hoursHint}</p>
-          </div>
-        )}
-      </fieldset>
+      <BusinessHoursFields draft={d.hours} onChange={(hours) => set({ hours })} />
       <div class="row-actions start">
         <button type="submit">{agent ? t.agents.save : t.agents.create}</button>
         {agent && (
