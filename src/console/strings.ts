@@ -123,6 +123,7 @@ export const t = {
     } as Record<string, string>,
     modelName: "Model name",
     baseUrl: "Base URL (required for custom)",
+    providerKey: "The provider's API key is the tenant's own, set once in the AI settings.",
     temperature: "Temperature",
     maxTokens: "Max tokens per reply",
     collections: "Knowledge collections",

@@ -133,6 +133,15 @@ describe("the console's Agents and Channels screens in Chromium", () => {
       await fetch(`${fakes}/_test/openai/requests?model=${model}`)
     ).json()) as unknown[];
     expect(JSON.stringify(requests.at(-1))).toContain("You answer questions about returns.");
+
+    // On a phone the open agent takes the whole width, with a way back to the list.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole("button", { name: "Back to the agents" }).waitFor();
+    expect(
+      await page.evaluate("document.documentElement.scrollWidth - window.innerWidth"),
+    ).toBeLessThanOrEqual(0);
+    await page.getByRole("button", { name: "Back to the agents" }).click();
+    await page.getByRole("button", { name: "Returns helper" }).waitFor();
     expect(problems).toEqual([]);
   });
 

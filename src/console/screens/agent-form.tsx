@@ -184,6 +184,7 @@ export function AgentForm({
             ))}
           </select>
         </label>
+        <p class="hint">{t.agents.providerKey}</p>
         {d.provider && (
           <>
             <label>
