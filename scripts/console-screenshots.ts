@@ -4,7 +4,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
+import { startFakeServices } from "../test/support/node/fake-services.ts";
 import { spawnAppStack } from "./lib/app-stack.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -24,8 +25,16 @@ async function call<T>(url: string, token: string | null, body?: unknown, method
   return (await response.json()) as T;
 }
 
+/** Makes the window as tall as the section's own scrolling content, so one screenshot shows it all. */
+async function fitPage(page: Page) {
+  const height = await page.evaluate("document.querySelector('.page').scrollHeight + 120");
+  await page.setViewportSize({ width: 1280, height: Math.min(Number(height), 4000) });
+}
+
 mkdirSync(out, { recursive: true });
-const stack = await spawnAppStack();
+// The agent's model and the Telegram bot are the test suite's local fakes (no real accounts needed).
+const fakes = await startFakeServices();
+const stack = await spawnAppStack({ vars: { TELEGRAM_API_BASE: `${fakes.url}/telegram` } });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox"] });
 try {
   const email = `demo-${Date.now()}@example.test`;
@@ -38,10 +47,14 @@ try {
   });
   // Three visitors write through the widget's own session API and socket.
   const origin = "https://shop.example.test";
-  const { publicKey } = await call<{ publicKey: string }>(`${stack.url}/api/widget-keys`, accessToken, {
-    name: "Shop",
-    allowedOrigins: [origin],
-  });
+  const { id: widgetKeyId, publicKey } = await call<{ id: string; publicKey: string }>(
+    `${stack.url}/api/widget-keys`,
+    accessToken,
+    {
+      name: "Shop",
+      allowedOrigins: [origin],
+    },
+  );
   for (const text of [
     "Hi! Do you ship tents to Norway?",
     "My stove arrived with a bent leg, what can I do?",
@@ -81,8 +94,77 @@ try {
   await page.getByRole("heading", { name: "Team and settings" }).waitFor();
   await page.getByRole("table", { name: "Team" }).getByText("Dana Support").waitFor();
   await page.screenshot({ path: join(out, "settings.png"), fullPage: true });
+
+  // Agents: an agent on the fake model, its test chat answering from an uploaded document.
+  const form = new FormData();
+  form.set("file", new Blob(["Shipping\n\nWe ship tents to Norway in 3 to 5 working days."]), "shipping.txt");
+  form.set("collection", "Help centre");
+  const upload = await fetch(`${stack.url}/api/documents`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${accessToken}` },
+    body: form,
+  });
+  const { document } = (await upload.json()) as { document: { id: string } };
+  while (
+    (await call<{ status: string }>(`${stack.url}/api/documents/${document.id}`, accessToken)).status !==
+    "ready"
+  )
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  const model = "demo-model";
+  await fetch(`${fakes.url}/_test/openai/script`, {
+    method: "POST",
+    body: JSON.stringify({
+      model,
+      responses: [{ type: "text", chunks: ["Yes! Tents reach Norway in 3 to 5 working days."] }],
+    }),
+  });
+  await call(`${stack.url}/api/agents`, accessToken, {
+    name: "Shop assistant",
+    systemPrompt: "You are Acme Outdoor's friendly shop assistant. Answer from the help centre.",
+    greeting: "Hi! How can I help with your order?",
+    model: { provider: "custom", baseUrl: `${fakes.url}/openai/v1`, model },
+    collections: ["Help centre"],
+    businessHours: {
+      timezone: "Europe/Oslo",
+      weekly: { mon: [["09:00", "17:00"]], tue: [["09:00", "17:00"]] },
+    },
+  });
+  await page.getByRole("link", { name: "Agents" }).click();
+  await page.getByRole("button", { name: "Shop assistant" }).click();
+  await page.getByLabel("Ask the agent something").fill("Do you ship tents to Norway?");
+  await page.keyboard.press("Enter");
+  await page.getByRole("list", { name: "Test answers" }).getByText("3 to 5 working days").first().waitFor();
+  await fitPage(page);
+  await page.screenshot({ path: join(out, "agents.png") });
+
+  // Channels and widget: a Telegram bot (on the fake Bot API) with its checklist.
+  await call(`${stack.url}/api/channels`, accessToken, {
+    type: "telegram",
+    name: "Acme support bot",
+    config: { botToken: "123456789:AAE-demo-bot-token-0123456789" },
+  });
+  await call(
+    `${stack.url}/api/widget-keys/${widgetKeyId}`,
+    accessToken,
+    { settings: { title: "Acme help", theme: { color: "#1f7a4d", launcherText: "Chat" } } },
+    "PUT",
+  );
+  await page.getByRole("link", { name: "Channels and widget" }).click();
+  await page.getByRole("button", { name: "Run the test checklist" }).click();
+  await page.getByRole("list", { name: "Test checklist" }).waitFor();
+  await fitPage(page);
+  await page.screenshot({ path: join(out, "channels.png") });
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await phone.goto(`${stack.url}/app/channels`);
+  await phone.getByLabel("Email").fill(email);
+  await phone.getByLabel("Password").fill(password);
+  await phone.getByRole("button", { name: "Sign in" }).click();
+  await phone.getByRole("heading", { name: "Acme support bot" }).waitFor();
+  await phone.locator(".widget-preview").scrollIntoViewIfNeeded();
+  await phone.screenshot({ path: join(out, "channels-phone.png") });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();
   await stack.stop();
+  await fakes.close();
 }

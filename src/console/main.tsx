@@ -32,6 +32,8 @@ const SECTIONS = [
   { path: "/", label: t.inbox },
   { path: "/knowledge", label: t.knowledge },
   { path: "/settings", label: t.settings },
+  { path: "/agents", label: t.agents.title },
+  { path: "/channels", label: t.channels.title },
 ];
 /** The inbox holds up to this many pages of 100 conversations (the newest). */
 const MAX_PAGES = 100;
@@ -47,6 +49,8 @@ function Workspace({ session }: { session: SessionInfo }) {
   }, []);
   const Knowledge = useLazy<KnowledgeProps>(() => import("./screens/knowledge"), path === "/knowledge");
   const Settings = useLazy<object>(() => import("./screens/settings"), path === "/settings");
+  const Agents = useLazy<object>(() => import("./screens/agents"), path === "/agents");
+  const Channels = useLazy<object>(() => import("./screens/channels"), path === "/channels");
   const openId = /^\/conversations\/([^/]+)$/.exec(path)?.[1] ?? null;
   const [inbox, setInbox] = useState<InboxState>(emptyInbox);
   const [connected, setConnected] = useState(false);
@@ -121,6 +125,10 @@ function Workspace({ session }: { session: SessionInfo }) {
         Knowledge && <Knowledge subscribe={subscribe} />
       ) : path === "/settings" ? (
         Settings && <Settings />
+      ) : path === "/agents" ? (
+        Agents && <Agents />
+      ) : path === "/channels" ? (
+        Channels && <Channels />
       ) : (
         <div class={`panes${openId ? " has-open" : ""}`}>
           <Inbox

@@ -15,6 +15,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     EMAIL_API_URL: `${fakes.url}/resend`,
     EMAIL_API_KEY: "re_e2e_key",
     EMAIL_FROM: "Switchboard <noreply@switchboard.test>",
+    // Telegram channels connect to the fake Bot API.
+    TELEGRAM_API_BASE: `${fakes.url}/telegram`,
   };
   const stack = await spawnAppStack({ databaseUrl: process.env.TEST_DATABASE_URL, vars }).catch(
     async (error) => {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, session } from "../api";
 import { t } from "../strings";
+import { ErrorLine, SecretOnce, useError, useKeys } from "../ui";
 
 interface User {
   id: string;
@@ -16,33 +17,6 @@ interface ApiKey {
   role: string;
   revokedAt: string | null;
 }
-interface WidgetKey {
-  id: string;
-  name: string;
-  publicKey: string;
-  allowedOrigins: string[];
-  revokedAt: string | null;
-}
-
-/** What a failed call says, shown in the section that made it. */
-function useError() {
-  const [error, setError] = useState<string | null>(null);
-  const guard = <T,>(promise: Promise<T>) =>
-    promise.catch((caught: Error) => {
-      setError(caught.message);
-      return null;
-    });
-  return { error, setError, guard };
-}
-
-function ErrorLine({ error }: { error: string | null }) {
-  return error ? (
-    <p class="error" role="alert">
-      {error}
-    </p>
-  ) : null;
-}
-
 /** Users and invitations: invite by email, change a role, deactivate or reactivate. */
 function Team({ tenantId }: { tenantId: string }) {
   const [users, setUsers] = useState<User[]>([]);
@@ -135,38 +109,6 @@ function Team({ tenantId }: { tenantId: string }) {
   );
 }
 
-/**
- * A list of secret-bearing keys at `path`: loaded on mount, created with a body whose answer carries
- * the secret (shown once, then only the list), revoked by id.
- */
-function useKeys<Key extends { id: string }>(path: string) {
-  const [keys, setKeys] = useState<Key[]>([]);
-  const [secret, setSecret] = useState<string | null>(null);
-  const { error, guard } = useError();
-  const load = () => guard(api<{ data: Key[] }>(path)).then((r) => r && setKeys(r.data));
-  useEffect(() => void load(), []);
-  const create = async (event: Event, body: unknown, secretOf: (created: Key) => string) => {
-    event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const created = await guard(api<Key>(path, { json: body }));
-    if (!created) return;
-    setSecret(secretOf(created));
-    form.reset();
-    void load();
-  };
-  const revoke = (id: string) => void guard(api(`${path}/${id}`, { method: "DELETE" })).then(load);
-  return { keys, secret, error, create, revoke };
-}
-
-/** A secret the API shows once, with what it is. */
-function SecretOnce({ label, secret }: { label: string; secret: string | null }) {
-  return secret ? (
-    <p class="notice">
-      {label} <code class="secret">{secret}</code>
-    </p>
-  ) : null;
-}
-
 /** API keys: create (the secret shown once), list by prefix, revoke. */
 function ApiKeys() {
   const { keys, secret, error, create, revoke } = useKeys<ApiKey & { key?: string }>("/api/api-keys");
@@ -204,57 +146,7 @@ function ApiKeys() {
   );
 }
 
-/** Widget keys: create for a list of origins, with the snippet to paste and the identity secret once. */
-function WidgetKeys() {
-  const { keys, secret, error, create, revoke } = useKeys<WidgetKey & { identitySecret?: string }>(
-    "/api/widget-keys",
-  );
-  const name = useRef<HTMLInputElement>(null);
-  const origins = useRef<HTMLInputElement>(null);
-  const body = () => ({
-    name: name.current?.value,
-    allowedOrigins: (origins.current?.value ?? "")
-      .split(",")
-      .map((o) => o.trim())
-      .filter(Boolean),
-  });
-  const snippet = (key: WidgetKey) =>
-    `<script src="${location.origin}/widget.js" data-widget-key="${key.publicKey}" async></script>`;
-  return (
-    <section aria-labelledby="widget-title">
-      <h3 id="widget-title">{t.widgetKeys}</h3>
-      <ErrorLine error={error} />
-      <SecretOnce label={t.identitySecretOnce} secret={secret} />
-      <ul class="plain">
-        {keys
-          .filter((key) => !key.revokedAt)
-          .map((key) => (
-            <li key={key.id}>
-              <strong>{key.name}</strong> <small>{key.allowedOrigins.join(", ")}</small>
-              <p>{t.snippet}</p>
-              <pre class="snippet">{snippet(key)}</pre>
-              <button type="button" class="danger" onClick={() => revoke(key.id)}>
-                {t.revoke}
-              </button>
-            </li>
-          ))}
-      </ul>
-      <form class="card" onSubmit={(e) => create(e, body(), (created) => created.identitySecret ?? "")}>
-        <label>
-          {t.name}
-          <input ref={name} type="text" required />
-        </label>
-        <label>
-          {t.allowedOrigins}
-          <input ref={origins} type="text" required placeholder="https://www.example.com" />
-        </label>
-        <button type="submit">{t.createWidgetKey}</button>
-      </form>
-    </section>
-  );
-}
-
-/** The tenant's team, API keys and widget keys (admins; an agent sees the API refuse and says so). */
+/** The tenant's team and API keys (widget keys are under Channels and widget; admins; an agent sees the API refuse and says so). */
 export default function Settings() {
   const tenantId = session()?.tenant.id ?? "";
   return (
@@ -264,7 +156,6 @@ export default function Settings() {
       </h2>
       <Team tenantId={tenantId} />
       <ApiKeys />
-      <WidgetKeys />
     </section>
   );
 }
