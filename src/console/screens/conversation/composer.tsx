@@ -151,7 +151,7 @@ export function Composer({ id, room }: { id: string; room: Room }) {
       )}
       <div class="composer-input">
         <label for="reply" class="sr-only">
-          {note ? tc.note : t.reply}
+          {t.reply}
         </label>
         <textarea
           id="reply"
