@@ -102,7 +102,7 @@ function Workspace({ session }: { session: SessionInfo }) {
             openId={openId}
             typing={inbox.typing}
             filter={view.filter}
-            onFilter={view.setFilter}
+            onFilter={view.changeFilter}
             query={view.query}
             onQuery={view.setQuery}
             snippets={view.search?.snippets ?? null}

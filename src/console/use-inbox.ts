@@ -119,5 +119,7 @@ export function useInbox(openId: string | null, onEvent: (event: InboxEvent) => 
     if (openId) setInbox((state) => markRead(state, openId));
   }, [openId]);
 
-  return { inbox, setInbox, connected, filter, setFilter, query, setQuery, search, searching, me };
+  // A change merges into the filters as they are now (two quick changes both count).
+  const changeFilter = (change: Partial<InboxFilter>) => setFilter((now) => ({ ...now, ...change }));
+  return { inbox, setInbox, connected, filter, changeFilter, query, setQuery, search, searching, me };
 }

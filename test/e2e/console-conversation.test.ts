@@ -42,10 +42,10 @@ async function visitorWrites(text: string): Promise<Page> {
   return visitor;
 }
 
-/** A conversation started over the API with one staff message in it (so the list has a preview). */
-async function apiConversation(staff: Staff, visitorId: string, text: string): Promise<string> {
+/** A conversation started over the API, with one staff message in it when `text` is given. */
+async function apiConversation(staff: Staff, visitorId: string, text?: string): Promise<string> {
   const { id } = await staff.call<{ id: string }>("/api/conversations", { json: { visitorId } }, 201);
-  await staff.call(`/api/conversations/${id}/messages`, { json: { text } }, 201);
+  if (text) await staff.call(`/api/conversations/${id}/messages`, { json: { text } }, 201);
   return id;
 }
 
@@ -115,7 +115,7 @@ describe("the console's conversation screen in Chromium", () => {
       201,
     );
     await staff.call("/api/teams", { json: { name: "Tier 2" } }, 201);
-    const other = await apiConversation(staff, "visitor-other", "Another question");
+    const other = await apiConversation(staff, "visitor-other");
     const id = await apiConversation(staff, "visitor-label", "About my invoice");
     const { page, problems } = await consolePage(browser);
     await signInAt(page, `${appUrl}/app/`, staff.email, staff.password);
@@ -181,7 +181,11 @@ describe("the console's conversation screen in Chromium", () => {
   it("lets an invited colleague accept the invitation inside the console and sign in", async () => {
     const staff = await registerStaff(appUrl);
     const email = `colleague-${Date.now()}@example.test`;
-    await staff.call(`/api/tenants/${staff.tenantId}/users`, { json: { email, role: "TENANT_USER" } }, 201);
+    await staff.call(
+      `/api/tenants/${staff.tenantId}/users`,
+      { json: { email, name: "Lin", role: "TENANT_USER" } },
+      201,
+    );
     const link = await emailedLink(fakes, email, /invited/);
     expect(link.startsWith(`${appUrl}/app/accept-invite?token=`)).toBe(true);
 

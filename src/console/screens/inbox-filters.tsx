@@ -5,7 +5,7 @@ import { t } from "../strings";
 
 interface Props {
   filter: InboxFilter;
-  onFilter(filter: InboxFilter): void;
+  onFilter(change: Partial<InboxFilter>): void;
   channels: string[];
 }
 
@@ -15,11 +15,7 @@ export function InboxFilters({ filter, onFilter, channels }: Props) {
   const select = (key: keyof InboxFilter, label: string, options: [string, string][]) => (
     <label>
       <span class="sr-only">{label}</span>
-      <select
-        value={filter[key]}
-        title={label}
-        onChange={(e) => onFilter({ ...filter, [key]: e.currentTarget.value })}
-      >
+      <select value={filter[key]} title={label} onChange={(e) => onFilter({ [key]: e.currentTarget.value })}>
         {options.map(([value, text]) => (
           <option value={value}>{text}</option>
         ))}

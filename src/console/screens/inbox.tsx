@@ -14,7 +14,7 @@ interface Props {
   openId: string | null;
   typing: Set<string>;
   filter: InboxFilter;
-  onFilter(filter: InboxFilter): void;
+  onFilter(change: Partial<InboxFilter>): void;
   query: string;
   onQuery(query: string): void;
   /** With a search: the server's snippet (matches marked) per conversation. */
