@@ -104,6 +104,7 @@ try {
   await page.keyboard.press("Enter");
   await messages.getByText("we ship to Norway").waitFor();
   await page.getByRole("complementary", { name: "Contact" }).getByText("Gold").waitFor();
+  await page.locator("section.conversation header").getByText("With a human").waitFor();
   await page.screenshot({ path: join(out, "conversation.png") });
   await page.getByRole("searchbox", { name: "Search conversations" }).fill("stove");
   await page.locator(".inbox-list mark").first().waitFor();
