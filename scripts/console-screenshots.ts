@@ -68,11 +68,14 @@ try {
     shortCode: "norway",
     text: "Hello {{contact.name}}! Yes, we ship to Norway in 3–5 days. — {{agent.name}}",
   });
-  const list = await call<{ data: { id: string; contactId: string | null; lastMessagePreview: string }[] }>(
-    `${stack.url}/api/conversations?limit=10`,
-    accessToken,
-  );
-  const norway = list.data.find((c) => c.lastMessagePreview.includes("Norway"));
+  // The rooms copy their messages to Postgres a moment later: wait for the Norway one's preview.
+  type Row = { id: string; contactId: string | null; lastMessagePreview: string | null };
+  let norway: Row | undefined;
+  for (let tries = 0; !norway && tries < 100; tries += 1) {
+    const list = await call<{ data: Row[] }>(`${stack.url}/api/conversations?limit=10`, accessToken);
+    norway = list.data.find((c) => c.lastMessagePreview?.includes("Norway"));
+    if (!norway) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   if (!norway?.contactId) throw new Error("the Norway conversation has no contact");
   await call(`${stack.url}/api/conversations/${norway.id}/labels/${label.id}`, accessToken, {});
   await call(
