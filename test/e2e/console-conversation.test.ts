@@ -252,6 +252,11 @@ describe("the console's conversation screen in Chromium", () => {
     await page.keyboard.type("Anything else?");
     await page.keyboard.press("Enter");
     await messages(page).getByText("Anything else?").waitFor();
+
+    // Escape goes back to the inbox, whose list takes the focus again.
+    await page.keyboard.press("Escape");
+    await expect.poll(() => new URL(page.url()).pathname, SERVER).toBe("/app/");
+    await expect.poll(() => page.locator(":focus").getAttribute("class"), SERVER).toBe("inbox-list");
     const history = await staff.call<{ data: { text: string }[] }>(
       `/api/conversations/${older}/messages`,
       {},

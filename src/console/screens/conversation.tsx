@@ -1,5 +1,5 @@
 import type { ComponentType } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { ConversationView } from "../../features/conversations/conversations.views";
 import type { InboxEvent } from "../../features/inbox/inbox.protocol";
 import { api } from "../api";
@@ -78,13 +78,19 @@ export function Conversation({ id, row, onChange, subscribe }: Props) {
     : null;
   const shownLabels = row?.labels ?? labels ?? [];
   const ContactPanel = useContactPanel(Boolean(conversation?.contactId));
-  const act = (path: string, json: unknown = {}, method?: string) =>
-    api<ConversationView>(`/api/conversations/${id}/${path}`, { json, ...(method ? { method } : {}) })
-      .then((updated) => {
-        setDetail((now) => (now ? { ...now, ...updated } : updated));
-        onChange(updated);
-      })
-      .catch((caught: Error) => room.setError(caught.message));
+  // One action at a time: each reads what the one before it wrote (a team, then an assignee).
+  const queue = useRef(Promise.resolve());
+  const act = (path: string, json: unknown = {}, method?: string) => {
+    const run = () =>
+      api<ConversationView>(`/api/conversations/${id}/${path}`, { json, ...(method ? { method } : {}) })
+        .then((updated) => {
+          setDetail((now) => (now ? { ...now, ...updated } : updated));
+          onChange(updated);
+        })
+        .catch((caught: Error) => room.setError(caught.message));
+    queue.current = queue.current.then(run);
+    return queue.current;
+  };
   const waiting = [...room.plans.values()].filter((plan) => plan.status === "pending");
   const status = conversation?.status;
   return (

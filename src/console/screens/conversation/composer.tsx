@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../../api";
 import { tc } from "../../conversation-strings";
+import { navigate } from "../../router";
 import { t } from "../../strings";
 import type { AttachmentRef } from "./attachment-view";
 import { type Canned, CannedPicker, cannedQuery } from "./canned-picker";
@@ -20,6 +21,9 @@ export function Composer({ id, room }: { id: string; room: Room }) {
   const [files, setFiles] = useState<AttachmentRef[]>([]);
   const [uploading, setUploading] = useState(false);
   const query = cannedQuery(text);
+  // Escape closes the picker for what is typed now; typing more opens it again.
+  const [closedFor, setClosedFor] = useState<string | null>(null);
+  const picking = query !== null && query !== closedFor;
 
   useEffect(() => {
     if (query === null) return setChoices([]);
@@ -80,13 +84,13 @@ export function Composer({ id, room }: { id: string; room: Room }) {
     setUploading(false);
   };
   const onKey = (e: KeyboardEvent) => {
-    if (choices.length > 0 && query !== null) {
+    if (picking && choices.length > 0) {
       const keys: Record<string, () => void> = {
         ArrowDown: () => setActive((active + 1) % choices.length),
         ArrowUp: () => setActive((active - 1 + choices.length) % choices.length),
         Enter: () => choose(choices[active] as Canned),
         Tab: () => choose(choices[active] as Canned),
-        Escape: () => setChoices([]),
+        Escape: () => setClosedFor(query),
       };
       const action = keys[e.key];
       if (action && !e.shiftKey) {
@@ -94,6 +98,8 @@ export function Composer({ id, room }: { id: string; room: Room }) {
         return action();
       }
     }
+    // Escape leaves the conversation: back to the inbox list, which takes the focus.
+    if (e.key === "Escape") return picking ? setClosedFor(query) : navigate("/");
     if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
       void send();
@@ -159,10 +165,8 @@ export function Composer({ id, room }: { id: string; room: Room }) {
           rows={3}
           value={text}
           placeholder={note ? tc.notePlaceholder : `${t.replyPlaceholder} · ${tc.cannedHint}`}
-          aria-controls={query !== null ? "canned-list" : undefined}
-          aria-activedescendant={
-            choices[active] && query !== null ? `canned-${choices[active].id}` : undefined
-          }
+          aria-controls={picking ? "canned-list" : undefined}
+          aria-activedescendant={choices[active] && picking ? `canned-${choices[active].id}` : undefined}
           onKeyDown={onKey}
           onInput={(e) => {
             setText(e.currentTarget.value);
@@ -171,7 +175,7 @@ export function Composer({ id, room }: { id: string; room: Room }) {
         />
         <button type="submit">{t.send}</button>
       </div>
-      {query !== null && <CannedPicker choices={choices} active={active} onChoose={choose} />}
+      {picking && <CannedPicker choices={choices} active={active} onChoose={choose} />}
     </form>
   );
 }
