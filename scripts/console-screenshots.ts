@@ -72,6 +72,31 @@ try {
     await new Promise((resolve) => socket.addEventListener("message", resolve, { once: true }));
     socket.close();
   }
+  // A label, a canned response and the Norway visitor's contact details, for the conversation screen.
+  const label = await call<{ id: string }>(`${stack.url}/api/labels`, accessToken, {
+    name: "shipping",
+    color: "#0b5cad",
+  });
+  await call(`${stack.url}/api/canned-responses`, accessToken, {
+    shortCode: "norway",
+    text: "Hello {{contact.name}}! Yes, we ship to Norway in 3–5 days. — {{agent.name}}",
+  });
+  // The rooms copy their messages to Postgres a moment later: wait for the Norway one's preview.
+  type Row = { id: string; contactId: string | null; lastMessagePreview: string | null };
+  let norway: Row | undefined;
+  for (let tries = 0; !norway && tries < 100; tries += 1) {
+    const list = await call<{ data: Row[] }>(`${stack.url}/api/conversations?limit=10`, accessToken);
+    norway = list.data.find((c) => c.lastMessagePreview?.includes("Norway"));
+    if (!norway) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!norway?.contactId) throw new Error("the Norway conversation has no contact");
+  await call(`${stack.url}/api/conversations/${norway.id}/labels/${label.id}`, accessToken, {});
+  await call(
+    `${stack.url}/api/contacts/${norway.contactId}`,
+    accessToken,
+    { name: "Ola", email: "ola@example.no", customAttributes: { plan: "Gold", country: "NO" } },
+    "PUT",
+  );
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
   await page.goto(`${stack.url}/app/`);
   await page.screenshot({ path: join(out, "sign-in.png") });
@@ -81,12 +106,26 @@ try {
   await page.locator(".inbox-list .row").nth(2).waitFor();
   await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
   await page.screenshot({ path: join(out, "inbox.png") });
-  await page.locator(".inbox-list .row").last().click();
-  await page.getByRole("list", { name: "Messages" }).getByText("ship tents to Norway").waitFor();
-  await page.getByLabel("Reply").fill("Hello! Yes, we ship to Norway in 3–5 days.");
+  await page.locator(`[id="row-${norway.id}"]`).click();
+  const messages = page.getByRole("list", { name: "Messages" });
+  await messages.getByText("ship tents to Norway").waitFor();
+  await page.getByLabel("Private note").check();
+  await page.getByLabel("Reply").fill("Gold customer: offer free shipping.");
   await page.keyboard.press("Enter");
-  await page.getByRole("list", { name: "Messages" }).getByText("we ship to Norway").waitFor();
+  await messages.getByText("offer free shipping").waitFor();
+  await page.getByLabel("Private note").uncheck();
+  await page.getByLabel("Reply").fill("/nor");
+  await page.getByRole("option", { name: /\/norway/ }).waitFor();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter");
+  await messages.getByText("we ship to Norway").waitFor();
+  await page.getByRole("complementary", { name: "Contact" }).getByText("Gold").waitFor();
+  await page.locator("section.conversation header").getByText("With a human").waitFor();
   await page.screenshot({ path: join(out, "conversation.png") });
+  await page.getByRole("searchbox", { name: "Search conversations" }).fill("stove");
+  await page.locator(".inbox-list mark").first().waitFor();
+  await page.screenshot({ path: join(out, "search.png") });
+  await page.getByRole("searchbox", { name: "Search conversations" }).fill("");
   await page.getByRole("link", { name: "Knowledge" }).click();
   await page.getByRole("heading", { name: "Knowledge" }).waitFor();
   await page.screenshot({ path: join(out, "knowledge.png") });
@@ -162,6 +201,10 @@ try {
   await phone.getByRole("heading", { name: "Acme support bot" }).waitFor();
   await phone.locator(".widget-preview").scrollIntoViewIfNeeded();
   await phone.screenshot({ path: join(out, "channels-phone.png") });
+  const invitePage = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
+  await invitePage.goto(`${stack.url}/app/accept-invite?token=demo`);
+  await invitePage.getByRole("heading", { level: 1 }).waitFor();
+  await invitePage.screenshot({ path: join(out, "accept-invite.png") });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

@@ -97,18 +97,32 @@ export function session(): SessionInfo | null {
   return current;
 }
 
-/** A call to the API with the access token (a JSON or multipart body); one refresh and retry on a 401. */
+/** A call to the API with the access token (a JSON, multipart or raw body); one refresh and retry on a 401. */
 export async function api<T>(
   path: string,
-  init: { method?: string; json?: unknown; form?: FormData } = {},
+  init: { method?: string; json?: unknown; form?: FormData; raw?: Blob } = {},
 ): Promise<T> {
-  const body = init.form ?? (init.json === undefined ? undefined : JSON.stringify(init.json));
+  const response = await authorized(path, init);
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+/** A file from the API (an attachment), fetched with the access token. */
+export async function apiBlob(path: string): Promise<Blob> {
+  return (await authorized(path, {})).blob();
+}
+
+async function authorized(
+  path: string,
+  init: { method?: string; json?: unknown; form?: FormData; raw?: Blob },
+): Promise<Response> {
+  const body = init.form ?? init.raw ?? (init.json === undefined ? undefined : JSON.stringify(init.json));
   const send = (token: string | undefined) =>
     fetch(path, {
       method: init.method ?? (body === undefined ? "GET" : "POST"),
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(init.json === undefined ? {} : { "content-type": "application/json" }),
+        ...(init.raw ? { "content-type": "application/octet-stream" } : {}),
       },
       ...(body === undefined ? {} : { body }),
     });
@@ -116,5 +130,5 @@ export async function api<T>(
   if (response.status === 401 && (await refresh())) response = await send(current?.accessToken);
   if (response.status === 401) setSession(null);
   if (!response.ok) throw await errorOf(response);
-  return (response.status === 204 ? undefined : await response.json()) as T;
+  return response;
 }

@@ -1,15 +1,15 @@
 import { type ComponentType, render } from "preact";
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import type { ConversationView } from "../features/conversations/conversations.views";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { InboxEvent } from "../features/inbox/inbox.protocol";
-import { api, onSession, refresh, type SessionInfo, signOut } from "./api";
-import { addPage, applyInbox, emptyInbox, type InboxState, markRead, visibleRows } from "./inbox-state";
-import { openInbox } from "./live";
+import { onSession, refresh, type SessionInfo, signOut } from "./api";
+import { updateRow, visibleRows } from "./inbox-state";
 import { navigate, usePath } from "./router";
+import type { AccountProps } from "./screens/account";
 import { Conversation } from "./screens/conversation";
 import { Inbox } from "./screens/inbox";
 import { Login } from "./screens/login";
 import { t } from "./strings";
+import { useInbox } from "./use-inbox";
 
 type Listener = (event: InboxEvent) => void;
 interface KnowledgeProps {
@@ -35,8 +35,6 @@ const SECTIONS = [
   { path: "/agents", label: t.agents.title },
   { path: "/channels", label: t.channels.title },
 ];
-/** The inbox holds up to this many pages of 100 conversations (the newest). */
-const MAX_PAGES = 100;
 const PAGES = SECTIONS.slice(1).map((section) => section.path);
 
 /** The signed-in console: the live inbox beside the open conversation, and the other sections. */
@@ -52,42 +50,18 @@ function Workspace({ session }: { session: SessionInfo }) {
   const Agents = useLazy<object>(() => import("./screens/agents"), path === "/agents");
   const Channels = useLazy<object>(() => import("./screens/channels"), path === "/channels");
   const openId = /^\/conversations\/([^/]+)$/.exec(path)?.[1] ?? null;
-  const [inbox, setInbox] = useState<InboxState>(emptyInbox);
-  const [connected, setConnected] = useState(false);
-  const [status, setStatus] = useState("all");
-  const [query, setQuery] = useState("");
-  const openIdRef = useRef(openId);
-  openIdRef.current = openId;
-  useEffect(() => {
-    const live = openInbox((frame) => {
-      setInbox((state) => applyInbox(state, frame, openIdRef.current));
-      if (frame.type !== "snapshot") for (const listener of listeners.current) listener(frame);
-    }, setConnected);
-    // The socket's snapshot has the newest conversations; the REST list pages in the rest (with
-    // each one's unread count for this user) while the inbox is already usable.
-    let stopped = false;
-    void (async () => {
-      let cursor: string | null = null;
-      for (let page = 0; page < MAX_PAGES && !stopped; page += 1) {
-        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-        const result = await api<{
-          data: (ConversationView & { unreadCount: number })[];
-          nextCursor: string | null;
-        }>(`/api/conversations?limit=100${query}`).catch(() => null);
-        if (!result || stopped) return;
-        setInbox((state) => addPage(state, result.data));
-        cursor = result.nextCursor;
-        if (!cursor) return;
-      }
-    })();
-    return () => {
-      stopped = true;
-      live.close();
-    };
-  }, []);
-  useEffect(() => {
-    if (openId) setInbox((state) => markRead(state, openId));
-  }, [openId]);
+  const view = useInbox(openId, (frame) => {
+    for (const listener of listeners.current) listener(frame);
+  });
+  const { inbox } = view;
+  const rows = useMemo(
+    () => visibleRows(inbox, view.filter, view.me, view.search?.ids ?? null),
+    [inbox.rows, view.filter, view.search],
+  );
+  const channels = useMemo(
+    () => [...new Set([...inbox.rows.values()].map((row) => row.channel))].sort(),
+    [inbox.rows],
+  );
   // A focused conversation moves focus to its composer; back in the inbox, to the list.
   useEffect(() => {
     const target = openId
@@ -132,17 +106,26 @@ function Workspace({ session }: { session: SessionInfo }) {
       ) : (
         <div class={`panes${openId ? " has-open" : ""}`}>
           <Inbox
-            rows={visibleRows(inbox, status, query)}
+            rows={rows}
             openId={openId}
             typing={inbox.typing}
-            status={status}
-            query={query}
-            onStatus={setStatus}
-            onQuery={setQuery}
-            connected={connected}
+            filter={view.filter}
+            onFilter={view.changeFilter}
+            query={view.query}
+            onQuery={view.setQuery}
+            snippets={view.search?.snippets ?? null}
+            searching={view.searching}
+            channels={channels}
+            connected={view.connected}
           />
           {openId ? (
-            <Conversation key={openId} id={openId} row={inbox.rows.get(openId)} />
+            <Conversation
+              key={openId}
+              id={openId}
+              row={inbox.rows.get(openId)}
+              onChange={(change) => view.setInbox((state) => updateRow(state, openId, change))}
+              subscribe={subscribe}
+            />
           ) : (
             <section class="conversation placeholder">
               <p>{t.selectConversation}</p>
@@ -154,7 +137,15 @@ function Workspace({ session }: { session: SessionInfo }) {
   );
 }
 
+/** The pages emailed links open: no session needed (their token is the credential). */
+const ACCOUNT_PAGES = new Map<string, AccountProps["kind"]>([
+  ["/accept-invite", "invite"],
+  ["/reset-password", "reset"],
+]);
+
 function App() {
+  const account = ACCOUNT_PAGES.get(usePath());
+  const Account = useLazy<AccountProps>(() => import("./screens/account"), account !== undefined);
   const [state, setState] = useState<{ session: SessionInfo | null; ready: boolean; notice: string | null }>({
     session: null,
     ready: false,
@@ -168,6 +159,7 @@ function App() {
     void refresh();
     return stop;
   }, []);
+  if (account) return Account && <Account kind={account} />;
   if (!state.ready) return null;
   return state.session ? <Workspace session={state.session} /> : <Login notice={state.notice} />;
 }

@@ -1,6 +1,7 @@
-// The pages that invitation and password-reset emails link to, in headless Chromium against the running
-// app (`wrangler dev`): the real emailed link (from the fake Resend API), the form, the API call, and the
-// answer shown in the page.
+// The pages that invitation and password-reset emails link to (part of the console, /app/accept-invite and
+// /app/reset-password), in headless Chromium against the running app (`wrangler dev`): the real emailed
+// link (from the fake Resend API), the form, the API call, and the answer shown in the page. The old
+// addresses redirect there.
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -67,7 +68,7 @@ describe("account pages from emailed links", () => {
       201,
     );
     const link = await emailedLink(fakes, email, /invited/);
-    expect(link.startsWith(`${appUrl}/accept-invite?token=`)).toBe(true);
+    expect(link.startsWith(`${appUrl}/app/accept-invite?token=`)).toBe(true);
 
     const page = await open(link);
     await page.getByLabel("Your name").fill("Grace Hopper");
@@ -114,7 +115,7 @@ describe("account pages from emailed links", () => {
     });
     expect(forgot.status).toBe(202);
     const link = await emailedLink(fakes, email, /Reset your/);
-    expect(link.startsWith(`${appUrl}/reset-password?token=`)).toBe(true);
+    expect(link.startsWith(`${appUrl}/app/reset-password?token=`)).toBe(true);
 
     const page = await open(link);
     await page.getByLabel("New password", { exact: true }).fill("my new secret password");
@@ -127,8 +128,8 @@ describe("account pages from emailed links", () => {
     expect((await login(email, oldPassword)).status).toBe(401);
   });
 
-  it("serves both pages with a policy that forbids framing and foreign content", async () => {
-    for (const path of ["/accept-invite", "/reset-password"]) {
+  it("serves both pages in the console with a policy that forbids framing and foreign content", async () => {
+    for (const path of ["/app/accept-invite", "/app/reset-password"]) {
       const response = await fetch(`${appUrl}${path}?token=x`);
       expect(response.status, path).toBe(200);
       expect(response.headers.get("content-type")).toMatch(/text\/html/);
@@ -136,6 +137,15 @@ describe("account pages from emailed links", () => {
       expect(response.headers.get("referrer-policy")).toBe("no-referrer");
     }
     expect((await fetch(`${appUrl}/_headers`)).status).not.toBe(200);
+  });
+
+  it("redirects the pages' old addresses (links in emails sent before) into the console, token kept", async () => {
+    for (const path of ["/accept-invite", "/reset-password"]) {
+      const response = await fetch(`${appUrl}${path}?token=abc-123`, { redirect: "manual" });
+      expect(response.status, path).toBe(301);
+      expect(response.headers.get("location")).toBe(`/app${path}?token=abc-123`);
+      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    }
   });
 
   it("shows an invalid or missing token as an error in the page, with focus on it", async () => {

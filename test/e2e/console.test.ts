@@ -2,39 +2,24 @@
 // sign in, a visitor writes in the widget on another site, the message appears live in the inbox, staff
 // open it and reply with the keyboard only, and the visitor sees the reply. The session survives a
 // reload through its HttpOnly cookie (never readable by the page) and ends on sign-out.
-import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { CHROMIUM, CHROMIUM_ARGS, signInAt } from "./support/console";
+import { launchChromium, consolePage as newConsolePage, serveWidgetPage, signInAt } from "./support/console";
 import { emailedLink } from "./support/emails";
 import { registerStaff, type Staff } from "./support/staff";
-
-const PAGE = readFileSync(
-  join(dirname(fileURLToPath(import.meta.url)), "fixtures", "widget-page.html"),
-  "utf8",
-);
 
 const appUrl = inject("appUrl");
 const fakes = inject("e2eFakeServicesUrl");
 let browser: Browser;
 let staff: Staff;
-let pageServer: Server;
+let pageServer: { origin: string; close(): Promise<void> };
 let pageOrigin: string;
 let widgetKey: string;
 
 beforeAll(async () => {
-  const launching = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  pageServer = createServer((_req, res) => {
-    const html = PAGE.replace("{{API}}", appUrl).replace("{{WIDGET_KEY}}", widgetKey);
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
-  });
-  await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", resolve));
-  const address = pageServer.address();
-  if (address === null || typeof address === "string") throw new Error("page server has no port");
-  pageOrigin = `http://127.0.0.1:${address.port}`;
+  const launching = launchChromium();
+  pageServer = await serveWidgetPage(appUrl, () => widgetKey);
+  pageOrigin = pageServer.origin;
   staff = await registerStaff(appUrl);
   ({ publicKey: widgetKey } = await staff.call<{ publicKey: string }>(
     "/api/widget-keys",
@@ -46,17 +31,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (pageServer) await new Promise((resolve) => pageServer.close(resolve));
+  await pageServer?.close();
 });
 
 /** A console page with its script errors collected. */
-async function consolePage(): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(error.message));
-  return { page, problems };
-}
+const consolePage = (): Promise<{ page: Page; problems: string[] }> => newConsolePage(browser);
 
 describe("the staff console in Chromium", () => {
   it("shows a widget visitor's message live; staff open and answer it with the keyboard only", async () => {

@@ -1,161 +1,150 @@
+import type { ComponentType } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { MessageFrame, ServerFrame } from "../../features/conversations/conversations.protocol";
-import { api, session } from "../api";
-import type { InboxRow } from "../inbox-state";
-import { type Live, openRoom } from "../live";
+import type { ConversationView } from "../../features/conversations/conversations.views";
+import type { InboxEvent } from "../../features/inbox/inbox.protocol";
+import { api } from "../api";
+import { tc } from "../conversation-strings";
+import { useDirectory } from "../directory";
+import type { InboxRow, LabelRef } from "../inbox-state";
 import { navigate } from "../router";
 import { t } from "../strings";
-import { PlanCard, type RoomPlan } from "./plan-card";
+import { Actions } from "./conversation/actions";
+import { Composer } from "./conversation/composer";
+import type { ContactPanelProps } from "./conversation/contact-panel";
+import { LabelsBar } from "./conversation/labels-bar";
+import { MessageList } from "./conversation/message-list";
+import { useRoom } from "./conversation/use-room";
+import { PlanCard } from "./plan-card";
 
-interface Pending {
-  clientId: string;
-  text: string;
+type Detail = ConversationView & { window?: { expiresAt: string | null; templateRequired: boolean } };
+
+interface Props {
+  id: string;
+  row: InboxRow | undefined;
+  /** An action's answer: the inbox row takes it at once (its event follows). */
+  onChange(change: Partial<InboxRow>): void;
+  subscribe(listener: (event: InboxEvent) => void): () => void;
 }
 
-/** One conversation, live: messages, the AI's reply as it forms, typing, plans; reply and act on it. */
-export function Conversation({ id, row }: { id: string; row: InboxRow | undefined }) {
-  const [messages, setMessages] = useState<MessageFrame[]>([]);
-  const [pending, setPending] = useState<Pending[]>([]);
-  const [forming, setForming] = useState<string | null>(null);
-  const [typing, setTyping] = useState(false);
-  const [plans, setPlans] = useState<Map<string, RoomPlan>>(new Map());
-  const [connected, setConnected] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const live = useRef<Live | null>(null);
-  const lastSeq = useRef(-1);
-  const composer = useRef<HTMLTextAreaElement>(null);
-  const log = useRef<HTMLOListElement>(null);
+let contactPanel: Promise<ComponentType<ContactPanelProps>> | null = null;
 
+/** The contact panel's chunk, loaded when a conversation with a contact is first shown. */
+function useContactPanel(wanted: boolean): ComponentType<ContactPanelProps> | null {
+  const [panel, setPanel] = useState<{ c: ComponentType<ContactPanelProps> } | null>(null);
   useEffect(() => {
-    setMessages([]);
-    setPlans(new Map());
-    lastSeq.current = -1;
-    const onFrame = (frame: ServerFrame) => {
-      if (frame.type === "message") {
-        if (frame.seq <= lastSeq.current) return;
-        lastSeq.current = frame.seq;
-        setMessages((list) => [...list, frame]);
-        if (frame.clientId) setPending((list) => list.filter((p) => p.clientId !== frame.clientId));
-        if (frame.sender.kind === "ai") setForming(null);
-        if (frame.sender.kind === "visitor") setTyping(false);
-      } else if (frame.type === "ack") {
-        setPending((list) => list.filter((p) => p.clientId !== frame.clientId));
-      } else if (frame.type === "ai.thinking") setForming("");
-      else if (frame.type === "ai.delta") setForming((text) => (text ?? "") + frame.text);
-      else if (frame.type === "ai.cancelled" || frame.type === "ai.interrupted") setForming(null);
-      else if (frame.type === "typing" && frame.participant.kind === "visitor") setTyping(frame.on);
-      else if (frame.type === "plan")
-        setPlans((map) => new Map(map).set(frame.plan.id, frame.plan as unknown as RoomPlan));
-      else if (frame.type === "error") setError(frame.message);
-    };
-    live.current = openRoom(id, () => lastSeq.current, onFrame, setConnected);
-    return () => live.current?.close();
+    if (!wanted || panel) return;
+    contactPanel ??= import("./conversation/contact-panel").then((m) => m.default);
+    void contactPanel.then((c) => setPanel({ c }));
+  }, [wanted]);
+  return panel?.c ?? null;
+}
+
+function ChannelWindow({ window }: { window: NonNullable<Detail["window"]> }) {
+  const text = window.templateRequired
+    ? window.expiresAt
+      ? tc.windowClosed
+      : tc.windowNone
+    : window.expiresAt
+      ? tc.windowOpen(new Date(window.expiresAt).toLocaleString())
+      : null;
+  if (!text) return null;
+  return <p class={`channel-window${window.templateRequired ? " closed" : ""}`}>{text}</p>;
+}
+
+/** One conversation, live: messages, notes, the AI's reply as it forms, plans; reply and act on it. */
+export function Conversation({ id, row, onChange, subscribe }: Props) {
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [labels, setLabels] = useState<LabelRef[] | null>(null);
+  const directory = useDirectory();
+  useEffect(() => {
+    void api<Detail>(`/api/conversations/${id}`)
+      .then(setDetail)
+      .catch((e: Error) => room.setError(e.message));
   }, [id]);
-
-  useEffect(() => {
-    log.current?.lastElementChild?.scrollIntoView({ block: "end" });
-  }, [messages.length, forming, pending.length]);
-  // On screen means read: the room records it (the inbox's unread counts come from it).
-  const newest = messages.at(-1)?.seq ?? 0;
-  useEffect(() => {
-    if (connected && newest > 0) live.current?.send({ type: "read", seq: newest });
-  }, [newest, connected]);
-
-  const send = () => {
-    const text = composer.current?.value.trim() ?? "";
-    if (!text) return;
-    const clientId = crypto.randomUUID();
-    if (!live.current?.send({ type: "message", clientId, text })) return setError(t.reconnecting);
-    setPending((list) => [...list, { clientId, text }]);
-    if (composer.current) composer.current.value = "";
+  const channel = Boolean(row?.channelId ?? detail?.channelId);
+  const room = useRoom(id, channel);
+  // The inbox row is live (its events); the room's status frame covers a row the inbox has not listed.
+  const base = detail ?? row;
+  const conversation: Detail | null = base
+    ? {
+        ...base,
+        ...(row ?? {}),
+        ...(room.status && !row
+          ? { status: room.status.status as Detail["status"], assigneeId: room.status.assigneeId }
+          : {}),
+        snoozedUntil: detail?.snoozedUntil ?? row?.snoozedUntil ?? null,
+        window: detail?.window,
+      }
+    : null;
+  const shownLabels = row?.labels ?? labels ?? [];
+  const ContactPanel = useContactPanel(Boolean(conversation?.contactId));
+  // One action at a time: each reads what the one before it wrote (a team, then an assignee).
+  const queue = useRef(Promise.resolve());
+  const act = (path: string, json: unknown = {}, method?: string) => {
+    const run = () =>
+      api<ConversationView>(`/api/conversations/${id}/${path}`, { json, ...(method ? { method } : {}) })
+        .then((updated) => {
+          setDetail((now) => (now ? { ...now, ...updated } : updated));
+          onChange(updated);
+        })
+        .catch((caught: Error) => room.setError(caught.message));
+    queue.current = queue.current.then(run);
+    return queue.current;
   };
-  const act = (path: string, json: unknown = {}) =>
-    api(`/api/conversations/${id}/${path}`, { json }).catch((caught: Error) => setError(caught.message));
-  const me = session()?.user.id;
-  const waiting = [...plans.values()].filter((plan) => plan.status === "pending");
+  const waiting = [...room.plans.values()].filter((plan) => plan.status === "pending");
+  const status = conversation?.status;
   return (
-    <section class="conversation" aria-labelledby="conversation-title">
-      <header>
-        <button type="button" class="link back" onClick={() => navigate("/")}>
-          {t.back}
-        </button>
-        <h2 id="conversation-title">{row?.visitorId ?? id.slice(0, 8)}</h2>
-        {row && <span class={`badge status-${row.status}`}>{t.status[row.status] ?? row.status}</span>}
-        <span class={`live ${connected ? "on" : "off"}`}>{connected ? t.live : t.reconnecting}</span>
-        <div class="actions">
-          {row?.assigneeId !== me && (
-            <button type="button" onClick={() => act("assign", { assigneeId: me })}>
-              {t.assignToMe}
-            </button>
-          )}
-          {(row?.status === "with_human" || row?.status === "pending_human") && (
-            <button type="button" onClick={() => act("handback")}>
-              {t.handBack}
-            </button>
-          )}
-          {row?.status !== "resolved" && (
-            <button type="button" onClick={() => act("resolve")}>
-              {t.resolve}
-            </button>
-          )}
-        </div>
-      </header>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      {waiting.map((plan) => (
-        <PlanCard key={plan.id} plan={plan} onError={setError} />
-      ))}
-      <ol class="messages" ref={log} aria-label={t.messages} aria-live="polite">
-        {messages.map((m) => (
-          <li key={m.id} class={`message from-${m.sender.kind}`}>
-            <span class="meta">
-              {t.sender[m.sender.kind]} ·{" "}
-              <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleTimeString()}</time>
+    <div class="conversation-area">
+      <section class="conversation" aria-labelledby="conversation-title">
+        <header>
+          <button type="button" class="link back" onClick={() => navigate("/")}>
+            {t.back}
+          </button>
+          <h2 id="conversation-title">{conversation?.visitorId ?? id.slice(0, 8)}</h2>
+          {status && <span class={`badge status-${status}`}>{t.status[status] ?? status}</span>}
+          {status === "snoozed" && conversation?.snoozedUntil && (
+            <span class="snoozed">
+              {tc.snoozedUntil(new Date(conversation.snoozedUntil).toLocaleString())}
             </span>
-            <p>{m.text}</p>
-          </li>
-        ))}
-        {pending.map((p) => (
-          <li key={p.clientId} class="message from-staff sending">
-            <p>{p.text}</p>
-          </li>
-        ))}
-        {forming !== null && (
-          <li class="message from-ai forming" aria-label={t.aiWriting}>
-            <span class="meta">{t.aiWriting}</span>
-            <p>{forming}</p>
-          </li>
-        )}
-      </ol>
-      {typing && <p class="typing">{t.typing(t.sender.visitor ?? "")}</p>}
-      <form
-        class="composer"
-        onSubmit={(e) => {
-          e.preventDefault();
-          send();
-        }}
-      >
-        <label for="reply" class="sr-only">
-          {t.reply}
-        </label>
-        <textarea
-          id="reply"
-          ref={composer}
-          rows={3}
-          placeholder={t.replyPlaceholder}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && !e.shiftKey) {
-              e.preventDefault();
-              send();
-            }
+          )}
+          <span class={`live ${room.connected ? "on" : "off"}`}>
+            {room.connected ? t.live : t.reconnecting}
+          </span>
+          {conversation && (
+            <Actions conversation={conversation} directory={directory} act={act} frame={room.frame} />
+          )}
+        </header>
+        <LabelsBar
+          id={id}
+          labels={shownLabels}
+          directory={directory}
+          onLabels={(next) => {
+            setLabels(next);
+            onChange({ labels: next });
           }}
-          onInput={() => live.current?.send({ type: "typing", on: true })}
+          onError={room.setError}
         />
-        <button type="submit">{t.send}</button>
-      </form>
-    </section>
+        {room.error && (
+          <p class="error" role="alert">
+            {room.error}
+          </p>
+        )}
+        {conversation?.window && <ChannelWindow window={conversation.window} />}
+        {waiting.map((plan) => (
+          <PlanCard key={plan.id} plan={plan} onError={room.setError} />
+        ))}
+        <MessageList
+          messages={room.messages}
+          pending={room.pending}
+          forming={room.forming}
+          deliveries={room.deliveries}
+        />
+        {room.typing && <p class="typing">{t.typing(t.sender.visitor ?? "")}</p>}
+        <Composer id={id} room={room} />
+      </section>
+      {conversation?.contactId && ContactPanel && (
+        <ContactPanel contactId={conversation.contactId} conversationId={id} subscribe={subscribe} />
+      )}
+    </div>
   );
 }

@@ -1,7 +1,10 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { InboxRow } from "../inbox-state";
+import { tc } from "../conversation-strings";
+import type { InboxFilter, InboxRow } from "../inbox-state";
 import { navigate } from "../router";
 import { t } from "../strings";
+import { InboxFilters } from "./inbox-filters";
+import { Snippet } from "./snippet";
 
 const ROW_HEIGHT = 72;
 const OVERSCAN = 8;
@@ -10,10 +13,15 @@ interface Props {
   rows: InboxRow[];
   openId: string | null;
   typing: Set<string>;
-  status: string;
+  filter: InboxFilter;
+  onFilter(change: Partial<InboxFilter>): void;
   query: string;
-  onStatus(status: string): void;
   onQuery(query: string): void;
+  /** With a search: the server's snippet (matches marked) per conversation. */
+  snippets: Map<string, string> | null;
+  searching: boolean;
+  /** The channels the inbox has seen (the channel filter's choices). */
+  channels: string[];
   connected: boolean;
 }
 
@@ -76,20 +84,18 @@ export function Inbox(props: Props) {
             onInput={(e) => props.onQuery(e.currentTarget.value)}
           />
         </label>
-        <label>
-          <span class="sr-only">{t.filterStatus}</span>
-          <select value={props.status} onChange={(e) => props.onStatus(e.currentTarget.value)}>
-            <option value="all">{t.all}</option>
-            {Object.entries(t.status).map(([value, label]) => (
-              <option value={value}>{label}</option>
-            ))}
-          </select>
-        </label>
         <span class={`live ${props.connected ? "on" : "off"}`} role="status">
           {props.connected ? t.live : t.reconnecting}
         </span>
       </div>
-      <p class="count">{t.conversationsCount(rows.length)}</p>
+      <InboxFilters filter={props.filter} onFilter={props.onFilter} channels={props.channels} />
+      <p class="count" aria-live="polite">
+        {props.searching
+          ? tc.searching
+          : props.snippets
+            ? tc.searchResults(rows.length)
+            : t.conversationsCount(rows.length)}
+      </p>
       <div
         ref={list}
         class="inbox-list"
@@ -123,10 +129,23 @@ export function Inbox(props: Props) {
                 <span class={`badge status-${row.status}`}>{t.status[row.status] ?? row.status}</span>
                 {row.unread > 0 && <span class="unread">{t.unread(row.unread)}</span>}
                 <span class="preview">
-                  {props.typing.has(row.id)
-                    ? t.typing(t.sender.visitor ?? "")
-                    : (row.lastMessagePreview ?? "")}
+                  {props.typing.has(row.id) ? (
+                    t.typing(t.sender.visitor ?? "")
+                  ) : props.snippets?.has(row.id) ? (
+                    <Snippet html={props.snippets.get(row.id) ?? ""} />
+                  ) : (
+                    (row.lastMessagePreview ?? "")
+                  )}
                 </span>
+                {(row.labels?.length ?? 0) > 0 && (
+                  <span class="row-labels">
+                    {row.labels?.map((label) => (
+                      <span class="label-chip" style={{ borderColor: label.color }}>
+                        {label.name}
+                      </span>
+                    ))}
+                  </span>
+                )}
               </div>
             );
           })}

@@ -1,4 +1,4 @@
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, signIn } from "../api";
 import { t } from "../strings";
 
@@ -8,6 +8,8 @@ export function Login({ notice }: { notice: string | null }) {
   const [error, setError] = useState<string | null>(null);
   const email = useRef<HTMLInputElement>(null);
   const password = useRef<HTMLInputElement>(null);
+  // `autofocus` only works on a page's first load, not on a form a script renders: focus it here.
+  useEffect(() => email.current?.focus(), []);
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);

@@ -89,7 +89,7 @@ export async function forgotPassword(deps: AuthDeps & { mailer: Mailer }, email:
   await deps.mailer.send({
     to: row.user.email,
     subject: "Reset your Switchboard password",
-    text: `Someone asked to reset the password of ${row.user.email}.\n\nReset it here (valid 30 minutes, once): ${appUrl}/reset-password?token=${token}\n\nIf it was not you, ignore this email.`,
+    text: `Someone asked to reset the password of ${row.user.email}.\n\nReset it here (valid 30 minutes, once): ${appUrl}/app/reset-password?token=${token}\n\nIf it was not you, ignore this email.`,
   });
 }
 

@@ -90,7 +90,7 @@ export async function inviteUser(
     await deps.mailer.send({
       to: user.email,
       subject: `You are invited to ${tenant.name} on Switchboard`,
-      text: `You have been invited to join ${tenant.name}.\n\nSet your password here (valid 7 days, once): ${deps.appUrl}/accept-invite?token=${token}`,
+      text: `You have been invited to join ${tenant.name}.\n\nSet your password here (valid 7 days, once): ${deps.appUrl}/app/accept-invite?token=${token}`,
     });
     return userView(user);
   } catch (error) {

@@ -1,6 +1,15 @@
 // The console's inbox list: the socket's snapshot and events merged with the REST pages.
 import { describe, expect, it } from "vitest";
-import { addPage, applyInbox, emptyInbox, markRead, visibleRows } from "../../../src/console/inbox-state";
+import {
+  addPage,
+  applyInbox,
+  emptyInbox,
+  listQuery,
+  markRead,
+  noFilter,
+  snippetParts,
+  visibleRows,
+} from "../../../src/console/inbox-state";
 import type { ConversationView } from "../../../src/features/conversations/conversations.views";
 
 const conversation = (id: string, at: string, extra: Partial<ConversationView> = {}): ConversationView => ({
@@ -83,8 +92,77 @@ describe("the console's inbox state", () => {
       { type: "conversation.status", conversationId: "old", status: "resolved", assigneeId: null },
       null,
     );
-    expect(visibleRows(state, "all", "").map((r) => r.id)).toEqual(["new", "old"]);
-    expect(visibleRows(state, "resolved", "").map((r) => r.id)).toEqual(["old"]);
-    expect(visibleRows(state, "all", "FROM NEW").map((r) => r.id)).toEqual(["new"]);
+    expect(visibleRows(state, noFilter).map((r) => r.id)).toEqual(["new", "old"]);
+    expect(visibleRows(state, { ...noFilter, status: "resolved" }).map((r) => r.id)).toEqual(["old"]);
+  });
+
+  it("filters live by assignee, team, label and channel as the events change them", () => {
+    const at = "2026-12-01T10:00:00.000Z";
+    let state = addPage(emptyInbox(), [
+      { ...conversation("a", at), unreadCount: 0, labels: [] },
+      { ...conversation("b", at, { channel: "whatsapp" }), unreadCount: 0, labels: [] },
+    ]);
+    const ids = (filter: Partial<typeof noFilter>) =>
+      visibleRows(state, { ...noFilter, ...filter }, "me-id").map((r) => r.id);
+    expect(ids({ channel: "whatsapp" })).toEqual(["b"]);
+    expect(ids({ assignee: "none" })).toEqual(["a", "b"]);
+    state = applyInbox(
+      state,
+      {
+        type: "conversation.status",
+        conversationId: "a",
+        status: "with_human",
+        assigneeId: "me-id",
+        teamId: "t1",
+      },
+      null,
+    );
+    state = applyInbox(
+      state,
+      {
+        type: "conversation.updated",
+        conversationId: "b",
+        labels: [{ id: "l1", name: "vip", color: "#000000" }],
+      },
+      null,
+    );
+    expect(ids({ assignee: "me" })).toEqual(["a"]);
+    expect(ids({ assignee: "none" })).toEqual(["b"]);
+    expect(ids({ team: "t1" })).toEqual(["a"]);
+    expect(ids({ label: "l1" })).toEqual(["b"]);
+    state = applyInbox(state, { type: "conversation.deleted", conversationId: "b" }, null);
+    expect(ids({})).toEqual(["a"]);
+  });
+
+  it("keeps labels from the REST pages when the socket's snapshot (which has none) arrives again", () => {
+    const at = "2026-12-01T10:00:00.000Z";
+    let state = addPage(emptyInbox(), [
+      { ...conversation("a", at), unreadCount: 0, labels: [{ id: "l1", name: "vip", color: "#000000" }] },
+    ]);
+    state = applyInbox(state, { type: "snapshot", conversations: [conversation("a", at)] }, null);
+    expect(state.rows.get("a")?.labels).toEqual([{ id: "l1", name: "vip", color: "#000000" }]);
+  });
+
+  it("shows search results in the server's order, still filtered, and asks the list API for what it filters", () => {
+    const state = addPage(emptyInbox(), [
+      { ...conversation("a", "2026-12-01T12:00:00.000Z"), unreadCount: 0 },
+      { ...conversation("b", "2026-12-01T08:00:00.000Z", { status: "resolved" }), unreadCount: 0 },
+    ]);
+    expect(visibleRows(state, noFilter, null, ["b", "a", "gone"]).map((r) => r.id)).toEqual(["b", "a"]);
+    expect(visibleRows(state, { ...noFilter, status: "open" }, null, ["b", "a"]).map((r) => r.id)).toEqual([
+      "a",
+    ]);
+    expect(listQuery({ ...noFilter, status: "open", assignee: "me", label: "l1" }, "u1", " refund ")).toBe(
+      "status=open&assigneeId=u1&label=l1&q=refund",
+    );
+    expect(listQuery({ ...noFilter, assignee: "none" }, "u1")).toBe("");
+  });
+
+  it("turns a search snippet into text with its marks, never into markup", () => {
+    expect(snippetParts("a &lt;b&gt; <mark>refund</mark> &amp; more")).toEqual([
+      { text: "a <b> ", mark: false },
+      { text: "refund", mark: true },
+      { text: " & more", mark: false },
+    ]);
   });
 });
