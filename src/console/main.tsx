@@ -32,6 +32,7 @@ const SECTIONS = [
   { path: "/", label: t.inbox },
   { path: "/knowledge", label: t.knowledge },
   { path: "/settings", label: t.settings },
+  { path: "/dashboards", label: t.dashboards.nav },
 ];
 /** The inbox holds up to this many pages of 100 conversations (the newest). */
 const MAX_PAGES = 100;
@@ -47,6 +48,7 @@ function Workspace({ session }: { session: SessionInfo }) {
   }, []);
   const Knowledge = useLazy<KnowledgeProps>(() => import("./screens/knowledge"), path === "/knowledge");
   const Settings = useLazy<object>(() => import("./screens/settings"), path === "/settings");
+  const Dashboards = useLazy<object>(() => import("./screens/dashboards"), path === "/dashboards");
   const openId = /^\/conversations\/([^/]+)$/.exec(path)?.[1] ?? null;
   const [inbox, setInbox] = useState<InboxState>(emptyInbox);
   const [connected, setConnected] = useState(false);
@@ -121,6 +123,8 @@ function Workspace({ session }: { session: SessionInfo }) {
         Knowledge && <Knowledge subscribe={subscribe} />
       ) : path === "/settings" ? (
         Settings && <Settings />
+      ) : path === "/dashboards" ? (
+        Dashboards && <Dashboards />
       ) : (
         <div class={`panes${openId ? " has-open" : ""}`}>
           <Inbox

@@ -8,14 +8,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS, signInAt } from "./support/console-page";
 import { emailedLink } from "./support/emails";
 import { registerStaff, type Staff } from "./support/staff";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  ...["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-  ...["--disable-background-networking", "--disable-component-update", "--disable-sync"],
-];
 const PAGE = readFileSync(
   join(dirname(fileURLToPath(import.meta.url)), "fixtures", "widget-page.html"),
   "utf8",
@@ -285,10 +281,3 @@ describe("the staff console in Chromium", () => {
     expect(problems).toEqual([]);
   });
 });
-
-async function signInAt(page: Page, url: string, email: string, password: string) {
-  await page.goto(url);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}

@@ -1,6 +1,11 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, session } from "../api";
 import { t } from "../strings";
+import { ErrorLine, useError } from "./section-kit";
+import { AiSettings } from "./settings-ai";
+import { Teams } from "./settings-teams";
+import { TenantSettings } from "./settings-tenant";
+import { Webhooks } from "./settings-webhooks";
 
 interface User {
   id: string;
@@ -22,25 +27,6 @@ interface WidgetKey {
   publicKey: string;
   allowedOrigins: string[];
   revokedAt: string | null;
-}
-
-/** What a failed call says, shown in the section that made it. */
-function useError() {
-  const [error, setError] = useState<string | null>(null);
-  const guard = <T,>(promise: Promise<T>) =>
-    promise.catch((caught: Error) => {
-      setError(caught.message);
-      return null;
-    });
-  return { error, setError, guard };
-}
-
-function ErrorLine({ error }: { error: string | null }) {
-  return error ? (
-    <p class="error" role="alert">
-      {error}
-    </p>
-  ) : null;
 }
 
 /** Users and invitations: invite by email, change a role, deactivate or reactivate. */
@@ -254,7 +240,7 @@ function WidgetKeys() {
   );
 }
 
-/** The tenant's team, API keys and widget keys (admins; an agent sees the API refuse and says so). */
+/** The tenant's team, API keys, widget keys, teams, webhooks, AI and workspace settings (admins; an agent sees the API refuse and says so). */
 export default function Settings() {
   const tenantId = session()?.tenant.id ?? "";
   return (
@@ -265,6 +251,10 @@ export default function Settings() {
       <Team tenantId={tenantId} />
       <ApiKeys />
       <WidgetKeys />
+      <Teams />
+      <Webhooks />
+      <AiSettings />
+      <TenantSettings />
     </section>
   );
 }
