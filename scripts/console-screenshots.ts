@@ -30,12 +30,16 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--head
 try {
   const email = `demo-${Date.now()}@example.test`;
   const password = "demo password 1";
-  const { accessToken } = await call<{ accessToken: string }>(`${stack.url}/api/auth/register`, null, {
-    tenantName: "Acme Outdoor",
-    name: "Dana Support",
-    email,
-    password,
-  });
+  const { accessToken, user } = await call<{ accessToken: string; user: { id: string } }>(
+    `${stack.url}/api/auth/register`,
+    null,
+    {
+      tenantName: "Acme Outdoor",
+      name: "Dana Support",
+      email,
+      password,
+    },
+  );
   // Three visitors write through the widget's own session API and socket.
   const origin = "https://shop.example.test";
   const { publicKey } = await call<{ publicKey: string }>(`${stack.url}/api/widget-keys`, accessToken, {
@@ -59,6 +63,31 @@ try {
     await new Promise((resolve) => socket.addEventListener("message", resolve, { once: true }));
     socket.close();
   }
+  // A team and a webhook for the settings screen; the first conversation resolved for the dashboard.
+  await call(`${stack.url}/api/teams`, accessToken, {
+    name: "Tier 1",
+    autoAssign: true,
+    maxOpenPerAgent: 5,
+    memberIds: [user.id],
+  });
+  await call(`${stack.url}/api/webhooks`, accessToken, {
+    url: "https://crm.example.com/hooks/switchboard",
+    events: ["conversation.created", "conversation.status_changed"],
+    description: "CRM sync",
+  });
+  const { data: open } = await call<{ data: { id: string }[] }>(
+    `${stack.url}/api/conversations`,
+    accessToken,
+  );
+  if (open[0]) {
+    await call(
+      `${stack.url}/api/conversations/${open[0].id}/assign`,
+      accessToken,
+      { assigneeId: user.id },
+      "PUT",
+    );
+    await call(`${stack.url}/api/conversations/${open[0].id}/resolve`, accessToken, {});
+  }
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
   await page.goto(`${stack.url}/app/`);
   await page.screenshot({ path: join(out, "sign-in.png") });
@@ -80,7 +109,22 @@ try {
   await page.getByRole("link", { name: "Team and settings" }).click();
   await page.getByRole("heading", { name: "Team and settings" }).waitFor();
   await page.getByRole("table", { name: "Team" }).getByText("Dana Support").waitFor();
+  await page.getByRole("heading", { name: "Teams" }).waitFor();
+  await page.getByRole("listitem", { name: "Tier 1" }).waitFor();
   await page.screenshot({ path: join(out, "settings.png"), fullPage: true });
+  await page.getByRole("link", { name: "Dashboards" }).click();
+  await page.locator(".dash-grid svg[role=img]").first().waitFor();
+  await page.locator(".kpi-value").first().waitFor();
+  await page.screenshot({ path: join(out, "dashboards.png"), fullPage: true });
+  await page.getByRole("button", { name: "Arrange" }).click();
+  await page
+    .getByRole("button", { name: /^Move or resize/ })
+    .first()
+    .focus();
+  await page.screenshot({ path: join(out, "dashboards-arrange.png") });
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(out, "dashboards-phone.png") });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

@@ -156,6 +156,7 @@ export const t = {
     } as Record<string, string>,
     buckets: { hour: "Hour", day: "Day", week: "Week", month: "Month" } as Record<string, string>,
   },
+  settingsTabs: { label: "Settings", general: "Users and keys" },
   teams: {
     title: "Teams",
     none: "No teams yet.",

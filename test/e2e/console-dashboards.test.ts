@@ -9,6 +9,8 @@ import { CHROMIUM, CHROMIUM_ARGS, signInAt } from "./support/console-page";
 import { registerStaff, type Staff } from "./support/staff";
 
 const appUrl = inject("appUrl");
+/** How long a screen may take to show what the test waits for (the machine is shared and busy). */
+const SLOW = { timeout: 15_000 };
 let browser: Browser;
 
 beforeAll(async () => {
@@ -80,18 +82,20 @@ describe("the console's dashboards and settings in Chromium", () => {
     const { page, problems } = await consolePage(staff, "/");
     await page.getByRole("link", { name: "Dashboards" }).click();
     await page.getByRole("heading", { name: "Dashboards", level: 2 }).waitFor();
-    await expect.poll(() => widget(page, "New conversations").locator(".kpi-value").textContent()).toBe("3");
+    await expect
+      .poll(() => widget(page, "New conversations").locator(".kpi-value").textContent(), SLOW)
+      .toBe("3");
     for (const title of ["First response (median)", "AI resolution rate", "CSAT"])
       await widget(page, title).locator(".kpi-value").waitFor();
     const perDay = widget(page, "Conversations per day");
-    await expect.poll(() => perDay.locator("svg[role=img] polyline.series").count()).toBe(2);
+    await expect.poll(() => perDay.locator("svg[role=img] polyline.series").count(), SLOW).toBe(2);
     const byChannel = widget(page, "Conversations by channel");
-    await expect.poll(() => byChannel.locator("svg[role=img] .slice").count()).toBe(2);
+    await expect.poll(() => byChannel.locator("svg[role=img] .slice").count(), SLOW).toBe(2);
     expect(await byChannel.locator("svg").getAttribute("aria-label")).toMatch(
       /web: 2.*email: 1|email: 1.*web: 2/,
     );
     const top = widget(page, "Top agents by resolutions");
-    await expect.poll(() => top.locator(".leaderboard li").textContent()).toMatch(/Staff\s*1/);
+    await expect.poll(() => top.locator(".leaderboard li").textContent(), SLOW).toMatch(/Staff\s*1/);
     // No channel has failed a delivery: the bar chart says so instead of drawing nothing.
     await widget(page, "Delivery failures by code").getByText("No data for this period.").waitFor();
     expect(await page.locator(".dash-grid > li").count()).toBe(dashboard.widgets.length);
@@ -101,7 +105,9 @@ describe("the console's dashboards and settings in Chromium", () => {
     await period.getByLabel("From").fill("2020-01-01");
     await period.getByLabel("To").fill("2020-01-31");
     await period.getByRole("button", { name: "Show" }).click();
-    await expect.poll(() => widget(page, "New conversations").locator(".kpi-value").textContent()).toBe("0");
+    await expect
+      .poll(() => widget(page, "New conversations").locator(".kpi-value").textContent(), SLOW)
+      .toBe("0");
     await widget(page, "Conversations by channel").getByText("No data for this period.").waitFor();
     expect(problems).toEqual([]);
   });
@@ -165,7 +171,7 @@ describe("the console's dashboards and settings in Chromium", () => {
     await page.getByRole("button", { name: "Save layout" }).click();
     await page.getByRole("alert").filter({ hasText: "Someone changed this dashboard" }).waitFor();
     await expect
-      .poll(() => widget(page, "Resolved by channel").getAttribute("data-layout"))
+      .poll(() => widget(page, "Resolved by channel").getAttribute("data-layout"), SLOW)
       .toBe("12,21,9,7");
     expect(problems).toEqual([]);
   });
@@ -185,6 +191,7 @@ describe("the console's dashboards and settings in Chromium", () => {
     try {
       const staff = await registerStaff(appUrl);
       const { page, problems } = await consolePage(staff, "/settings");
+      await page.getByRole("tab", { name: "Teams" }).click();
       await page.getByRole("heading", { name: "Teams" }).waitFor();
 
       const create = page.getByRole("form", { name: "Create team" });
@@ -201,6 +208,7 @@ describe("the console's dashboards and settings in Chromium", () => {
         { name: "Billing", autoAssign: true, maxOpenPerAgent: 3, members: [{ userId: staff.userId }] },
       ]);
 
+      await page.getByRole("tab", { name: "Outbound webhooks" }).click();
       const url = `http://127.0.0.1:${address.port}/hooks`;
       const form = page.getByRole("form", { name: "Add webhook" });
       await form.getByLabel("URL").fill(url);
@@ -235,5 +243,60 @@ describe("the console's dashboards and settings in Chromium", () => {
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }
+  });
+
+  it("saves the AI budget, the workspace name and business hours from their tabs, reached with the keyboard", async () => {
+    const staff = await registerStaff(appUrl);
+    const { page, problems } = await consolePage(staff, "/settings");
+    const general = page.getByRole("tab", { name: "Users and keys" });
+    await general.focus();
+    await page.keyboard.press("End");
+    await expect.poll(() => page.locator(":focus").textContent(), SLOW).toBe("Workspace");
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => page.locator(":focus").textContent(), SLOW).toBe("AI settings and budget");
+
+    const ai = page.getByRole("form", { name: "AI settings and budget" });
+    await ai.getByLabel("Monthly token budget").fill("50000");
+    await ai.getByLabel("Default system prompt").fill("Answer briefly.");
+    await ai.getByRole("button", { name: "Save AI settings" }).click();
+    await page.getByText("AI settings saved.").waitFor();
+    await page.getByText(/This month: 0 tokens of 50,000/).waitFor();
+    expect(await staff.call("/api/ai/config", {}, 200)).toMatchObject({
+      monthlyTokenBudget: 50_000,
+      defaultSystemPrompt: "Answer briefly.",
+      defaultModel: null,
+    });
+
+    await page.getByRole("tab", { name: "Workspace" }).click();
+    const name = page.getByRole("form", { name: "Workspace name" });
+    await name.getByLabel("Workspace name").fill("Acme Support");
+    await name.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Saved.").waitFor();
+    const hours = page.getByRole("form", { name: "Business hours" });
+    await hours.getByLabel("Time zone").fill("Europe/Berlin");
+    await hours.getByLabel("Monday").fill("09:00-12:00, 13:00-17:00");
+    await hours.getByLabel("Holidays").fill("2026-12-25");
+    await hours.getByRole("button", { name: "Save business hours" }).click();
+    await page.getByText("Business hours saved.").waitFor();
+    expect(await staff.call(`/api/tenants/${staff.tenantId}`, {}, 200)).toMatchObject({
+      name: "Acme Support",
+    });
+    expect(await staff.call("/api/analytics/business-hours", {}, 200)).toMatchObject({
+      configured: true,
+      timezone: "Europe/Berlin",
+      weekly: {
+        mon: [
+          ["09:00", "12:00"],
+          ["13:00", "17:00"],
+        ],
+      },
+      holidays: ["2026-12-25"],
+    });
+    // The tab is in the URL: a reload opens it again, with the saved hours.
+    await page.reload();
+    await expect
+      .poll(() => page.getByRole("form", { name: "Business hours" }).getByLabel("Monday").inputValue(), SLOW)
+      .toBe("09:00-12:00, 13:00-17:00");
+    expect(problems).toEqual([]);
   });
 });

@@ -31,28 +31,36 @@ function Timeseries({ series, unit, title }: { series: Series; unit?: string; ti
     .join("; ");
   return (
     <>
-      <svg class="chart-svg" viewBox="0 0 400 175" role="img" aria-label={`${title}. ${summary}`}>
-        <line class="axis" x1="30" y1="150" x2="390" y2="150" />
-        <text class="tick" x="26" y="14" text-anchor="end">
-          {formatValue(max, unit)}
-        </text>
-        <text class="tick" x="30" y="168">
-          {labels[0]?.t}
-        </text>
-        <text class="tick" x="390" y="168" text-anchor="end">
-          {labels[labels.length - 1]?.t}
-        </text>
-        {series.map((s, i) => (
-          <polyline
-            key={s.name}
-            class="series"
-            fill="none"
-            stroke={colour(i)}
-            stroke-width="2"
-            points={s.points.map((p, j) => `${x(j)},${y(p.v)}`).join(" ")}
-          />
-        ))}
-      </svg>
+      <div class="plot">
+        <svg
+          class="chart-svg"
+          viewBox="0 0 400 175"
+          preserveAspectRatio="xMidYMin meet"
+          role="img"
+          aria-label={`${title}. ${summary}`}
+        >
+          <line class="axis" x1="30" y1="150" x2="390" y2="150" />
+          <text class="tick" x="26" y="14" text-anchor="end">
+            {formatValue(max, unit)}
+          </text>
+          <text class="tick" x="30" y="168">
+            {labels[0]?.t}
+          </text>
+          <text class="tick" x="390" y="168" text-anchor="end">
+            {labels[labels.length - 1]?.t}
+          </text>
+          {series.map((s, i) => (
+            <polyline
+              key={s.name}
+              class="series"
+              fill="none"
+              stroke={colour(i)}
+              stroke-width="2"
+              points={s.points.map((p, j) => `${x(j)},${y(p.v)}`).join(" ")}
+            />
+          ))}
+        </svg>
+      </div>
       <Legend names={series.map((s) => s.name)} />
     </>
   );
@@ -76,31 +84,34 @@ const describe = (groups: Groups, unit?: string) =>
 function Bars({ groups, unit, title }: { groups: Groups; unit?: string; title: string }) {
   const max = Math.max(1, ...groups.map((g) => g.v ?? 0));
   return (
-    <svg
-      class="chart-svg"
-      viewBox={`0 0 400 ${groups.length * 26}`}
-      role="img"
-      aria-label={`${title}. ${describe(groups, unit)}`}
-    >
-      {groups.map((g, i) => (
-        <g key={g.key ?? "none"}>
-          <text class="tick" x="0" y={i * 26 + 17}>
-            {g.label.slice(0, 18)}
-          </text>
-          <rect
-            class="bar"
-            x="130"
-            y={i * 26 + 4}
-            height="18"
-            width={Math.max(1, ((g.v ?? 0) / max) * 220)}
-            fill={colour(0)}
-          />
-          <text class="tick" x="396" y={i * 26 + 17} text-anchor="end">
-            {formatValue(g.v, unit)}
-          </text>
-        </g>
-      ))}
-    </svg>
+    <div class="plot">
+      <svg
+        class="chart-svg"
+        viewBox={`0 0 400 ${groups.length * 26}`}
+        preserveAspectRatio="xMinYMin meet"
+        role="img"
+        aria-label={`${title}. ${describe(groups, unit)}`}
+      >
+        {groups.map((g, i) => (
+          <g key={g.key ?? "none"}>
+            <text class="tick" x="0" y={i * 26 + 17}>
+              {g.label.slice(0, 18)}
+            </text>
+            <rect
+              class="bar"
+              x="130"
+              y={i * 26 + 4}
+              height="18"
+              width={Math.max(1, ((g.v ?? 0) / max) * 220)}
+              fill={colour(0)}
+            />
+            <text class="tick" x="396" y={i * 26 + 17} text-anchor="end">
+              {formatValue(g.v, unit)}
+            </text>
+          </g>
+        ))}
+      </svg>
+    </div>
   );
 }
 
@@ -110,24 +121,26 @@ function Pie({ groups, unit, title }: { groups: Groups; unit?: string; title: st
   const point = (a: number) => `${100 + 80 * Math.cos(a)},${100 + 80 * Math.sin(a)}`;
   return (
     <div class="pie">
-      <svg
-        class="chart-svg"
-        viewBox="0 0 200 200"
-        role="img"
-        aria-label={`${title}. ${describe(groups, unit)}`}
-      >
-        {groups.map((g, i) => {
-          const share = (g.v ?? 0) / total;
-          const start = angle;
-          angle += share * 2 * Math.PI;
-          // A whole pie is a circle: an arc cannot start and end at the same point.
-          if (share >= 0.9999)
-            return <circle key={g.key ?? "none"} class="slice" cx="100" cy="100" r="80" fill={colour(i)} />;
-          const large = share > 0.5 ? 1 : 0;
-          const d = `M100,100 L${point(start)} A80,80 0 ${large} 1 ${point(angle)} Z`;
-          return <path key={g.key ?? "none"} class="slice" d={d} fill={colour(i)} />;
-        })}
-      </svg>
+      <div class="plot">
+        <svg
+          class="chart-svg"
+          viewBox="0 0 200 200"
+          role="img"
+          aria-label={`${title}. ${describe(groups, unit)}`}
+        >
+          {groups.map((g, i) => {
+            const share = (g.v ?? 0) / total;
+            const start = angle;
+            angle += share * 2 * Math.PI;
+            // A whole pie is a circle: an arc cannot start and end at the same point.
+            if (share >= 0.9999)
+              return <circle key={g.key ?? "none"} class="slice" cx="100" cy="100" r="80" fill={colour(i)} />;
+            const large = share > 0.5 ? 1 : 0;
+            const d = `M100,100 L${point(start)} A80,80 0 ${large} 1 ${point(angle)} Z`;
+            return <path key={g.key ?? "none"} class="slice" d={d} fill={colour(i)} />;
+          })}
+        </svg>
+      </div>
       <Legend names={groups.map((g) => `${g.label} (${formatValue(g.v, unit)})`)} />
     </div>
   );

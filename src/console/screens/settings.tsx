@@ -2,10 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, session } from "../api";
 import { t } from "../strings";
 import { ErrorLine, useError } from "./section-kit";
-import { AiSettings } from "./settings-ai";
-import { Teams } from "./settings-teams";
-import { TenantSettings } from "./settings-tenant";
-import { Webhooks } from "./settings-webhooks";
+import { SettingsTabs } from "./settings-tabs";
 
 interface User {
   id: string;
@@ -240,7 +237,7 @@ function WidgetKeys() {
   );
 }
 
-/** The tenant's team, API keys, widget keys, teams, webhooks, AI and workspace settings (admins; an agent sees the API refuse and says so). */
+/** Team and settings, in tabs (admins; an agent sees the API refuse and says so). */
 export default function Settings() {
   const tenantId = session()?.tenant.id ?? "";
   return (
@@ -248,13 +245,15 @@ export default function Settings() {
       <h2 id="settings-title" class="page-title">
         {t.settings}
       </h2>
-      <Team tenantId={tenantId} />
-      <ApiKeys />
-      <WidgetKeys />
-      <Teams />
-      <Webhooks />
-      <AiSettings />
-      <TenantSettings />
+      <SettingsTabs
+        general={
+          <>
+            <Team tenantId={tenantId} />
+            <ApiKeys />
+            <WidgetKeys />
+          </>
+        }
+      />
     </section>
   );
 }
