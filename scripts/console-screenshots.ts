@@ -88,6 +88,16 @@ try {
     );
     await call(`${stack.url}/api/conversations/${open[0].id}/resolve`, accessToken, {});
   }
+  // The status change is delivered (or fails) soon after: wait until the log has it.
+  const { data: hooks } = await call<{ data: { id: string }[] }>(`${stack.url}/api/webhooks`, accessToken);
+  for (let tries = 0; tries < 50; tries++) {
+    const log = await call<{ data: unknown[] }>(
+      `${stack.url}/api/webhooks/${hooks[0]?.id}/deliveries`,
+      accessToken,
+    );
+    if (log.data.length) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
   await page.goto(`${stack.url}/app/`);
   await page.screenshot({ path: join(out, "sign-in.png") });
@@ -109,13 +119,24 @@ try {
   await page.getByRole("link", { name: "Team and settings" }).click();
   await page.getByRole("heading", { name: "Team and settings" }).waitFor();
   await page.getByRole("table", { name: "Team" }).getByText("Dana Support").waitFor();
-  await page.getByRole("heading", { name: "Teams" }).waitFor();
-  await page.getByRole("listitem", { name: "Tier 1" }).waitFor();
   await page.screenshot({ path: join(out, "settings.png"), fullPage: true });
+  await page.getByRole("tab", { name: "Teams" }).click();
+  await page.getByRole("listitem", { name: "Tier 1" }).waitFor();
+  await page.screenshot({ path: join(out, "settings-teams.png") });
+  await page.getByRole("tab", { name: "Outbound webhooks" }).click();
+  await page.getByRole("button", { name: "Delivery log" }).click();
+  await page.getByRole("table", { name: /^Delivery log/ }).waitFor();
+  await page.screenshot({ path: join(out, "settings-webhooks.png") });
+  await page.getByRole("tab", { name: "AI settings and budget" }).click();
+  await page.getByRole("form", { name: "AI settings and budget" }).waitFor();
+  await page.screenshot({ path: join(out, "settings-ai.png") });
   await page.getByRole("link", { name: "Dashboards" }).click();
   await page.locator(".dash-grid svg[role=img]").first().waitFor();
   await page.locator(".kpi-value").first().waitFor();
-  await page.screenshot({ path: join(out, "dashboards.png"), fullPage: true });
+  // The page scrolls inside the console's frame: a tall window shows the whole dashboard.
+  await page.setViewportSize({ width: 1280, height: 1500 });
+  await page.screenshot({ path: join(out, "dashboards.png") });
+  await page.setViewportSize({ width: 1280, height: 760 });
   await page.getByRole("button", { name: "Arrange" }).click();
   await page
     .getByRole("button", { name: /^Move or resize/ })
