@@ -118,6 +118,7 @@ export const t = {
     loading: "Loading…",
     noData: "No data for this period.",
     grid: "Widgets",
+    noWidgets: "No widgets yet.",
     arrange: "Arrange",
     saveLayout: "Save layout",
     cancel: "Cancel",

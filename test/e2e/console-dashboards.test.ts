@@ -176,6 +176,109 @@ describe("the console's dashboards and settings in Chromium", () => {
     expect(problems).toEqual([]);
   });
 
+  it("creates, renames and deletes a dashboard; draws its text and table widgets; edits one, drags it with a pointer and removes another", async () => {
+    const staff = await registerStaff(appUrl);
+    await staff.call("/api/conversations", { json: { channel: "web" } }, 201);
+    const support = await defaultDashboard(staff);
+    const kpi = support.widgets.find((w) => w.title === "New conversations")?.id ?? "";
+    await expect
+      .poll(async () => {
+        const data = await staff.call<{ widgets: Record<string, { total?: number }> }>(
+          `/api/dashboards/${support.id}/data`,
+          {},
+          200,
+        );
+        return data.widgets[kpi]?.total;
+      }, SLOW)
+      .toBe(1);
+    const { page, problems } = await consolePage(staff, "/dashboards");
+    page.on("dialog", (dialog) => void dialog.accept());
+    await widget(page, "New conversations").locator(".kpi-value").waitFor();
+
+    await page.getByLabel("Title of the new dashboard").fill("Weekly review");
+    await page.getByRole("button", { name: "New dashboard" }).click();
+    const picker = page.getByRole("combobox", { name: /^Dashboard/ });
+    type Select = { selectedOptions: ArrayLike<{ textContent: string | null }> };
+    const chosen = () =>
+      picker.evaluate((select) => (select as unknown as Select).selectedOptions[0]?.textContent);
+    await expect.poll(() => chosen(), SLOW).toBe("Weekly review");
+    await page.getByText("No widgets yet.").waitFor();
+
+    const add = async (fill: (editor: ReturnType<Page["getByRole"]>) => Promise<void>) => {
+      await page.getByRole("button", { name: "Add widget" }).click();
+      const editor = page.getByRole("form", { name: "Add widget" });
+      await fill(editor);
+      await editor.getByRole("button", { name: "Save" }).click();
+      await editor.waitFor({ state: "detached" });
+    };
+    await add(async (editor) => {
+      await editor.getByLabel("Type").selectOption("text");
+      await editor.getByLabel("Title").fill("Notes");
+      await editor.getByRole("textbox", { name: "Text" }).fill("Check the backlog every Monday.");
+    });
+    await widget(page, "Notes").getByText("Check the backlog every Monday.").waitFor();
+    await add(async (editor) => {
+      await editor.getByLabel("Type").selectOption("table");
+      await editor.getByLabel("Title").fill("By channel");
+      await editor.getByLabel("Metric").selectOption("conversations_new");
+      await editor.getByLabel("Compare with").selectOption("conversations_resolved");
+      await editor.getByLabel("Group by").selectOption("channel");
+    });
+    const table = widget(page, "By channel").getByRole("table");
+    await expect
+      .poll(() => table.getByRole("row").allTextContents(), SLOW)
+      .toEqual(["channelconversations_newconversations_resolved", "web1–"]);
+
+    await page.getByRole("button", { name: "Edit Notes" }).click();
+    const editor = page.getByRole("form", { name: "Edit widget" });
+    await expect.poll(() => editor.getByLabel("Title").inputValue(), SLOW).toBe("Notes");
+    await editor.getByLabel("Title").fill("Team notes");
+    await editor.getByRole("button", { name: "Save" }).click();
+    await widget(page, "Team notes").getByText("Check the backlog every Monday.").waitFor();
+
+    // A pointer: one cell right by the handle (the table beside it moves down), two rows taller by the corner.
+    expect(await widget(page, "Team notes").getAttribute("data-layout")).toBe("0,0,6,4");
+    expect(await widget(page, "By channel").getAttribute("data-layout")).toBe("6,0,12,8");
+    await page.getByRole("button", { name: "Arrange" }).click();
+    const grid = await page.locator(".dash-grid").boundingBox();
+    const cell = ((grid?.width ?? 0) + 8) / 24;
+    const drag = async (target: ReturnType<Page["locator"]>, dx: number, dy: number) => {
+      const box = await target.boundingBox();
+      if (!box) throw new Error("nothing to drag");
+      const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + dx, y + dy, { steps: 5 });
+      await page.mouse.up();
+    };
+    await drag(page.getByRole("button", { name: "Move or resize Team notes" }), cell, 0);
+    await drag(widget(page, "Team notes").locator(".resize-handle"), 0, 2 * 44);
+    expect(await widget(page, "Team notes").getAttribute("data-layout")).toBe("1,0,6,6");
+    expect(await widget(page, "By channel").getAttribute("data-layout")).toBe("6,6,12,8");
+    await page.getByRole("button", { name: "Save layout" }).click();
+    await page.getByRole("status").filter({ hasText: "Layout saved." }).waitFor();
+
+    await page.getByRole("button", { name: "Remove By channel" }).click();
+    await expect.poll(() => page.locator(".dash-grid > li").count(), SLOW).toBe(1);
+    const { data: boards } = await staff.call<{ data: { id: string; title: string }[] }>(
+      "/api/dashboards",
+      {},
+      200,
+    );
+    const weekly = await staff.call<Dashboard>(`/api/dashboards/${boards[1]?.id}`, {}, 200);
+    expect(weekly.widgets).toMatchObject([{ title: "Team notes", layout: { x: 1, y: 0, w: 6, h: 6 } }]);
+
+    await page.getByRole("button", { name: "Rename" }).click();
+    await page.getByLabel("New title").fill("Monday review");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => chosen(), SLOW).toBe("Monday review");
+    await page.getByRole("button", { name: "Delete dashboard" }).click();
+    await expect.poll(() => chosen(), SLOW).toBe("Support");
+    const { data: left } = await staff.call<{ data: { title: string }[] }>("/api/dashboards", {}, 200);
+    expect(left.map((d) => d.title)).toEqual(["Support"]);
+    expect(problems).toEqual([]);
+  });
+
   it("creates a team with round-robin and a member, and a webhook whose delivery log shows an event's delivery", async () => {
     const received: string[] = [];
     const receiver: Server = createServer((req, res) => {

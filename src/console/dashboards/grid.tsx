@@ -16,8 +16,9 @@ interface Props {
   data: Data | null;
   arranging: boolean;
   onLayout(layout: Layout): void;
-  onEdit(widget: Widget): void;
-  onRemove(widget: Widget): void;
+  /** Absent for people who may not change the dashboard. */
+  onEdit?: (widget: Widget) => void;
+  onRemove?: (widget: Widget) => void;
 }
 
 /** The dashboard's widgets with their charts, in reading order (a phone shows them as one column). */
@@ -66,6 +67,7 @@ export function Grid({ widgets, layout, data, arranging, onLayout, onEdit, onRem
     event.preventDefault();
     move(widget, next);
   };
+  if (!widgets.length) return <p class="empty">{t.dashboards.noWidgets}</p>;
   return (
     <>
       {arranging && <p id="move-hint">{t.dashboards.moveHint}</p>}
@@ -101,7 +103,7 @@ export function Grid({ widgets, layout, data, arranging, onLayout, onEdit, onRem
                   </button>
                 )}
                 <h3 id={`w-${widget.id}`}>{widget.title}</h3>
-                {!arranging && (
+                {!arranging && onEdit && onRemove && (
                   <span class="widget-actions">
                     <button type="button" class="link" onClick={() => onEdit(widget)}>
                       {t.dashboards.edit}

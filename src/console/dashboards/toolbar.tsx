@@ -12,6 +12,7 @@ export interface Period {
 interface Props {
   list: DashboardInfo[];
   current: DashboardInfo | null;
+  manage: boolean;
   onPick(id: string): void;
   onCreate(title: string): void;
   onRename(title: string): void;
@@ -19,7 +20,7 @@ interface Props {
 }
 
 /** The dashboard picker with new / rename / delete. */
-export function DashboardBar({ list, current, onPick, onCreate, onRename, onDelete }: Props) {
+export function DashboardBar({ list, current, manage, onPick, onCreate, onRename, onDelete }: Props) {
   const [renaming, setRenaming] = useState(false);
   const submit = (then: (title: string) => void) => (event: Event) => {
     event.preventDefault();
@@ -44,6 +45,7 @@ export function DashboardBar({ list, current, onPick, onCreate, onRename, onDele
         <p>{t.dashboards.none}</p>
       )}
       {current &&
+        manage &&
         (renaming ? (
           <form onSubmit={submit(onRename)} class="inline">
             <label>
@@ -66,13 +68,15 @@ export function DashboardBar({ list, current, onPick, onCreate, onRename, onDele
             </button>
           </>
         ))}
-      <form onSubmit={submit(onCreate)} class="inline">
-        <label>
-          {t.dashboards.newTitle}
-          <input name="title" type="text" required maxLength={200} />
-        </label>
-        <button type="submit">{t.dashboards.create}</button>
-      </form>
+      {manage && (
+        <form onSubmit={submit(onCreate)} class="inline">
+          <label>
+            {t.dashboards.newTitle}
+            <input name="title" type="text" required maxLength={200} />
+          </label>
+          <button type="submit">{t.dashboards.create}</button>
+        </form>
+      )}
     </div>
   );
 }

@@ -1,8 +1,8 @@
 // The Dashboards section: the tenant's dashboards, their widgets on the 24-column grid with a chart
 // each, the period picker, adding/editing/removing widgets and arranging them (PUT layout, guarded by
 // the dashboard's version: a 409 reloads and says so).
-import { useEffect, useState } from "preact/hooks";
-import { ApiError, api } from "../api";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ApiError, api, session } from "../api";
 import { type WidgetBody, WidgetEditor } from "../dashboards/editor";
 import { Grid } from "../dashboards/grid";
 import { DashboardBar, type Period, PeriodPicker } from "../dashboards/toolbar";
@@ -25,17 +25,33 @@ export default function Dashboards() {
   const [editing, setEditing] = useState<Widget | "new" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // Everyone reads dashboards; only admins change them (dashboards:manage), so agents see no controls.
+  const manage = session()?.user.role !== "TENANT_USER";
   const guard = <T,>(promise: Promise<T>) =>
     promise.catch((caught: Error) => {
       setError(caught.message);
       return null;
     });
 
-  const loadList = async (pick?: string | null) => {
+  // Only the latest dashboard and data requests count: an answer for one picked before (or deleted
+  // since) must not replace what is on screen, nor show its error.
+  const latest = useRef({ open: 0, data: 0 });
+  const latestOnly = async <T,>(kind: "open" | "data", path: string): Promise<T | null> => {
+    const ticket = ++latest.current[kind];
+    try {
+      const result = await api<T>(path);
+      return ticket === latest.current[kind] ? result : null;
+    } catch (caught) {
+      if (ticket === latest.current[kind]) setError((caught as Error).message);
+      return null;
+    }
+  };
+
+  const loadList = async () => {
     const result = await guard(api<{ data: DashboardInfo[] }>(BASE));
     if (!result) return;
     setList(result.data);
-    const id = [pick, chosen(), dashboard?.id].find((c) => c && result.data.some((d) => d.id === c));
+    const id = [chosen(), dashboard?.id].find((c) => c && result.data.some((d) => d.id === c));
     void open(id ?? result.data[0]?.id ?? null);
   };
   const open = async (id: string | null, keepPeriod = period) => {
@@ -43,7 +59,7 @@ export default function Dashboards() {
     setEditing(null);
     if (!id) return void setDashboard(null);
     history.replaceState(null, "", `${location.pathname}?dashboard=${id}`);
-    const loaded = await guard(api<Dashboard>(`${BASE}/${id}`));
+    const loaded = await latestOnly<Dashboard>("open", `${BASE}/${id}`);
     if (!loaded) return;
     setDashboard(loaded);
     setLayout(layoutOf(loaded));
@@ -52,7 +68,7 @@ export default function Dashboards() {
   const loadData = async (id: string, range: Period | null) => {
     setData(null);
     const query = range ? `?${new URLSearchParams({ ...range })}` : "";
-    const result = await guard(api<Data>(`${BASE}/${id}/data${query}`));
+    const result = await latestOnly<Data>("data", `${BASE}/${id}/data${query}`);
     if (result) setData(result);
   };
   useEffect(() => {
@@ -124,6 +140,7 @@ export default function Dashboards() {
       <DashboardBar
         list={list}
         current={dashboard}
+        manage={manage}
         onPick={(id) => void open(id)}
         onCreate={(title) => void create(title)}
         onRename={(title) => void rename(title)}
@@ -148,34 +165,36 @@ export default function Dashboards() {
               void loadData(dashboard.id, next);
             }}
           />
-          <div class="dash-actions">
-            {arranging ? (
-              <>
-                <button type="button" onClick={() => void saveLayout()}>
-                  {t.dashboards.saveLayout}
-                </button>
-                <button
-                  type="button"
-                  class="secondary"
-                  onClick={() => {
-                    setLayout(layoutOf(dashboard));
-                    setArranging(false);
-                  }}
-                >
-                  {t.dashboards.cancel}
-                </button>
-              </>
-            ) : (
-              <>
-                <button type="button" onClick={() => setEditing("new")}>
-                  {t.dashboards.addWidget}
-                </button>
-                <button type="button" class="secondary" onClick={() => setArranging(true)}>
-                  {t.dashboards.arrange}
-                </button>
-              </>
-            )}
-          </div>
+          {manage && (
+            <div class="dash-actions">
+              {arranging ? (
+                <>
+                  <button type="button" onClick={() => void saveLayout()}>
+                    {t.dashboards.saveLayout}
+                  </button>
+                  <button
+                    type="button"
+                    class="secondary"
+                    onClick={() => {
+                      setLayout(layoutOf(dashboard));
+                      setArranging(false);
+                    }}
+                  >
+                    {t.dashboards.cancel}
+                  </button>
+                </>
+              ) : (
+                <>
+                  <button type="button" onClick={() => setEditing("new")}>
+                    {t.dashboards.addWidget}
+                  </button>
+                  <button type="button" class="secondary" onClick={() => setArranging(true)}>
+                    {t.dashboards.arrange}
+                  </button>
+                </>
+              )}
+            </div>
+          )}
           {editing && (
             <WidgetEditor
               key={editing === "new" ? "new" : editing.id}
@@ -191,8 +210,8 @@ export default function Dashboards() {
             data={data}
             arranging={arranging}
             onLayout={setLayout}
-            onEdit={setEditing}
-            onRemove={removeWidget}
+            onEdit={manage ? setEditing : undefined}
+            onRemove={manage ? removeWidget : undefined}
           />
         </>
       )}
