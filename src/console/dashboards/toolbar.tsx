@@ -110,8 +110,13 @@ export function PeriodPicker({
       </label>
       <label>
         {t.dashboards.tz}
-        <input name="tz" type="text" required value={range?.tz} />
+        <input name="tz" type="text" required list="time-zones" value={range?.tz} />
       </label>
+      <datalist id="time-zones">
+        {Intl.supportedValuesOf("timeZone").map((zone) => (
+          <option value={zone} />
+        ))}
+      </datalist>
       <button type="submit">{t.dashboards.apply}</button>
     </form>
   );

@@ -188,7 +188,7 @@ export default function Dashboards() {
                   <button type="button" onClick={() => setEditing("new")}>
                     {t.dashboards.addWidget}
                   </button>
-                  <button type="button" class="secondary" onClick={() => setArranging(true)}>
+                  <button type="button" class="secondary arrange" onClick={() => setArranging(true)}>
                     {t.dashboards.arrange}
                   </button>
                 </>
