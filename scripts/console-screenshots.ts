@@ -39,12 +39,16 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--head
 try {
   const email = `demo-${Date.now()}@example.test`;
   const password = "demo password 1";
-  const { accessToken } = await call<{ accessToken: string }>(`${stack.url}/api/auth/register`, null, {
-    tenantName: "Acme Outdoor",
-    name: "Dana Support",
-    email,
-    password,
-  });
+  const { accessToken, user } = await call<{ accessToken: string; user: { id: string } }>(
+    `${stack.url}/api/auth/register`,
+    null,
+    {
+      tenantName: "Acme Outdoor",
+      name: "Dana Support",
+      email,
+      password,
+    },
+  );
   // Three visitors write through the widget's own session API and socket.
   const origin = "https://shop.example.test";
   const { id: widgetKeyId, publicKey } = await call<{ id: string; publicKey: string }>(
@@ -97,6 +101,41 @@ try {
     { name: "Ola", email: "ola@example.no", customAttributes: { plan: "Gold", country: "NO" } },
     "PUT",
   );
+  // A team and a webhook for the settings screen; the first conversation resolved for the dashboard.
+  await call(`${stack.url}/api/teams`, accessToken, {
+    name: "Tier 1",
+    autoAssign: true,
+    maxOpenPerAgent: 5,
+    memberIds: [user.id],
+  });
+  await call(`${stack.url}/api/webhooks`, accessToken, {
+    url: "https://crm.example.com/hooks/switchboard",
+    events: ["conversation.created", "conversation.status_changed"],
+    description: "CRM sync",
+  });
+  const { data: open } = await call<{ data: { id: string }[] }>(
+    `${stack.url}/api/conversations`,
+    accessToken,
+  );
+  if (open[0]) {
+    await call(
+      `${stack.url}/api/conversations/${open[0].id}/assign`,
+      accessToken,
+      { assigneeId: user.id },
+      "PUT",
+    );
+    await call(`${stack.url}/api/conversations/${open[0].id}/resolve`, accessToken, {});
+  }
+  // The status change is delivered (or fails) soon after: wait until the log has it.
+  const { data: hooks } = await call<{ data: { id: string }[] }>(`${stack.url}/api/webhooks`, accessToken);
+  for (let tries = 0; tries < 50; tries++) {
+    const log = await call<{ data: unknown[] }>(
+      `${stack.url}/api/webhooks/${hooks[0]?.id}/deliveries`,
+      accessToken,
+    );
+    if (log.data.length) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
   await page.goto(`${stack.url}/app/`);
   await page.screenshot({ path: join(out, "sign-in.png") });
@@ -205,6 +244,32 @@ try {
   await invitePage.goto(`${stack.url}/app/accept-invite?token=demo`);
   await invitePage.getByRole("heading", { level: 1 }).waitFor();
   await invitePage.screenshot({ path: join(out, "accept-invite.png") });
+  await page.getByRole("tab", { name: "Teams" }).click();
+  await page.getByRole("listitem", { name: "Tier 1" }).waitFor();
+  await page.screenshot({ path: join(out, "settings-teams.png") });
+  await page.getByRole("tab", { name: "Outbound webhooks" }).click();
+  await page.getByRole("button", { name: "Delivery log" }).click();
+  await page.getByRole("table", { name: /^Delivery log/ }).waitFor();
+  await page.screenshot({ path: join(out, "settings-webhooks.png") });
+  await page.getByRole("tab", { name: "AI settings and budget" }).click();
+  await page.getByRole("form", { name: "AI settings and budget" }).waitFor();
+  await page.screenshot({ path: join(out, "settings-ai.png") });
+  await page.getByRole("link", { name: "Dashboards" }).click();
+  await page.locator(".dash-grid svg[role=img]").first().waitFor();
+  await page.locator(".kpi-value").first().waitFor();
+  // The page scrolls inside the console's frame: a tall window shows the whole dashboard.
+  await page.setViewportSize({ width: 1280, height: 1500 });
+  await page.screenshot({ path: join(out, "dashboards.png") });
+  await page.setViewportSize({ width: 1280, height: 760 });
+  await page.getByRole("button", { name: "Arrange" }).click();
+  await page
+    .getByRole("button", { name: /^Move or resize/ })
+    .first()
+    .focus();
+  await page.screenshot({ path: join(out, "dashboards-arrange.png") });
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(out, "dashboards-phone.png") });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

@@ -34,6 +34,7 @@ const SECTIONS = [
   { path: "/settings", label: t.settings },
   { path: "/agents", label: t.agents.title },
   { path: "/channels", label: t.channels.title },
+  { path: "/dashboards", label: t.dashboards.nav },
 ];
 const PAGES = SECTIONS.slice(1).map((section) => section.path);
 
@@ -49,6 +50,7 @@ function Workspace({ session }: { session: SessionInfo }) {
   const Settings = useLazy<object>(() => import("./screens/settings"), path === "/settings");
   const Agents = useLazy<object>(() => import("./screens/agents"), path === "/agents");
   const Channels = useLazy<object>(() => import("./screens/channels"), path === "/channels");
+  const Dashboards = useLazy<object>(() => import("./screens/dashboards"), path === "/dashboards");
   const openId = /^\/conversations\/([^/]+)$/.exec(path)?.[1] ?? null;
   const view = useInbox(openId, (frame) => {
     for (const listener of listeners.current) listener(frame);
@@ -103,6 +105,8 @@ function Workspace({ session }: { session: SessionInfo }) {
         Agents && <Agents />
       ) : path === "/channels" ? (
         Channels && <Channels />
+      ) : path === "/dashboards" ? (
+        Dashboards && <Dashboards />
       ) : (
         <div class={`panes${openId ? " has-open" : ""}`}>
           <Inbox

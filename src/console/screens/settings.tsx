@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, session } from "../api";
 import { t } from "../strings";
 import { ErrorLine, SecretOnce, useError, useKeys } from "../ui";
+import { SettingsTabs } from "./settings-tabs";
 
 interface User {
   id: string;
@@ -146,7 +147,7 @@ function ApiKeys() {
   );
 }
 
-/** The tenant's team and API keys (widget keys are under Channels and widget; admins; an agent sees the API refuse and says so). */
+/** Team and settings, in tabs (widget keys are under Channels and widget; admins; an agent sees the API refuse and says so). */
 export default function Settings() {
   const tenantId = session()?.tenant.id ?? "";
   return (
@@ -154,8 +155,14 @@ export default function Settings() {
       <h2 id="settings-title" class="page-title">
         {t.settings}
       </h2>
-      <Team tenantId={tenantId} />
-      <ApiKeys />
+      <SettingsTabs
+        general={
+          <>
+            <Team tenantId={tenantId} />
+            <ApiKeys />
+          </>
+        }
+      />
     </section>
   );
 }
