@@ -118,3 +118,13 @@ export async function api<T>(
   if (!response.ok) throw await errorOf(response);
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
+
+/** A file from the API (a PDF, a CSV export) with the access token; one refresh and retry on a 401. */
+export async function apiBlob(path: string): Promise<Blob> {
+  const send = () =>
+    fetch(path, { headers: current ? { authorization: `Bearer ${current.accessToken}` } : {} });
+  let response = await send();
+  if (response.status === 401 && (await refresh())) response = await send();
+  if (!response.ok) throw await errorOf(response);
+  return response.blob();
+}

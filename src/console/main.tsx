@@ -31,6 +31,7 @@ function useLazy<P>(
 const SECTIONS = [
   { path: "/", label: t.inbox },
   { path: "/knowledge", label: t.knowledge },
+  { path: "/policies", label: t.policies.title },
   { path: "/settings", label: t.settings },
 ];
 /** The inbox holds up to this many pages of 100 conversations (the newest). */
@@ -47,6 +48,7 @@ function Workspace({ session }: { session: SessionInfo }) {
   }, []);
   const Knowledge = useLazy<KnowledgeProps>(() => import("./screens/knowledge"), path === "/knowledge");
   const Settings = useLazy<object>(() => import("./screens/settings"), path === "/settings");
+  const Policies = useLazy<KnowledgeProps>(() => import("./screens/policies"), path === "/policies");
   const openId = /^\/conversations\/([^/]+)$/.exec(path)?.[1] ?? null;
   const [inbox, setInbox] = useState<InboxState>(emptyInbox);
   const [connected, setConnected] = useState(false);
@@ -119,6 +121,8 @@ function Workspace({ session }: { session: SessionInfo }) {
       </nav>
       {path === "/knowledge" ? (
         Knowledge && <Knowledge subscribe={subscribe} />
+      ) : path === "/policies" ? (
+        Policies && <Policies subscribe={subscribe} />
       ) : path === "/settings" ? (
         Settings && <Settings />
       ) : (
