@@ -5,6 +5,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { cleanMotorDocs, withNcb } from "../test/support/policy-corpus/clean.ts";
+import { corpusPdf } from "../test/support/policy-corpus/pdf.ts";
 import { spawnAppStack } from "./lib/app-stack.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -81,6 +83,33 @@ try {
   await page.getByRole("heading", { name: "Team and settings" }).waitFor();
   await page.getByRole("table", { name: "Team" }).getByText("Dana Support").waitFor();
   await page.screenshot({ path: join(out, "settings.png"), fullPage: true });
+  // Policies: two schedules from the test corpus, one printing an NCB off the slabs (it needs review).
+  const [clean, doubtful] = cleanMotorDocs(2);
+  if (!clean || !doubtful) throw new Error("no corpus schedules");
+  for (const [name, runs, rep] of [
+    ["clean.pdf", clean.runs, "Asha"],
+    ["doubtful.pdf", withNcb(doubtful, 30), "Ravi"],
+  ] as const) {
+    const form = new FormData();
+    form.set("file", new File([Buffer.from(await corpusPdf(runs))], name, { type: "application/pdf" }));
+    form.set("manualExtras", JSON.stringify({ callerName: rep, branch: "Pune" }));
+    const response = await fetch(`${stack.url}/api/upload/pdf`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${accessToken}` },
+      body: form,
+    });
+    if (response.status !== 202)
+      throw new Error(`upload ${name}: ${response.status} ${await response.text()}`);
+  }
+  await page.getByRole("link", { name: "Policies" }).click();
+  const queue = page.getByRole("table", { name: "Review queue" });
+  await queue.getByRole("button", { name: "Review" }).first().waitFor({ timeout: 60_000 });
+  await queue.getByRole("button", { name: "Review" }).first().click();
+  await page.locator('.policy-pdf[data-state="ready"]').waitFor({ timeout: 60_000 });
+  // The section scrolls inside the window: a tall window shows the uploads, the queue and the review.
+  await page.setViewportSize({ width: 1280, height: 1500 });
+  await page.locator(".policy-review").evaluate((review) => review.scrollIntoView({ block: "end" }));
+  await page.screenshot({ path: join(out, "policies.png") });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

@@ -4,10 +4,8 @@
 // the doubtful field highlighted, the reviewer corrects it and confirms, and the record shows it.
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { extractPolicy } from "../../src/features/policies/extract";
-import { type CorpusDoc, generateDoc } from "../support/policy-corpus";
+import { cleanMotorDocs, withNcb } from "../support/policy-corpus/clean";
 import { corpusPdf } from "../support/policy-corpus/pdf";
-import { Random } from "../support/policy-corpus/random";
 import { registerStaff, type Staff } from "./support/staff";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -30,27 +28,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Motor schedules of the corpus that the engine reads exactly and without issues, NCB printed as "N%". */
-function cleanMotorDocs(count: number): CorpusDoc[] {
-  const random = new Random(7);
-  const found: CorpusDoc[] = [];
-  for (let index = 0; index < 300 && found.length < count; index++) {
-    const doc = generateDoc(random, index);
-    const ncb = doc.truth.ncbPercent;
-    if (doc.truth.productLine !== "motor" || doc.unseen.length > 0 || !ncb) continue;
-    if (!doc.runs.flat().some((run) => run.str.includes(`${ncb}%`))) continue;
-    const extraction = extractPolicy(doc.pages);
-    const exact = Object.entries(doc.truth).every(
-      ([name, value]) =>
-        JSON.stringify(extraction.fields[name as keyof typeof extraction.fields]?.value ?? null) ===
-        JSON.stringify(value),
-    );
-    if (!extraction.needsReview && exact) found.push(doc);
-  }
-  if (found.length < count) throw new Error("not enough clean motor schedules in the corpus");
-  return found;
-}
-
 async function signInAt(page: Page, url: string) {
   await page.goto(url);
   await page.getByLabel("Email").fill(staff.email);
@@ -66,9 +43,7 @@ describe("the console's Policies screen in Chromium", () => {
     if (!clean || !doubtful) throw new Error("no documents");
     const ncb = Number(doubtful.truth.ncbPercent);
     // The doubtful copy prints an NCB off the slabs (30%): the extractor keeps it, unsure, for review.
-    const runs = doubtful.runs.map((page) =>
-      page.map((run) => ({ ...run, str: run.str.replaceAll(`${ncb}%`, "30%") })),
-    );
+    const runs = withNcb(doubtful, 30);
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];

@@ -157,7 +157,12 @@ export function PolicyReview({
                   <tr key={name} class={low ? "low" : undefined} data-field={name}>
                     <th scope="row">
                       <label for={id}>{t.policies.fields[name] ?? name}</label>
-                      {low && <span class="sr-only"> ({t.policies.lowConfidence})</span>}
+                      {low && (
+                        <span class="sr-only" id={`${id}-low`}>
+                          {" "}
+                          ({t.policies.lowConfidence})
+                        </span>
+                      )}
                     </th>
                     <td>
                       {kind === "members" ? (
@@ -170,7 +175,7 @@ export function PolicyReview({
                           inputMode={kind === "money" || kind === "integer" ? "decimal" : undefined}
                           value={typed[name] ?? ""}
                           aria-invalid={low ? "true" : undefined}
-                          title={low ? t.policies.lowConfidence : undefined}
+                          aria-describedby={low ? `${id}-low` : undefined}
                           onInput={(event) => {
                             const value = (event.target as HTMLInputElement).value;
                             setTyped((all) => ({ ...all, [name]: value }));
