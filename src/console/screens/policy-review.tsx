@@ -137,71 +137,73 @@ export function PolicyReview({
               ))}
             </ul>
           )}
-          <table class="policy-fields">
-            <thead>
-              <tr>
-                <th scope="col">{t.policies.field}</th>
-                <th scope="col">{t.policies.value}</th>
-                <th scope="col">{t.policies.confidence}</th>
-                <th scope="col">{t.policies.source}</th>
-                <th scope="col">{t.policies.page}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {names.map((name) => {
-                const field = policy.fields[name];
-                const low = !field || field.confidence < LOW;
-                const id = `policy-field-${name}`;
-                const kind = kindOf(name);
-                return (
-                  <tr key={name} class={low ? "low" : undefined} data-field={name}>
-                    <th scope="row">
-                      <label for={id}>{t.policies.fields[name] ?? name}</label>
-                      {low && (
-                        <span class="sr-only" id={`${id}-low`}>
-                          {" "}
-                          ({t.policies.lowConfidence})
-                        </span>
-                      )}
-                    </th>
-                    <td>
-                      {kind === "members" ? (
-                        <span id={id}>{JSON.stringify(field?.value ?? [])}</span>
-                      ) : (
-                        <input
-                          id={id}
-                          type="text"
-                          placeholder={kind === "date" ? "YYYY-MM-DD" : undefined}
-                          inputMode={kind === "money" || kind === "integer" ? "decimal" : undefined}
-                          value={typed[name] ?? ""}
-                          aria-invalid={low ? "true" : undefined}
-                          aria-describedby={low ? `${id}-low` : undefined}
-                          onInput={(event) => {
-                            const value = (event.target as HTMLInputElement).value;
-                            setTyped((all) => ({ ...all, [name]: value }));
-                          }}
-                        />
-                      )}
-                    </td>
-                    <td>{field ? `${Math.round(field.confidence * 100)}%` : t.policies.missing}</td>
-                    <td>{field ? (t.policies.sources[field.source] ?? field.source) : ""}</td>
-                    <td>
-                      {field?.page ? (
-                        <button
-                          type="button"
-                          class="link"
-                          aria-label={t.policies.showPage(field.page)}
-                          onClick={() => setPage(field.page ?? 1)}
-                        >
-                          {field.page}
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div class="table-scroll">
+            <table class="policy-fields">
+              <thead>
+                <tr>
+                  <th scope="col">{t.policies.field}</th>
+                  <th scope="col">{t.policies.value}</th>
+                  <th scope="col">{t.policies.confidence}</th>
+                  <th scope="col">{t.policies.source}</th>
+                  <th scope="col">{t.policies.page}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {names.map((name) => {
+                  const field = policy.fields[name];
+                  const low = !field || field.confidence < LOW;
+                  const id = `policy-field-${name}`;
+                  const kind = kindOf(name);
+                  return (
+                    <tr key={name} class={low ? "low" : undefined} data-field={name}>
+                      <th scope="row">
+                        <label for={id}>{t.policies.fields[name] ?? name}</label>
+                        {low && (
+                          <span class="sr-only" id={`${id}-low`}>
+                            {" "}
+                            ({t.policies.lowConfidence})
+                          </span>
+                        )}
+                      </th>
+                      <td>
+                        {kind === "members" ? (
+                          <span id={id}>{JSON.stringify(field?.value ?? [])}</span>
+                        ) : (
+                          <input
+                            id={id}
+                            type="text"
+                            placeholder={kind === "date" ? "YYYY-MM-DD" : undefined}
+                            inputMode={kind === "money" || kind === "integer" ? "decimal" : undefined}
+                            value={typed[name] ?? ""}
+                            aria-invalid={low ? "true" : undefined}
+                            aria-describedby={low ? `${id}-low` : undefined}
+                            onInput={(event) => {
+                              const value = (event.target as HTMLInputElement).value;
+                              setTyped((all) => ({ ...all, [name]: value }));
+                            }}
+                          />
+                        )}
+                      </td>
+                      <td>{field ? `${Math.round(field.confidence * 100)}%` : t.policies.missing}</td>
+                      <td>{field ? (t.policies.sources[field.source] ?? field.source) : ""}</td>
+                      <td>
+                        {field?.page ? (
+                          <button
+                            type="button"
+                            class="link"
+                            aria-label={t.policies.showPage(field.page)}
+                            onClick={() => setPage(field.page ?? 1)}
+                          >
+                            {field.page}
+                          </button>
+                        ) : null}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
           <div class="row-actions">
             <button type="submit" disabled={busy}>
               {reviewing ? t.policies.saveConfirm : t.policies.saveOnly}
