@@ -58,18 +58,20 @@ describe("the console's Policies screen in Chromium", () => {
     // inbox stream. The zone is also the label of a plain file input, for the keyboard.
     expect(await page.getByLabel("Policy PDFs to upload").getAttribute("multiple")).not.toBeNull();
     const files = [
-      { name: "clean.pdf", bytes: Array.from(await corpusPdf(clean.runs)) },
-      { name: "doubtful.pdf", bytes: Array.from(await corpusPdf(runs)) },
+      { name: "clean.pdf", base64: Buffer.from(await corpusPdf(clean.runs)).toString("base64") },
+      { name: "doubtful.pdf", base64: Buffer.from(await corpusPdf(runs)).toString("base64") },
     ];
-    await page.locator(".dropzone").evaluate((zone, dropped) => {
+    // Run in the page (as a string: the test's own TypeScript has no DOM types).
+    await page.evaluate(`(() => {
+      const zone = document.querySelector(".dropzone");
       const transfer = new DataTransfer();
-      for (const file of dropped)
-        transfer.items.add(new File([new Uint8Array(file.bytes)], file.name, { type: "application/pdf" }));
-      zone.dispatchEvent(
-        new DragEvent("dragover", { dataTransfer: transfer, bubbles: true, cancelable: true }),
-      );
-      zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    }, files);
+      for (const file of ${JSON.stringify(files)}) {
+        const bytes = Uint8Array.from(atob(file.base64), (char) => char.charCodeAt(0));
+        transfer.items.add(new File([bytes], file.name, { type: "application/pdf" }));
+      }
+      for (const type of ["dragover", "drop"])
+        zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    })()`);
     const uploads = page.getByRole("list", { name: "Uploads" });
     const cleanRow = uploads.getByRole("listitem").filter({ hasText: "clean.pdf" });
     const doubtfulRow = uploads.getByRole("listitem").filter({ hasText: "doubtful.pdf" });
