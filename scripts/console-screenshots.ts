@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
 import { startFakeServices } from "../test/support/node/fake-services.ts";
+import { cleanMotorDocs, withNcb } from "../test/support/policy-corpus/clean.ts";
+import { corpusPdf } from "../test/support/policy-corpus/pdf.ts";
 import { spawnAppStack } from "./lib/app-stack.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -270,6 +272,33 @@ try {
   await page.getByRole("button", { name: "Cancel" }).click();
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: join(out, "dashboards-phone.png") });
+  // Policies: two schedules from the test corpus, one printing an NCB off the slabs (it needs review).
+  const [clean, doubtful] = cleanMotorDocs(2);
+  if (!clean || !doubtful) throw new Error("no corpus schedules");
+  for (const [name, runs, rep] of [
+    ["clean.pdf", clean.runs, "Asha"],
+    ["doubtful.pdf", withNcb(doubtful, 30), "Ravi"],
+  ] as const) {
+    const form = new FormData();
+    form.set("file", new File([Buffer.from(await corpusPdf(runs))], name, { type: "application/pdf" }));
+    form.set("manualExtras", JSON.stringify({ callerName: rep, branch: "Pune" }));
+    const response = await fetch(`${stack.url}/api/upload/pdf`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${accessToken}` },
+      body: form,
+    });
+    if (response.status !== 202)
+      throw new Error(`upload ${name}: ${response.status} ${await response.text()}`);
+  }
+  await page.getByRole("link", { name: "Policies" }).click();
+  const queue = page.getByRole("table", { name: "Review queue" });
+  await queue.getByRole("button", { name: "Review" }).first().waitFor({ timeout: 60_000 });
+  await queue.getByRole("button", { name: "Review" }).first().click();
+  await page.locator('.policy-pdf[data-state="ready"]').waitFor({ timeout: 60_000 });
+  // The section scrolls inside the window: a tall window shows the uploads, the queue and the review.
+  await page.setViewportSize({ width: 1280, height: 1500 });
+  await page.locator(".policy-review").evaluate((review) => review.scrollIntoView({ block: "end" }));
+  await page.screenshot({ path: join(out, "policies.png") });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

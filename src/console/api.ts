@@ -132,3 +132,13 @@ async function authorized(
   if (!response.ok) throw await errorOf(response);
   return response;
 }
+
+/** A file from the API (a PDF, a CSV export) with the access token; one refresh and retry on a 401. */
+export async function apiBlob(path: string): Promise<Blob> {
+  const send = () =>
+    fetch(path, { headers: current ? { authorization: `Bearer ${current.accessToken}` } : {} });
+  let response = await send();
+  if (response.status === 401 && (await refresh())) response = await send();
+  if (!response.ok) throw await errorOf(response);
+  return response.blob();
+}

@@ -31,10 +31,11 @@ function useLazy<P>(
 const SECTIONS = [
   { path: "/", label: t.inbox },
   { path: "/knowledge", label: t.knowledge },
-  { path: "/settings", label: t.settings },
   { path: "/agents", label: t.agents.title },
   { path: "/channels", label: t.channels.title },
+  { path: "/policies", label: t.policies.title },
   { path: "/dashboards", label: t.dashboards.nav },
+  { path: "/settings", label: t.settings },
 ];
 const PAGES = SECTIONS.slice(1).map((section) => section.path);
 
@@ -51,6 +52,7 @@ function Workspace({ session }: { session: SessionInfo }) {
   const Agents = useLazy<object>(() => import("./screens/agents"), path === "/agents");
   const Channels = useLazy<object>(() => import("./screens/channels"), path === "/channels");
   const Dashboards = useLazy<object>(() => import("./screens/dashboards"), path === "/dashboards");
+  const Policies = useLazy<KnowledgeProps>(() => import("./screens/policies"), path === "/policies");
   const openId = /^\/conversations\/([^/]+)$/.exec(path)?.[1] ?? null;
   const view = useInbox(openId, (frame) => {
     for (const listener of listeners.current) listener(frame);
@@ -99,6 +101,8 @@ function Workspace({ session }: { session: SessionInfo }) {
       </nav>
       {path === "/knowledge" ? (
         Knowledge && <Knowledge subscribe={subscribe} />
+      ) : path === "/policies" ? (
+        Policies && <Policies subscribe={subscribe} />
       ) : path === "/settings" ? (
         Settings && <Settings />
       ) : path === "/agents" ? (

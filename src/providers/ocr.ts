@@ -12,11 +12,14 @@ export interface Ocr {
   analyzePage(singlePagePdf: Uint8Array, queries: OcrQuery[]): Promise<Block[]>;
   /**
    * Starts reading a document in S3 (Textract's asynchronous API). `requestToken` makes it
-   * idempotent: the same token gives the same job.
+   * idempotent: the same token gives the same job. With `queries` (at most 30, the asynchronous
+   * per-page limit) the job is a StartDocumentAnalysis with QUERIES.
    */
-  startDocument(location: S3Location, requestToken: string): Promise<OcrJob>;
+  startDocument(location: S3Location, requestToken: string, queries?: OcrQuery[]): Promise<OcrJob>;
   /** The job's result: still running, or the text of every page (by page number). */
   documentResult(job: OcrJob): Promise<OcrJobResult>;
+  /** The job's result as Textract's blocks (every page, NextToken pages followed), or still running. */
+  documentBlocks(job: OcrJob): Promise<{ status: "running" } | { status: "done"; blocks: Block[] }>;
 }
 
 /** A Textract query; `Pages` must be ["*"] or ranges to reach past page 1 (Textract's default). */
@@ -116,24 +119,46 @@ export function textractOcr(clientConfig: TextractClientConfig, features: Featur
       );
       return output.Blocks ?? [];
     },
-    async startDocument({ bucket, key }, requestToken) {
+    async startDocument({ bucket, key }, requestToken, queries = []) {
       const { sdk, client } = await load();
       const input = {
         DocumentLocation: { S3Object: { Bucket: bucket, Name: key } },
         ClientRequestToken: requestToken,
       };
-      const api = features.length > 0 ? "analysis" : "text";
+      const asked: FeatureType[] = queries.length > 0 ? ["QUERIES", ...features] : features;
+      const api = asked.length > 0 ? "analysis" : "text";
       const { JobId: jobId } = await textract(() =>
         api === "analysis"
-          ? client.send(new sdk.StartDocumentAnalysisCommand({ ...input, FeatureTypes: features }))
+          ? client.send(
+              new sdk.StartDocumentAnalysisCommand({
+                ...input,
+                FeatureTypes: asked,
+                ...(queries.length > 0 ? { QueriesConfig: { Queries: queries } } : {}),
+              }),
+            )
           : client.send(new sdk.StartDocumentTextDetectionCommand(input)),
       );
       if (!jobId) throw new OcrError("Textract started no job (no JobId in its answer)", true);
       return { jobId, api };
     },
-    async documentResult({ jobId, api }) {
-      const { sdk, client } = await load();
+    async documentResult(job) {
+      const result = await this.documentBlocks(job);
+      if (result.status === "running") return result;
       const byPage = new Map<number, Block[]>();
+      for (const block of result.blocks) {
+        const page = block.Page ?? 1;
+        const blocks = byPage.get(page);
+        if (blocks) blocks.push(block);
+        else byPage.set(page, [block]);
+      }
+      return {
+        status: "done",
+        pages: new Map([...byPage].map(([page, blocks]) => [page, textFromBlocks(blocks)])),
+      };
+    },
+    async documentBlocks({ jobId, api }) {
+      const { sdk, client } = await load();
+      const blocks: Block[] = [];
       const warnings: string[] = [];
       let nextToken: string | undefined;
       do {
@@ -157,12 +182,7 @@ export function textractOcr(clientConfig: TextractClientConfig, features: Featur
         for (const warning of output.Warnings ?? []) {
           warnings.push(`${warning.ErrorCode ?? "warning"} on page(s) ${(warning.Pages ?? []).join(", ")}`);
         }
-        for (const block of output.Blocks ?? []) {
-          const page = block.Page ?? 1;
-          const blocks = byPage.get(page);
-          if (blocks) blocks.push(block);
-          else byPage.set(page, [block]);
-        }
+        blocks.push(...(output.Blocks ?? []));
         nextToken = output.NextToken;
       } while (nextToken);
       // Some pages were not read: the document would be incomplete without saying so.
@@ -172,10 +192,7 @@ export function textractOcr(clientConfig: TextractClientConfig, features: Featur
           false,
         );
       }
-      return {
-        status: "done",
-        pages: new Map([...byPage].map(([page, blocks]) => [page, textFromBlocks(blocks)])),
-      };
+      return { status: "done", blocks };
     },
   };
 }

@@ -27,6 +27,15 @@ export const policyStatuses = [
 export type PolicyStatus = (typeof policyStatuses)[number];
 export const uploadStatuses = ["uploaded", "extracting", "extracted", "failed"] as const;
 export type UploadStatus = (typeof uploadStatuses)[number];
+/** Why an upload failed, for clients to act on (the reason says it in words). */
+export const uploadFailureCodes = [
+  "file_missing",
+  "unreadable_pdf",
+  "encrypted_pdf",
+  "textract_failed",
+  "retries_exhausted",
+] as const;
+export type UploadFailureCode = (typeof uploadFailureCodes)[number];
 export const policySources = ["pdf_upload", "manual_form", "csv_import"] as const;
 export type PolicySource = (typeof policySources)[number];
 export const provenanceSources = ["text", "ocr", "llm", "manual"] as const;
@@ -85,6 +94,7 @@ export const policyUploads = pgTable(
     pagesDone: integer().notNull().default(0),
     attempts: integer().notNull().default(0),
     reason: text(),
+    failureCode: text().$type<UploadFailureCode>(),
     uploadedBy: uuid().references(() => users.id, { onDelete: "set null" }),
     ...timestamps,
   },

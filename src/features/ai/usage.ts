@@ -1,6 +1,7 @@
 import { and, eq, gte, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { aiSettings, aiUsage } from "../../db/schema";
+import { uuidv7 } from "../../lib/ids";
 
 // USD per million tokens (input, output) for common models; unknown models are estimated at 0.
 const PRICES: Record<string, [number, number]> = {
@@ -35,4 +36,23 @@ export async function monthlyBudget(db: Database, tenantId: string) {
     .from(aiSettings)
     .where(eq(aiSettings.tenantId, tenantId));
   return { used: used?.tokens ?? 0, budget: settings?.budget ?? null };
+}
+
+/** One model call made outside a conversation (a conversation's calls are recorded by its room). */
+export interface UsageRecord {
+  tenantId: string;
+  agentId: string | null;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+}
+
+/** Writes one usage row for a call outside a conversation, with its estimated cost. */
+export async function recordUsage(db: Database, usage: UsageRecord): Promise<void> {
+  await db.insert(aiUsage).values({
+    id: uuidv7(),
+    ...usage,
+    costEstimate: estimateCost(usage.model, usage.promptTokens, usage.completionTokens),
+  });
 }

@@ -5,6 +5,7 @@ import { describeError, log } from "../../lib/logger";
 import { text } from "../../lib/text";
 import { streamChat } from "../../providers/ai-chat";
 import { loadAgentContext, usesModel } from "../ai/answer";
+import { monthlyBudget, recordUsage } from "../ai/usage";
 import type { TextPage } from "./extract";
 import { parseDate } from "./extract/parse-date";
 import { parseAmount } from "./extract/parse-money";
@@ -75,8 +76,9 @@ export interface LlmDeps {
 /** Asks the tenant's model (when one is configured) for the fields the rules did not find or found
  * unsure, as JSON-schema structured output over the page text. An answer is kept only when it is
  * printed in the document (compared without spaces and punctuation) and its parser reads it; it never
- * replaces a value the rules found with at least LLM_CONFIDENCE, and is marked source `llm`. Without a
- * provider, or when the model fails, the fields are returned unchanged. */
+ * replaces a value the rules found with at least LLM_CONFIDENCE, and is marked source `llm`. The
+ * call's tokens are recorded as AI usage. Without a provider, with the month's token budget spent, or
+ * when the model fails, the fields are returned unchanged. */
 export async function fillFromModel(
   deps: LlmDeps,
   tenantId: string,
@@ -91,6 +93,9 @@ export async function fillFromModel(
   if (!usesModel(ctx) || !ctx.model) return unchanged;
   const texts = pageTexts(pages).filter((page) => page.text.trim());
   if (texts.length === 0) return unchanged;
+  // A spent monthly token budget stops these calls as it stops replies.
+  const { used, budget } = await monthlyBudget(deps.db, tenantId);
+  if (budget !== null && used >= budget) return unchanged;
   const document = texts
     .map((page) => `--- page ${page.page} ---\n${page.text}`)
     .join("\n")
@@ -101,9 +106,10 @@ export async function fillFromModel(
     required: wanted,
     properties: Object.fromEntries(wanted.map((name) => [name, { type: ["string", "null"] }])),
   };
-  let answer: string;
+  let result: Awaited<ReturnType<typeof streamChat>>;
+  const started = Date.now();
   try {
-    const result = await streamChat(
+    result = await streamChat(
       {
         model: ctx.model,
         apiKey: ctx.apiKey ?? "none",
@@ -120,12 +126,19 @@ export async function fillFromModel(
       ],
       { jsonSchema: { name: "policy_fields", schema } },
     );
-    answer = result.text;
   } catch (error) {
     log("warn", "policy llm fallback failed", { tenantId, ...describeError(error) });
     return unchanged;
   }
-  const parsed = z.record(text(), text().nullable()).safeParse(safeJson(answer));
+  // Tokens spent count whatever the answer is worth.
+  await recordUsage(deps.db, {
+    tenantId,
+    agentId: null,
+    model: ctx.model.model,
+    ...result.usage,
+    latencyMs: Date.now() - started,
+  });
+  const parsed = z.record(text(), text().nullable()).safeParse(safeJson(result.text));
   if (!parsed.success) {
     log("warn", "policy llm fallback answered no JSON object", { tenantId });
     return { ...unchanged, asked: wanted.length };

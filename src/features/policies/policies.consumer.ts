@@ -35,6 +35,12 @@ export async function consumePolicyJobs(batch: MessageBatch<unknown>, env: Env):
       try {
         const outcome = await runPolicyJob(deps, job.data);
         log("info", "policy job", { ...context, outcome: outcome.kind });
+        // Textract is still reading: the check comes back as a delayed message, nothing waits here.
+        if (outcome.kind === "poll")
+          await env.POLICY_QUEUE.send(
+            { ...job.data, textract: outcome.poll },
+            { delaySeconds: outcome.delaySeconds },
+          );
         if (outcome.kind === "extracted")
           await kickSnapshots(env.POLICY_SNAPSHOT_QUEUE, [
             { policyId: outcome.policyId, tenantId: job.data.tenantId },
@@ -66,6 +72,7 @@ export async function consumeDeadPolicyJobs(batch: MessageBatch<unknown>, env: E
           .update(policyUploads)
           .set({
             status: "failed",
+            failureCode: "retries_exhausted",
             reason: sql`'Gave up after ' || ${policyUploads.attempts} || ' attempt(s): storage or database unavailable'`,
           })
           .where(

@@ -1,5 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { policySources, policyStatuses, provenanceSources, uploadStatuses } from "../../db/schema";
+import {
+  policySources,
+  policyStatuses,
+  provenanceSources,
+  uploadFailureCodes,
+  uploadStatuses,
+} from "../../db/schema";
 import { jsonObject, text } from "../../lib/text";
 import { insurerNamed } from "./extract";
 import { FIELD_KINDS, type FieldKind } from "./policy-fields";
@@ -67,6 +73,11 @@ export const UploadSchema = z
     status: z.enum(uploadStatuses).openapi({ description: "uploaded → extracting → extracted | failed" }),
     pages: Pages,
     reason: text().nullable().openapi({ description: "Why it failed", example: "The PDF is encrypted" }),
+    code: z.enum(uploadFailureCodes).nullable().openapi({
+      description:
+        "Why it failed, as a code: file_missing, unreadable_pdf, encrypted_pdf, textract_failed (Textract's job failed; see reason), retries_exhausted",
+      example: "textract_failed",
+    }),
     attempts: z.number().int(),
     policyId: z.uuid().nullable().openapi({ description: "The record made from it, once extracted" }),
     statusUrl: text(),
@@ -84,6 +95,11 @@ export const UploadStateSchema = z
     }),
     pages: Pages,
     reason: text().nullable(),
+    code: z.enum(uploadFailureCodes).nullable().openapi({
+      description:
+        "Why it failed, as a code: file_missing, unreadable_pdf, encrypted_pdf, textract_failed (Textract's job failed; see reason), retries_exhausted",
+      example: "textract_failed",
+    }),
     policyId: z.uuid().nullable(),
   })
   .openapi("PolicyUploadStatus");

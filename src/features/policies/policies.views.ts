@@ -82,6 +82,7 @@ export function uploadView(row: UploadRow, policyId: string | null) {
     status: row.status,
     pages: { done: row.pagesDone, total: row.pagesTotal },
     reason: row.reason,
+    code: row.failureCode,
     attempts: row.attempts,
     policyId,
     statusUrl: uploadStatusUrl(row.id),

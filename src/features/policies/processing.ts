@@ -1,13 +1,21 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { type PolicyStatus, policies, policyChanges, policyUploads, type StoredIssue } from "../../db/schema";
-import type { Ocr } from "../../providers/ocr";
+import {
+  type PolicyStatus,
+  policies,
+  policyChanges,
+  policyUploads,
+  type StoredIssue,
+  type UploadFailureCode,
+} from "../../db/schema";
+import { type Ocr, OcrError } from "../../providers/ocr";
 import type { Storage } from "../../providers/storage";
 import { policySaved, writeAnalytics } from "../analytics/analytics-events";
 import { extractPolicy, pdfPages, type TextPage, validatePolicy } from "./extract";
 import { fillFromModel, type LlmDeps } from "./llm-fallback";
-import { readScannedPages, scannedPageNumbers } from "./ocr-pages";
-import type { PolicyJob } from "./policies.jobs";
+import { readScannedDocument } from "./ocr-document";
+import { readScannedPages, type ScannedReading, scannedPageNumbers } from "./ocr-pages";
+import type { PolicyJob, TextractPoll } from "./policies.jobs";
 import { type PublishUploadState, stateOf } from "./policy-events";
 import { checkedFields, columnsOf, type StoredFields, storedFields } from "./policy-fields";
 import { duplicateIssue, duplicateOf, unlessSavedTwice } from "./policy-review";
@@ -26,7 +34,9 @@ export interface PolicyProcessDeps {
 
 export type PolicyOutcome =
   | { kind: "stale" }
-  | { kind: "failed"; reason: string }
+  | { kind: "failed"; reason: string; code: UploadFailureCode }
+  /** Textract is reading the scans: check its job again in a message delayed this long. */
+  | { kind: "poll"; poll: TextractPoll; delaySeconds: number }
   | { kind: "extracted"; policyId: string; status: PolicyStatus };
 
 type Upload = typeof policyUploads.$inferSelect;
@@ -35,9 +45,16 @@ type Upload = typeof policyUploads.$inferSelect;
  * a record already made for the upload is replaced unless a human has saved or rejected it. */
 export async function runPolicyJob(deps: PolicyProcessDeps, job: PolicyJob): Promise<PolicyOutcome> {
   const { db } = deps;
+  // A check of a running Textract job is no new attempt, and the upload is already extracting.
+  const polling = job.textract !== undefined;
   const [upload] = await db
     .update(policyUploads)
-    .set({ status: "extracting", attempts: sql`${policyUploads.attempts} + 1`, reason: null })
+    .set({
+      status: "extracting",
+      attempts: polling ? policyUploads.attempts : sql`${policyUploads.attempts} + 1`,
+      reason: null,
+      failureCode: null,
+    })
     .where(
       and(
         eq(policyUploads.id, job.uploadId),
@@ -47,8 +64,9 @@ export async function runPolicyJob(deps: PolicyProcessDeps, job: PolicyJob): Pro
     )
     .returning();
   if (!upload) return { kind: "stale" };
-  await deps.publish(upload.tenantId, { id: upload.id, state: "extracting" });
-  const outcome = await extractUpload(deps, upload);
+  if (!polling) await deps.publish(upload.tenantId, { id: upload.id, state: "extracting" });
+  const outcome = await extractUpload(deps, upload, job.textract);
+  if (outcome.kind === "poll") return outcome;
   await deps.publish(upload.tenantId, {
     id: upload.id,
     state: outcome.kind === "failed" ? "failed" : stateOf(outcome.status),
@@ -61,23 +79,45 @@ export async function runPolicyJob(deps: PolicyProcessDeps, job: PolicyJob): Pro
 async function extractUpload(
   deps: PolicyProcessDeps,
   upload: Upload,
+  poll: TextractPoll | undefined,
 ): Promise<Exclude<PolicyOutcome, { kind: "stale" }>> {
   const { db } = deps;
   const bytes = await deps.storage.bytes(upload.storageKey);
-  if (!bytes) return fail(db, upload, "The stored file is missing; upload it again");
+  if (!bytes) return fail(db, upload, "The stored file is missing; upload it again", "file_missing");
   let pages: TextPage[];
   try {
     pages = await pdfPages(bytes);
   } catch (error) {
-    return fail(db, upload, unreadable(error));
+    return fail(db, upload, ...unreadable(error));
   }
+  const scanned = scannedPageNumbers(pages);
+  // A multi-page PDF in AWS S3 goes to Textract whole, asynchronously; elsewhere scans go page by page.
+  const location =
+    deps.ocr && pages.length > 1 && scanned.length > 0
+      ? deps.storage.awsLocation?.(upload.storageKey)
+      : undefined;
   await db
     .update(policyUploads)
-    .set({ pagesTotal: pages.length, pagesDone: pages.length })
+    .set({ pagesTotal: pages.length, pagesDone: location ? pages.length - scanned.length : pages.length })
     .where(eq(policyUploads.id, upload.id));
-  const reading = deps.ocr
-    ? await readScannedPages(deps.ocr, bytes, pages)
-    : { pages, answers: [], ocrPages: new Set<number>() };
+  let reading: ScannedReading;
+  if (deps.ocr && location) {
+    const token = `${upload.id}-${upload.generation}`;
+    try {
+      const read = await readScannedDocument(deps.ocr, location, token, pages, poll);
+      if ("poll" in read) return { kind: "poll", ...read };
+      reading = read;
+    } catch (error) {
+      if (error instanceof OcrError && !error.retryable)
+        return fail(db, upload, error.message, "textract_failed");
+      throw error;
+    }
+    await db.update(policyUploads).set({ pagesDone: pages.length }).where(eq(policyUploads.id, upload.id));
+  } else {
+    reading = deps.ocr
+      ? await readScannedPages(deps.ocr, bytes, pages)
+      : { pages, answers: [], ocrPages: new Set<number>(), unread: [] };
+  }
   const allScanned = reading.ocrPages.size === pages.length;
   const extraction = extractPolicy(reading.pages, {
     source: allScanned ? "ocr" : "text",
@@ -92,7 +132,7 @@ async function extractUpload(
         currentYear: new Date().getUTCFullYear(),
       })
     : extraction.issues;
-  const unread = scannedPageNumbers(pages).filter((page) => !reading.ocrPages.has(page));
+  const unread = scanned.filter((page) => !reading.ocrPages.has(page));
   const issues: StoredIssue[] = [...scanIssues(unread), ...checks];
   // A re-run replaces the upload's own record, which is no duplicate of itself.
   const [own] = await db.select({ id: policies.id }).from(policies).where(eq(policies.uploadId, upload.id));
@@ -161,9 +201,13 @@ async function fail(
   db: Database,
   upload: Upload,
   reason: string,
-): Promise<{ kind: "failed"; reason: string }> {
-  await db.update(policyUploads).set({ status: "failed", reason }).where(eq(policyUploads.id, upload.id));
-  return { kind: "failed", reason };
+  code: UploadFailureCode,
+): Promise<{ kind: "failed"; reason: string; code: UploadFailureCode }> {
+  await db
+    .update(policyUploads)
+    .set({ status: "failed", reason, failureCode: code })
+    .where(eq(policyUploads.id, upload.id));
+  return { kind: "failed", reason, code };
 }
 
 /** Scans no OCR read (none configured, or Textract refused the page): the record goes to review
@@ -188,9 +232,9 @@ function withPageSources(fields: StoredFields, ocrPages: Set<number>): StoredFie
 }
 
 /** Why pdf.js could not open the file, in words for the uploader (the file alone fails). */
-function unreadable(error: unknown): string {
+function unreadable(error: unknown): [string, UploadFailureCode] {
   const name = error instanceof Error ? error.name : "";
   if (name === "PasswordException")
-    return "The PDF is encrypted (password-protected); upload an unlocked copy";
-  return "The file is not a readable PDF (corrupt or not a PDF)";
+    return ["The PDF is encrypted (password-protected); upload an unlocked copy", "encrypted_pdf"];
+  return ["The file is not a readable PDF (corrupt or not a PDF)", "unreadable_pdf"];
 }

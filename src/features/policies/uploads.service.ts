@@ -91,6 +91,7 @@ export async function uploadState(db: Database, tenantId: string, id: string) {
     state: state === "extracted" ? ("extracting" as const) : state,
     pages: { done: upload.pagesDone, total: upload.pagesTotal },
     reason: upload.reason,
+    code: upload.failureCode,
     policyId,
   };
 }
@@ -124,7 +125,13 @@ export async function reprocessUpload(deps: UploadDeps, tenantId: string, id: st
     throw new AppError("conflict", `The record made from this upload is already ${policyStatus}`);
   const [row] = await deps.db
     .update(policyUploads)
-    .set({ status: "uploaded", generation: sql`${policyUploads.generation} + 1`, reason: null, attempts: 0 })
+    .set({
+      status: "uploaded",
+      generation: sql`${policyUploads.generation} + 1`,
+      reason: null,
+      failureCode: null,
+      attempts: 0,
+    })
     .where(and(eq(policyUploads.id, id), eq(policyUploads.tenantId, tenantId)))
     .returning();
   if (!row) throw notFound("Upload");

@@ -4,19 +4,25 @@ import type { DocumentJob } from "../../../src/features/documents/documents.jobs
 import worker from "../../../src/index";
 import type { DocumentBody } from "./helpers";
 
-export interface SentJob {
-  job: DocumentJob;
+export interface SentJob<Job = DocumentJob> {
+  job: Job;
   delaySeconds: number | undefined;
 }
 
 /**
  * The Worker as deployed with STORAGE_PROVIDER=s3 (the bucket on the fake S3; settings in
- * vitest.config.ts). Its document queue is held here: the test delivers the messages itself, through
- * the real queue handler, and sees the delay each one was sent with.
+ * vitest.config.ts). Its document queue (or the one named in `held`) is held here: the test delivers
+ * the messages itself, through the real queue handler, and sees the delay each one was sent with.
  */
-export function s3Worker(overrides: Partial<typeof env> = {}) {
-  const sent: SentJob[] = [];
-  const queue: Queue<DocumentJob> = {
+export function s3Worker<Job = DocumentJob>(
+  overrides: Partial<typeof env> = {},
+  held: { binding: "DOCUMENT_QUEUE" | "POLICY_QUEUE"; name: string } = {
+    binding: "DOCUMENT_QUEUE",
+    name: "switchboard-documents",
+  },
+) {
+  const sent: SentJob<Job>[] = [];
+  const queue: Queue<Job> = {
     metrics: async () => ({ backlogCount: sent.length, backlogBytes: 0 }),
     send: async (job, options) => {
       sent.push({ job, delaySeconds: options?.delaySeconds });
@@ -27,7 +33,7 @@ export function s3Worker(overrides: Partial<typeof env> = {}) {
       return { metadata: { metrics: { backlogCount: sent.length, backlogBytes: 0 } } };
     },
   };
-  const workerEnv: typeof env = { ...env, STORAGE_PROVIDER: "s3", DOCUMENT_QUEUE: queue, ...overrides };
+  const workerEnv: typeof env = { ...env, STORAGE_PROVIDER: "s3", [held.binding]: queue, ...overrides };
 
   return {
     env: workerEnv,
@@ -76,7 +82,7 @@ export function s3Worker(overrides: Partial<typeof env> = {}) {
       };
       await worker.queue(
         {
-          queue: "switchboard-documents",
+          queue: held.name,
           messages: [message],
           ackAll: () => message.ack(),
           retryAll: (options) => message.retry(options),

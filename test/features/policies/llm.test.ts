@@ -77,3 +77,41 @@ describe("AI fallback for fields the rules did not find", () => {
     ]);
   });
 });
+
+describe("AI fallback usage", () => {
+  it("records the fallback's tokens as the tenant's AI usage and stops asking once the month's budget is spent", {
+    timeout: 60_000,
+  }, async () => {
+    const { doc, runs } = nameless();
+    const pdf = await pdfOf(doc, runs);
+    const tenant = await registerTenant();
+    const model = uniqueModel();
+    await useFakeProvider(tenant, model, { monthlyTokenBudget: 900 });
+    await script(model, [
+      {
+        ...answer({ customerName: String(doc.truth.customerName) }),
+        usage: { prompt_tokens: 880, completion_tokens: 60 },
+      },
+    ]);
+    await uploadAndSettle(tenant.accessToken, pdf);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const report = await callJson<{
+      totals: Record<string, number>;
+      tables: { name: string; rows: { key: string | null; values: (number | null)[] }[] }[];
+    }>(`/api/analytics/ai?from=${today}&to=${today}`, { token: tenant.accessToken }, 200);
+    expect(report.totals.ai_tokens).toBe(940);
+    const byModel = report.tables.find((table) => table.name === "byModel");
+    expect(byModel?.rows).toEqual([expect.objectContaining({ key: model })]);
+
+    // 940 of 900 tokens are spent: the next extraction does not ask the model.
+    const again = await uploadAndSettle(tenant.accessToken, pdf);
+    expect(await requestsFor(model)).toHaveLength(1);
+    const unread = await callJson<PolicyBody>(
+      `/api/policies/${again.policyId}`,
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(unread.fields.customerName).toBeUndefined();
+  });
+});

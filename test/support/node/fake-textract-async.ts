@@ -19,7 +19,15 @@ export interface ReadPage {
   unreadable?: boolean;
 }
 
-type ReadDocument = (pdf: Buffer, features: string[]) => Promise<ReadPage[] | string>;
+/** A query as StartDocumentAnalysis takes it (`QueriesConfig.Queries[]`). */
+export interface AsyncQuery {
+  Text?: string;
+  Alias?: string;
+  Pages?: string[];
+}
+
+type ReadDocument = (pdf: Buffer, features: string[], queries: AsyncQuery[]) => Promise<ReadPage[] | string>;
+type QueriesProblem = (queries: AsyncQuery[], max: number) => string | null;
 
 interface Job {
   id: string;
@@ -44,6 +52,7 @@ export const ASYNC_OPERATIONS = Object.keys(KIND);
 interface AsyncInput {
   DocumentLocation?: { S3Object?: { Bucket?: string; Name?: string; Version?: string } };
   FeatureTypes?: string[];
+  QueriesConfig?: { Queries?: AsyncQuery[] };
   ClientRequestToken?: string;
   JobId?: string;
   MaxResults?: number;
@@ -51,7 +60,12 @@ interface AsyncInput {
 }
 
 /** Start and Get operations over jobs kept in memory; every call is recorded in `calls`. */
-export function textractJobs(objects: FakeObjects, read: ReadDocument, calls: TextractCall[]) {
+export function textractJobs(
+  objects: FakeObjects,
+  read: ReadDocument,
+  calls: TextractCall[],
+  queriesProblem: QueriesProblem,
+) {
   const jobs = new Map<string, Job>();
 
   async function start(operation: keyof typeof KIND, input: AsyncInput): Promise<FakeResponse> {
@@ -59,6 +73,10 @@ export function textractJobs(objects: FakeObjects, read: ReadDocument, calls: Te
     if (operation === "StartDocumentAnalysis" && features.length === 0) {
       return awsError(400, "InvalidParameterException", "FeatureTypes is required");
     }
+    // The asynchronous API takes up to 30 queries per page (15 synchronously).
+    const queries = features.includes("QUERIES") ? (input.QueriesConfig?.Queries ?? []) : [];
+    const badQueries = features.includes("QUERIES") ? queriesProblem(queries, 30) : null;
+    if (badQueries) return awsError(400, "InvalidParameterException", badQueries);
     const { Bucket: bucket, Name: key } = input.DocumentLocation?.S3Object ?? {};
     if (!bucket || !key)
       return awsError(400, "InvalidParameterException", "DocumentLocation.S3Object is required");
@@ -77,7 +95,7 @@ export function textractJobs(objects: FakeObjects, read: ReadDocument, calls: Te
           "ClientRequestToken was used with other parameters",
         );
       }
-      record(operation, features, earlier);
+      record(operation, features, earlier, queries);
       return { status: 200, json: { JobId: earlier.id } };
     }
     const object = objects.get(bucket)?.get(key);
@@ -91,7 +109,7 @@ export function textractJobs(objects: FakeObjects, read: ReadDocument, calls: Te
     if (!object.bytes.subarray(0, 5).toString("latin1").startsWith("%PDF-")) {
       return awsError(400, "UnsupportedDocumentException", "Request has unsupported document format");
     }
-    const pages = await read(object.bytes, KIND[operation] === "analysis" ? features : []);
+    const pages = await read(object.bytes, KIND[operation] === "analysis" ? features : [], queries);
     if (typeof pages === "string") return awsError(400, "UnsupportedDocumentException", pages);
     const job: Job = {
       id: randomUUID().replace(/-/g, ""),
@@ -102,7 +120,7 @@ export function textractJobs(objects: FakeObjects, read: ReadDocument, calls: Te
       gets: 0,
     };
     jobs.set(job.id, job);
-    record(operation, features, job);
+    record(operation, features, job, queries);
     return { status: 200, json: { JobId: job.id } };
   }
 
@@ -141,9 +159,17 @@ export function textractJobs(objects: FakeObjects, read: ReadDocument, calls: Te
     };
   }
 
-  function record(operation: string, features: string[], job: Job) {
+  function record(operation: string, features: string[], job: Job, queries: AsyncQuery[] = []) {
     const marked = job.pages.find((page) => page.fixture);
-    calls.push({ target: operation, features, fixture: marked?.fixture ?? null, tag: marked?.tag ?? null });
+    calls.push({
+      target: operation,
+      features,
+      fixture: marked?.fixture ?? null,
+      tag: marked?.tag ?? null,
+      ...(features.includes("QUERIES")
+        ? { queries: queries.map((query) => ({ alias: query.Alias ?? null, pages: query.Pages ?? null })) }
+        : {}),
+    });
   }
 
   return { start, get };

@@ -97,6 +97,36 @@ const fixtures: Record<string, PageSpec> = {
       NCB: ["25%", 93],
     },
   },
+  // A two-page scanned motor schedule for the asynchronous API: the front page with the policy's
+  // identity and period, the second with the premium (answers on the page they are printed on).
+  "motor-scan-front": {
+    lines: [
+      "ICICI Lombard General Insurance Company Limited",
+      "Private Car Package Policy - Policy Schedule",
+    ],
+    fields: [
+      ["Policy No.:", "3001/MT/248613/00/000"],
+      ["Insured Name:", "Arjun Rao"],
+    ],
+    answers: {
+      POLICY_NUMBER: ["3001/MT/248613/00/000", 99],
+      INSURED_NAME: ["Arjun Rao", 98],
+      START_DATE: ["05/04/2026", 97],
+      EXPIRY_DATE: ["05/04/2026 to 04/04/2027", 96],
+      ISSUE_DATE: ["03-Apr-2026", 97],
+      REGISTRATION: ["KA 05 MN 4321", 95],
+    },
+  },
+  "motor-scan-premium": {
+    lines: ["Schedule of Premium", "Premium details for the policy period"],
+    answers: {
+      NET_PREMIUM: ["Rs. 12,500.00", 96],
+      GST: ["2,250.00", 95],
+      TOTAL_PREMIUM: ["₹ 14,750/-", 98],
+      IDV: ["4,80,000", 93],
+      NCB: ["35%", 62],
+    },
+  },
   outage: { error: { status: 500, type: "InternalServerError", message: "Textract is having a bad day" } },
   "torn-scan": { unreadable: true },
 };
@@ -104,7 +134,7 @@ const fixtures: Record<string, PageSpec> = {
 /** Textract under `/textract` (the SDK posts to the endpoint's path) plus `GET /_test/textract/calls`. */
 export function textractRoutes(s3: FakeObjects): FakeRoute[] {
   const calls: TextractCall[] = [];
-  const jobs = textractJobs(s3, readDocument, calls);
+  const jobs = textractJobs(s3, readDocument, calls, queriesProblem);
   const handle = (req: FakeRequest) => answer(req, calls, jobs);
   return [
     { method: "POST", path: "/textract", handle },
@@ -204,7 +234,11 @@ async function answer(
 }
 
 /** Each page of a PDF read on its own, its blocks numbered with the page (the asynchronous API). */
-async function readDocument(pdf: Buffer, features: string[]): Promise<ReadPage[] | string> {
+async function readDocument(
+  pdf: Buffer,
+  features: string[],
+  queries: QueryInput[],
+): Promise<ReadPage[] | string> {
   let source: PDFDocument;
   try {
     source = await PDFDocument.load(pdf, { updateMetadata: false });
@@ -219,6 +253,7 @@ async function readDocument(pdf: Buffer, features: string[]): Promise<ReadPage[]
     const marker = findMarker(Buffer.from(await single.save()));
     const spec = marker ? fixtures[marker.fixture] : undefined;
     const blocks = spec ? pageBlocks(spec, features) : [pageBlock([])];
+    blocks.push(...queryBlocks(spec, queries, index + 1));
     pages.push({
       blocks: spec?.unreadable ? [] : blocks.map((block) => ({ ...block, Page: index + 1 })),
       fixture: marker?.fixture ?? null,

@@ -1,0 +1,1 @@
+ALTER TABLE "policy_uploads" ADD COLUMN "failure_code" text;
