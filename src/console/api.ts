@@ -106,7 +106,7 @@ export async function api<T>(
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
-/** A file from the API (an attachment), fetched with the access token. */
+/** A file from the API (an attachment, a PDF, a CSV export), fetched with the access token. */
 export async function apiBlob(path: string): Promise<Blob> {
   return (await authorized(path, {})).blob();
 }
@@ -131,14 +131,4 @@ async function authorized(
   if (response.status === 401) setSession(null);
   if (!response.ok) throw await errorOf(response);
   return response;
-}
-
-/** A file from the API (a PDF, a CSV export) with the access token; one refresh and retry on a 401. */
-export async function apiBlob(path: string): Promise<Blob> {
-  const send = () =>
-    fetch(path, { headers: current ? { authorization: `Bearer ${current.accessToken}` } : {} });
-  let response = await send();
-  if (response.status === 401 && (await refresh())) response = await send();
-  if (!response.ok) throw await errorOf(response);
-  return response.blob();
 }
