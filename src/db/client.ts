@@ -1,11 +1,13 @@
 import { neon, neonConfig, Pool } from "@neondatabase/serverless";
 import { drizzle as drizzleHttp } from "drizzle-orm/neon-http";
-import { drizzle as drizzlePool } from "drizzle-orm/neon-serverless";
+import { drizzle as drizzlePool, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { Config } from "../env";
 import { describeError, log } from "../lib/logger";
-import * as schema from "./schema";
 
-export type Database = ReturnType<typeof drizzlePool<typeof schema>>;
+// No `schema` option: the app writes every query with the query builders, never `db.query.*`, and
+// drizzle rebuilds the relational config of all tables for each handle it is given a schema
+// (about a tenth of a REST request's CPU in workerd).
+export type Database = NeonDatabase;
 
 /**
  * A database handle for one request. One-shot queries go over Neon's HTTP query endpoint (one round
@@ -26,12 +28,12 @@ export function openDatabase(
     // An idle client whose socket dies (the request's I/O ended first) must not crash the isolate;
     // the next query of this request, if any, reports the failure.
     pool.on("error", (error: unknown) => log("debug", "database connection closed", describeError(error)));
-    pooled = drizzlePool({ client: pool, schema, casing: "snake_case" });
+    pooled = drizzlePool({ client: pool, casing: "snake_case" });
     return pooled;
   };
-  const http = drizzleHttp({ client: neon(config.DATABASE_URL), schema, casing: "snake_case" });
+  const http = drizzleHttp({ client: neon(config.DATABASE_URL), casing: "snake_case" });
   const transaction: Database["transaction"] = (work, txConfig) => viaPool().transaction(work, txConfig);
-  // Both are drizzle's PgDatabase over the same dialect and schema, so every query builder behaves
+  // Both are drizzle's PgDatabase over the same dialect, so every query builder behaves
   // alike; they differ only in the raw envelope `execute()` returns, and both carry the `rows`,
   // `rowCount`, `fields` and `command` callers read. The cast is confined to this line.
   const db = Object.assign(http, { transaction }) as unknown as Database;
