@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type SpawnedAppStack, spawnAppStack } from "./lib/app-stack.ts";
+import { saveProfile, startProfiler } from "./lib/cpu-profile.ts";
 import { startPostgres } from "./lib/postgres.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -23,6 +24,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const BEFORE = process.env.BENCH_BEFORE ?? "main";
 const SHARED = process.env.BENCH_SHARED ?? join(root, "..", "..", "shared", "bench");
 const LIST_CONVERSATIONS = 30;
+/** BENCH_PROFILE=1: CPU profiles of workerd during this checkout's loads (/tmp/bench-rest-*.cpuprofile). */
+const PROFILE = Boolean(process.env.BENCH_PROFILE);
 
 interface Latency {
   p50: number | null;
@@ -262,8 +265,17 @@ async function runSwitchboard(bench: string, name: string, source: string, port:
   cleanups.push(stack.stop);
   try {
     const pids = stackPids(stack);
-    const history = await driverHistory(bench, `${name}: history`, stack.url, "ws", pids);
-    const list = await listLoad(bench, `${name}: list`, stack.url, pids);
+    const profiled = async <T>(what: string, load: () => Promise<T>): Promise<T> => {
+      if (!PROFILE || source !== root) return load();
+      const profiler = await startProfiler(port + 1);
+      const result = await load();
+      await saveProfile(profiler, `/tmp/bench-rest-${what}.cpuprofile`, what, (line) => console.error(line));
+      return result;
+    };
+    const history = await profiled("history", () =>
+      driverHistory(bench, `${name}: history`, stack.url, "ws", pids),
+    );
+    const list = await profiled("list", () => listLoad(bench, `${name}: list`, stack.url, pids));
     return [history, list];
   } finally {
     await stack.stop();
@@ -274,17 +286,10 @@ async function runSwitchboard(bench: string, name: string, source: string, port:
 function extractRef(ref: string): string {
   const dir = join(work, `ref-${ref.replace(/\W/g, "_")}`);
   mkdirSync(dir);
-  const archive = execFileSync("git", [
-    "-C",
-    root,
-    "archive",
-    ref,
-    "src",
-    "wrangler.toml",
-    "package.json",
-    "tsconfig.json",
-  ]);
-  execFileSync("tar", ["-x", "-C", dir], { input: archive });
+  const archive = join(work, "ref.tar");
+  const tree = ["src", "wrangler.toml", "package.json", "tsconfig.json"];
+  execFileSync("git", ["-C", root, "archive", "-o", archive, ref, ...tree]);
+  execFileSync("tar", ["-x", "-f", archive, "-C", dir]);
   return dir;
 }
 
