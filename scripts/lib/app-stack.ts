@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -50,6 +50,10 @@ export interface AppStackOptions {
    * deploy bundle in one workerd process, no proxy: the production-like benchmark mode).
    */
   runtime?: "wrangler-dev" | "miniflare";
+  /** Another checkout (or extracted tree) whose src/ and wrangler.toml to run, e.g. main for a "before". */
+  source?: string;
+  /** Per-principal API requests per minute, for load tests that must not measure 429s. */
+  apiRateLimit?: number;
 }
 
 /** Starts the stack in this process; wrangler's output goes to this process' stdout. */
@@ -63,7 +67,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const t0 = performance.now();
     const took = () => `${Math.round(performance.now() - t0)} ms`;
-    const app = snapshotWorker(dir);
+    const app = snapshotWorker(dir, opts.source ?? root, opts.apiRateLimit);
     const db = await startPostgres({ url: opts.databaseUrl });
     cleanups.push(db.stop);
     await migrate(db.url);
@@ -121,13 +125,18 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
  * Copies what `wrangler dev` builds from (sources, config) into `dir`; links what it only reads
  * (dependencies, static assets). Returns the snapshot's root.
  */
-function snapshotWorker(dir: string): string {
+function snapshotWorker(dir: string, source: string, apiRateLimit?: number): string {
   const app = join(dir, "app");
   mkdirSync(app);
   for (const entry of ["src", "wrangler.toml", "package.json", "tsconfig.json"]) {
-    cpSync(join(root, entry), join(app, entry), { recursive: true });
+    cpSync(join(source, entry), join(app, entry), { recursive: true });
   }
   for (const entry of ["node_modules", "public"]) symlinkSync(join(root, entry), join(app, entry));
+  if (apiRateLimit) {
+    const config = join(app, "wrangler.toml");
+    const limiter = /(name = "API_RATE_LIMITER"\n[^\n]*\nsimple = \{ limit = )\d+/;
+    writeFileSync(config, readFileSync(config, "utf8").replace(limiter, `$1${apiRateLimit}`));
+  }
   return app;
 }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
+import { sqlOverHttp } from "./db-http.ts";
 
 export interface DbProxyOptions {
   /** The only Postgres address clients may reach, as `host:port` (the host as written in DATABASE_URL). */
@@ -11,19 +12,22 @@ export interface DbProxyOptions {
 }
 
 export interface DbProxy {
-  /** `ws://127.0.0.1:PORT`; the Worker passes it without the scheme to neonConfig.wsProxy. */
+  /** `ws://127.0.0.1:PORT`; the Worker derives neonConfig.wsProxy and fetchEndpoint (`/sql`) from it. */
   url: string;
   close(): Promise<void>;
 }
 
 /**
- * Dev/test WebSocket→TCP bridge speaking Neon's proxy protocol (`/v1?address=host:port`, raw Postgres
- * wire bytes in binary frames), so @neondatabase/serverless inside workerd can reach a plain Postgres.
+ * Dev/test stand-in for Neon's endpoints in front of a plain Postgres: the WebSocket→TCP bridge of its
+ * proxy protocol (`/v1?address=host:port`, raw Postgres wire bytes in binary frames) that the driver's
+ * Pool uses, and its HTTP query endpoint (`POST /sql`, see db-http.ts) that `neon()` uses.
  */
 export async function startDbProxy(opts: DbProxyOptions): Promise<DbProxy> {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const sockets = new Set<Socket>();
-  const http = createServer((_req, res) => {
+  const sql = sqlOverHttp(opts.target);
+  const http = createServer((req, res) => {
+    if (new URL(req.url ?? "/", "http://proxy").pathname === "/sql") return sql.handle(req, res);
     res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required\n");
   });
 
@@ -51,6 +55,7 @@ export async function startDbProxy(opts: DbProxyOptions): Promise<DbProxy> {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      await sql.close();
     },
   };
 }
