@@ -1,3 +1,13 @@
+const WEEKDAYS: Record<string, string> = {
+  mon: "Monday",
+  tue: "Tuesday",
+  wed: "Wednesday",
+  thu: "Thursday",
+  fri: "Friday",
+  sat: "Saturday",
+  sun: "Sunday",
+};
+
 /** Every string the console shows, in one place (ready for translation: swap this object). */
 export const t = {
   appName: "Switchboard",
@@ -134,15 +144,7 @@ export const t = {
     hours: "Business hours",
     hoursOn: "Only within business hours (outside them the widget shows the team as away)",
     timezone: "Time zone",
-    days: {
-      mon: "Monday",
-      tue: "Tuesday",
-      wed: "Wednesday",
-      thu: "Thursday",
-      fri: "Friday",
-      sat: "Saturday",
-      sun: "Sunday",
-    } as Record<string, string>,
+    days: WEEKDAYS,
     hoursHint: "Ranges like 09:00-12:00, 13:00-17:00; leave a day empty when closed.",
     badHours: (day: string) => `${day}: write hours as 09:00-17:00 (several separated by commas).`,
     actions: "Actions",
@@ -380,15 +382,7 @@ export const t = {
     saved: "Saved.",
     hours: "Business hours",
     hoursHint: "Opening hours per day, e.g. 09:00-17:00 or 09:00-12:00, 13:00-17:00; empty: closed.",
-    days: {
-      mon: "Monday",
-      tue: "Tuesday",
-      wed: "Wednesday",
-      thu: "Thursday",
-      fri: "Friday",
-      sat: "Saturday",
-      sun: "Sunday",
-    },
+    days: WEEKDAYS,
     timezone: "Time zone",
     holidays: "Holidays (YYYY-MM-DD, comma separated)",
     saveHours: "Save business hours",
