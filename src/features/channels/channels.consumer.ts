@@ -41,7 +41,10 @@ async function handle(deps: InboundDeps, delivery: ChannelDelivery): Promise<Rec
   if (raw === null || raw === undefined) throw new Unreadable("the parked delivery is gone");
   let events: InboundEvent[];
   try {
-    events = entry.platform.parse(JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw)));
+    events = entry.platform.parse(
+      JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw)),
+      channel.config,
+    );
   } catch {
     throw new Unreadable("not a delivery of this platform");
   }

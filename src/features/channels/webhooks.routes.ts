@@ -35,8 +35,10 @@ const recordedAt = new Map<string, number>();
 async function receive(c: Context<AppEnv>, route: "telegram" | "meta", channelId: string) {
   const { db, config } = c.var;
   const raw = await c.req.arrayBuffer();
-  const opened = await cachedChannel(channelId, () =>
-    loadOpenedChannel(db, config.ENCRYPTION_KEY, channelId),
+  const opened = await cachedChannel(
+    channelId,
+    () => loadOpenedChannel(db, config.ENCRYPTION_KEY, channelId),
+    (task) => c.var.background(task, "refreshing a cached channel"),
   );
   const row = opened?.row;
   const entry = row && webhookRoute(row.type) === route ? platformFor(row.type, config) : null;
@@ -114,8 +116,10 @@ export const channelWebhookRoutes = createRouter()
     async (c) => {
       const query = c.req.valid("query");
       const { channelId } = c.req.valid("param");
-      const opened = await cachedChannel(channelId, () =>
-        loadOpenedChannel(c.var.db, c.var.config.ENCRYPTION_KEY, channelId),
+      const opened = await cachedChannel(
+        channelId,
+        () => loadOpenedChannel(c.var.db, c.var.config.ENCRYPTION_KEY, channelId),
+        (task) => c.var.background(task, "refreshing a cached channel"),
       );
       const refused = () => new AppError("forbidden", "Verification failed");
       if (!opened || webhookRoute(opened.row.type) !== "meta" || query["hub.mode"] !== "subscribe")
