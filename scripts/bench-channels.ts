@@ -4,12 +4,15 @@
 //    the webhook's answer time and the time until the message frame arrives in the room (p50/p99).
 // 2. Reliability: BENCH_DELIVERIES distinct updates over BENCH_CHATS chats, 20% of them delivered twice,
 //    all shuffled and sent BENCH_CONCURRENCY at a time; then every room is read back: 0 lost, 0 duplicated.
-// Ports: the fake Bot API on 9150, wrangler dev on 9151 (inspector 9152); Postgres and its proxy pick free ones.
+// 3. Outbound (scripts/lib/bench-outbound.ts): the Meta webhook's answer time, and send throughput per
+//    channel type (Telegram, WhatsApp, Messenger, Instagram) against the fakes. Runs before part 2.
+// Ports: the fake Bot API and Graph API on 9150, wrangler dev on 9151 (inspector 9152); Postgres and its proxy pick free ones.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import WebSocket from "ws";
 import { startFakeServices } from "../test/support/node/fake-services.ts";
 import { spawnAppStack } from "./lib/app-stack.ts";
+import { measureOutbound } from "./lib/bench-outbound.ts";
 import { migrate } from "./lib/migrate.ts";
 import { startPostgres } from "./lib/postgres.ts";
 
@@ -30,7 +33,12 @@ sql.on("error", () => {});
 const fakes = await startFakeServices(9150);
 const stack = await spawnAppStack({
   databaseUrl: server.url,
-  vars: { TELEGRAM_API_BASE: `${fakes.url}/telegram`, ALLOW_PRIVATE_OUTBOUND: "true" },
+  vars: {
+    TELEGRAM_API_BASE: `${fakes.url}/telegram`,
+    META_GRAPH_BASE: `${fakes.url}/meta/bench/facebook`,
+    INSTAGRAM_GRAPH_BASE: `${fakes.url}/meta/bench/instagram`,
+    ALLOW_PRIVATE_OUTBOUND: "true",
+  },
   port: 9151,
   inspectorPort: 9152,
 });
@@ -148,6 +156,16 @@ try {
     `ingress answer (${SAMPLES} updates, one at a time): p50 ${ms(percentile(answered, 50))}, p99 ${ms(percentile(answered, 99))}`,
   );
   say(`ingress to message in the room: p50 ${ms(percentile(toRoom, 50))}, p99 ${ms(percentile(toRoom, 99))}`);
+
+  // 3. Outbound throughput per type (before the long part 2, whose backlog would share the queue).
+  await measureOutbound({
+    appUrl: stack.url,
+    fakesUrl: fakes.url,
+    api,
+    accessToken: tenant.accessToken,
+    say,
+    percentile,
+  });
 
   // 2. Reliability: distinct updates, 20% redelivered, shuffled.
   const firstId = updateId;
