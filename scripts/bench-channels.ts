@@ -218,6 +218,13 @@ try {
     1_800_000,
   );
   const handledSeconds = (performance.now() - started) / 1000;
+  // Dead-lettered deliveries are lost for good; the rest of a shortfall may be late (a room's copy to
+  // Postgres backing off), which this read cannot tell apart.
+  const { rows: dead } = await sql.query<{ n: number }>(
+    "select dead_letters as n from channels where id = $1",
+    [channel.id],
+  );
+  say(`dead-lettered deliveries on the channel: ${dead[0]?.n ?? "?"}`);
   const unique = new Set(result.texts);
   say(
     `handled in ${handledSeconds.toFixed(1)} s (${(DELIVERIES / handledSeconds).toFixed(0)} messages/s) over ${result.conversations} conversations: ` +
