@@ -61,6 +61,9 @@ export default defineConfig({
                   AI_TIMEOUT_SECONDS: "2",
                   // Channels: the Telegram Bot API is a local fake speaking its protocol.
                   TELEGRAM_API_BASE: `${fakeServicesUrl}/telegram`,
+                  // Meta's two Graph hosts: one shared namespace of the fake, state kept per token.
+                  META_GRAPH_BASE: `${fakeServicesUrl}/meta/workers/facebook`,
+                  INSTAGRAM_GRAPH_BASE: `${fakeServicesUrl}/meta/workers/instagram`,
                 },
               },
             };

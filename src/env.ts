@@ -68,6 +68,10 @@ const configSchema = z
     EMBEDDINGS_DIMENSIONS: z.coerce.number().int().positive().optional(),
     // Channels (docs/channels.md): the Bot API's base URL, and the most a customer's file may weigh.
     TELEGRAM_API_BASE: z.string().url().default("https://api.telegram.org"),
+    // Meta's Graph API hosts: graph.facebook.com (WhatsApp, Messenger, Instagram with Facebook Login)
+    // and graph.instagram.com (Instagram with Instagram Login); tests point both at a local fake.
+    META_GRAPH_BASE: z.string().url().default("https://graph.facebook.com"),
+    INSTAGRAM_GRAPH_BASE: z.string().url().default("https://graph.instagram.com"),
     CHANNEL_MAX_MEDIA_BYTES: z.coerce
       .number()
       .int()

@@ -107,9 +107,9 @@ interface ConversationItem {
 }
 
 /** The tenant's conversations on a channel. */
-export async function channelConversations(tenant: TestTenant, channelId: string) {
+export async function channelConversations(tenant: TestTenant, channelId: string, type = "telegram") {
   const page = await callJson<{ data: ConversationItem[] }>(
-    "/api/conversations?channel=telegram&limit=100",
+    `/api/conversations?channel=${type}&limit=100`,
     { token: tenant.accessToken },
     200,
   );

@@ -52,6 +52,34 @@ export function fakeMeta(fakeServicesUrl: string) {
   };
 }
 
+/**
+ * One access token's view of the fake behind the Worker's META_GRAPH_BASE / INSTAGRAM_GRAPH_BASE
+ * (namespace `workers`, shared by every test): its own profile, scripts and recorded calls.
+ */
+export function graphAccount(fakeServicesUrl: string, token: string) {
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${fakeServicesUrl}/_test/meta/${path}`, {
+      method: "POST",
+      body: JSON.stringify({ ns: "workers", token, ...(body as object) }),
+    });
+    await response.arrayBuffer();
+  };
+  return {
+    token,
+    /** Answers this token's `route` ("POST /123/messages", "GET /me", or "*") as scripted. */
+    script: (route: string, reply: MetaScript) => post("script", { route, reply }),
+    /** What `/me` and `/{id}?fields=` answer for this token. */
+    profile: (profile: Record<string, unknown>) => post("profile", { profile }),
+    media: (mediaId: string, bytes: Uint8Array, mimeType: string) =>
+      post("media", { id: mediaId, base64: btoa(String.fromCharCode(...bytes)), mimeType }),
+    /** The calls made with this token, in order. */
+    calls: async () =>
+      (await (
+        await fetch(`${fakeServicesUrl}/_test/meta/calls?ns=workers&token=${encodeURIComponent(token)}`)
+      ).json()) as MetaCall[],
+  };
+}
+
 /** A Graph error body as Meta sends it. */
 export function graphErrorBody(code: number, message: string, subcode?: number) {
   return {

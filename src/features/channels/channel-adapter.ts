@@ -48,6 +48,13 @@ export type InboundEvent =
       at: number;
       /** The platform's error code when `state` is failed. */
       code?: string;
+      /**
+       * A watermark (Messenger/Instagram): every reply to `contactRef` sent at or before `at` reached
+       * `state`; `platformMessageId` then names no message.
+       */
+      watermark?: { contactRef: string };
+      /** Our idempotency key (our message id) when the platform echoes it (WhatsApp biz_opaque_callback_data). */
+      sendKey?: string;
     };
 
 /** Why a send did not go out, typed so staff and the AI can act on it. */
@@ -91,8 +98,11 @@ export interface ChannelPlatform<Config> {
    * header, compared with `webhookToken`, the channel's own secret).
    */
   verify(raw: ArrayBuffer, headers: Headers, config: Config, webhookToken: string): Promise<boolean>;
-  /** Every event of a delivery (every entry, change, message and status), in payload order. */
-  parse(payload: unknown): InboundEvent[];
+  /**
+   * Every event of a delivery (every entry, change, message and status) for the channel `config`
+   * names, in payload order.
+   */
+  parse(payload: unknown, config: Config): InboundEvent[];
   send(
     config: Config,
     apiBase: string,

@@ -85,7 +85,7 @@ async function storeMedia(
     try {
       const fetched = await entry.platform.fetchMedia(
         channel.config,
-        entry.apiBase(deps.config),
+        entry.apiBase(deps.config, channel.config),
         media.ref,
         deps.config.CHANNEL_MAX_MEDIA_BYTES,
       );
@@ -121,6 +121,9 @@ export async function receiveMessage(
 ): Promise<"posted" | "duplicate" | "echo"> {
   if (event.echo) return "echo";
   const { row } = channel;
+  // A business message with the id one of our sends got back is the echo of that send (Instagram
+  // echoes carry no metadata of ours); other business messages came from the platform's own app.
+  if (event.fromBusiness && (await outboundByPlatformId(deps.db, row.id, event.platformId))) return "echo";
   const clientId = `${row.type}:${event.platformId}`;
   const key = and(
     eq(channelMessages.channelId, row.id),
@@ -179,23 +182,52 @@ export async function receiveMessage(
   throw new Error(`conversation refused the channel message (${result.code})`);
 }
 
-/** A delivery status for one of our replies: found by the platform's message id, moved forward in its room. */
+/** One of our sends on this channel, by the id the platform gave it. */
+async function outboundByPlatformId(db: Database, channelId: string, platformId: string) {
+  const [sent] = await db
+    .select({ conversationId: channelMessages.conversationId, messageId: channelMessages.messageId })
+    .from(channelMessages)
+    .where(
+      and(
+        eq(channelMessages.channelId, channelId),
+        eq(channelMessages.direction, "out"),
+        eq(channelMessages.platformId, platformId),
+      ),
+    );
+  return sent ?? null;
+}
+
+// A watermark is applied to the contact's latest conversations (a reply may predate a resolve).
+const WATERMARK_CONVERSATIONS = 2;
+
+/**
+ * A delivery status for one of our replies: found by the platform's message id, moved forward in its
+ * room. A watermark moves every earlier reply to the contact forward.
+ */
 export async function receiveStatus(
   deps: InboundDeps,
   channel: OpenedChannel,
   event: StatusEvent,
 ): Promise<void> {
-  const [sent] = await deps.db
-    .select({ conversationId: channelMessages.conversationId, messageId: channelMessages.messageId })
-    .from(channelMessages)
-    .where(
-      and(
-        eq(channelMessages.channelId, channel.row.id),
-        eq(channelMessages.direction, "out"),
-        eq(channelMessages.platformId, event.platformMessageId),
-      ),
-    );
+  if (event.watermark && (event.state === "delivered" || event.state === "read")) {
+    const latest = await deps.db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.channelId, channel.row.id),
+          eq(conversations.channelContactRef, event.watermark.contactRef),
+        ),
+      )
+      .orderBy(desc(conversations.createdAt))
+      .limit(WATERMARK_CONVERSATIONS);
+    for (const { id } of latest) await roomFor(deps.env, id).watermark(event.state, event.at);
+    return;
+  }
+  const sent = await outboundByPlatformId(deps.db, channel.row.id, event.platformMessageId);
   if (!sent?.messageId) {
+    // Our own send's status, before the send's answer was recorded: the delivery is retried.
+    if (event.sendKey) throw new Error("status arrived before its send was recorded");
     log("info", "status for an unknown outbound message", { channelId: channel.row.id, state: event.state });
     return;
   }

@@ -12,6 +12,8 @@ import { type ChannelDelivery, ChannelDeliverySchema } from "./channels.jobs";
 import { platformFor } from "./platforms";
 
 const MAX_BACKOFF_SECONDS = 5 * 60;
+const RECORD_EVERY_MS = 30_000;
+const recordedAt = new Map<string, number>();
 
 /** A delivery that can never be handled (not JSON, not the platform's shape): counted, not retried. */
 class Unreadable extends Error {}
@@ -37,11 +39,26 @@ async function handle(deps: InboundDeps, delivery: ChannelDelivery): Promise<Rec
   );
   const entry = channel ? platformFor(channel.row.type, deps.config) : null;
   if (!channel || !entry) return { skipped: 1 };
+  // The time of the last verified delivery (for the channel test), at most every RECORD_EVERY_MS
+  // per channel and isolate: the webhook route itself only verifies and queues.
+  if (delivery.receivedAt - (recordedAt.get(channel.row.id) ?? 0) > RECORD_EVERY_MS) {
+    recordedAt.set(channel.row.id, delivery.receivedAt);
+    await deps.db
+      .update(channels)
+      // A retried older delivery never moves it back (greatest() skips the NULL of a first one).
+      .set({
+        lastVerifiedInboundAt: sql`greatest(${channels.lastVerifiedInboundAt}, ${new Date(delivery.receivedAt).toISOString()}::timestamptz)`,
+      })
+      .where(eq(channels.id, channel.row.id));
+  }
   const raw = delivery.body ?? (delivery.storageKey ? await deps.storage.bytes(delivery.storageKey) : null);
   if (raw === null || raw === undefined) throw new Unreadable("the parked delivery is gone");
   let events: InboundEvent[];
   try {
-    events = entry.platform.parse(JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw)));
+    events = entry.platform.parse(
+      JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw)),
+      channel.config,
+    );
   } catch {
     throw new Unreadable("not a delivery of this platform");
   }

@@ -83,14 +83,20 @@ async function checkAgent(db: Database, tenantId: string, agentId: string | null
     throw new AppError("validation_failed", "agentId is not an agent of this tenant");
 }
 
-/** Registers the webhook with the platform when it is told by API (Telegram); a refusal is a 400. */
-async function connect(deps: ChannelDeps, opened: OpenedChannel): Promise<void> {
+/**
+ * Registers the webhook with the platform when it is told by API (Telegram setWebhook); a platform
+ * set up in its own console (Meta) gets its "who am I" call instead, so a token that does not work
+ * (or names another Page or account) is refused up front. A refusal is a 400. `check: false` skips
+ * the who-am-I (a new verify token needs no working access token).
+ */
+async function connect(deps: ChannelDeps, opened: OpenedChannel, check = true): Promise<void> {
   const entry = platformOf(opened.row.type, deps.config);
-  if (!entry.platform.connect) return;
-  const connectHook = entry.platform.connect;
+  const { connect: connectHook, whoAmI } = entry.platform;
+  if (!connectHook && !check) return;
   const url = webhookUrl(deps.publicUrl, opened.row.type, opened.row.id);
+  const base = entry.apiBase(deps.config, opened.config);
   const result: IdentityCheck = await platformCall(() =>
-    connectHook(opened.config, entry.apiBase(deps.config), url, opened.webhookToken),
+    connectHook ? connectHook(opened.config, base, url, opened.webhookToken) : whoAmI(opened.config, base),
   );
   if (!result.ok)
     throw new AppError(
@@ -230,7 +236,7 @@ export async function regenerateWebhook(deps: ChannelDeps, id: string) {
   const row = await loadRow(deps.db, deps.tenantId, id);
   const opened = await openChannel(row, deps.config.ENCRYPTION_KEY);
   const webhookToken = randomToken(32);
-  await connect(deps, { ...opened, webhookToken });
+  await connect(deps, { ...opened, webhookToken }, false);
   await deps.db
     .update(channels)
     .set({ webhookTokenSealed: await seal(webhookToken, deps.config.ENCRYPTION_KEY) })
@@ -247,7 +253,7 @@ export async function testChannel(deps: ChannelDeps, id: string) {
   const row = await loadRow(deps.db, deps.tenantId, id);
   const opened = await openChannel(row, deps.config.ENCRYPTION_KEY);
   const { platform, apiBase } = platformOf(row.type, deps.config);
-  const base = apiBase(deps.config);
+  const base = apiBase(deps.config, opened.config);
   const identity = await platformCall(() => platform.whoAmI(opened.config, base));
   let status = row.status;
   if (!identity.ok && identity.failure === "TOKEN_INVALID") {

@@ -130,8 +130,7 @@ export class ConversationRoom extends DurableObject<Env> {
       return { ok: false, code: "not_found", message: `${meta ? "Attachment" : "Conversation"} not found` };
     const { kind = "message" } = input;
     // Off the channel's window a reply is refused before anything is stored (a note never goes out).
-    const windowClosed =
-      kind === "note" || input.metadata?.channel !== undefined ? null : this.channel.refusal(sender.kind);
+    const windowClosed = kind === "note" ? null : this.channel.refusal(sender.kind, input.metadata);
     if (windowClosed) return { ok: false, code: "conflict", message: windowClosed };
     if (input.usage) await this.recordUsage(input.usage, true);
     // The insert itself finds a resend (its clientId taken): no lookup before every message.
@@ -179,6 +178,10 @@ export class ConversationRoom extends DurableObject<Env> {
   /** A platform's delivery status for one of our replies (only ever moves it forward). */
   delivery(messageId: string, state: "sent" | "delivered" | "read" | "failed", code?: string): boolean {
     return this.channel.advance(messageId, state, code);
+  }
+  /** A watermark: every reply sent at or before `at` was delivered/read (forward only). */
+  watermark(state: "delivered" | "read", at: number): boolean {
+    return this.channel.watermark(state, at);
   }
 
   /** The messaging window of a channel conversation (for a human's reply), null off channels. */

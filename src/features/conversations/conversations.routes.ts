@@ -8,6 +8,7 @@ import { jsonBody } from "../../lib/route-helpers";
 import { text } from "../../lib/text";
 import { featureRoutes } from "../auth/api-route";
 import { renderCannedResponse } from "../canned-responses/canned-responses.service";
+import { templatePost } from "../channels/channel-template";
 import { listConversations } from "./conversation-list";
 import { MAX_TEXT_CHARS, type Sender } from "./conversations.protocol";
 import {
@@ -264,21 +265,26 @@ export const conversationRoutes = createRouter()
       const { id } = c.req.valid("param");
       const { principal } = c.var;
       const conversation = await loadConversation(c.var.db, principal.tenantId, id);
-      const { cannedResponseId, text = "", ...body } = c.req.valid("json");
-      const rendered = cannedResponseId
-        ? await renderCannedResponse(c.var.db, {
-            tenantId: principal.tenantId,
-            id: cannedResponseId,
-            conversation,
-            userId: principal.kind === "user" ? principal.id : null,
-          })
-        : text;
-      if (rendered.trim() === "" || rendered.length > MAX_TEXT_CHARS)
+      const { cannedResponseId, text = "", template, ...body } = c.req.valid("json");
+      // A template goes as it is (WhatsApp renders it); text may come from a canned response.
+      const post = template
+        ? templatePost(conversation.channel, template)
+        : {
+            text: cannedResponseId
+              ? await renderCannedResponse(c.var.db, {
+                  tenantId: principal.tenantId,
+                  id: cannedResponseId,
+                  conversation,
+                  userId: principal.kind === "user" ? principal.id : null,
+                })
+              : text,
+          };
+      if (post.text.trim() === "" || post.text.length > MAX_TEXT_CHARS)
         throw new AppError(
           "validation_failed",
           `The rendered text is empty or longer than ${MAX_TEXT_CHARS} characters`,
         );
-      const result = await roomFor(c.env, id).post(staff(principal), { ...body, text: rendered });
+      const result = await roomFor(c.env, id).post(staff(principal), { ...body, ...post });
       if (!result.ok) throw new AppError(result.code, result.message);
       const { message, duplicate } = result;
       const ack = {

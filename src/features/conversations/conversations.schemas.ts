@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { conversationStatuses, priorities, senderKinds } from "../../db/schema";
 import { jsonObject, text } from "../../lib/text";
 import { deliveryStates } from "../channels/channel-adapter";
+import { TemplateMessage } from "../channels/channel-template";
 import { LabelRefSchema } from "../labels/labels.schemas";
 import { ClientId, MAX_ATTACHMENTS, MessageText } from "./conversations.protocol";
 
@@ -162,11 +163,25 @@ export const PostMessageBody = z
     attachmentIds: z.array(z.uuid()).max(MAX_ATTACHMENTS).optional().openapi({
       description: "Files uploaded to this conversation (POST /api/conversations/{id}/attachments)",
     }),
+    template: TemplateMessage.optional().openapi({
+      description:
+        "WhatsApp conversations: send this approved template instead of text (allowed outside the 24 h window)",
+    }),
   })
-  .refine((b) => (b.text === undefined) !== (b.cannedResponseId === undefined), {
-    message: "Give either text or cannedResponseId",
+  .refine(
+    (b) => [b.text, b.cannedResponseId, b.template].filter((given) => given !== undefined).length === 1,
+    { message: "Give one of text, cannedResponseId or template" },
+  )
+  .refine((b) => !b.template || (b.kind === "message" && !b.attachmentIds?.length), {
+    message: "A template is a message on its own: no note, no attachments",
+    path: ["template"],
   })
-  .openapi("PostMessage");
+  .openapi("PostMessage", {
+    examples: [
+      { text: "Hi Ada, your parcel left today." },
+      { template: { name: "order_update", language: "en_US", parameters: ["Ada", "#4521"] } },
+    ],
+  });
 
 export const SnoozeBody = z
   .object({

@@ -1,9 +1,16 @@
 import type { Database } from "../../db/client";
 import { channelMessages } from "../../db/schema";
 import type { Config } from "../../env";
+import { type JsonObject, parseJson } from "../../lib/json";
 import { describeError, log } from "../../lib/logger";
-import type { DeliveryState, MessagingWindow, SendFailure } from "../channels/channel-adapter";
+import type {
+  DeliveryState,
+  MessagingWindow,
+  OutboundMessage,
+  SendFailure,
+} from "../channels/channel-adapter";
 import { channelById, openChannel, setChannelHealth } from "../channels/channel-secrets";
+import { templateOf } from "../channels/channel-template";
 import { platformFor } from "../channels/platforms";
 import type { ServerFrame, StoredMessage } from "./conversations.protocol";
 import type { ChannelLink, RoomMeta } from "./room-store";
@@ -41,8 +48,13 @@ export class RoomChannelOutbox {
     sql.exec(`CREATE TABLE IF NOT EXISTS channel_outbox (
       message_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, text TEXT NOT NULL, human INTEGER NOT NULL,
       state TEXT NOT NULL, code TEXT, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
-      platform_id TEXT, updated_at INTEGER NOT NULL);
+      platform_id TEXT, updated_at INTEGER NOT NULL, template TEXT, sent_at INTEGER);
       CREATE INDEX IF NOT EXISTS channel_outbox_queued ON channel_outbox (state, seq);`);
+    // Rooms from before templates and watermarks lack their columns.
+    const columns = sql.exec("SELECT name FROM pragma_table_info('channel_outbox')").toArray();
+    for (const column of ["template TEXT", "sent_at INTEGER"])
+      if (!columns.some((c) => c.name === column.split(" ")[0]))
+        sql.exec(`ALTER TABLE channel_outbox ADD COLUMN ${column}`);
   }
 
   private link(): ChannelLink | null {
@@ -73,9 +85,13 @@ export class RoomChannelOutbox {
     this.port.saveMeta({ ...meta, channel: { ...meta.channel, lastCustomerAt } });
   }
 
-  /** Why a reply by `sender` may not be posted now (WINDOW_CLOSED), or null. */
-  refusal(senderKind: string): string | null {
+  /**
+   * Why a reply by `sender` may not be posted now (WINDOW_CLOSED), or null. What came in from the
+   * channel and a template (allowed outside the window) are never refused.
+   */
+  refusal(senderKind: string, metadata?: JsonObject): string | null {
     if (!this.link() || !REPLIES.includes(senderKind)) return null;
+    if (metadata?.channel !== undefined || templateOf(metadata?.template)) return null;
     return this.isOpen(senderKind !== "ai")
       ? null
       : "WINDOW_CLOSED: the platform's messaging window is closed; only a template can be sent now";
@@ -92,14 +108,16 @@ export class RoomChannelOutbox {
     )
       return;
     const now = Date.now();
+    const template = templateOf(message.metadata.template);
     this.sql.exec(
-      "INSERT OR IGNORE INTO channel_outbox (message_id, seq, text, human, state, next_at, updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)",
+      "INSERT OR IGNORE INTO channel_outbox (message_id, seq, text, human, state, next_at, updated_at, template) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)",
       message.id,
       message.seq,
       message.text,
       message.sender.kind === "ai" ? 0 : 1,
       now,
       now,
+      template ? JSON.stringify(template) : null,
     );
     this.port.broadcast({ type: "delivery", messageId: message.id, seq: message.seq, state: "queued" });
     this.kick();
@@ -126,11 +144,13 @@ export class RoomChannelOutbox {
     const current = String(row.state) as DeliveryState;
     if (current === "failed" || (state === "failed" ? current === "read" : RANK[state] <= RANK[current]))
       return false;
+    const now = Date.now();
     this.sql.exec(
-      "UPDATE channel_outbox SET state = ?, code = ?, updated_at = ? WHERE message_id = ?",
+      "UPDATE channel_outbox SET state = ?, code = ?, updated_at = ?, sent_at = coalesce(sent_at, ?) WHERE message_id = ?",
       state,
       code ?? null,
-      Date.now(),
+      now,
+      state === "failed" ? null : now,
       messageId,
     );
     this.port.broadcast({
@@ -141,6 +161,22 @@ export class RoomChannelOutbox {
       ...(code ? { code } : {}),
     });
     return true;
+  }
+
+  /**
+   * A watermark: every reply sent at or before `at` (platform time) reached `state`; replies still
+   * queued, failed, or further along stay as they are.
+   */
+  watermark(state: "delivered" | "read", at: number): boolean {
+    const rows = this.sql
+      .exec(
+        "SELECT message_id FROM channel_outbox WHERE state IN ('sent', 'delivered') AND sent_at <= ? ORDER BY seq",
+        at,
+      )
+      .toArray();
+    let moved = false;
+    for (const row of rows) moved = this.advance(String(row.message_id), state) || moved;
+    return moved;
   }
 
   /** Messages with their delivery state (REST view). */
@@ -183,16 +219,15 @@ export class RoomChannelOutbox {
         .toArray()[0];
       if (!head) return;
       if (Number(head.next_at) > Date.now()) return this.port.armAlarm();
-      await this.sendOne(
-        String(head.message_id),
-        String(head.text),
-        Number(head.human) === 1,
-        Number(head.attempts),
-      );
+      await this.sendOne(head);
     }
   }
 
-  private async sendOne(messageId: string, text: string, human: boolean, attempts: number): Promise<void> {
+  private async sendOne(head: Record<string, SqlStorageValue>): Promise<void> {
+    const messageId = String(head.message_id);
+    const attempts = Number(head.attempts);
+    const human = Number(head.human) === 1;
+    const template = head.template === null ? null : templateOf(parseJson(String(head.template)));
     const meta = this.port.meta();
     const link = meta?.channel;
     if (!meta || !link) return void this.advance(messageId, "failed", "not_a_channel");
@@ -204,16 +239,15 @@ export class RoomChannelOutbox {
       return this.fail(messageId, "UNDELIVERABLE", row ? "platform_unavailable" : "channel_deleted");
     if (row.status === "reauth_required") return this.fail(messageId, "TOKEN_INVALID", "reauth_required");
     if (row.status === "disabled") return this.fail(messageId, "UNDELIVERABLE", "channel_disabled");
-    if (!this.isOpen(human)) return this.fail(messageId, "WINDOW_CLOSED", "window_closed");
+    // A template is what may still go out once the window has closed (WhatsApp).
+    if (!template && !this.isOpen(human)) return this.fail(messageId, "WINDOW_CLOSED", "window_closed");
+    // A human's Messenger/Instagram reply past the AI's 24 h goes with the HUMAN_AGENT tag.
+    const message: OutboundMessage = template
+      ? { kind: "template", ...template }
+      : { kind: "text", text: String(head.text), humanAgent: human && !this.isOpen(false) };
     const opened = await openChannel(row, config.ENCRYPTION_KEY);
     const result = await entry.platform
-      .send(
-        opened.config,
-        entry.apiBase(config),
-        link.contactRef,
-        { kind: "text", text, humanAgent: human },
-        messageId,
-      )
+      .send(opened.config, entry.apiBase(config, opened.config), link.contactRef, message, messageId)
       .catch((error: unknown) => {
         log("warn", "channel send failed", { channelId: link.id, messageId, ...describeError(error) });
         return null;

@@ -133,12 +133,24 @@ describe("Telegram outbound", () => {
     inbox.close();
   });
 
-  it("never sends the customer's own message back to the chat", async () => {
+  it("never sends the customer's own message back to the chat, nor a private note", async () => {
     const tenant = await registerTenant();
     const { channel, token, secret } = await connectTelegram(tenant);
     const conversation = await customerWrites(tenant, channel, secret, chatId(), "just me");
     const messages = await messagesOf(tenant, conversation.id);
     expect(messages[0]?.delivery).toBeUndefined();
-    expect(await telegramCalls(token, "sendMessage")).toEqual([]);
+    await callJson(
+      `/api/conversations/${conversation.id}/messages`,
+      { token: tenant.accessToken, json: { text: "internal: refund approved", kind: "note" } },
+      201,
+    );
+    const reply = await staffReply(tenant, conversation.id, "visible reply");
+    // Replies go out in seq order: once the later reply was sent, the note had its turn.
+    await eventually(async () =>
+      (await messagesOf(tenant, conversation.id)).find(
+        (m) => m.id === reply.id && m.delivery?.state === "sent",
+      ),
+    );
+    expect((await telegramCalls(token, "sendMessage")).map((c) => c.params.text)).toEqual(["visible reply"]);
   });
 });

@@ -8,7 +8,9 @@ import type { FakeRequest, FakeResponse, FakeRoute } from "./fake-services.ts";
  * wamid (`messages[0].id`) or a `message_id`, `/me` and `/{id}?fields=` return the namespace's
  * profile, media ids resolve to a download URL that needs the token; bad requests and scripted
  * failures get Graph's error body `{ error: { message, type, code, error_subcode, fbtrace_id } }`.
- * Every call is recorded. Control and inspection under `/_test/meta/…`.
+ * Every call is recorded. Control and inspection under `/_test/meta/…`. Profiles and scripts may be
+ * bound to one access token (and calls read per token), so tests that share a namespace (the Worker's
+ * META_GRAPH_BASE) keep their own state.
  */
 
 /** A scripted answer to `METHOD /path` (below the version; `*` for any call), for `times` calls or for good. */
@@ -40,6 +42,7 @@ interface Media {
 
 interface Namespace {
   profile: Record<string, unknown>;
+  profiles: Map<string, Record<string, unknown>>;
   media: Map<string, Media>;
   scripts: Map<string, MetaScript>;
   calls: Recorded[];
@@ -128,14 +131,21 @@ export function metaRoutes(): FakeRoute[] {
   const space = (ns: string): Namespace => {
     let found = spaces.get(ns);
     if (!found) {
-      found = { profile: { id: "0", name: "Fake Page" }, media: new Map(), scripts: new Map(), calls: [] };
+      found = {
+        profile: { id: "0", name: "Fake Page" },
+        profiles: new Map(),
+        media: new Map(),
+        scripts: new Map(),
+        calls: [],
+      };
       spaces.set(ns, found);
     }
     return found;
   };
 
-  const scripted = (s: Namespace, key: string): MetaScript | undefined => {
-    for (const name of [key, "*"]) {
+  const scripted = (s: Namespace, key: string, token: string | null): MetaScript | undefined => {
+    const names = token ? [`${token}|${key}`, `${token}|*`, key, "*"] : [key, "*"];
+    for (const name of names) {
       const script = s.scripts.get(name);
       if (!script) continue;
       if (script.times !== undefined) {
@@ -173,7 +183,7 @@ export function metaRoutes(): FakeRoute[] {
       return { status: 200, body: media.bytes, headers: { "content-type": media.mimeType } };
     }
     if (!graph) return { status: 404, json: { error: { message: "Unknown path", code: 803 } } };
-    const script = scripted(s, `${req.method} ${path}`);
+    const script = scripted(s, `${req.method} ${path}`, token);
     if (script?.delayMs) await new Promise((resolve) => setTimeout(resolve, script.delayMs));
     if (script?.error) return graphError(script.status ?? 400, script.error, script.headers);
     if (script?.json !== undefined)
@@ -209,8 +219,9 @@ export function metaRoutes(): FakeRoute[] {
         };
       }
       const fields = (req.url.searchParams.get("fields") ?? "id,name").split(",");
-      const answer: Record<string, unknown> = { id: target === "me" ? s.profile.id : target };
-      for (const field of fields) if (field in s.profile && field !== "id") answer[field] = s.profile[field];
+      const profile = (token ? s.profiles.get(token) : undefined) ?? s.profile;
+      const answer: Record<string, unknown> = { id: target === "me" ? profile.id : target };
+      for (const field of fields) if (field in profile && field !== "id") answer[field] = profile[field];
       return { status: 200, json: answer };
     }
     return invalid("Unsupported request in this fake.");
@@ -224,8 +235,13 @@ export function metaRoutes(): FakeRoute[] {
       method: "POST",
       path: "/_test/meta/script",
       handle: (req) => {
-        const { ns, route, reply } = body(req) as { ns: string; route: string; reply: MetaScript };
-        space(ns).scripts.set(route, { ...reply });
+        const { ns, route, reply, token } = body(req) as {
+          ns: string;
+          route: string;
+          reply: MetaScript;
+          token?: string;
+        };
+        space(ns).scripts.set(token ? `${token}|${route}` : route, { ...reply });
         return { status: 200, json: { scripted: route } };
       },
     },
@@ -233,8 +249,13 @@ export function metaRoutes(): FakeRoute[] {
       method: "POST",
       path: "/_test/meta/profile",
       handle: (req) => {
-        const { ns, profile } = body(req) as { ns: string; profile: Record<string, unknown> };
-        space(ns).profile = profile;
+        const { ns, profile, token } = body(req) as {
+          ns: string;
+          profile: Record<string, unknown>;
+          token?: string;
+        };
+        if (token) space(ns).profiles.set(token, profile);
+        else space(ns).profile = profile;
         return { status: 200, json: { ok: true } };
       },
     },
@@ -253,7 +274,14 @@ export function metaRoutes(): FakeRoute[] {
     {
       method: "GET",
       path: "/_test/meta/calls",
-      handle: (req) => ({ status: 200, json: space(req.url.searchParams.get("ns") ?? "").calls }),
+      handle: (req) => {
+        const calls = space(req.url.searchParams.get("ns") ?? "").calls;
+        const token = req.url.searchParams.get("token");
+        return {
+          status: 200,
+          json: token ? calls.filter((c) => c.authorization === `Bearer ${token}`) : calls,
+        };
+      },
     },
   ];
 }
