@@ -8,6 +8,7 @@
 //            with the driver's own autocannon and CPU accounting.
 // The per-principal API limit (100/min) is raised in the snapshot's wrangler.toml so that no run
 // measures 429s (the limiter is still asked on every request). The peer runs first and last.
+// BENCH_RUNTIME=miniflare runs both builds without wrangler dev's proxy (docs/benchmarks.md).
 // Ports: 9801 (peer), 9802 (its Postgres), 9810–9821 (wrangler dev and inspectors).
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -26,6 +27,8 @@ const SHARED = process.env.BENCH_SHARED ?? join(root, "..", "..", "shared", "ben
 const LIST_CONVERSATIONS = 30;
 /** BENCH_PROFILE=1: CPU profiles of workerd during this checkout's loads (/tmp/bench-rest-*.cpuprofile). */
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
+/** BENCH_RUNTIME=miniflare: the deploy bundle in one workerd process, without wrangler dev's proxy. */
+const RUNTIME = process.env.BENCH_RUNTIME === "miniflare" ? "miniflare" : "wrangler-dev";
 
 interface Latency {
   p50: number | null;
@@ -114,9 +117,15 @@ function stackPids(stack: SpawnedAppStack): Record<string, number[]> {
   const postmaster = tree.find((p) => p.ppid === runner?.pid && p.comm === "postgres");
   const wrangler = tree.find((p) => p.ppid === runner?.pid && p.comm === "node");
   const workerd = tree.filter((p) => p.comm === "workerd").map((p) => p.pid);
-  if (!postmaster || !wrangler || workerd.length === 0)
+  // Under BENCH_RUNTIME=miniflare workerd runs in the stack's own process: there is no wrangler.
+  if (!postmaster || (!wrangler && RUNTIME === "wrangler-dev") || workerd.length === 0)
     throw new Error("could not find the stack's processes");
-  return { server: workerd, wrangler: [wrangler.pid], postgres: [postmaster.pid], dbproxy: [stack.pid ?? 0] };
+  return {
+    server: workerd,
+    ...(wrangler ? { wrangler: [wrangler.pid] } : {}),
+    postgres: [postmaster.pid],
+    dbproxy: [stack.pid ?? 0],
+  };
 }
 
 const cpuArg = (pids: Record<string, number[]>) =>
@@ -259,7 +268,7 @@ async function runPeer(bench: string, run: string): Promise<Row> {
 /** Both Switchboard scenarios on one stack built from `source` (a checkout or an extracted tree). */
 async function runSwitchboard(bench: string, name: string, source: string, port: number): Promise<Row[]> {
   const stack = await spawnAppStack(
-    { source, apiRateLimit: 1_000_000, port, inspectorPort: port + 1 },
+    { source, apiRateLimit: 1_000_000, port, inspectorPort: port + 1, runtime: RUNTIME },
     180_000,
   );
   cleanups.push(stack.stop);
