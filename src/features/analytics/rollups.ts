@@ -139,7 +139,10 @@ export function canUseRollups(request: MetricRequest): boolean {
     ...request.filters.map((f) => f.field),
     ...(request.groupBy ? [request.groupBy] : []),
   ]);
-  return fields.size <= 1 && [...fields].every((field) => ROLLUP_DIMENSIONS[field]);
+  // One rollup dimension at a time, and one filter on it (two on the same field must both hold).
+  return (
+    request.filters.length <= 1 && fields.size <= 1 && [...fields].every((field) => ROLLUP_DIMENSIONS[field])
+  );
 }
 
 /**
