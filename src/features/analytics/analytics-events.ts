@@ -25,7 +25,10 @@ export type AnalyticsEventName =
   | "csat_sent"
   | "csat_response"
   | "policy_saved"
-  | "document_ready";
+  | "document_ready"
+  | "channel_delivery_failed"
+  | "window_closed"
+  | "template_sent";
 
 /**
  * One fact as its owner records it. `key` is deterministic per fact (a replay writes the same key,

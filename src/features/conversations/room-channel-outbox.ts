@@ -1,7 +1,9 @@
 import type { Database } from "../../db/client";
 import { channelMessages } from "../../db/schema";
 import type { Config } from "../../env";
+import { uuidv7 } from "../../lib/ids";
 import { describeError, log } from "../../lib/logger";
+import type { AnalyticsEventName, AnalyticsFact } from "../analytics/analytics-events";
 import type { DeliveryState, MessagingWindow, SendFailure } from "../channels/channel-adapter";
 import { channelById, openChannel, setChannelHealth } from "../channels/channel-secrets";
 import { platformFor } from "../channels/platforms";
@@ -18,6 +20,8 @@ export interface ChannelPort {
   env: Env;
   broadcast(frame: ServerFrame): void;
   armAlarm(): Promise<void>;
+  /** Queues an analytics fact in the room's outbox (the outbox is the single writer of delivery facts). */
+  record(fact: AnalyticsFact): void;
 }
 
 const RANK: Record<DeliveryState, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
@@ -75,10 +79,9 @@ export class RoomChannelOutbox {
 
   /** Why a reply by `sender` may not be posted now (WINDOW_CLOSED), or null. */
   refusal(senderKind: string): string | null {
-    if (!this.link() || !REPLIES.includes(senderKind)) return null;
-    return this.isOpen(senderKind !== "ai")
-      ? null
-      : "WINDOW_CLOSED: the platform's messaging window is closed; only a template can be sent now";
+    if (!this.link() || !REPLIES.includes(senderKind) || this.isOpen(senderKind !== "ai")) return null;
+    this.fact("window_closed", uuidv7(), { at: "post" });
+    return "WINDOW_CLOSED: the platform's messaging window is closed; only a template can be sent now";
   }
 
   /** Queues a stored reply for the platform (messages that came from the channel stay put). */
@@ -140,7 +143,26 @@ export class RoomChannelOutbox {
       state,
       ...(code ? { code } : {}),
     });
+    // `failed` is final, so this runs once per message, whether we gave up or the platform reported it.
+    if (state === "failed") {
+      const [failure, provider] = code?.includes(":") ? code.split(/:(.*)/s) : [undefined, code];
+      this.fact("channel_delivery_failed", messageId, { code: provider || "unknown", failure: failure ?? null });
+    }
     return true;
+  }
+
+  private fact(name: AnalyticsEventName, id: string, dims: AnalyticsFact["dims"]): void {
+    const meta = this.port.meta();
+    if (!meta) return;
+    this.port.record({
+      key: `c:${meta.conversationId}:${name}:${id}`,
+      name,
+      actor: "system",
+      at: Date.now(),
+      agentId: meta.agentId,
+      userId: meta.assigneeId,
+      dims,
+    });
   }
 
   /** Messages with their delivery state (REST view). */
@@ -251,6 +273,7 @@ export class RoomChannelOutbox {
 
   private fail(messageId: string, failure: SendFailure, code: string): void {
     log("warn", "channel message failed", { messageId, failure, code });
+    if (failure === "WINDOW_CLOSED") this.fact("window_closed", messageId, { at: "send" });
     this.advance(messageId, "failed", `${failure}:${code}`);
   }
 

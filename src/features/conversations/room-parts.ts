@@ -64,6 +64,7 @@ export function roomParts(ctx: DurableObjectState, env: Env, host: RoomHost) {
     ...room,
     env,
     armAlarm,
+    record,
     saveMeta: (meta) => host.store().saveMeta(meta),
   });
   const plans: RoomPlans = new RoomPlans(sql, {
