@@ -36,6 +36,7 @@ export const reports = {
       ...allStats("reply_time"),
       ...allStats("resolution_time_first"),
       ...allStats("resolution_time_full"),
+      ...allStats("resolution_time_human"),
     ],
     series: ids("conversations_new", "conversations_resolved"),
     tables: [

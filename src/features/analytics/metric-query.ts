@@ -50,8 +50,10 @@ export interface QueryContext {
   db: Database;
   tenantId: string;
   memo: Map<string, Promise<unknown>>;
-  /** Small queries go out together (query-batch.ts); heavy ones (per-conversation rates, percentiles) alone. */
+  /** Queries go out together (query-batch.ts): counts and ratios in one batch, durations in batches of 4,
+   * the heavy per-conversation rates alone, all in parallel. */
   read: Reader;
+  durations: Reader;
   direct: Reader;
 }
 
@@ -60,6 +62,7 @@ export const queryContext = (db: Database, tenantId: string): QueryContext => ({
   tenantId,
   memo: new Map(),
   read: batchReader(db),
+  durations: batchReader(db, 4),
   direct: directReader(db),
 });
 
@@ -101,7 +104,7 @@ async function metricRows(
   context: QueryContext,
   request: MetricRequest,
 ): Promise<{ t: string | null; g: string | null; v: number | null }[]> {
-  const { read, direct } = context;
+  const { read, durations, direct } = context;
   const { source } = request.metric;
   const additive =
     source.kind === "count" ||
@@ -113,7 +116,7 @@ async function metricRows(
       g: row.g,
       v: additiveValue(request.metric, row),
     }));
-  if (source.kind === "duration" || source.kind === "resolutionFull") return durationRows(direct, request);
+  if (source.kind === "duration" || source.kind === "resolutionFull") return durationRows(durations, request);
   if (source.kind === "eventRatio") return eventRatioRows(read, request);
   if (source.kind === "conversationRate") return conversationRateRows(direct, request);
   if (source.kind === "usage") return usageRows(read, request);
