@@ -8,6 +8,7 @@ import { log } from "../../lib/logger";
 import { isStorableText } from "../../lib/text";
 import { OutboundError } from "../../providers/outbound";
 import type { Storage } from "../../providers/storage";
+import { answerByRating } from "../analytics/channel-csat";
 import { createConversation } from "../conversations/conversations.service";
 import { roomFor } from "../conversations/room-client";
 import type { InboundEvent } from "./channel-adapter";
@@ -121,6 +122,7 @@ export async function receiveMessage(
 ): Promise<"posted" | "duplicate" | "echo"> {
   if (event.echo) return "echo";
   const { row } = channel;
+  if (!event.fromBusiness && (await answerByRating(deps, row, event))) return "posted";
   const clientId = `${row.type}:${event.platformId}`;
   const key = and(
     eq(channelMessages.channelId, row.id),

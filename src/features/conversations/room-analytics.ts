@@ -43,6 +43,8 @@ export interface AnalyticsPort {
   /** Queues a fact in the room's outbox (copied to analytics_events with the conversation's channel). */
   record(fact: AnalyticsFact): void;
   broadcast(frame: ServerFrame): void;
+  /** Asks the survey: the widget shows the frame; a channel gets the question as a message if its window is open (false: not sent). */
+  survey(surveyId: string, now: number): boolean;
 }
 
 /**
@@ -183,6 +185,9 @@ export class RoomAnalytics {
     }
     c.aiAnsweredAt = null;
     const survey = { id: uuidv7(now), sentAt: now, answered: false };
+    // Outside a channel's window nothing is sent, so no survey counts as sent (response rate stays honest).
+    c.survey = null;
+    if (!this.port.survey(survey.id, now)) return;
     c.survey = survey;
     this.fact(meta, { key: `csat_sent:${survey.id}`, name: "csat_sent", actor: "system", at: now, userId });
     this.port.broadcast(csatFrame(survey.id));

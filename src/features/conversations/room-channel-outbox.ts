@@ -87,9 +87,10 @@ export class RoomChannelOutbox {
   /** Queues a stored reply for the platform (messages that came from the channel stay put). */
   posted(message: StoredMessage): void {
     // Only replies go out: never a private note, nor what came in from the channel itself.
+    const survey = message.sender.kind === "system" && message.metadata.csat !== undefined;
     if (
       !this.link() ||
-      !REPLIES.includes(message.sender.kind) ||
+      !(survey || REPLIES.includes(message.sender.kind)) ||
       message.kind === "note" ||
       message.metadata.channel !== undefined
     )
@@ -100,7 +101,7 @@ export class RoomChannelOutbox {
       message.id,
       message.seq,
       message.text,
-      message.sender.kind === "ai" ? 0 : 1,
+      message.sender.kind === "staff" || message.sender.kind === "integration" ? 1 : 0,
       now,
       now,
     );
@@ -146,7 +147,10 @@ export class RoomChannelOutbox {
     // `failed` is final, so this runs once per message, whether we gave up or the platform reported it.
     if (state === "failed") {
       const [failure, provider] = code?.includes(":") ? code.split(/:(.*)/s) : [undefined, code];
-      this.fact("channel_delivery_failed", messageId, { code: provider || "unknown", failure: failure ?? null });
+      this.fact("channel_delivery_failed", messageId, {
+        code: provider || "unknown",
+        failure: failure ?? null,
+      });
     }
     return true;
   }
