@@ -9,6 +9,7 @@ export type AnalyticsEventName =
   | "conversation_created"
   | "conversation_reopened"
   | "conversation_resolved"
+  | "human_resolution"
   | "message_in"
   | "reply"
   | "first_human_reply"
@@ -25,7 +26,10 @@ export type AnalyticsEventName =
   | "csat_sent"
   | "csat_response"
   | "policy_saved"
-  | "document_ready";
+  | "document_ready"
+  | "channel_delivery_failed"
+  | "window_closed"
+  | "template_sent";
 
 /**
  * One fact as its owner records it. `key` is deterministic per fact (a replay writes the same key,
@@ -38,6 +42,8 @@ export interface AnalyticsFact {
   actor: AnalyticsActor;
   at: number;
   from?: number | null;
+  /** Stretches (ms, within from → at) not counted in the duration, in calendar or business time. */
+  excluded?: [number, number][];
   value?: number | null;
   agentId?: string | null;
   userId?: string | null;
@@ -66,6 +72,9 @@ export async function writeAnalytics(
     .values(
       facts.map((f) => {
         const duration = f.from != null && f.from <= f.at;
+        const excluded = f.excluded ?? [];
+        const excludedMs = excluded.reduce((sum, [from, to]) => sum + (to - from), 0);
+        const excludedBh = excluded.reduce((sum, [from, to]) => sum + businessSeconds(from, to, hours), 0);
         return {
           tenantId,
           key: f.key,
@@ -75,8 +84,8 @@ export async function writeAnalytics(
           channel: conversation?.channel ?? null,
           agentId: uuidOrNull(f.agentId),
           userId: uuidOrNull(f.userId),
-          valueS: duration ? Math.round((f.at - (f.from ?? f.at)) / 1000) : (f.value ?? null),
-          valueBhS: duration ? businessSeconds(f.from ?? f.at, f.at, hours) : null,
+          valueS: duration ? Math.round((f.at - (f.from ?? f.at) - excludedMs) / 1000) : (f.value ?? null),
+          valueBhS: duration ? businessSeconds(f.from ?? f.at, f.at, hours) - excludedBh : null,
           dims: f.dims ?? {},
           at: new Date(f.at),
         };

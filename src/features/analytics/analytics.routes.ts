@@ -86,7 +86,9 @@ export const analyticsRoutes = createRouter()
           rows: overview.topChannels.map((ch) => ({ key: ch.channel, values: [ch.conversations] })),
         },
       ];
-      return c.body(reportCsv({ totals, tables }), 200, { "Content-Type": "text/csv; charset=utf-8" });
+      return c.body(reportCsv({ totals, series: overview.series, tables }), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+      });
     },
   )
   .openapi(

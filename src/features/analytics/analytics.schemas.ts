@@ -35,6 +35,12 @@ export const AnalyticsQuery = z.object({
 });
 export type AnalyticsParams = z.infer<typeof AnalyticsQuery>;
 
+const NotApplicable = z.array(text()).openapi({
+  description:
+    "Metrics (keys as in totals and columns) the asked channel, agentId or assigneeId cannot filter: their values are null, never the unfiltered figures",
+  example: ["ai_tokens"],
+});
+
 const Range = z.object({ from: text(), to: text(), tz: text() }).openapi("AnalyticsRange");
 const Point = z.object({ t: text().openapi({ example: "2026-11-30" }), v: z.number().nullable() });
 
@@ -53,6 +59,7 @@ export const ReportSchema = z
         rows: z.array(z.object({ key: text().nullable(), values: z.array(z.number().nullable()) })),
       }),
     ),
+    notApplicable: NotApplicable,
   })
   .openapi("AnalyticsReport");
 export type Report = z.infer<typeof ReportSchema>;
@@ -67,11 +74,15 @@ export const OverviewSchema = z
   .object({
     range: Range,
     totals: z.record(text(), z.number().nullable()),
+    series: z
+      .array(z.object({ metric: text(), points: z.array(Point) }))
+      .openapi({ description: "New and resolved conversations by `groupBy` bucket" }),
     openNow: z.number().int(),
     today: DayFigures,
     yesterday: DayFigures,
     topAgents: z.array(z.object({ userId: text().nullable(), resolved: z.number() })),
     topChannels: z.array(z.object({ channel: text().nullable(), conversations: z.number() })),
+    notApplicable: NotApplicable,
   })
   .openapi("AnalyticsOverview");
 

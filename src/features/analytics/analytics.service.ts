@@ -1,9 +1,15 @@
 import type { Database } from "../../db/client";
 import type { AnalyticsParams, Report } from "./analytics.schemas";
 import { catalog, type Dimension, metricById, type Statistic, statistics } from "./catalog";
-import { type CatalogQuery, type QueryContext, queryContext, runMetric } from "./metric-query";
+import {
+  type CatalogQuery,
+  type MetricResult,
+  type QueryContext,
+  queryContext,
+  runMetric,
+} from "./metric-query";
 import type { Filter } from "./metric-sql";
-import { addDays, localDate, type TimeRange, timeRange } from "./range";
+import { addDays, bucketLabels, localDate, type TimeRange, timeRange } from "./range";
 
 type Ref = { id: string; stat?: Statistic };
 
@@ -30,6 +36,7 @@ export const reports = {
       ...allStats("reply_time"),
       ...allStats("resolution_time_first"),
       ...allStats("resolution_time_full"),
+      ...allStats("resolution_time_human"),
     ],
     series: ids("conversations_new", "conversations_resolved"),
     tables: [
@@ -43,7 +50,7 @@ export const reports = {
   },
   agents: {
     totals: [],
-    series: [],
+    series: ids("conversations_resolved", "ai_answers"),
     tables: [
       {
         name: "humans",
@@ -129,29 +136,68 @@ export const reports = {
 } satisfies Record<string, ReportSpec>;
 export type ReportName = keyof typeof reports;
 
-/** The endpoint filters a metric accepts (usage rows have no channel; policy KPIs take none). */
-function filtersFor(id: string, params: AnalyticsParams): Filter[] {
+/**
+ * The endpoint filters for a metric, or null when it cannot honour one of them (usage rows have no
+ * channel, channel counters no assignee): its value is then null, never the unfiltered figure.
+ */
+function filtersFor(id: string, params: AnalyticsParams): Filter[] | null {
   const allowed = metricById(id)?.filters ?? [];
   const wanted: Filter[] = [];
   if (params.channel) wanted.push({ field: "channel", values: [params.channel] });
   if (params.agentId) wanted.push({ field: "agent", values: [params.agentId] });
   if (params.assigneeId) wanted.push({ field: "user", values: [params.assigneeId] });
-  return wanted.filter((filter) => allowed.includes(filter.field));
+  return wanted.every((filter) => allowed.includes(filter.field)) ? wanted : null;
 }
 
 const keyOf = (ref: Ref) => (ref.stat ? `${ref.id}_${ref.stat}` : ref.id);
 
-function queryFor(
+/** One metric under the endpoint's filters, or null (and its key noted) when a filter does not apply to it. */
+async function metricUnder(
+  context: QueryContext,
   ref: Ref,
   params: AnalyticsParams,
-  cut: Pick<CatalogQuery, "bucket" | "groupBy"> = {},
-): CatalogQuery {
-  return { metrics: [ref], filters: filtersFor(ref.id, params), businessHours: params.businessHours, ...cut };
+  range: TimeRange,
+  notApplicable: Set<string>,
+  cut: Pick<CatalogQuery, "bucket" | "groupBy" | "limit"> = {},
+): Promise<MetricResult | null> {
+  const filters = filtersFor(ref.id, params);
+  if (!filters) {
+    notApplicable.add(keyOf(ref));
+    return null;
+  }
+  const query: CatalogQuery = { metrics: [ref], filters, businessHours: params.businessHours, ...cut };
+  const skipTotal = cut.bucket !== undefined || cut.groupBy !== undefined;
+  return runMetric(context, query, ref, range, { skipTotal });
 }
 
-async function totalsOf(context: QueryContext, refs: Ref[], params: AnalyticsParams, range: TimeRange) {
-  const values = await Promise.all(refs.map((ref) => runMetric(context, queryFor(ref, params), ref, range)));
+async function totalsOf(
+  context: QueryContext,
+  refs: Ref[],
+  params: AnalyticsParams,
+  range: TimeRange,
+  notApplicable: Set<string>,
+) {
+  const values = await Promise.all(
+    refs.map((ref) => metricUnder(context, ref, params, range, notApplicable)),
+  );
   return Object.fromEntries(refs.map((ref, i) => [keyOf(ref), values[i]?.total ?? null]));
+}
+
+async function seriesOf(
+  context: QueryContext,
+  refs: Ref[],
+  params: AnalyticsParams,
+  range: TimeRange,
+  notApplicable: Set<string>,
+) {
+  const bucket = params.groupBy ?? "day";
+  return Promise.all(
+    refs.map(async (ref) => {
+      const result = await metricUnder(context, ref, params, range, notApplicable, { bucket });
+      const points = result?.points ?? bucketLabels(range, bucket).map((t) => ({ t, v: null }));
+      return { metric: keyOf(ref), points };
+    }),
+  );
 }
 
 /** One of the analytics reports over the params' range, for the principal's tenant. */
@@ -165,41 +211,38 @@ export async function analyticsReport(
   const spec: ReportSpec = reports[name];
   const range = timeRange(params, now);
   const context = queryContext(db, tenantId);
-  const bucket = params.groupBy ?? "day";
+  const notApplicable = new Set<string>();
   const [totals, series, tables] = await Promise.all([
-    totalsOf(context, spec.totals, params, range),
-    Promise.all(
-      spec.series.map(async (ref) => {
-        const result = await runMetric(context, queryFor(ref, params, { bucket }), ref, range, {
-          skipTotal: true,
-        });
-        return { metric: keyOf(ref), points: result.points ?? [] };
-      }),
-    ),
+    totalsOf(context, spec.totals, params, range, notApplicable),
+    seriesOf(context, spec.series, params, range, notApplicable),
     Promise.all(
       spec.tables.map(async (table) => {
         const results = await Promise.all(
           table.metrics.map((ref) =>
-            runMetric(context, queryFor(ref, params, { groupBy: table.groupBy }), ref, range, {
-              skipTotal: true,
-            }),
+            metricUnder(context, ref, params, range, notApplicable, { groupBy: table.groupBy }),
           ),
         );
         const keys = [
-          ...new Set(results.flatMap((result) => (result.groups ?? []).map((group) => group.key))),
+          ...new Set(results.flatMap((result) => (result?.groups ?? []).map((group) => group.key))),
         ];
         const rows = keys.map((key) => ({
           key,
-          values: results.map((result) => result.groups?.find((group) => group.key === key)?.v ?? null),
+          values: results.map((result) => result?.groups?.find((group) => group.key === key)?.v ?? null),
         }));
         return { name: table.name, groupBy: table.groupBy, columns: table.metrics.map(keyOf), rows };
       }),
     ),
   ]);
-  return { range: { from: range.from, to: range.to, tz: range.tz }, totals, series, tables };
+  return {
+    range: { from: range.from, to: range.to, tz: range.tz },
+    totals,
+    series,
+    tables,
+    notApplicable: [...notApplicable].sort(),
+  };
 }
 
-/** The overview: range totals, open now, today against yesterday (in `tz`), top agents and channels. */
+/** The overview: range totals and series, open now, today against yesterday (in `tz`), top agents and channels. */
 export async function analyticsOverview(
   db: Database,
   tenantId: string,
@@ -208,15 +251,14 @@ export async function analyticsOverview(
 ) {
   const range = timeRange(params, now);
   const context = queryContext(db, tenantId);
+  const notApplicable = new Set<string>();
   const today = localDate(now, range.tz);
   const yesterday = addDays(today, -1);
   const day = (date: string) => timeRange({ from: date, to: date, tz: range.tz }, now);
   const dayRefs = ids("conversations_new", "conversations_resolved", "messages_in");
   const top = (id: string, groupBy: Dimension) =>
-    runMetric(context, { ...queryFor({ id }, params, { groupBy }), limit: 5 }, { id }, range, {
-      skipTotal: true,
-    });
-  const [totals, openNow, todays, yesterdays, agents, channels] = await Promise.all([
+    metricUnder(context, { id }, params, range, notApplicable, { groupBy, limit: 5 });
+  const [totals, series, openNow, todays, yesterdays, agents, channels] = await Promise.all([
     totalsOf(
       context,
       [
@@ -226,15 +268,12 @@ export async function analyticsOverview(
       ],
       params,
       range,
+      notApplicable,
     ),
-    runMetric(
-      context,
-      queryFor({ id: "conversations_open_now" }, params),
-      { id: "conversations_open_now" },
-      range,
-    ),
-    totalsOf(context, dayRefs, params, day(today)),
-    totalsOf(context, dayRefs, params, day(yesterday)),
+    seriesOf(context, ids("conversations_new", "conversations_resolved"), params, range, notApplicable),
+    metricUnder(context, { id: "conversations_open_now" }, params, range, notApplicable),
+    totalsOf(context, dayRefs, params, day(today), notApplicable),
+    totalsOf(context, dayRefs, params, day(yesterday), notApplicable),
     top("conversations_resolved", "user"),
     top("conversations_new", "channel"),
   ]);
@@ -246,13 +285,15 @@ export async function analyticsOverview(
   return {
     range: { from: range.from, to: range.to, tz: range.tz },
     totals,
-    openNow: openNow.total ?? 0,
+    series,
+    openNow: openNow?.total ?? 0,
     today: figures(todays),
     yesterday: figures(yesterdays),
-    topAgents: (agents.groups ?? [])
+    topAgents: (agents?.groups ?? [])
       .filter((g) => g.key !== null)
       .map((g) => ({ userId: g.key, resolved: g.v ?? 0 })),
-    topChannels: (channels.groups ?? []).map((g) => ({ channel: g.key, conversations: g.v ?? 0 })),
+    topChannels: (channels?.groups ?? []).map((g) => ({ channel: g.key, conversations: g.v ?? 0 })),
+    notApplicable: [...notApplicable].sort(),
   };
 }
 

@@ -111,6 +111,16 @@ const entries: Entry[] = [
     source: { kind: "resolutionFull" },
   },
   {
+    id: "resolution_time_human",
+    label: "Resolution time (human only)",
+    definition:
+      "For each resolution of a conversation a person replied in: from its start (or latest reopen) to the resolution, minus the stretches the AI owned it (open with an AI agent, until a handoff, a person taking over or a resolution; again after a hand-back) (event human_resolution, value). Bot time is never human time.",
+    unit: "seconds",
+    aggregation: "duration",
+    dimensions: CONVERSATION_DIMS,
+    source: { kind: "duration", events: { names: ["human_resolution"], actor: "human" } },
+  },
+  {
     id: "ai_involvement_rate",
     label: "AI involvement rate",
     definition:

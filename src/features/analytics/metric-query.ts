@@ -4,14 +4,17 @@ import { dashboardMetrics } from "../policies/dashboard.service";
 import { type Dimension, type MetricDefinition, metricById, type PolicyKpi, type Statistic } from "./catalog";
 import {
   conversationRateRows,
+  directReader,
   durationRows,
   eventRatioRows,
   type Filter,
   type MetricRequest,
   openNowRows,
   type RawRow,
+  type Reader,
   usageRows,
 } from "./metric-sql";
+import { batchReader } from "./query-batch";
 import { type Bucket, bucketLabels, bucketOf, type TimeRange } from "./range";
 import { additiveRows } from "./rollups";
 
@@ -47,12 +50,20 @@ export interface QueryContext {
   db: Database;
   tenantId: string;
   memo: Map<string, Promise<unknown>>;
+  /** Queries go out together (query-batch.ts): counts and ratios in one batch, durations in batches of 4,
+   * the heavy per-conversation rates alone, all in parallel. */
+  read: Reader;
+  durations: Reader;
+  direct: Reader;
 }
 
 export const queryContext = (db: Database, tenantId: string): QueryContext => ({
   db,
   tenantId,
   memo: new Map(),
+  read: batchReader(db),
+  durations: batchReader(db, 4),
+  direct: directReader(db),
 });
 
 const invalid = (path: string, message: string) =>
@@ -93,23 +104,23 @@ async function metricRows(
   context: QueryContext,
   request: MetricRequest,
 ): Promise<{ t: string | null; g: string | null; v: number | null }[]> {
-  const { db } = context;
+  const { read, durations, direct } = context;
   const { source } = request.metric;
   const additive =
     source.kind === "count" ||
     source.kind === "dimension" ||
     (source.kind === "duration" && !source.first && request.stat === "mean" && !request.businessHours);
   if (additive)
-    return (await additiveRows(db, request)).map((row) => ({
+    return (await additiveRows(context, request)).map((row) => ({
       t: row.t,
       g: row.g,
       v: additiveValue(request.metric, row),
     }));
-  if (source.kind === "duration" || source.kind === "resolutionFull") return durationRows(db, request);
-  if (source.kind === "eventRatio") return eventRatioRows(db, request);
-  if (source.kind === "conversationRate") return conversationRateRows(db, request);
-  if (source.kind === "usage") return usageRows(db, request);
-  if (source.kind === "openNow") return openNowRows(db, request);
+  if (source.kind === "duration" || source.kind === "resolutionFull") return durationRows(durations, request);
+  if (source.kind === "eventRatio") return eventRatioRows(read, request);
+  if (source.kind === "conversationRate") return conversationRateRows(direct, request);
+  if (source.kind === "usage") return usageRows(read, request);
+  if (source.kind === "openNow") return openNowRows(read, request);
   return policyRows(context, request, source.kpi);
 }
 

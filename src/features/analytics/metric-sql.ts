@@ -93,48 +93,51 @@ const statOf = (stat: Statistic, value: SQL) =>
 
 const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
+/** Runs a compiled query and returns its rows (directly, or batched with others: see query-batch.ts). */
+export type Reader = (query: SQL) => Promise<RawRow[]>;
+
+/** The reader that runs each query on its own. */
+export const directReader =
+  (db: Database): Reader =>
+  (query) =>
+    rows(db, query);
+
+/** A result row as the driver returns it, typed. */
+export const toRawRow = (row: Record<string, unknown>): RawRow => ({
+  t: (row.t as string | null) ?? null,
+  g: row.g === null || row.g === undefined ? null : String(row.g),
+  n: Number(row.n ?? 0),
+  s: numberOrNull(row.s),
+  v: numberOrNull(row.v),
+});
+
 async function rows(db: Database, query: SQL): Promise<RawRow[]> {
   const result = await db.execute<Record<string, unknown>>(query);
-  return result.rows.map((row) => ({
-    t: (row.t as string | null) ?? null,
-    g: row.g === null || row.g === undefined ? null : String(row.g),
-    n: Number(row.n ?? 0),
-    s: numberOrNull(row.s),
-    v: numberOrNull(row.v),
-  }));
+  return result.rows.map(toRawRow);
 }
 
 /** Counts, sums and means of events in a window (`n` and `s`, so they add up with rollups). */
-export function additiveEventRows(db: Database, request: MetricRequest, window?: { start: Date; end: Date }) {
+export function additiveEventRows(read: Reader, request: MetricRequest, window?: { start: Date; end: Date }) {
   const { source } = request.metric;
   const scoped = window ? { ...request, range: { ...request.range, ...window } } : request;
   const { t, g, groupBy } = cuts(scoped, EVENT_COLUMNS, sql`e.at`);
   if (source.kind === "count")
-    return rows(
-      db,
-      sql`select ${t} as t, ${g} as g, count(*) as n, null as s from analytics_events e
-      where ${eventScope(scoped, source.events)}${groupBy}`,
-    );
+    return read(sql`select ${t} as t, ${g} as g, count(*) as n, null as s from analytics_events e
+      where ${eventScope(scoped, source.events)}${groupBy}`);
   if (source.kind === "dimension")
-    return rows(
-      db,
-      sql`select ${t} as t, ${g} as g, count(*) as n,
+    return read(sql`select ${t} as t, ${g} as g, count(*) as n,
       sum(case when jsonb_typeof(e.dims->${source.key}) = 'number' then (e.dims->>${source.key})::numeric else 0 end) as s
-      from analytics_events e where ${eventScope(scoped, source.events)}${groupBy}`,
-    );
+      from analytics_events e where ${eventScope(scoped, source.events)}${groupBy}`);
   if (source.kind === "duration")
-    return rows(
-      db,
-      sql`select ${t} as t, ${g} as g, count(e.value_s) as n, sum(e.value_s) as s
-      from analytics_events e where ${eventScope(scoped, source.events)} and e.value_s is not null${groupBy}`,
-    );
+    return read(sql`select ${t} as t, ${g} as g, count(e.value_s) as n, sum(e.value_s) as s
+      from analytics_events e where ${eventScope(scoped, source.events)} and e.value_s is not null${groupBy}`);
   throw new Error(`${request.metric.id} is not additive`);
 }
 
 /** Statistics that need every raw value (medians, p90, first resolutions, business-hours values). */
-export function durationRows(db: Database, request: MetricRequest) {
+export function durationRows(read: Reader, request: MetricRequest) {
   const { source } = request.metric;
-  if (source.kind === "resolutionFull") return resolutionFullRows(db, request);
+  if (source.kind === "resolutionFull") return resolutionFullRows(read, request);
   if (source.kind !== "duration") throw new Error(`${request.metric.id} is not a duration`);
   const value = request.businessHours ? sql`e.value_bh_s` : sql`e.value_s`;
   const { t, g, groupBy } = cuts(request, EVENT_COLUMNS, sql`e.at`);
@@ -142,15 +145,12 @@ export function durationRows(db: Database, request: MetricRequest) {
     ? sql` and not exists (select 1 from analytics_events p where p.tenant_id = e.tenant_id
         and p.conversation_id = e.conversation_id and p.name = e.name and p.at < e.at)`
     : sql``;
-  return rows(
-    db,
-    sql`select ${t} as t, ${g} as g, count(${value}) as n, ${statOf(request.stat, value)} as v
-    from analytics_events e where ${eventScope(request, source.events)} and ${value} is not null${first}${groupBy}`,
-  );
+  return read(sql`select ${t} as t, ${g} as g, count(${value}) as n, ${statOf(request.stat, value)} as v
+    from analytics_events e where ${eventScope(request, source.events)} and ${value} is not null${first}${groupBy}`);
 }
 
 /** Start to latest resolution in the range, per conversation resolved in the range. */
-function resolutionFullRows(db: Database, request: MetricRequest) {
+function resolutionFullRows(read: Reader, request: MetricRequest) {
   const value = request.businessHours ? sql`x.bh` : sql`x.cal`;
   const columns: Partial<Record<Dimension, SQL>> = {
     channel: sql`x.channel`,
@@ -159,33 +159,27 @@ function resolutionFullRows(db: Database, request: MetricRequest) {
   };
   const { t, g, groupBy } = cuts(request, columns, sql`x.at`);
   const match = { names: ["conversation_resolved"] };
-  return rows(
-    db,
-    sql`select ${t} as t, ${g} as g, count(${value}) as n, ${statOf(request.stat, value)} as v from (
+  return read(sql`select ${t} as t, ${g} as g, count(${value}) as n, ${statOf(request.stat, value)} as v from (
       select max(e.at) as at, max(e.channel) as channel, max(e.agent_id::text) as agent,
         (array_agg(e.user_id::text order by e.at desc))[1] as usr, sum(e.value_bh_s) as bh,
         extract(epoch from max(e.at) - (select min(s.at) from analytics_events s where s.tenant_id = e.tenant_id
           and s.conversation_id = e.conversation_id and s.name = 'conversation_created')) as cal
       from analytics_events e where ${eventScope(request, match)} and e.conversation_id is not null
       group by e.tenant_id, e.conversation_id) x
-    where ${value} is not null${groupBy}`,
-  );
+    where ${value} is not null${groupBy}`);
 }
 
 /** Responses with a good rating over responses, or responses over surveys sent, × 100. */
-export function eventRatioRows(db: Database, request: MetricRequest) {
+export function eventRatioRows(read: Reader, request: MetricRequest) {
   const { source } = request.metric;
   if (source.kind !== "eventRatio") throw new Error(`${request.metric.id} is not a ratio`);
   const [numerator, denominator] = source.names;
   const { t, g, groupBy } = cuts(request, EVENT_COLUMNS, sql`e.at`);
   const good = source.goodRating ? sql` and e.value_s >= 4` : sql``;
-  return rows(
-    db,
-    sql`select ${t} as t, ${g} as g, count(*) filter (where e.name = ${denominator}) as n,
+  return read(sql`select ${t} as t, ${g} as g, count(*) filter (where e.name = ${denominator}) as n,
       100.0 * count(*) filter (where e.name = ${numerator}${good})
         / nullif(count(*) filter (where e.name = ${denominator}), 0) as v
-    from analytics_events e where ${eventScope(request, { names: [...new Set(source.names)] })}${groupBy}`,
-  );
+    from analytics_events e where ${eventScope(request, { names: [...new Set(source.names)] })}${groupBy}`);
 }
 
 const RESOLUTION_EVENTS = ["ai_resolution_confirmed", "ai_resolution_assumed", "ai_resolution_revoked"];
@@ -205,6 +199,15 @@ const FLAGS: Record<ConversationFlag, SQL> = {
   noHandoff: sql`not c.handoff`,
   aiResolved: sql`c.ai_resolved`,
 };
+// Each flag's per-conversation column; only those a metric reads are computed (this query is the costliest).
+const FLAG_COLUMNS: Record<Exclude<ConversationFlag, "noHandoff">, SQL> = {
+  created: sql`bool_or(e.name = 'conversation_created') as created`,
+  ai: sql`bool_or(e.actor = 'ai') as ai`,
+  answered: sql`bool_or(e.name = 'ai_answer') as answered`,
+  handoff: sql`bool_or(e.name = 'handoff') as handoff`,
+  aiResolved: sql`coalesce(max(e.at) filter (where e.name in ('ai_resolution_confirmed', 'ai_resolution_assumed'))
+    > coalesce(max(e.at) filter (where e.name = 'ai_resolution_revoked'), '-infinity'), false) as ai_resolved`,
+};
 const all = (flags: ConversationFlag[]) =>
   sql.join(
     flags.map((flag) => FLAGS[flag]),
@@ -216,30 +219,32 @@ const all = (flags: ConversationFlag[]) =>
  * part, answered, handed off, and whether its latest AI-resolution event is a confirmation or an
  * assumption rather than a revocation), then numerator over denominator × 100.
  */
-export function conversationRateRows(db: Database, request: MetricRequest) {
+export function conversationRateRows(read: Reader, request: MetricRequest) {
   const { source } = request.metric;
   if (source.kind !== "conversationRate") throw new Error(`${request.metric.id} is not a conversation rate`);
   const columns: Partial<Record<Dimension, SQL>> = { channel: sql`c.channel`, agent: sql`c.agent` };
   const { t, g, groupBy } = cuts(request, columns, sql`c.at`);
   const unfiltered = { ...request, filters: [] };
-  return rows(
-    db,
-    sql`select ${t} as t, ${g} as g, count(*) filter (where ${all(source.denominator)}) as n,
+  const cut = new Set([...request.filters.map((f) => f.field), request.groupBy]);
+  const flags = new Set(
+    [...source.numerator, ...source.denominator].map((flag) => (flag === "noHandoff" ? "handoff" : flag)),
+  );
+  const perConversation = [
+    request.bucket
+      ? sql`coalesce(min(e.at) filter (where e.name = 'conversation_created'), min(e.at)) as at`
+      : undefined,
+    cut.has("channel") ? sql`max(e.channel) as channel` : undefined,
+    cut.has("agent") ? sql`max(e.agent_id::text) as agent` : undefined,
+    ...[...flags].map((flag) => FLAG_COLUMNS[flag]),
+  ].filter((part): part is SQL => part !== undefined);
+  return read(sql`select ${t} as t, ${g} as g, count(*) filter (where ${all(source.denominator)}) as n,
       100.0 * count(*) filter (where ${all(source.numerator)}) / nullif(count(*) filter (where ${all(source.denominator)}), 0) as v
     from (
-      select coalesce(min(e.at) filter (where e.name = 'conversation_created'), min(e.at)) as at,
-        max(e.channel) as channel, max(e.agent_id::text) as agent,
-        bool_or(e.name = 'conversation_created') as created,
-        bool_or(e.actor = 'ai') as ai,
-        bool_or(e.name = 'ai_answer') as answered,
-        bool_or(e.name = 'handoff') as handoff,
-        coalesce(max(e.at) filter (where e.name in ('ai_resolution_confirmed', 'ai_resolution_assumed'))
-          > coalesce(max(e.at) filter (where e.name = 'ai_resolution_revoked'), '-infinity'), false) as ai_resolved
+      select ${sql.join(perConversation, sql`, `)}
       from analytics_events e where ${eventScope(unfiltered, { names: RATE_EVENTS })} and e.conversation_id is not null
         and (e.name <> 'reply' or e.actor = 'ai')
       group by e.conversation_id) c
-    where true${sql.join(filtersOf(columns, request.filters), sql``)}${groupBy}`,
-  );
+    where true${sql.join(filtersOf(columns, request.filters), sql``)}${groupBy}`);
 }
 
 const USAGE_VALUES = {
@@ -251,26 +256,20 @@ const USAGE_VALUES = {
 };
 
 /** Tokens and cost from the stored AI usage rows. */
-export function usageRows(db: Database, request: MetricRequest) {
+export function usageRows(read: Reader, request: MetricRequest) {
   const { source } = request.metric;
   if (source.kind !== "usage") throw new Error(`${request.metric.id} is not usage`);
   const { t, g, groupBy } = cuts(request, USAGE_COLUMNS, sql`u.created_at`);
-  return rows(
-    db,
-    sql`select ${t} as t, ${g} as g, count(*) as n, ${USAGE_VALUES[source.value]} as v
+  return read(sql`select ${t} as t, ${g} as g, count(*) as n, ${USAGE_VALUES[source.value]} as v
     from ai_usage u where u.tenant_id = ${request.tenantId}
       and u.created_at >= ${request.range.start.toISOString()} and u.created_at < ${request.range.end.toISOString()}
-      ${sql.join(filtersOf(USAGE_COLUMNS, request.filters), sql``)}${groupBy}`,
-  );
+      ${sql.join(filtersOf(USAGE_COLUMNS, request.filters), sql``)}${groupBy}`);
 }
 
 /** Conversations not resolved or expired right now. */
-export function openNowRows(db: Database, request: MetricRequest) {
+export function openNowRows(read: Reader, request: MetricRequest) {
   const { g, groupBy } = cuts({ ...request, bucket: undefined }, CONVERSATION_COLUMNS, sql`c.created_at`);
-  return rows(
-    db,
-    sql`select null::text as t, ${g} as g, count(*) as n, count(*) as v from conversations c
+  return read(sql`select null::text as t, ${g} as g, count(*) as n, count(*) as v from conversations c
     where c.tenant_id = ${request.tenantId} and c.status in ('open', 'pending_human', 'with_human')
-      ${sql.join(filtersOf(CONVERSATION_COLUMNS, request.filters), sql``)}${groupBy}`,
-  );
+      ${sql.join(filtersOf(CONVERSATION_COLUMNS, request.filters), sql``)}${groupBy}`);
 }

@@ -1,8 +1,16 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { catalog, type Dimension, type MetricDefinition } from "./catalog";
-import { additiveEventRows, type MetricRequest, type RawRow } from "./metric-sql";
+import { additiveEventRows, type MetricRequest, type RawRow, type Reader } from "./metric-sql";
 import { addDays, bucketOf } from "./range";
+
+/** What a request's reads share: the database and memoised lookups. */
+export interface RollupContext {
+  db: Database;
+  memo: Map<string, Promise<unknown>>;
+  /** Runs the rollup and raw-edge queries (batched with the request's other small queries). */
+  read: Reader;
+}
 
 /** The rollup row that says a (tenant, day) was rebuilt completely, so its other rows can be trusted. */
 export const BUILT_MARKER = "__built__";
@@ -95,8 +103,20 @@ export function scheduledRollupDays(now: Date): { fromDay: string; toDay: string
   return { fromDay: addDays(today, -3), toDay: addDays(today, -1) };
 }
 
-/** The longest run of consecutive rebuilt days within the request's UTC range, if any. */
-async function builtRun(db: Database, request: MetricRequest): Promise<{ from: string; to: string } | null> {
+type Run = { from: string; to: string } | null;
+
+/** The longest run of consecutive rebuilt days within the request's UTC range (once per range and request). */
+function builtRun(context: RollupContext, request: MetricRequest): Promise<Run> {
+  const key = `built:${request.range.from}:${request.range.to}`;
+  let run = context.memo.get(key) as Promise<Run> | undefined;
+  if (!run) {
+    run = readBuiltRun(context.db, request);
+    context.memo.set(key, run);
+  }
+  return run;
+}
+
+async function readBuiltRun(db: Database, request: MetricRequest): Promise<Run> {
   const result = await db.execute<{ day: string }>(sql`select day from analytics_rollups
     where tenant_id = ${request.tenantId} and metric = ${BUILT_MARKER} and dimension_type = '' and dimension = ''
       and day >= ${request.range.from} and day <= ${request.range.to} order by day`);
@@ -119,23 +139,27 @@ export function canUseRollups(request: MetricRequest): boolean {
     ...request.filters.map((f) => f.field),
     ...(request.groupBy ? [request.groupBy] : []),
   ]);
-  return fields.size <= 1 && [...fields].every((field) => ROLLUP_DIMENSIONS[field]);
+  // One rollup dimension at a time, and one filter on it (two on the same field must both hold).
+  return (
+    request.filters.length <= 1 && fields.size <= 1 && [...fields].every((field) => ROLLUP_DIMENSIONS[field])
+  );
 }
 
 /**
  * Additive rows for the request: rebuilt days from the rollups, the rest (today, unbuilt days) from
  * raw events, added together by bucket and group.
  */
-export async function additiveRows(db: Database, request: MetricRequest): Promise<RawRow[]> {
-  const run = canUseRollups(request) ? await builtRun(db, request) : null;
-  if (!run) return additiveEventRows(db, request);
+export async function additiveRows(context: RollupContext, request: MetricRequest): Promise<RawRow[]> {
+  const { read } = context;
+  const run = canUseRollups(request) ? await builtRun(context, request) : null;
+  if (!run) return additiveEventRows(read, request);
   const runStart = new Date(`${run.from}T00:00:00Z`);
   const runEnd = new Date(`${addDays(run.to, 1)}T00:00:00Z`);
   const { start, end } = request.range;
   const [rolled, before, after] = await Promise.all([
-    rollupRows(db, request, run),
-    start < runStart ? additiveEventRows(db, request, { start, end: runStart }) : [],
-    runEnd < end ? additiveEventRows(db, request, { start: runEnd, end }) : [],
+    rollupRows(read, request, run),
+    start < runStart ? additiveEventRows(read, request, { start, end: runStart }) : [],
+    runEnd < end ? additiveEventRows(read, request, { start: runEnd, end }) : [],
   ]);
   const merged = new Map<string, RawRow>();
   for (const row of [...rolled, ...before, ...after]) {
@@ -150,15 +174,11 @@ export async function additiveRows(db: Database, request: MetricRequest): Promis
   return [...merged.values()];
 }
 
-async function rollupRows(
-  db: Database,
-  request: MetricRequest,
-  run: { from: string; to: string },
-): Promise<RawRow[]> {
+async function rollupRows(read: Reader, request: MetricRequest, run: { from: string; to: string }) {
   const filter = request.filters[0];
   const dimensionType = request.groupBy ?? filter?.field ?? "";
-  const result = await db.execute<{ day: string; dimension: string; n: string; s: string }>(sql`
-    select day, dimension, sum(count) as n, sum(sum_value) as s from analytics_rollups
+  const result = await read(sql`
+    select day as t, dimension as g, sum(count) as n, sum(sum_value) as s, null::numeric as v from analytics_rollups
     where tenant_id = ${request.tenantId} and metric = ${request.metric.id} and dimension_type = ${dimensionType}
       and day >= ${run.from} and day <= ${run.to}
       ${
@@ -171,11 +191,13 @@ async function rollupRows(
       }
     group by day, dimension`);
   const bucket = request.bucket;
-  return result.rows.map((row) => ({
-    t: bucket && bucket !== "hour" ? bucketOf(row.day, bucket) : null,
-    g: request.groupBy ? (row.dimension === "" ? null : row.dimension) : null,
-    n: Number(row.n),
-    s: Number(row.s),
-    v: null,
-  }));
+  return result.map(
+    (row): RawRow => ({
+      t: bucket && bucket !== "hour" && row.t ? bucketOf(row.t, bucket) : null,
+      g: request.groupBy ? (row.g === "" ? null : row.g) : null,
+      n: row.n,
+      s: row.s ?? 0,
+      v: null,
+    }),
+  );
 }

@@ -8,6 +8,7 @@ import { log } from "../../lib/logger";
 import { isStorableText } from "../../lib/text";
 import { OutboundError } from "../../providers/outbound";
 import type { Storage } from "../../providers/storage";
+import { answerByRating } from "../analytics/channel-csat";
 import { createConversation } from "../conversations/conversations.service";
 import { roomFor } from "../conversations/room-client";
 import type { InboundEvent } from "./channel-adapter";
@@ -124,6 +125,7 @@ export async function receiveMessage(
   // A business message with the id one of our sends got back is the echo of that send (Instagram
   // echoes carry no metadata of ours); other business messages came from the platform's own app.
   if (event.fromBusiness && (await outboundByPlatformId(deps.db, row.id, event.platformId))) return "echo";
+  if (!event.fromBusiness && (await answerByRating(deps, row, event))) return "posted";
   const clientId = `${row.type}:${event.platformId}`;
   const key = and(
     eq(channelMessages.channelId, row.id),

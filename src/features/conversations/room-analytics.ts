@@ -31,6 +31,11 @@ interface Clocks {
   aiResolved: "confirmed" | "assumed" | null;
   assumedKey: string | null;
   survey: { id: string; sentAt: number; answered: boolean } | null;
+  /** Since when the AI owns the conversation (open with an AI agent), and its finished stretches this cycle. */
+  aiSince?: number | null;
+  aiSpans?: [number, number][];
+  /** Whether a person replied since the start or the latest reopen (human-only resolution time). */
+  humanHandled?: boolean;
 }
 
 /** What the analytics need from their room. */
@@ -38,6 +43,8 @@ export interface AnalyticsPort {
   /** Queues a fact in the room's outbox (copied to analytics_events with the conversation's channel). */
   record(fact: AnalyticsFact): void;
   broadcast(frame: ServerFrame): void;
+  /** Asks the survey: the widget shows the frame; a channel gets the question as a message if its window is open (false: not sent). */
+  survey(surveyId: string, now: number): boolean;
 }
 
 /**
@@ -57,8 +64,9 @@ export class RoomAnalytics {
   /** The conversation was created (the room initialised). */
   created(meta: RoomMeta | null, now: number): void {
     if (!meta) return;
-    this.update(now, () => {
+    this.update(now, (c) => {
       this.fact(meta, { key: "created", name: "conversation_created", actor: "system", at: now });
+      c.aiSince = meta.agentId && meta.status === "open" ? now : null;
     });
   }
 
@@ -97,6 +105,7 @@ export class RoomAnalytics {
         }
         c.waitingSince = null;
         c.aiAnsweredAt = null;
+        c.humanHandled = true;
       } else if (kind === "integration") {
         // An API key may be a script: automation, never a human reply.
         const dims = { via: "integration" };
@@ -118,8 +127,14 @@ export class RoomAnalytics {
           actor: "system",
           at: now,
         });
-        Object.assign(c, restart("reopen", now), { resolutionFrom: now });
+        Object.assign(c, restart("reopen", now), { resolutionFrom: now, aiSpans: [], humanHandled: false });
       }
+      // The AI's stretches: open with an AI agent, until a handoff, a person taking over or the resolution.
+      if (before === "open" && after !== "open" && c.aiSince != null) {
+        c.aiSpans = [...(c.aiSpans ?? []), [c.aiSince, now]];
+        c.aiSince = null;
+      }
+      if (after === "open" && before !== "open") c.aiSince = meta.agentId ? now : null;
       if (before === "open" && after === "pending_human") {
         const actor = reason === VISITOR_ASKED ? "human" : "ai";
         const dims: JsonObject = reason ? { reason } : {};
@@ -147,6 +162,22 @@ export class RoomAnalytics {
       userId,
       dims,
     });
+    // A person handled it: the same span without the AI's stretches (Chatwoot #7679 counts bot time).
+    if (c.humanHandled) {
+      const excluded = (c.aiSpans ?? []).map(([from, to]): [number, number] => [
+        Math.max(from, c.resolutionFrom),
+        Math.min(to, now),
+      ]);
+      this.fact(meta, {
+        key: `human_resolution:${c.n}`,
+        name: "human_resolution",
+        actor: "human",
+        at: now,
+        from: c.resolutionFrom,
+        excluded: excluded.filter(([from, to]) => to > from),
+        userId,
+      });
+    }
     // Resolved while the AI still owned it, after an answer: the customer's question was settled by the AI.
     if (before === "open" && c.aiAnsweredAt !== null && c.aiResolved === null) {
       this.fact(meta, { key: `ai_confirmed:${c.n}`, name: "ai_resolution_confirmed", actor: "ai", at: now });
@@ -154,6 +185,9 @@ export class RoomAnalytics {
     }
     c.aiAnsweredAt = null;
     const survey = { id: uuidv7(now), sentAt: now, answered: false };
+    // Outside a channel's window nothing is sent, so no survey counts as sent (response rate stays honest).
+    c.survey = null;
+    if (!this.port.survey(survey.id, now)) return;
     c.survey = survey;
     this.fact(meta, { key: `csat_sent:${survey.id}`, name: "csat_sent", actor: "system", at: now, userId });
     this.port.broadcast(csatFrame(survey.id));

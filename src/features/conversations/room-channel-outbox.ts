@@ -1,8 +1,10 @@
 import type { Database } from "../../db/client";
 import { channelMessages } from "../../db/schema";
 import type { Config } from "../../env";
+import { uuidv7 } from "../../lib/ids";
 import { type JsonObject, parseJson } from "../../lib/json";
 import { describeError, log } from "../../lib/logger";
+import type { AnalyticsEventName, AnalyticsFact } from "../analytics/analytics-events";
 import type {
   DeliveryState,
   MessagingWindow,
@@ -25,6 +27,8 @@ export interface ChannelPort {
   env: Env;
   broadcast(frame: ServerFrame): void;
   armAlarm(): Promise<void>;
+  /** Queues an analytics fact in the room's outbox (the outbox is the single writer of delivery facts). */
+  record(fact: AnalyticsFact): void;
 }
 
 const RANK: Record<DeliveryState, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
@@ -92,17 +96,18 @@ export class RoomChannelOutbox {
   refusal(senderKind: string, metadata?: JsonObject): string | null {
     if (!this.link() || !REPLIES.includes(senderKind)) return null;
     if (metadata?.channel !== undefined || templateOf(metadata?.template)) return null;
-    return this.isOpen(senderKind !== "ai")
-      ? null
-      : "WINDOW_CLOSED: the platform's messaging window is closed; only a template can be sent now";
+    if (this.isOpen(senderKind !== "ai")) return null;
+    this.fact("window_closed", uuidv7(), { at: "post" });
+    return "WINDOW_CLOSED: the platform's messaging window is closed; only a template can be sent now";
   }
 
   /** Queues a stored reply for the platform (messages that came from the channel stay put). */
   posted(message: StoredMessage): void {
     // Only replies go out: never a private note, nor what came in from the channel itself.
+    const survey = message.sender.kind === "system" && message.metadata.csat !== undefined;
     if (
       !this.link() ||
-      !REPLIES.includes(message.sender.kind) ||
+      !(survey || REPLIES.includes(message.sender.kind)) ||
       message.kind === "note" ||
       message.metadata.channel !== undefined
     )
@@ -114,7 +119,7 @@ export class RoomChannelOutbox {
       message.id,
       message.seq,
       message.text,
-      message.sender.kind === "ai" ? 0 : 1,
+      message.sender.kind === "staff" || message.sender.kind === "integration" ? 1 : 0,
       now,
       now,
       template ? JSON.stringify(template) : null,
@@ -160,6 +165,14 @@ export class RoomChannelOutbox {
       state,
       ...(code ? { code } : {}),
     });
+    // `failed` is final, so this runs once per message, whether we gave up or the platform reported it.
+    if (state === "failed") {
+      const [failure, provider] = code?.includes(":") ? code.split(/:(.*)/s) : [undefined, code];
+      this.fact("channel_delivery_failed", messageId, {
+        code: provider || "unknown",
+        failure: failure ?? null,
+      });
+    }
     return true;
   }
 
@@ -177,6 +190,20 @@ export class RoomChannelOutbox {
     let moved = false;
     for (const row of rows) moved = this.advance(String(row.message_id), state) || moved;
     return moved;
+  }
+
+  private fact(name: AnalyticsEventName, id: string, dims: AnalyticsFact["dims"]): void {
+    const meta = this.port.meta();
+    if (!meta) return;
+    this.port.record({
+      key: `c:${meta.conversationId}:${name}:${id}`,
+      name,
+      actor: "system",
+      at: Date.now(),
+      agentId: meta.agentId,
+      userId: meta.assigneeId,
+      dims,
+    });
   }
 
   /** Messages with their delivery state (REST view). */
@@ -260,6 +287,7 @@ export class RoomChannelOutbox {
         messageId,
       );
       this.advance(messageId, "sent");
+      if (template) this.fact("template_sent", messageId, { template: template.name });
       await db
         .insert(channelMessages)
         .values({
@@ -285,6 +313,7 @@ export class RoomChannelOutbox {
 
   private fail(messageId: string, failure: SendFailure, code: string): void {
     log("warn", "channel message failed", { messageId, failure, code });
+    if (failure === "WINDOW_CLOSED") this.fact("window_closed", messageId, { at: "send" });
     this.advance(messageId, "failed", `${failure}:${code}`);
   }
 

@@ -9,6 +9,7 @@ import type { AiUsageRecord, PostResult, RoomPost, Sender, ServerFrame } from ".
 import { RoomAi } from "./room-ai";
 import { RoomAnalytics } from "./room-analytics";
 import { RoomChannelOutbox } from "./room-channel-outbox";
+import { surveyOnChannel } from "./room-csat";
 import { handOff } from "./room-handoff";
 import type { RoomInboxFeed } from "./room-inbox-feed";
 import { RoomOutbox } from "./room-outbox";
@@ -45,7 +46,8 @@ export function roomParts(ctx: DurableObjectState, env: Env, host: RoomHost) {
   });
   const record = (fact: AnalyticsFact) => host.store().enqueue("analytics", fact, Date.now());
   const broadcast = (frame: ServerFrame) => host.sockets.broadcast(frame);
-  const analytics = new RoomAnalytics(sql, { record, broadcast });
+  const survey = (surveyId: string, now: number) => surveyOnChannel(host, channel, surveyId, now);
+  const analytics = new RoomAnalytics(sql, { record, broadcast, survey });
   // What the AI, the plans and the channel all need of their room.
   const room = {
     meta: () => host.store().meta(),
@@ -64,6 +66,7 @@ export function roomParts(ctx: DurableObjectState, env: Env, host: RoomHost) {
     ...room,
     env,
     armAlarm,
+    record,
     saveMeta: (meta) => host.store().saveMeta(meta),
   });
   const plans: RoomPlans = new RoomPlans(sql, {

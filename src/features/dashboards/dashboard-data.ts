@@ -2,6 +2,7 @@ import type { Database } from "../../db/client";
 import type { dashboards } from "../../db/schema";
 import { queryContext } from "../analytics/metric-query";
 import { addDays, localDate, timeRange } from "../analytics/range";
+import type { DataParams } from "./dashboards.schemas";
 import { findDashboard, findWidget, widgetsOf } from "./dashboards.service";
 import { type StoredWidget, widgetData } from "./widget-data";
 
@@ -39,15 +40,15 @@ export async function dashboardData(
   db: Database,
   tenantId: string,
   id: string,
-  params: { from?: string; to?: string; tz?: string },
+  params: DataParams,
   now = new Date(),
 ) {
-  const dashboard = await findDashboard(db, tenantId, id);
+  // Both reads at once: a dashboard of another tenant is a 404 and its widgets are never returned.
+  const [dashboard, widgets] = await Promise.all([findDashboard(db, tenantId, id), widgetsOf(db, id)]);
   const range = dashboardRange(dashboard, params, now);
   const context = queryContext(db, tenantId);
-  const widgets = await widgetsOf(db, id);
   const data = await Promise.all(
-    widgets.map(async (w) => [w.id, await widgetData(context, w as StoredWidget, range)] as const),
+    widgets.map(async (w) => [w.id, await widgetData(context, w as StoredWidget, range, params)] as const),
   );
   return { range: { from: range.from, to: range.to, tz: range.tz }, widgets: Object.fromEntries(data) };
 }
@@ -58,11 +59,12 @@ export async function oneWidgetData(
   tenantId: string,
   id: string,
   widgetId: string,
-  params: { from?: string; to?: string; tz?: string },
+  params: DataParams,
   now = new Date(),
 ) {
   const dashboard = await findDashboard(db, tenantId, id);
   const { widget } = await findWidget(db, tenantId, id, widgetId);
   const range = dashboardRange(dashboard, params, now);
-  return { widget, range, data: await widgetData(queryContext(db, tenantId), widget as StoredWidget, range) };
+  const context = queryContext(db, tenantId);
+  return { widget, range, data: await widgetData(context, widget as StoredWidget, range, params) };
 }

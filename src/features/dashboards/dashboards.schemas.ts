@@ -3,7 +3,7 @@ import { widgetTypes } from "../../db/schema";
 import { IdParams } from "../../lib/responses";
 import { nonEmptyUpdate } from "../../lib/route-helpers";
 import { jsonObject, text } from "../../lib/text";
-import { TimeZone } from "../analytics/analytics.schemas";
+import { AnalyticsQuery, TimeZone } from "../analytics/analytics.schemas";
 import { dimensions, statistics } from "../analytics/catalog";
 import { buckets } from "../analytics/range";
 import { GRID_COLUMNS } from "./grid";
@@ -139,11 +139,22 @@ export const WidgetParams = IdParams.extend({
   widgetId: z.uuid().openapi({ param: { name: "widgetId", in: "path" } }),
 });
 
+const { businessHours, channel, agentId, assigneeId, groupBy } = AnalyticsQuery.shape;
+/** The data call's parameters: the analytics endpoints' filters, applied to every widget on top of its own. */
 export const DataQuery = z.object({
   from: text().pipe(z.iso.date()).optional().openapi({ description: "Overrides the dashboard's time range" }),
   to: text().pipe(z.iso.date()).optional(),
   tz: TimeZone.optional(),
+  businessHours: businessHours.openapi({ description: "Durations in business hours for every widget" }),
+  channel: channel.openapi({
+    description: "Every widget only this channel (a widget whose metric has no channel shows an error)",
+    example: "whatsapp",
+  }),
+  agentId: agentId.openapi({ description: "Every widget only this AI agent" }),
+  assigneeId: assigneeId.openapi({ description: "Every widget only this human agent (assignee)" }),
+  groupBy: groupBy.openapi({ description: "Bucket of every time-series widget (default: its own)" }),
 });
+export type DataParams = z.infer<typeof DataQuery>;
 
 const Point = z.object({ t: text(), v: z.number().nullable() });
 export const WidgetDataSchema = z

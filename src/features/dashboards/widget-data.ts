@@ -1,10 +1,10 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { agents, users } from "../../db/schema";
 import { AppError } from "../../lib/errors";
-import { type MetricResult, type QueryContext, runMetric } from "../analytics/metric-query";
+import { checkQuery, type MetricResult, type QueryContext, runMetric } from "../analytics/metric-query";
 import { previousRange, type TimeRange } from "../analytics/range";
-import type { WidgetData, WidgetQuery } from "./dashboards.schemas";
-import { toCatalogQuery } from "./widget-query";
+import type { DataParams, WidgetData, WidgetQuery } from "./dashboards.schemas";
+import { toCatalogQuery, withParams } from "./widget-query";
 
 /** A stored widget as the data call reads it. */
 export interface StoredWidget {
@@ -36,14 +36,17 @@ export async function widgetData(
   context: QueryContext,
   widget: StoredWidget,
   range: TimeRange,
+  params: Partial<DataParams> = {},
 ): Promise<WidgetData> {
   if (widget.type === "text") {
     const markdown = widget.options.markdown;
     return { type: "text", markdown: typeof markdown === "string" ? markdown : "" };
   }
   const query = widget.query as WidgetQuery;
-  const catalogQuery = toCatalogQuery(query);
   try {
+    const catalogQuery = withParams(toCatalogQuery(query), params);
+    // The call's filters may not fit a widget's metric: that widget shows the error, never unfiltered figures.
+    checkQuery(catalogQuery);
     const run = (ref: WidgetQuery["metrics"][number], window: TimeRange, skipTotal = false) =>
       runMetric(context, catalogQuery, ref, window, { skipTotal });
     const [first] = query.metrics;

@@ -2,7 +2,7 @@ import type { WidgetType } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import type { CatalogQuery } from "../analytics/metric-query";
 import { checkQuery } from "../analytics/metric-query";
-import type { WidgetQuery } from "./dashboards.schemas";
+import type { DataParams, WidgetQuery } from "./dashboards.schemas";
 
 const invalid = (message: string) =>
   new AppError("validation_failed", "Invalid widget", [{ path: "query", message }]);
@@ -40,5 +40,19 @@ export function toCatalogQuery(query: WidgetQuery): CatalogQuery {
       field: filter.field,
       values: Array.isArray(filter.value) ? filter.value : [filter.value],
     })),
+  };
+}
+
+/** A widget's query under the data call's parameters: its filters plus theirs, their bucket and business hours. */
+export function withParams(query: CatalogQuery, params: Partial<DataParams>): CatalogQuery {
+  const filters = [...(query.filters ?? [])];
+  if (params.channel) filters.push({ field: "channel", values: [params.channel] });
+  if (params.agentId) filters.push({ field: "agent", values: [params.agentId] });
+  if (params.assigneeId) filters.push({ field: "user", values: [params.assigneeId] });
+  return {
+    ...query,
+    filters,
+    bucket: query.bucket && params.groupBy ? params.groupBy : query.bucket,
+    businessHours: params.businessHours || query.businessHours,
   };
 }

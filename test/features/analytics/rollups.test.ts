@@ -87,6 +87,42 @@ describe("analytics rollups", () => {
     expect(markers.map((m) => m.day)).toEqual(["2026-10-05", "2026-10-06", "2026-10-07"]);
   });
 
+  it("give every widget of the default dashboard the raw events' figures, the partial edges read raw", async () => {
+    const tenant = await registerTenant();
+    const token = tenant.accessToken;
+    const ids = { agent: crypto.randomUUID(), alice: crypto.randomUUID(), bob: crypto.randomUUID() };
+    await insertEvents(tenant.tenant.id, [
+      ...supportHistory(ids),
+      // Outside the rebuilt days: read from raw events on either edge of the run.
+      { name: "conversation_created", at: "2026-10-04T23:30:00Z", channel: "web", agentId: ids.agent },
+      { name: "conversation_resolved", at: "2026-10-07T00:10:00Z", channel: "web", userId: ids.alice },
+      {
+        name: "channel_delivery_failed",
+        at: "2026-10-07T01:00:00Z",
+        channel: "whatsapp",
+        dims: { code: "470" },
+      },
+    ]);
+    const { data } = await callJson<{ data: { id: string }[] }>("/api/dashboards", { token }, 200);
+    const path = `/api/dashboards/${data[0]?.id}/data?from=2026-10-04&to=2026-10-07`;
+    const raw = await callJson<{ widgets: Record<string, unknown> }>(path, { token }, 200);
+    await withDb((db) =>
+      rebuildRollups(db, { fromDay: "2026-10-05", toDay: "2026-10-06", tenantId: tenant.tenant.id }),
+    );
+    expect(await callJson(path, { token }, 200)).toEqual(raw);
+    const dashboard = await callJson<{ widgets: { id: string; title: string }[] }>(
+      `/api/dashboards/${data[0]?.id}`,
+      { token },
+      200,
+    );
+    const kpi = dashboard.widgets.find((w) => w.title === "New conversations")?.id ?? "";
+    // 4 conversations on the 5th and 6th, 1 on the 4th; then the bumped rollup row shows it was read.
+    expect(raw.widgets[kpi]).toEqual({ type: "kpi", unit: "count", total: 5, previous: 0 });
+    await bump(tenant.tenant.id, "conversations_new", 100);
+    const bumped = await callJson<typeof raw>(path, { token }, 200);
+    expect(bumped.widgets[kpi]).toEqual({ type: "kpi", unit: "count", total: 105, previous: 0 });
+  });
+
   it("rebuild the last three complete UTC days each night", () => {
     expect(scheduledRollupDays(new Date("2026-03-01T00:15:00Z"))).toEqual({
       fromDay: "2026-02-26",

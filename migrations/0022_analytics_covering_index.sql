@@ -1,0 +1,2 @@
+DROP INDEX "analytics_events_tenant_id_name_at_index";--> statement-breakpoint
+CREATE INDEX "analytics_events_metric_scan_index" ON "analytics_events" USING btree ("tenant_id","name","at","actor","conversation_id","channel","agent_id","user_id","value_s","value_bh_s");
