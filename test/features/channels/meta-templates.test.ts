@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, registerTenant } from "../../support/api";
+import { call, callJson, registerTenant } from "../../support/api";
 import {
   channelConversations,
   connectTelegram,
@@ -51,6 +51,15 @@ describe("WhatsApp template messages", () => {
         },
       },
     ]);
+    // The channel outbox counts both: the refused free-form reply and the template that went out.
+    await eventually(async () => {
+      const { totals } = await callJson<{ totals: Record<string, number | null> }>(
+        "/api/analytics/channels",
+        { token: tenant.accessToken },
+        200,
+      );
+      return totals.window_closed === 1 && totals.template_sends === 1 ? totals : undefined;
+    });
     // The first test of a file also pays for warming the Worker up.
   }, 30_000);
 
