@@ -6,7 +6,7 @@ import { AppError } from "./errors";
 
 // Uploads stream multipart files and check MAX_UPLOAD_BYTES themselves (documents.routes.ts);
 // chat attachments check MAX_ATTACHMENT_BYTES (attachments.routes.ts).
-const UPLOAD = /^\/api\/(documents|conversations\/[^/]+\/attachments)\/?$/;
+const UPLOAD = /^\/api\/(documents|(widget\/)?conversations\/[^/]+\/attachments)\/?$/;
 
 /**
  * Refuses a request body over MAX_BODY_BYTES with 413 before anything parses it: by Content-Length

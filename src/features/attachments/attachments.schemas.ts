@@ -19,9 +19,13 @@ const Ticket = text()
   .optional()
   .openapi({ description: "A conversation ticket (the widget's), instead of a bearer token" });
 
-export const UploadQuery = z.object({
-  ticket: Ticket,
-  filename: text().max(255).optional().openapi({ description: "The file's name", example: "receipt.pdf" }),
-});
+const Filename = text()
+  .max(255)
+  .optional()
+  .openapi({ description: "The file's name", example: "receipt.pdf" });
+
+export const FilenameQuery = z.object({ filename: Filename });
+
+export const UploadQuery = z.object({ ticket: Ticket, filename: Filename });
 
 export const DownloadQuery = z.object({ ticket: Ticket });

@@ -23,14 +23,19 @@ async function visitor(tenant: TestTenant) {
     { token: tenant.accessToken, json: { name: "site", allowedOrigins: [origin] } },
     201,
   );
-  const session = await callJson<{ conversation: { id: string }; ticket: { ticket: string; url: string } }>(
-    "/api/widget/sessions",
-    { json: { widgetKey: key.publicKey }, headers: { Origin: origin } },
-    200,
-  );
+  const session = await callJson<{
+    conversation: { id: string };
+    visitorToken: string;
+    ticket: { ticket: string; url: string };
+  }>("/api/widget/sessions", { json: { widgetKey: key.publicKey }, headers: { Origin: origin } }, 200);
   const socket = await mustOpen(session.ticket.url);
   await socket.next(isType("ready"));
-  return { conversationId: session.conversation.id, ticket: session.ticket.ticket, socket };
+  return {
+    conversationId: session.conversation.id,
+    ticket: session.ticket.ticket,
+    visitorToken: session.visitorToken,
+    socket,
+  };
 }
 
 const upload = (
@@ -155,6 +160,57 @@ describe("attachments", () => {
     const stranger = await registerTenant();
     expect((await call(file.url, { token: stranger.accessToken })).status).toBe(404);
     expect((await call(file.url, { token: tenant.accessToken })).status).toBe(200);
+  });
+
+  it("the widget uploads and downloads with the visitor token, with the staff upload's limits and type detection", async () => {
+    const tenant = await registerTenant();
+    const chat = await visitor(tenant);
+    const other = await visitor(tenant);
+    const widgetUpload = (conversationId: string, body: Uint8Array, token: string) =>
+      call(`/api/widget/conversations/${conversationId}/attachments?filename=bike.png`, {
+        method: "POST",
+        token,
+        body,
+        headers: { "Content-Type": "application/octet-stream", Origin: origin },
+      });
+    const png = pngBytes();
+    const response = await widgetUpload(chat.conversationId, png, chat.visitorToken);
+    expect(response.status).toBe(201);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe(origin);
+    const file = (await response.json()) as Attachment;
+    expect(file).toMatchObject({ contentType: "image/png", filename: "bike.png", sizeBytes: png.byteLength });
+    chat.socket.send({ type: "message", clientId: "w1", text: "bike.png", attachmentIds: [file.id] });
+    await chat.socket.next((f) => f.type === "ack" && f.clientId === "w1");
+    // Staff see it in the message and download it with their token.
+    const messages = await callJson<{ data: { text: string; metadata: Record<string, unknown> }[] }>(
+      `/api/conversations/${chat.conversationId}/messages`,
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(messages.data.find((m) => m.text === "bike.png")?.metadata).toMatchObject({
+      attachments: [{ id: file.id, contentType: "image/png" }],
+    });
+    expect((await call(file.url, { token: tenant.accessToken })).status).toBe(200);
+    // A staff PDF downloads for the visitor with the visitor token, not for another visitor.
+    const pdf = await textPdf([{ paragraphs: ["Label"] }]);
+    const staffFile = await uploaded(chat.conversationId, pdf, { token: tenant.accessToken }, "label.pdf");
+    const path = `/api/widget/conversations/${chat.conversationId}/attachments/${staffFile.id}`;
+    const download = await call(path, { token: chat.visitorToken });
+    expect(download.status).toBe(200);
+    expect(download.headers.get("Content-Type")).toBe("application/pdf");
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(pdf);
+    expect((await call(path, { token: other.visitorToken })).status).toBe(404);
+    expect((await call(path)).status).toBe(401);
+    const elsewhere = await uploaded(other.conversationId, pngBytes(), { ticket: other.ticket });
+    const crossed = `/api/widget/conversations/${chat.conversationId}/attachments/${elsewhere.id}`;
+    expect((await call(crossed, { token: chat.visitorToken })).status).toBe(404);
+    // Same refusals as staff uploads: another visitor's conversation, other types, too large.
+    expect((await widgetUpload(other.conversationId, png, chat.visitorToken)).status).toBe(404);
+    const plain = new TextEncoder().encode("not an image");
+    expect((await widgetUpload(chat.conversationId, plain, chat.visitorToken)).status).toBe(415);
+    const big = new Uint8Array(1024 * 1024 + 1);
+    big.set(png);
+    expect((await widgetUpload(chat.conversationId, big, chat.visitorToken)).status).toBe(413);
   });
 
   it("deletes the stored files with their conversation", async () => {
