@@ -213,6 +213,89 @@ describe("attachments", () => {
     expect((await widgetUpload(chat.conversationId, big, chat.visitorToken)).status).toBe(413);
   });
 
+  it("a signed upload URL takes one PUT of the bytes, then the attachment exists; tampered, expired or reused URLs are refused", async () => {
+    const tenant = await registerTenant();
+    const token = tenant.accessToken;
+    const conversation = await createConversation(tenant);
+    interface Signed {
+      attachmentId: string;
+      uploadUrl: string;
+      method: string;
+      maxBytes: number;
+      expiresAt: string;
+    }
+    const sign = (json: Record<string, unknown>) =>
+      callJson<Signed>(`/api/conversations/${conversation.id}/attachments/uploads`, { token, json }, 201);
+    const put = (url: string, body: Uint8Array) => {
+      const { pathname, search } = new URL(url);
+      return call(`${pathname}${search}`, {
+        method: "PUT",
+        body,
+        headers: { "Content-Type": "application/octet-stream" },
+      });
+    };
+    const signed = await sign({ filename: "survey.pdf" });
+    expect(signed).toMatchObject({ method: "PUT", maxBytes: 1024 * 1024 });
+    expect(Date.parse(signed.expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
+    const pdf = await textPdf([{ paragraphs: ["Site survey"] }]);
+    const stored = await put(signed.uploadUrl, pdf);
+    expect(stored.status).toBe(201);
+    const file = (await stored.json()) as Attachment;
+    expect(file).toMatchObject({
+      id: signed.attachmentId,
+      filename: "survey.pdf",
+      contentType: "application/pdf",
+    });
+    await callJson(
+      `/api/conversations/${conversation.id}/messages`,
+      { token, json: { text: "The survey", attachmentIds: [file.id] } },
+      201,
+    );
+    const download = await call(file.url, { token });
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(pdf);
+    // One file per URL.
+    expect((await put(signed.uploadUrl, pngBytes())).status).toBe(409);
+    expect(new Uint8Array(await (await call(file.url, { token })).arrayBuffer())).toEqual(pdf);
+    // Tampered: another signature, or the signature of another upload's id.
+    const fresh = await sign({});
+    const forged = (url: string, change: (claims: Record<string, unknown>) => void) => {
+      const [head, payload, signature] = (new URL(url).searchParams.get("token") ?? "").split(".");
+      const claims = JSON.parse(atob((payload ?? "").replace(/-/g, "+").replace(/_/g, "/")));
+      change(claims);
+      const body = btoa(JSON.stringify(claims)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      return url.replace(/token=.*$/, `token=${head}.${body}.${signature}`);
+    };
+    const elsewhere = await createConversation(tenant);
+    const moved = forged(fresh.uploadUrl, (claims) => {
+      claims.cid = elsewhere.id;
+    });
+    expect((await put(moved, pngBytes())).status).toBe(401);
+    const resigned = fresh.uploadUrl.replace(/.{8}$/, "AAAAAAAA");
+    expect((await put(resigned, pngBytes())).status).toBe(401);
+    const otherId = fresh.uploadUrl.replace(fresh.attachmentId, crypto.randomUUID());
+    expect((await put(otherId, pngBytes())).status).toBe(401);
+    // The same limits and type detection as a direct upload.
+    expect((await put(fresh.uploadUrl, new TextEncoder().encode("text"))).status).toBe(415);
+    const big = new Uint8Array(1024 * 1024 + 1);
+    big.set(pngBytes());
+    expect((await put(fresh.uploadUrl, big)).status).toBe(413);
+    // Expired: a URL of one second, tried after it ran out.
+    const brief = await sign({ expiresInSeconds: 1 });
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(brief.expiresAt) - Date.now() + 1100));
+    expect((await put(brief.uploadUrl, pngBytes())).status).toBe(401);
+    const prolonged = forged(brief.uploadUrl, (claims) => {
+      claims.exp = Number(claims.exp) + 3600;
+    });
+    expect((await put(prolonged, pngBytes())).status).toBe(401);
+    // Only participants get URLs.
+    const stranger = await registerTenant();
+    const refused = await call(`/api/conversations/${conversation.id}/attachments/uploads`, {
+      token: stranger.accessToken,
+      json: {},
+    });
+    expect(refused.status).toBe(404);
+  }, 30_000);
+
   it("deletes the stored files with their conversation", async () => {
     const tenant = await registerTenant();
     const conversation = await createConversation(tenant);

@@ -365,6 +365,12 @@ describe("tenant isolation", () => {
       { method: "POST", route: "/api/channels/{id}/webhook/regenerate", path: `${CH}/webhook/regenerate` },
       { method: "POST", route: "/api/conversations/{id}/attachments", path: `${C}/attachments`, json: {} },
       { method: "GET", route: "/api/attachments/{id}", path: `/api/attachments/${attachment.id}` },
+      {
+        method: "POST",
+        route: "/api/conversations/{id}/attachments/uploads",
+        path: `${C}/attachments/uploads`,
+        json: {},
+      },
       { method: "GET", route: "/api/teams/{id}", path: T },
       { method: "PUT", route: "/api/teams/{id}", path: T, json: { name: "pwned" } },
       { method: "DELETE", route: "/api/teams/{id}", path: T },
@@ -396,6 +402,8 @@ describe("tenant isolation", () => {
       "POST /webhooks/telegram/{channelId}",
       "POST /webhooks/meta/{channelId}",
       "GET /webhooks/meta/{channelId}",
+      // A signed upload URL carries its conversation and tenant in its signature (attachments.test.ts).
+      "PUT /api/attachment-uploads/{id}",
     ]);
     // Widget routes authenticate a visitor token instead: tenant B's visitor is probed below.
     const visitorRoute = "POST /api/widget/conversations/{id}/messages/{messageId}/feedback";
