@@ -40,7 +40,7 @@ describe("webhook events from the owners of plans, documents, policies, contacts
       ]),
     );
     expect(received.every((r) => r.verified && r.event === "contact.created")).toBe(true);
-   }, 30_000);
+  }, 30_000);
 
   it("announces a satisfaction answer, signed", async () => {
     const tenant = await registerTenant();
