@@ -163,6 +163,68 @@ describe("outbound webhooks", () => {
     });
   }, 30_000);
 
+  it("queues no event no endpoint wants, and an endpoint created or re-enabled gets the very next one", async () => {
+    const tenant = await registerTenant();
+    // What reaches the webhook queue for this tenant (the binding the rooms and routes send with).
+    const queue = env.WEBHOOK_QUEUE;
+    const send = queue.send.bind(queue);
+    const queued: { type: string; text?: string }[] = [];
+    Object.assign(queue, {
+      send: (body: {
+        kind: string;
+        event?: { type: string; tenantId: string; data: Record<string, unknown> };
+      }) => {
+        const { event } = body;
+        if (event?.tenantId === tenant.tenant.id)
+          queued.push({
+            type: event.type,
+            text: (event.data.message as { text?: string } | undefined)?.text,
+          });
+        return send(body as never);
+      },
+    });
+    try {
+      await receiver(tenant, ["conversation.created"]);
+      const conversation = await createConversation(tenant);
+      const post = (text: string) =>
+        callJson(
+          `/api/conversations/${conversation.id}/messages`,
+          { token: tenant.accessToken, json: { text } },
+          201,
+        );
+      await post("Nobody listens to this one");
+      const messages = await receiver(tenant, ["message.created"]);
+      await post("The very next message");
+      const texts = async () =>
+        (await messages.received()).map((r) => r.body.data.message as { text: string });
+      await until(texts, (t) => t.some((m) => m.text === "The very next message"));
+      await callJson(
+        `/api/webhooks/${messages.webhook.id}`,
+        { method: "PUT", token: tenant.accessToken, json: { enabled: false } },
+        200,
+      );
+      await post("Said while the endpoint is disabled");
+      await callJson(
+        `/api/webhooks/${messages.webhook.id}`,
+        { method: "PUT", token: tenant.accessToken, json: { enabled: true } },
+        200,
+      );
+      await post("Said once it is enabled again");
+      await until(texts, (t) => t.some((m) => m.text === "Said once it is enabled again"));
+      expect((await texts()).map((m) => m.text)).toEqual([
+        "The very next message",
+        "Said once it is enabled again",
+      ]);
+      // The events nobody wanted never became queue messages (status changes: no endpoint either).
+      expect(queued.filter((q) => q.type !== "conversation.created")).toEqual([
+        { type: "message.created", text: "The very next message" },
+        { type: "message.created", text: "Said once it is enabled again" },
+      ]);
+    } finally {
+      Object.assign(queue, { send });
+    }
+  }, 30_000);
+
   it("retries a failing endpoint with the same delivery id until it accepts", async () => {
     const tenant = await registerTenant();
     const hook = await receiver(tenant, ["conversation.created"], { failFirst: 2, failStatus: 503 });
