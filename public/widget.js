@@ -109,6 +109,8 @@
     ai: "Assistant",
     system: "System",
     sources: "Sources",
+    attach: "Attach a file",
+    fileFailed: "Not sent",
   };
   const textAttrs = () => {
     for (const [k, v] of Object.entries(data))
@@ -142,7 +144,8 @@ border:1px solid #e1e4e8;align-self:flex-start}
 .log>li.mine,.sending>li.mine{align-self:flex-end;background:var(--c);color:#fff}li.pending{opacity:.6;margin-top:6px}
 .mine a{color:#fff}ul,ol{margin:2px 0;padding-left:18px;white-space:normal}code{font-family:monospace;background:#0001;padding:0 3px;border-radius:3px}
 b{display:block;font-size:11px;font-weight:600;opacity:.7}time{display:block;font-size:10px;opacity:.6;margin-top:2px}
-.cites{font-size:12px;margin-top:4px}
+.cites{font-size:12px;margin-top:4px}.files img{display:block;max-width:100%;max-height:160px;border-radius:8px;margin-top:4px}
+.clip{background:none!important;color:#5a6270!important;padding:8px 4px!important;font-size:18px}
 .rate{display:flex;gap:4px;margin-top:4px}.rate button[aria-pressed=true]{background:var(--c);color:#fff}
 .rate button,.csat button{border:1px solid #c9ced6;background:#fff;border-radius:6px;cursor:pointer;padding:2px 8px}
 .typing{min-height:18px;margin:0;padding:2px 14px;font-size:12px;color:#5a6270}
@@ -164,7 +167,8 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
 <form class="pre" hidden><p class="intro"></p><label for="n"></label><input id="n" autocomplete="name" maxlength="120">
 <label for="e"></label><input id="e" type="email" autocomplete="email" maxlength="254"><button type="submit" class="go"></button></form>
 <div class="csat" role="group" aria-labelledby="q" hidden><span id="q"></span></div>
-<form class="msg"><label class="sr" for="i">Your message</label><textarea id="i" rows="1" maxlength="4000"></textarea>
+<form class="msg"><button type="button" class="clip">📎</button><input type="file" class="sr" tabindex="-1" aria-hidden="true"
+accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"><label class="sr" for="i">Your message</label><textarea id="i" rows="1" maxlength="4000"></textarea>
 <button type="submit" class="snd"></button></form></section>`;
   const $ = (selector) => root.querySelector(selector);
   const [
@@ -240,6 +244,7 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
     $("h2").textContent = data.title || s.title || T.title;
     input.placeholder = T.placeholder;
     $(".snd").textContent = T.send;
+    $(".clip").setAttribute("aria-label", T.attach);
     $(".intro").textContent = T.preChatIntro;
     $("label[for=n]").textContent = T.name;
     $("label[for=e]").textContent = T.email;
@@ -349,6 +354,80 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
     return p;
   }
 
+  /** A file of this conversation, fetched with the visitor token (never in a URL) as a blob URL. */
+  async function fileUrl(id) {
+    const res = await fetch(`${api}/api/widget/conversations/${conversationId}/attachments/${id}`, {
+      headers: { authorization: `Bearer ${saved.visitorToken}` },
+    });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return URL.createObjectURL(await res.blob());
+  }
+
+  /** A message's files: images as thumbnails, others (PDFs) as links fetched when clicked. */
+  function attachments(list) {
+    const box = document.createElement("div");
+    box.className = "files";
+    for (const f of list.slice(0, 10)) {
+      const a = document.createElement("a");
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.download = f.filename;
+      a.textContent = `📄 ${f.filename}`;
+      if (/^image\//.test(f.contentType)) {
+        const img = document.createElement("img");
+        img.alt = f.filename;
+        a.replaceChildren(img);
+        fileUrl(f.id).then(
+          (url) => {
+            img.src = a.href = url;
+          },
+          () => {},
+        );
+      } else {
+        a.href = "#";
+        a.onclick = async (event) => {
+          if (a.href.startsWith("blob:")) return;
+          event.preventDefault();
+          const url = await fileUrl(f.id).catch(() => "");
+          if (!url) return;
+          a.href = url;
+          a.click();
+        };
+      }
+      box.append(a);
+    }
+    return box;
+  }
+
+  /** Uploads a waiting file as the visitor, then sends its message (once the conversation exists). */
+  async function upload(clientId) {
+    const p = pending.get(clientId);
+    if (!p || p.busy) return;
+    p.busy = true;
+    const res = await fetch(
+      `${api}/api/widget/conversations/${conversationId}/attachments?filename=${encodeURIComponent(p.file.name)}`,
+      {
+        method: "POST",
+        headers: {
+          "content-type": "application/octet-stream",
+          authorization: `Bearer ${saved.visitorToken}`,
+        },
+        body: p.file,
+      },
+    ).catch(() => null);
+    p.busy = false;
+    if (res?.ok) {
+      p.ids = [(await res.json()).id];
+      delete p.file;
+      send({ type: "message", clientId, text: p.text, attachmentIds: p.ids });
+    } else if (res) {
+      // Refused (type, size): it will not go through on a retry either.
+      pending.delete(clientId);
+      p.el.classList.remove("pending");
+      p.el.append(` (${T.fileFailed})`);
+    }
+  }
+
   /** Like/dislike on an AI answer (choosing again changes it). */
   function rating(m) {
     const group = document.createElement("div");
@@ -392,6 +471,8 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
     const mine = isMine(m.sender);
     const li = item(m.text, m.sender, mine ? "mine" : "theirs");
     li.dataset.seq = m.seq;
+    const files = m.metadata?.attachments;
+    if (Array.isArray(files) && files.length) li.append(attachments(files));
     const cites = m.metadata?.citations;
     if (Array.isArray(cites) && cites.length) li.append(citations(cites));
     if (m.sender?.kind === "ai") li.append(rating(m));
@@ -486,20 +567,21 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
     return true;
   }
 
-  function submit() {
-    const text = input.value.trim();
+  function submit(file) {
+    const text = file ? file.name : input.value.trim();
     if (!text) return;
-    input.value = "";
+    if (!file) input.value = "";
     const clientId = newClientId();
     const el = item(text, null, "mine pending");
     el.dataset.pending = clientId;
     el.setAttribute("aria-label", `${text} (sending)`);
     sendingEl.append(el);
-    pending.set(clientId, { text, el });
+    pending.set(clientId, { text, el, file });
     toBottom();
     typing(false);
     // The first message creates the conversation; the pending copy is sent once the room is ready.
-    if (!send({ type: "message", clientId, text }) && !sock && !connecting) connect();
+    if (ready && file) upload(clientId);
+    else if (!send({ type: "message", clientId, text }) && !sock && !connecting) connect();
   }
 
   /** The pre-chat form shows before the first message when the key asks for it and we know no one. */
@@ -533,7 +615,9 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
       attempt = 0;
       showStatus(conversation?.status);
       // Whatever the replay did not settle is sent (again); the server de-duplicates by clientId.
-      for (const [clientId, { text }] of pending) send({ type: "message", clientId, text });
+      for (const [clientId, p] of pending)
+        if (p.file) upload(clientId);
+        else send({ type: "message", clientId, text: p.text, attachmentIds: p.ids });
       markRead();
     } else if (f.type === "typing" && !isMine(f.participant)) {
       clearTimeout(typingHide);
@@ -721,6 +805,12 @@ d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-
     if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
     event.preventDefault();
     submit();
+  };
+  const picker = $("input[type=file]");
+  $(".clip").onclick = () => picker.click();
+  picker.onchange = () => {
+    for (const file of picker.files) submit(file);
+    picker.value = "";
   };
   input.oninput = () => {
     typing(true);

@@ -8,6 +8,7 @@ import { businessHoursRoutes } from "./features/analytics/business-hours.routes"
 import { csatRoutes, widgetCsatRoutes } from "./features/analytics/csat.routes";
 import { apiKeyRoutes } from "./features/api-keys/api-keys.routes";
 import { attachmentRoutes } from "./features/attachments/attachments.routes";
+import { widgetAttachmentRoutes } from "./features/attachments/widget-attachments.routes";
 import { authRoutes } from "./features/auth/auth.routes";
 import { browserSessionRoutes } from "./features/auth/browser-session.routes";
 import { cannedResponseRoutes } from "./features/canned-responses/canned-responses.routes";
@@ -82,6 +83,7 @@ export function createApp() {
   app.route("/api/webhooks", webhookRoutes);
   app.route("/api/teams", teamRoutes);
   app.route("/api", attachmentRoutes);
+  app.route("/api/widget", widgetAttachmentRoutes);
   app.route("/api/me", notificationRoutes);
   app.route("/chat", chatRoutes);
   app.route("/api/analytics/business-hours", businessHoursRoutes);

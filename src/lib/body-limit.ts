@@ -6,7 +6,8 @@ import { AppError } from "./errors";
 
 // Uploads stream multipart files and check MAX_UPLOAD_BYTES themselves (documents.routes.ts);
 // chat attachments check MAX_ATTACHMENT_BYTES (attachments.routes.ts).
-const UPLOAD = /^\/api\/(documents|conversations\/[^/]+\/attachments)\/?$/;
+const UPLOAD = /^\/api\/(documents|(widget\/)?conversations\/[^/]+\/attachments)\/?$/;
+const SIGNED_UPLOAD = /^\/api\/attachment-uploads\/[^/]+$/;
 
 /**
  * Refuses a request body over MAX_BODY_BYTES with 413 before anything parses it: by Content-Length
@@ -14,6 +15,7 @@ const UPLOAD = /^\/api\/(documents|conversations\/[^/]+\/attachments)\/?$/;
  */
 export const requestBodyLimit = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === "POST" && UPLOAD.test(c.req.path)) return next();
+  if (c.req.method === "PUT" && SIGNED_UPLOAD.test(c.req.path)) return next();
   const maxSize = loadConfig(c.env).MAX_BODY_BYTES;
   return bodyLimit({
     maxSize,

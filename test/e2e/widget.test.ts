@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { markedPng, textPdf } from "../support/files";
 import { type CuttableProxy, startCuttableProxy } from "./support/cuttable-proxy";
 import { type Frame, joinRoom, registerStaff, type Staff } from "./support/staff";
 
@@ -450,6 +451,70 @@ describe("the embeddable widget in Chromium", () => {
     expect(csat.status()).toBe(201);
     expect(csat.request().postDataJSON()).toMatchObject({ rating: 5 });
     room.close();
+    await context.close();
+  });
+
+  it("sends the visitor's image to staff and shows staff's image and PDF, fetched with the visitor token", async () => {
+    const { context, page } = await visit();
+    await page.getByRole("button", { name: "Open chat" }).click();
+    // The file is the first message: it creates the conversation, is uploaded, then sent.
+    const photo = markedPng("bent wheel", 64, 32);
+    await page
+      .locator("#switchboard-widget input[type=file]")
+      .setInputFiles({ name: "wheel.png", mimeType: "image/png", buffer: Buffer.from(photo) });
+    await expect
+      .poll(async () => (await widgetState(page)).conversationId, { timeout: 10_000 })
+      .not.toBeNull();
+    const { conversationId } = await widgetState(page);
+    type Listed = {
+      data: { text: string; metadata: { attachments?: { id: string; filename: string }[] } }[];
+    };
+    const listed = () => staff.call<Listed>(`/api/conversations/${conversationId}/messages`, {}, 200);
+    await expect.poll(async () => (await listed()).data.length, { timeout: 10_000 }).toBe(1);
+    const [sent] = (await listed()).data;
+    expect(sent?.text).toBe("wheel.png");
+    const ref = sent?.metadata.attachments?.[0];
+    expect(ref?.filename).toBe("wheel.png");
+    const auth = { authorization: `Bearer ${staff.accessToken}` };
+    const got = await fetch(`${appUrl}/api/attachments/${ref?.id}`, { headers: auth });
+    expect(new Uint8Array(await got.arrayBuffer())).toEqual(photo);
+    // The visitor's own image shows as a thumbnail in their message.
+    const mine = page.locator('#switchboard-widget li[data-seq="1"] .files img');
+    await expect
+      .poll(() => mine.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(64);
+
+    // Staff reply with an image and a PDF.
+    const staffUpload = async (body: Uint8Array, filename: string) => {
+      const response = await fetch(
+        `${appUrl}/api/conversations/${conversationId}/attachments?filename=${filename}`,
+        { method: "POST", headers: { ...auth, "content-type": "application/octet-stream" }, body },
+      );
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { id: string }).id;
+    };
+    const pdf = await textPdf([{ paragraphs: ["Return label"] }]);
+    const ids = [
+      await staffUpload(markedPng("label", 48, 24), "label.png"),
+      await staffUpload(pdf, "label.pdf"),
+    ];
+    await staff.call(
+      `/api/conversations/${conversationId}/messages`,
+      { json: { text: "Here is your return label", attachmentIds: ids } },
+      201,
+    );
+    const reply = page.locator('#switchboard-widget li[data-seq="2"]');
+    const thumb = reply.locator(".files img");
+    await expect
+      .poll(() => thumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(48);
+    expect(await thumb.getAttribute("src")).toMatch(/^blob:/);
+    const link = reply.getByRole("link", { name: "📄 label.pdf" });
+    const fetched = page.waitForResponse((r) => r.url().endsWith(`/attachments/${ids[1]}`));
+    const download = page.waitForEvent("download");
+    await link.click();
+    expect((await fetched).status()).toBe(200);
+    expect((await download).suggestedFilename()).toBe("label.pdf");
     await context.close();
   });
 

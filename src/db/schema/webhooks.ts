@@ -16,6 +16,7 @@ export const webhookEventTypes = [
   "conversation.created",
   "conversation.status_changed",
   "message.created",
+  "note.created",
   "contact.created",
   "plan.pending",
   "plan.executed",

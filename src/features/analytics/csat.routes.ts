@@ -71,7 +71,7 @@ function answer(
   who: { tenantId: string; kind: string; id: string },
   body: z.infer<typeof CsatBody>,
 ) {
-  const deps = { db: c.var.db, tenantId: who.tenantId, room: roomFor(c.env, id) };
+  const deps = { db: c.var.db, env: c.env, tenantId: who.tenantId, room: roomFor(c.env, id) };
   return answerCsat(deps, id, { kind: who.kind, id: who.id }, body);
 }
 

@@ -2,6 +2,7 @@ import type { Database } from "../../db/client";
 import { csatResponses } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { loadConversation } from "../conversations/conversations.service";
+import { emitWebhookEvent } from "../webhooks/emit";
 import { writeAnalytics } from "./analytics-events";
 
 /** The room's side of the survey: which one it sent, and marking it answered. */
@@ -14,7 +15,7 @@ export interface SurveyRoom {
  * second answer is a conflict), stored with its `csat_response` event in one transaction.
  */
 export async function answerCsat(
-  deps: { db: Database; tenantId: string; room: SurveyRoom },
+  deps: { db: Database; env: Env; tenantId: string; room: SurveyRoom },
   conversationId: string,
   respondent: { kind: string; id: string },
   input: { rating: number; comment?: string },
@@ -59,7 +60,7 @@ export async function answerCsat(
   });
   if (!row) throw new AppError("conflict", "This survey was already answered");
   await room.csat(survey.id);
-  return {
+  const csat = {
     id: row.id,
     conversationId,
     surveyId: row.surveyId,
@@ -68,4 +69,6 @@ export async function answerCsat(
     respondent: { kind: row.respondentKind, id: row.respondentId },
     createdAt: row.createdAt.toISOString(),
   };
+  await emitWebhookEvent(deps.env, tenantId, "csat.received", { conversationId, csat });
+  return csat;
 }

@@ -36,13 +36,19 @@ export async function uploadAttachment(
   deps: AttachmentDeps,
   who: Participant,
   conversationId: string,
-  file: { bytes: Uint8Array; filename?: string },
+  file: { bytes: Uint8Array; filename?: string | undefined },
+  /** Chosen when its signed upload URL was made; such a URL stores one file only. */
+  id = uuidv7(),
 ) {
   await loadConversation(deps.db, who.tenantId, conversationId);
   assertUploadSize(file.bytes.byteLength, deps.maxBytes);
   if (file.bytes.byteLength === 0) throw new AppError("validation_failed", "The file is empty");
   const contentType = detectAttachmentType(file.bytes);
-  const id = uuidv7();
+  const [taken] = await deps.db
+    .select({ id: attachments.id })
+    .from(attachments)
+    .where(eq(attachments.id, id));
+  if (taken) throw new AppError("conflict", "This upload URL was used already");
   const storageKey = `${conversationFilesPrefix(deps.storagePrefix, who.tenantId, conversationId)}${id}`;
   await deps.storage.put(storageKey, file.bytes, contentType);
   const [row] = await deps.db
@@ -58,8 +64,9 @@ export async function uploadAttachment(
       uploadedByKind: who.kind,
       uploadedById: who.id,
     })
+    .onConflictDoNothing()
     .returning();
-  if (!row) throw new Error("attachment insert returned nothing");
+  if (!row) throw new AppError("conflict", "This upload URL was used already");
   const { filename, sizeBytes } = row;
   await roomFor(deps.env, conversationId).attach({ id, filename, contentType, sizeBytes });
   return attachmentView(row);

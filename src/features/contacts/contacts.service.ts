@@ -6,6 +6,7 @@ import type { JsonObject } from "../../lib/json";
 import { isUniqueViolation } from "../auth/auth.service";
 import { deleteConversation } from "../conversations/conversations.service";
 import { inboxClient } from "../inbox/inbox-client";
+import { announceContact } from "./contact-events";
 import { type ContactRow, USER_IDENTITY, VISITOR_IDENTITY } from "./contact-identities";
 import { contactView } from "./contacts.views";
 
@@ -88,7 +89,7 @@ export async function createContact({ db, env, tenantId }: ContactDeps, input: C
     if (externalUserId) await setExternalUserId(tx, tenantId, contact.id, externalUserId);
     return contact;
   });
-  const view = await viewOf(db, row);
+  const view = await announceContact(env, db, row);
   await inboxClient(env, tenantId).publish({ type: "contact.updated", contact: view });
   return view;
 }

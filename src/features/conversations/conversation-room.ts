@@ -32,6 +32,7 @@ import {
   type StatusExtra,
   type StatusParts,
   snoozeDeadline,
+  statusAfterPost,
   wakeReason,
 } from "./room-status";
 import { type RoomInit, RoomStore, type StoredMessage } from "./room-store";
@@ -145,22 +146,16 @@ export class ConversationRoom extends DurableObject<Env> {
       if (original) return { ok: true, duplicate: true, message: original };
       return { ok: false, code: "conflict", message: `Conversation is ${meta.status}; resume it first` };
     }
-    // The business replying owns the conversation: the AI steps back (its status frame precedes the
-    // message). A staff user becomes the assignee if there is none; an integration is never one.
-    const woken = wakeReason(meta, Date.now(), sender.kind === "visitor");
-    if (woken) this.changeStatus("open", meta.assigneeId, woken);
-    if (
-      kind === "message" &&
-      (sender.kind === "staff" || sender.kind === "integration") &&
-      (meta.status === "open" || meta.status === "pending_human")
-    )
-      this.changeStatus("with_human", meta.assigneeId ?? (sender.kind === "staff" ? sender.id : null));
+    // Its status frame precedes the message (e.g. the AI steps back before a staff reply shows).
+    const next = statusAfterPost(meta, sender, kind, Date.now());
+    if (next) this.changeStatus(next.status, next.assigneeId, next.reason);
     this.analytics.message(this.store.meta() ?? meta, message);
     this.sockets.broadcast(message, { ackTo: origin });
     this.channel.posted(message);
     if (sender.kind === "visitor") this.ai.schedule();
     this.inbox.message(meta, message);
-    await this.armFlush();
+    // Woken from a snooze: its alarm goes with it.
+    await (meta.status === "snoozed" && next ? this.armAlarm() : this.armFlush());
     return { ok: true, duplicate: false, message };
   }
 

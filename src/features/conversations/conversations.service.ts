@@ -14,6 +14,7 @@ import type { JsonObject } from "../../lib/json";
 import { createStorage } from "../../providers/storage";
 import { loadAgent } from "../ai/agents.service";
 import { deleteConversationFiles } from "../attachments/attachments.storage";
+import { announceContact } from "../contacts/contact-events";
 import {
   findOrCreateContact,
   linkIdentity,
@@ -72,7 +73,11 @@ interface NewConversation {
  * The conversation's contact: the one named (it must be the tenant's), else the one of its verified
  * user id (which also takes the visitor id, if nobody holds it), else the visitor's; none for neither.
  */
-async function contactFor(db: Database, tenantId: string, input: NewConversation): Promise<string | null> {
+async function contactFor(
+  { db, env }: { db: Database; env: Env },
+  tenantId: string,
+  input: NewConversation,
+): Promise<string | null> {
   if (input.contactId) {
     const [row] = await db
       .select({ id: contacts.id })
@@ -91,9 +96,11 @@ async function contactFor(db: Database, tenantId: string, input: NewConversation
         ? { type: VISITOR_IDENTITY, ref: input.visitorId }
         : null;
   if (!identity) return null;
-  const { contact } = await findOrCreateContact(db, tenantId, { ...identity, ...profile });
+  const { contact, created } = await findOrCreateContact(db, tenantId, { ...identity, ...profile });
+  // Linked first, so the announcement lists both identities.
   if (input.customerUserId && input.visitorId)
     await linkIdentity(db, tenantId, contact.id, { type: VISITOR_IDENTITY, ref: input.visitorId });
+  if (created) await announceContact(env, db, contact);
   return contact.id;
 }
 
@@ -102,7 +109,7 @@ export async function createConversation({ db, env, tenantId }: ConversationDeps
   if (input.agentId && !agent)
     throw new AppError("validation_failed", "agentId is not an agent of this tenant");
   const { contactProfile: _profile, channelLink, ...fields } = input;
-  const contactId = await contactFor(db, tenantId, input);
+  const contactId = await contactFor({ db, env }, tenantId, input);
   if (input.teamId) await teamOf(db, tenantId, input.teamId);
   const [row] = await db
     .insert(conversations)

@@ -63,6 +63,30 @@ export function snoozeDeadline(meta: RoomMeta): number | null {
   return meta.status === "snoozed" ? (meta.snoozedUntil ?? null) : null;
 }
 
+/**
+ * The status a new message moves its conversation to, or null. The business replying owns the
+ * conversation: the AI steps back, and a staff user becomes the assignee if there is none (an
+ * integration is never one). A reply wakes a snoozed conversation, as does the visitor writing
+ * (back to `open`, where the AI may answer) or a message after the snooze's end. A note changes nothing.
+ */
+export function statusAfterPost(
+  meta: RoomMeta,
+  sender: { kind: string; id: string },
+  kind: "message" | "note",
+  now: number,
+): { status: ConversationStatus; assigneeId: string | null; reason?: string } | null {
+  if (kind === "note") return null;
+  const staff = sender.kind === "staff";
+  if ((staff || sender.kind === "integration") && ["open", "pending_human", "snoozed"].includes(meta.status))
+    return {
+      status: "with_human",
+      assigneeId: meta.assigneeId ?? (staff ? sender.id : null),
+      ...(meta.status === "snoozed" ? { reason: "staff replied" } : {}),
+    };
+  const reason = wakeReason(meta, now, sender.kind === "visitor");
+  return reason ? { status: "open", assigneeId: meta.assigneeId, reason } : null;
+}
+
 /** Why a snoozed conversation opens again now, or null: its time came, or the visitor wrote. */
 export function wakeReason(meta: RoomMeta, now: number, visitorWrote: boolean): string | null {
   if (meta.status !== "snoozed") return null;

@@ -1,7 +1,7 @@
 import type { WebhookEventType } from "../../db/schema";
 import type { InboxEvent } from "../inbox/inbox.protocol";
 import { emitWebhookEvent } from "../webhooks/emit";
-import type { StoredMessage } from "./conversations.protocol";
+import { isCustomerVisible, type StoredMessage } from "./conversations.protocol";
 
 // A plan that left pending by running (not rejected, expired or superseded).
 const EXECUTED = ["completed", "completed_with_errors", "failed"];
@@ -24,14 +24,16 @@ function webhookOf(event: InboxEvent): { type: WebhookEventType; data: Record<st
   }
 }
 
-/** What a room announces as webhook events: its status changes, plans and every message. */
+/** What a room announces as webhook events: its status changes, plans, and every message and note. */
 export const roomWebhooks = {
   /** For an event the room also tells its inbox. */
   event(env: Env, tenantId: string, event: InboxEvent): Promise<void> | null {
     const hook = webhookOf(event);
     return hook ? emitWebhookEvent(env, tenantId, hook.type, hook.data) : null;
   },
+  /** A private note is staff-only: never a `message.created`, only its own opt-in `note.created`. */
   message(env: Env, tenantId: string, conversationId: string, message: StoredMessage): Promise<void> {
-    return emitWebhookEvent(env, tenantId, "message.created", { conversationId, message });
+    const type = isCustomerVisible(message) ? "message.created" : "note.created";
+    return emitWebhookEvent(env, tenantId, type, { conversationId, message });
   },
 };

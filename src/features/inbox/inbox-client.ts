@@ -49,6 +49,13 @@ export function inboxClient(env: Env, tenantId: string) {
     flushLag: () => stub.flushLag(),
     /** Staff with the inbox open; 0 when the inbox cannot be reached (shown as "away", never an error). */
     staffOnline: () => quietly("inbox presence unknown", {}, 0, () => stub.staffOnline()),
+    /** Whether an enabled endpoint of the tenant listens for `type` (yes, when the inbox cannot be asked). */
+    wantsWebhook: async (type: string) =>
+      (
+        await quietly("webhook subscriptions unknown", { type }, [type], () => stub.webhookEvents(tenantId))
+      ).includes(type),
+    /** Tells the inbox an endpoint changed, so the next event sees it. */
+    webhooksChanged: () => stub.webhooksChanged(),
     closePrincipal: (principalId: string, revokedAt: number) => stub.closePrincipal(principalId, revokedAt),
     destroy: () => stub.destroy(),
   };

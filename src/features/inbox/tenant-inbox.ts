@@ -7,6 +7,7 @@ import { refusal } from "../../lib/errors";
 import { parseJson } from "../../lib/json";
 import { conversationView } from "../conversations/conversations.views";
 import { INBOX_JOIN_HEADER, type InboxEvent, InboxJoin } from "./inbox.protocol";
+import { InboxWebhookCache } from "./inbox-webhooks";
 
 const SNAPSHOT_SIZE = 50;
 // Longer than a ticket lives (60 s) plus its upgrade: a join reported later than this cannot be racing.
@@ -16,6 +17,8 @@ export const ACCESS_REVOKED_CLOSE = 4403;
 
 /** A tenant's live staff inbox: snapshot on connect, then every event from its rooms. */
 export class TenantInbox extends DurableObject<Env> {
+  private readonly webhooks = new InboxWebhookCache(this.env);
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec(
@@ -106,6 +109,16 @@ export class TenantInbox extends DurableObject<Env> {
       dead: Number(row.dead),
       lagSeconds: oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000),
     };
+  }
+
+  /** The webhook event types the tenant's enabled endpoints want (cached until an endpoint changes). */
+  webhookEvents(tenantId: string): Promise<string[]> {
+    return this.webhooks.get(tenantId);
+  }
+
+  /** An endpoint was created, changed or deleted: the very next event is checked against Postgres. */
+  webhooksChanged(): void {
+    this.webhooks.clear();
   }
 
   /** How many staff principals have the live inbox open: the widget's online/away indicator. */

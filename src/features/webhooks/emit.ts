@@ -1,10 +1,11 @@
 import type { WebhookEventType } from "../../db/schema";
 import { uuidv7 } from "../../lib/ids";
 import { describeError, log } from "../../lib/logger";
+import { inboxClient } from "../inbox/inbox-client";
 
 /**
- * Announces an event to the tenant's webhook endpoints (docs/webhooks.md). Never throws: the event
- * goes onto the webhook queue, whose consumer finds the endpoints listening for `type` and delivers
+ * Announces an event to the tenant's webhook endpoints (docs/webhooks.md). Never throws: unless no
+ * enabled endpoint wants it (the tenant's inbox keeps that list), the event goes onto the webhook queue, whose consumer finds the endpoints listening for `type` and delivers
  * to each with retries; a failure to enqueue is logged, and must not fail the writer of the fact.
  * `data` must be JSON (it is the `data` of the signed body).
  */
@@ -14,6 +15,8 @@ export async function emitWebhookEvent(
   type: WebhookEventType,
   data: Record<string, unknown>,
 ): Promise<void> {
+  // The hot path (every room message): no queue message, and no fan-out query, for an event nobody wants.
+  if (!(await inboxClient(env, tenantId).wantsWebhook(type))) return;
   const now = Date.now();
   try {
     await env.WEBHOOK_QUEUE.send({

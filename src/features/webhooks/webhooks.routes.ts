@@ -27,6 +27,7 @@ import {
 const route = featureRoutes(["Webhooks"]);
 const deps = (c: Context<AppEnv>) => ({
   db: c.var.db,
+  env: c.env,
   tenantId: c.var.principal.tenantId,
   config: c.var.config,
 });
@@ -84,7 +85,7 @@ export const webhookRoutes = createRouter()
       responses: { 204: { description: "Deleted" } },
     }),
     async (c) => {
-      await deleteWebhook(c.var.db, c.var.principal.tenantId, c.req.valid("param").id);
+      await deleteWebhook(deps(c), c.req.valid("param").id);
       return c.body(null, 204);
     },
   )

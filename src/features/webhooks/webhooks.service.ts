@@ -10,16 +10,23 @@ import { randomToken } from "../../lib/crypto";
 import { AppError, notFound } from "../../lib/errors";
 import { seal } from "../../lib/secret-box";
 import { assertOutboundUrl } from "../../providers/outbound";
+import { inboxClient } from "../inbox/inbox-client";
 import { deliveryView, webhookView } from "./webhooks.views";
 
 export interface WebhookDeps {
   db: Database;
+  env: Env;
   tenantId: string;
   config: { ENCRYPTION_KEY: string; ALLOW_PRIVATE_OUTBOUND: boolean };
 }
 
 const checkedUrl = (url: string, allowPrivate: boolean) =>
   assertOutboundUrl(url, allowPrivate, "url").toString();
+
+/** Every endpoint write ends here: the tenant's cached subscriptions must see it before the next event. */
+async function changed(env: Env, tenantId: string) {
+  await inboxClient(env, tenantId).webhooksChanged();
+}
 
 async function loadEndpoint(db: Database, tenantId: string, id: string) {
   const [row] = await db
@@ -32,7 +39,7 @@ async function loadEndpoint(db: Database, tenantId: string, id: string) {
 
 /** Registers an endpoint; the signing secret is returned this once and kept sealed. */
 export async function createWebhook(
-  { db, tenantId, config }: WebhookDeps,
+  { db, env, tenantId, config }: WebhookDeps,
   input: { url: string; events: WebhookEventType[]; description?: string; enabled: boolean },
 ) {
   const secret = `whsec_${randomToken(32)}`;
@@ -48,6 +55,7 @@ export async function createWebhook(
     })
     .returning();
   if (!row) throw new Error("webhook insert returned nothing");
+  await changed(env, tenantId);
   return { ...webhookView(row), secret };
 }
 
@@ -65,7 +73,7 @@ export async function getWebhook(db: Database, tenantId: string, id: string) {
 }
 
 export async function updateWebhook(
-  { db, tenantId, config }: WebhookDeps,
+  { db, env, tenantId, config }: WebhookDeps,
   id: string,
   input: { url?: string; events?: WebhookEventType[]; description?: string | null; enabled?: boolean },
 ) {
@@ -81,15 +89,17 @@ export async function updateWebhook(
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.tenantId, tenantId)))
     .returning();
   if (!row) throw notFound("Webhook");
+  await changed(env, tenantId);
   return webhookView(row);
 }
 
 /** Deletes the endpoint and its delivery log; deliveries still queued find nothing and stop. */
-export async function deleteWebhook(db: Database, tenantId: string, id: string) {
+export async function deleteWebhook({ db, env, tenantId }: Omit<WebhookDeps, "config">, id: string) {
   await loadEndpoint(db, tenantId, id);
   await db
     .delete(webhookEndpoints)
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.tenantId, tenantId)));
+  await changed(env, tenantId);
 }
 
 /** The endpoint's deliveries, newest first. */

@@ -14,7 +14,11 @@ interface Deps {
 }
 
 /** The visitor a bearer visitor token names, and their conversation (someone else's is a 404). */
-async function visitorConversation(deps: Deps, authorization: string | undefined, conversationId: string) {
+export async function visitorConversation(
+  deps: Deps,
+  authorization: string | undefined,
+  conversationId: string,
+) {
   const token = /^Bearer (.+)$/.exec(authorization ?? "")?.[1];
   const visitor = token ? await verifyVisitorToken(token, deps.secret) : null;
   if (!visitor) throw new AppError("unauthorized", "A visitor token is required");

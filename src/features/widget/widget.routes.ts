@@ -32,7 +32,7 @@ import {
 } from "./widget.service";
 
 /** The widget's public routes share one budget per client address (visitors have no account). */
-const limitVisitor = (c: Context<AppEnv>) =>
+export const limitVisitor = (c: Context<AppEnv>) =>
   enforceRateLimit(c.env.API_RATE_LIMITER, `widget:${clientIp(c.req.raw.headers)}`);
 
 const tags = ["Widget"];

@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, callJson, registerTenant } from "../../support/api";
 import { createConversation, joinAsStaff, room } from "../../support/conversations";
@@ -10,6 +10,21 @@ interface View {
   priority: string;
   snoozedUntil: string | null;
   resolvedAt: string | null;
+}
+
+/**
+ * The room's alarm once its near deadlines (outbox flush, inbox window) have run: the conversation's
+ * own next deadline (its snooze's end or idle expiry, both far off here).
+ */
+async function settledAlarm(id: string) {
+  for (let run = 0; run < 5; run++) {
+    const at = await runInDurableObject(room(id), (_instance, state) => state.storage.getAlarm());
+    if (at === null || at > Date.now() + 10 * 60_000) return at;
+    // A near deadline (the flush, the inbox's window) does its work only once it is due.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+    await runDurableObjectAlarm(room(id));
+  }
+  throw new Error("the room's alarm never settled");
 }
 
 async function openInbox(token: string) {
@@ -82,20 +97,50 @@ describe("reopen, snooze and priority", () => {
     expect(closed.status).toBe(409);
   });
 
-  it("opens a snoozed conversation when the visitor writes", async () => {
+  it("opens a snoozed conversation when the visitor writes, and its snooze alarm goes", async () => {
     const tenant = await registerTenant();
     const token = tenant.accessToken;
     const conversation = await createConversation(tenant, { visitorId: "v-snooze" });
     const path = `/api/conversations/${conversation.id}`;
-    await callJson(
-      `${path}/snooze`,
-      { token, json: { until: new Date(Date.now() + 3_600_000).toISOString() } },
-      200,
-    );
+    const until = Date.now() + 3_600_000;
+    await callJson(`${path}/snooze`, { token, json: { until: new Date(until).toISOString() } }, 200);
+    expect(await settledAlarm(conversation.id)).toBe(until);
     const staff = await joinAsStaff(tenant, conversation.id);
     await room(conversation.id).post({ kind: "visitor", id: "v-snooze" }, { text: "Any news?" });
     expect(await staff.next((f) => f.type === "status" && f.status === "open")).toMatchObject({
       reason: "the visitor wrote",
+    });
+    expect(await settledAlarm(conversation.id)).not.toBe(until);
+    await room(conversation.id).flushNow();
+    expect(await callJson<View>(path, { token }, 200)).toMatchObject({ status: "open", snoozedUntil: null });
+  });
+
+  it("a staff reply wakes a snoozed conversation: with a human again, its snooze alarm gone", async () => {
+    const tenant = await registerTenant();
+    const token = tenant.accessToken;
+    const conversation = await createConversation(tenant, { visitorId: "v-snooze-2" });
+    const path = `/api/conversations/${conversation.id}`;
+    const until = Date.now() + 3_600_000;
+    await callJson(`${path}/snooze`, { token, json: { until: new Date(until).toISOString() } }, 200);
+    expect(await settledAlarm(conversation.id)).toBe(until);
+    const staff = await joinAsStaff(tenant, conversation.id);
+    // A private note is not a reply: it stays snoozed.
+    await callJson(
+      `${path}/messages`,
+      { token, json: { text: "Waiting on the courier", kind: "note" } },
+      201,
+    );
+    expect((await room(conversation.id).info())?.status).toBe("snoozed");
+    await callJson(`${path}/messages`, { token, json: { text: "Your parcel is on its way" } }, 201);
+    expect(await staff.next((f) => f.type === "status" && f.status === "with_human")).toMatchObject({
+      assigneeId: tenant.user.id,
+      reason: "staff replied",
+    });
+    expect(await settledAlarm(conversation.id)).not.toBe(until);
+    await room(conversation.id).flushNow();
+    expect(await callJson<View>(path, { token }, 200)).toMatchObject({
+      status: "with_human",
+      snoozedUntil: null,
     });
   });
 

@@ -365,6 +365,12 @@ describe("tenant isolation", () => {
       { method: "POST", route: "/api/channels/{id}/webhook/regenerate", path: `${CH}/webhook/regenerate` },
       { method: "POST", route: "/api/conversations/{id}/attachments", path: `${C}/attachments`, json: {} },
       { method: "GET", route: "/api/attachments/{id}", path: `/api/attachments/${attachment.id}` },
+      {
+        method: "POST",
+        route: "/api/conversations/{id}/attachments/uploads",
+        path: `${C}/attachments/uploads`,
+        json: {},
+      },
       { method: "GET", route: "/api/teams/{id}", path: T },
       { method: "PUT", route: "/api/teams/{id}", path: T, json: { name: "pwned" } },
       { method: "DELETE", route: "/api/teams/{id}", path: T },
@@ -396,12 +402,17 @@ describe("tenant isolation", () => {
       "POST /webhooks/telegram/{channelId}",
       "POST /webhooks/meta/{channelId}",
       "GET /webhooks/meta/{channelId}",
+      // A signed upload URL carries its conversation and tenant in its signature (attachments.test.ts).
+      "PUT /api/attachment-uploads/{id}",
     ]);
     // Widget routes authenticate a visitor token instead: tenant B's visitor is probed below.
     const visitorRoute = "POST /api/widget/conversations/{id}/messages/{messageId}/feedback";
     const staffNamesRoute = "GET /api/widget/conversations/{id}/staff";
     const visitorCsatRoute = "POST /api/widget/conversations/{id}/csat";
+    const visitorUploadRoute = "POST /api/widget/conversations/{id}/attachments";
+    const visitorFileRoute = "GET /api/widget/conversations/{id}/attachments/{attachmentId}";
     ticketRoutes.add(visitorRoute).add(staffNamesRoute).add(visitorCsatRoute);
+    ticketRoutes.add(visitorUploadRoute).add(visitorFileRoute);
 
     const doc = await callJson<{ paths: Record<string, Record<string, unknown>> }>("/openapi.json", {}, 200);
     const scoped = Object.entries(doc.paths)
@@ -457,6 +468,16 @@ describe("tenant isolation", () => {
     });
     expect(namesProbe.status, staffNamesRoute).toBe(404);
     expect(await namesProbe.text()).not.toContain("Admin");
+    const bVisitorAuth = { Authorization: `Bearer ${bVisitor.visitorToken}` };
+    const widgetFiles = `/api/widget/conversations/${conversation.id}/attachments`;
+    const fileProbe = await call(`${widgetFiles}/${attachment.id}`, { headers: bVisitorAuth });
+    expect(fileProbe.status, visitorFileRoute).toBe(404);
+    const uploadProbe = await call(widgetFiles, {
+      method: "POST",
+      body: new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d]),
+      headers: { ...bVisitorAuth, "Content-Type": "application/octet-stream" },
+    });
+    expect(uploadProbe.status, visitorUploadRoute).toBe(404);
 
     // Lists only ever show the caller's own tenant.
     for (const path of [

@@ -6,7 +6,7 @@ import { webhookEndpoints } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
 import { call, callJson, registerTenant } from "../../support/api";
 import { createConversation } from "../../support/conversations";
-import { receiver, until } from "./helpers";
+import { type Received, receiver, until } from "./helpers";
 
 describe("outbound webhooks", () => {
   it("shows the signing secret once and keeps it sealed at rest", async () => {
@@ -134,6 +134,96 @@ describe("outbound webhooks", () => {
     expect((await created.deliveries()).map((d) => d.eventType)).toEqual(["conversation.created"]);
     expect(await disabled.deliveries()).toEqual([]);
   });
+
+  it("never sends a private note as message.created; note.created is its own event to subscribe to", async () => {
+    const tenant = await registerTenant();
+    const messages = await receiver(tenant, ["message.created"]);
+    const notes = await receiver(tenant, ["note.created"]);
+    const conversation = await createConversation(tenant);
+    const post = (json: Record<string, unknown>) =>
+      callJson(`/api/conversations/${conversation.id}/messages`, { token: tenant.accessToken, json }, 201);
+    await post({ text: "Customer is a known fraud risk", kind: "note" });
+    await post({ text: "We are looking into it" });
+    // Wherever the note goes, once it went there its event's fan-out is complete.
+    const isNote = (r: Received) => (r.body.data.message as { kind?: string }).kind === "note";
+    const both = async () => [...(await messages.received()), ...(await notes.received())];
+    await until(both, (all) => all.some(isNote) && all.some((r) => !isNote(r)));
+    expect((await messages.received()).map((r) => r.body.data.message)).toEqual([
+      expect.objectContaining({ text: "We are looking into it" }),
+    ]);
+    const [note, ...more] = await notes.received();
+    expect(more).toEqual([]);
+    expect(note?.verified).toBe(true);
+    expect(note?.body).toMatchObject({
+      type: "note.created",
+      data: {
+        conversationId: conversation.id,
+        message: { text: "Customer is a known fraud risk", kind: "note" },
+      },
+    });
+  }, 30_000);
+
+  it("queues no event no endpoint wants, and an endpoint created or re-enabled gets the very next one", async () => {
+    const tenant = await registerTenant();
+    // What reaches the webhook queue for this tenant (the binding the rooms and routes send with).
+    const queue = env.WEBHOOK_QUEUE;
+    const send = queue.send.bind(queue);
+    const queued: { type: string; text?: string }[] = [];
+    Object.assign(queue, {
+      send: (body: {
+        kind: string;
+        event?: { type: string; tenantId: string; data: Record<string, unknown> };
+      }) => {
+        const { event } = body;
+        if (event?.tenantId === tenant.tenant.id)
+          queued.push({
+            type: event.type,
+            text: (event.data.message as { text?: string } | undefined)?.text,
+          });
+        return send(body as never);
+      },
+    });
+    try {
+      await receiver(tenant, ["conversation.created"]);
+      const conversation = await createConversation(tenant);
+      const post = (text: string) =>
+        callJson(
+          `/api/conversations/${conversation.id}/messages`,
+          { token: tenant.accessToken, json: { text } },
+          201,
+        );
+      await post("Nobody listens to this one");
+      const messages = await receiver(tenant, ["message.created"]);
+      await post("The very next message");
+      const texts = async () =>
+        (await messages.received()).map((r) => r.body.data.message as { text: string });
+      await until(texts, (t) => t.some((m) => m.text === "The very next message"));
+      await callJson(
+        `/api/webhooks/${messages.webhook.id}`,
+        { method: "PUT", token: tenant.accessToken, json: { enabled: false } },
+        200,
+      );
+      await post("Said while the endpoint is disabled");
+      await callJson(
+        `/api/webhooks/${messages.webhook.id}`,
+        { method: "PUT", token: tenant.accessToken, json: { enabled: true } },
+        200,
+      );
+      await post("Said once it is enabled again");
+      await until(texts, (t) => t.some((m) => m.text === "Said once it is enabled again"));
+      expect((await texts()).map((m) => m.text)).toEqual([
+        "The very next message",
+        "Said once it is enabled again",
+      ]);
+      // The events nobody wanted never became queue messages (status changes: no endpoint either).
+      expect(queued.filter((q) => q.type !== "conversation.created")).toEqual([
+        { type: "message.created", text: "The very next message" },
+        { type: "message.created", text: "Said once it is enabled again" },
+      ]);
+    } finally {
+      Object.assign(queue, { send });
+    }
+  }, 30_000);
 
   it("retries a failing endpoint with the same delivery id until it accepts", async () => {
     const tenant = await registerTenant();
