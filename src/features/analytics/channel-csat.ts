@@ -47,7 +47,7 @@ export async function answerByRating(
   const survey = await room.csat();
   if (!survey || survey.answered) return false;
   try {
-    await answerCsat({ db, tenantId: channel.tenantId, room }, latest.id, respondent, {
+    await answerCsat({ db, env: deps.env, tenantId: channel.tenantId, room }, latest.id, respondent, {
       rating: Number(match[1]),
     });
   } catch (error) {
