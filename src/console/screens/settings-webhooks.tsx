@@ -10,6 +10,7 @@ const EVENTS = [
   "conversation.created",
   "conversation.status_changed",
   "message.created",
+  "note.created",
   "contact.created",
   "plan.pending",
   "plan.executed",
