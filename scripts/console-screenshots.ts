@@ -246,6 +246,7 @@ try {
   await invitePage.goto(`${stack.url}/app/accept-invite?token=demo`);
   await invitePage.getByRole("heading", { level: 1 }).waitFor();
   await invitePage.screenshot({ path: join(out, "accept-invite.png") });
+  await page.getByRole("link", { name: "Team and settings" }).click();
   await page.getByRole("tab", { name: "Teams" }).click();
   await page.getByRole("listitem", { name: "Tier 1" }).waitFor();
   await page.screenshot({ path: join(out, "settings-teams.png") });
