@@ -17,6 +17,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     EMAIL_FROM: "Switchboard <noreply@switchboard.test>",
     // Telegram channels connect to the fake Bot API.
     TELEGRAM_API_BASE: `${fakes.url}/telegram`,
+    // WhatsApp, Messenger and Instagram channels to the fake Graph API (namespace `workers`, as the
+    // helpers in test/support/fake-meta.ts address it).
+    META_GRAPH_BASE: `${fakes.url}/meta/workers/facebook`,
+    INSTAGRAM_GRAPH_BASE: `${fakes.url}/meta/workers/instagram`,
   };
   const stack = await spawnAppStack({ databaseUrl: process.env.TEST_DATABASE_URL, vars }).catch(
     async (error) => {

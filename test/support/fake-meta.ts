@@ -1,6 +1,6 @@
 // The fake Meta Graph API's client (test/support/node/fake-meta.ts is the server) and builders of
-// webhook deliveries signed as Meta signs them. No workerd imports: Node tests use the builders too.
-import { metaSignature } from "../../src/features/channels/meta/meta-signature";
+// webhook deliveries signed as Meta signs them. No workerd imports: Node tests (the browser tests)
+// use them too. The signature is computed here, not with the Worker's own code it checks.
 
 /** A scripted answer (see test/support/node/fake-meta.ts). */
 export interface MetaScript {
@@ -107,10 +107,16 @@ export function metaJson(value: unknown): string {
 export async function signedDelivery(payload: unknown, appSecret: string) {
   const body = typeof payload === "string" ? payload : metaJson(payload);
   const bytes = new TextEncoder().encode(body);
-  const headers = {
-    "Content-Type": "application/json",
-    "X-Hub-Signature-256": await metaSignature(bytes, appSecret),
-  };
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(appSecret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, bytes.buffer as ArrayBuffer));
+  const hex = [...mac].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  const headers = { "Content-Type": "application/json", "X-Hub-Signature-256": `sha256=${hex}` };
   return { body, bytes, headers };
 }
 
