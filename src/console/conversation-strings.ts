@@ -56,6 +56,13 @@ export const tc = {
   windowOpen: (when: string) => `Channel window open until ${when}`,
   windowNone: "No message from the customer yet: a template is required to write first.",
   windowClosed: "The channel window is closed: only a template can be sent.",
+  template: {
+    title: "Send a WhatsApp template",
+    name: "Template name",
+    language: "Language code",
+    parameters: "Parameters (separated by |)",
+    send: "Send template",
+  },
   delivery: {
     queued: "Queued",
     sent: "Sent",

@@ -1,5 +1,6 @@
 // A WhatsApp conversation in the staff console (Chromium): the channel's messaging window (closed when
-// the customer last wrote two days ago, open again once they write) and each staff reply's delivery
+// the customer last wrote two days ago, when only a template goes out; open again once they write)
+// and each staff reply's delivery
 // state moving forward as the platform's status webhooks arrive. Graph API is the local fake; the
 // webhooks are signed over their raw bytes as Meta signs them.
 import type { Browser, Page } from "playwright-core";
@@ -68,6 +69,13 @@ describe("a WhatsApp conversation in the console", () => {
     await page.getByRole("option").filter({ hasText: "Where is my order?" }).click(SERVER);
     await messages(page).getByText("Where is my order?").waitFor(SERVER);
     await page.getByText("The channel window is closed: only a template can be sent.").waitFor(SERVER);
+    // Only a template may go out now: sent from the console, shown as a staff message.
+    const form = page.getByRole("form", { name: "Send a WhatsApp template" });
+    await form.getByLabel("Template name").fill("order_update");
+    await form.getByLabel("Language code").fill("en_US");
+    await form.getByLabel("Parameters (separated by |)").fill("Ada | #4521");
+    await form.getByRole("button", { name: "Send template" }).click();
+    await messages(page).getByText("[Template order_update (en_US): Ada · #4521]").waitFor(SERVER);
 
     // They write again: the window is open for 24 h from now.
     await deliver([{ messages: [waText(customer, `wamid.IN${digits()}`, Date.now(), "Hello?")] }]);
@@ -94,7 +102,9 @@ describe("a WhatsApp conversation in the console", () => {
     await expect(reply.getByText("Read", { exact: false }).count()).resolves.toBe(1);
 
     const sends = (await graph.calls()).filter((c) => c.method === "POST" && c.path.endsWith("/messages"));
-    expect(sends.map((c) => (c.body as { text?: { body?: string } }).text?.body)).toEqual([
+    type Send = { template?: { name: string }; text?: { body: string } };
+    expect(sends.map((c) => c.body as Send).map((b) => b.template?.name ?? b.text?.body)).toEqual([
+      "order_update",
       "It ships today.",
     ]);
     expect(problems).toEqual([]);

@@ -13,6 +13,7 @@ import { Composer } from "./conversation/composer";
 import type { ContactPanelProps } from "./conversation/contact-panel";
 import { LabelsBar } from "./conversation/labels-bar";
 import { MessageList } from "./conversation/message-list";
+import { TemplateForm } from "./conversation/template-form";
 import { useRoom } from "./conversation/use-room";
 import { PlanCard } from "./plan-card";
 
@@ -138,6 +139,9 @@ export function Conversation({ id, row, onChange, subscribe }: Props) {
           </p>
         )}
         {conversation?.window && <ChannelWindow window={conversation.window} />}
+        {conversation?.window?.templateRequired && conversation.channel === "whatsapp" && (
+          <TemplateForm id={id} onError={room.setError} />
+        )}
         {waiting.map((plan) => (
           <PlanCard key={plan.id} plan={plan} onError={room.setError} />
         ))}
