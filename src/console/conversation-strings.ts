@@ -71,6 +71,9 @@ export const tc = {
     failed: "Failed",
   } as Record<string, string>,
   noteBadge: "Note",
+  seen: "Seen",
+  customerOnline: "The customer is here now",
+  customerAway: "The customer is away",
   // Account pages (emailed links).
   joinTitle: "Join your team on Switchboard",
   joinIntro: "Choose a password to activate your account.",

@@ -73,6 +73,14 @@ describe("the staff console in Chromium", () => {
     // The visitor sees the reply; the conversation is now with a human, and the unread mark is gone.
     await visitor.getByText("It ships today.").waitFor();
     await page.getByRole("list", { name: "Messages" }).getByText("It ships today.").waitFor();
+    // The visitor has the chat open: staff see that they are here, and that they have seen the reply.
+    await page.getByRole("status").filter({ hasText: "The customer is here now" }).waitFor();
+    await page
+      .getByRole("list", { name: "Messages" })
+      .getByRole("listitem")
+      .filter({ hasText: "It ships today." })
+      .getByText("Seen")
+      .waitFor();
     const id = /\/app\/conversations\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
     const opened = page.locator(`[id="row-${id}"]`);
     await expect.poll(() => opened.textContent()).toContain("It ships today.");

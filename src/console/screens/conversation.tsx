@@ -138,6 +138,11 @@ export function Conversation({ id, row, onChange, subscribe }: Props) {
             {room.error}
           </p>
         )}
+        {room.customerOnline !== null && (
+          <p class="customer-presence" role="status">
+            {room.customerOnline ? tc.customerOnline : tc.customerAway}
+          </p>
+        )}
         {conversation?.window && <ChannelWindow window={conversation.window} />}
         {conversation?.window?.templateRequired && conversation.channel === "whatsapp" && (
           <TemplateForm id={id} onError={room.setError} />
@@ -150,6 +155,7 @@ export function Conversation({ id, row, onChange, subscribe }: Props) {
           pending={room.pending}
           forming={room.forming}
           deliveries={room.deliveries}
+          customerReadSeq={room.customerReadSeq}
         />
         {room.typing && <p class="typing">{t.typing(t.sender.visitor ?? "")}</p>}
         <Composer id={id} room={room} />

@@ -10,9 +10,11 @@ interface Props {
   pending: Pending[];
   forming: string | null;
   deliveries: Map<string, Delivery>;
+  /** The last message the customer has seen (their read receipts). */
+  customerReadSeq: number;
 }
 
-function Message({ m, delivery }: { m: StoredMessage; delivery: Delivery | undefined }) {
+function Message({ m, delivery, seen }: { m: StoredMessage; delivery: Delivery | undefined; seen: boolean }) {
   const note = m.kind === "note";
   return (
     <li class={`message from-${m.sender.kind}${note ? " note" : ""}`}>
@@ -27,6 +29,7 @@ function Message({ m, delivery }: { m: StoredMessage; delivery: Delivery | undef
             {delivery.code ? ` (${delivery.code})` : ""}
           </span>
         )}
+        {seen && <span class="seen"> · {tc.seen}</span>}
       </span>
       <p>{m.text}</p>
       <Attachments files={attachmentsOf(m.metadata)} />
@@ -35,7 +38,7 @@ function Message({ m, delivery }: { m: StoredMessage; delivery: Delivery | undef
 }
 
 /** The conversation's messages, the ones being sent, and the AI's reply as it forms. */
-export function MessageList({ messages, pending, forming, deliveries }: Props) {
+export function MessageList({ messages, pending, forming, deliveries, customerReadSeq }: Props) {
   const log = useRef<HTMLOListElement>(null);
   useEffect(() => {
     log.current?.lastElementChild?.scrollIntoView({ block: "end" });
@@ -43,7 +46,12 @@ export function MessageList({ messages, pending, forming, deliveries }: Props) {
   return (
     <ol class="messages" ref={log} aria-label={t.messages} aria-live="polite">
       {messages.map((m) => (
-        <Message key={m.id} m={m} delivery={deliveries.get(m.id) ?? m.delivery} />
+        <Message
+          key={m.id}
+          m={m}
+          delivery={deliveries.get(m.id) ?? m.delivery}
+          seen={m.sender.kind !== "visitor" && m.kind !== "note" && m.seq <= customerReadSeq}
+        />
       ))}
       {pending.map((p) => (
         <li key={p.clientId} class={`message from-staff sending${p.note ? " note" : ""}`}>

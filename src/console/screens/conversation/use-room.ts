@@ -26,6 +26,9 @@ export function useRoom(id: string, channel: boolean) {
   const [plans, setPlans] = useState<Map<string, RoomPlan>>(new Map());
   const [deliveries, setDeliveries] = useState<Map<string, Delivery>>(new Map());
   const [status, setStatus] = useState<RoomStatus | null>(null);
+  // Whether the customer has the conversation open now, and the last message they have seen.
+  const [customerOnline, setCustomerOnline] = useState<boolean | null>(null);
+  const [customerReadSeq, setCustomerReadSeq] = useState(0);
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const live = useRef<Live | null>(null);
@@ -34,6 +37,8 @@ export function useRoom(id: string, channel: boolean) {
   useEffect(() => {
     setMessages([]);
     setPlans(new Map());
+    setCustomerOnline(null);
+    setCustomerReadSeq(0);
     lastSeq.current = -1;
     const onFrame = (frame: ServerFrame) => {
       if (frame.type === "message") {
@@ -59,6 +64,10 @@ export function useRoom(id: string, channel: boolean) {
           }),
         );
       else if (frame.type === "status") setStatus(frame);
+      else if (frame.type === "presence")
+        setCustomerOnline(frame.online.some((who) => who.kind === "visitor"));
+      else if (frame.type === "read" && frame.participant.kind === "visitor")
+        setCustomerReadSeq((seq) => Math.max(seq, frame.seq));
       else if (frame.type === "error") setError(frame.message);
     };
     live.current = openRoom(id, () => lastSeq.current, onFrame, setConnected);
@@ -109,6 +118,8 @@ export function useRoom(id: string, channel: boolean) {
     plans,
     deliveries,
     status,
+    customerOnline,
+    customerReadSeq,
     connected,
     error,
     setError,
