@@ -39,6 +39,9 @@ export const t = {
   reject: "Reject",
   rejectReason: "Reason (optional)",
   noPlans: "No plans are waiting.",
+  planArguments: (step: number) => `Arguments of step ${step} (JSON; edit before approving)`,
+  planArgumentsObject: (step: number) => `Step ${step}: the arguments must be a JSON object.`,
+  planDropStep: "Leave this step out",
   step: "Step",
   back: "Back to the inbox",
   status: {

@@ -184,7 +184,10 @@ describe("the staff console in Chromium", () => {
     await page.getByRole("option").filter({ hasText: "refund order 1234" }).first().click();
     const plan = page.getByRole("article", { name: "Plan waiting for approval" });
     await plan.getByText("POST /orders/{orderId}/refund").waitFor();
-    await expect.poll(() => plan.textContent()).toContain("42.5");
+    const args = plan.getByLabel("Arguments of step 1 (JSON; edit before approving)");
+    await expect.poll(() => args.inputValue()).toContain("42.5");
+    // Staff correct the amount before approving: the edited arguments are what runs.
+    await args.fill(JSON.stringify({ orderId: "1234", body: { amount: 40 } }));
     await plan.getByRole("button", { name: "Approve" }).click();
 
     // It ran once; the visitor and the console both show the outcome, and the card is gone.
@@ -193,6 +196,7 @@ describe("the staff console in Chromium", () => {
     await expect.poll(() => plan.count()).toBe(0);
     const requests = (await (await fetch(`${fakes}/_test/downstream/requests?ns=${ns}`)).json()) as unknown[];
     expect(requests).toHaveLength(1);
+    expect(JSON.stringify(requests[0])).toContain('"amount":40');
     expect(problems).toEqual([]);
   });
 

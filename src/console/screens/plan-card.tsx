@@ -21,15 +21,45 @@ export interface RoomPlan {
   }[];
 }
 
-/** A plan waiting for approval: its steps with their arguments and risk; approve, or reject with a reason. */
+type Edit = { step: number; drop: true } | { step: number; arguments: Record<string, unknown> };
+
+/** What staff changed before approving: dropped steps, and steps whose arguments they rewrote. */
+function editsOf(plan: RoomPlan, texts: Map<number, string>, dropped: Set<number>): Edit[] {
+  const edits: Edit[] = [];
+  for (const step of plan.steps) {
+    if (dropped.has(step.index)) {
+      edits.push({ step: step.index, drop: true });
+      continue;
+    }
+    const text = texts.get(step.index);
+    if (text === undefined) continue;
+    const parsed: unknown = JSON.parse(text); // A SyntaxError is the caller's message to show.
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw new Error(t.planArgumentsObject(step.index));
+    if (JSON.stringify(parsed) !== JSON.stringify(step.arguments))
+      edits.push({ step: step.index, arguments: parsed as Record<string, unknown> });
+  }
+  return edits;
+}
+
+/**
+ * A plan waiting for approval: its steps with their arguments and risk. Staff may rewrite a step's
+ * arguments or drop it, then approve; or reject with a reason.
+ */
 export function PlanCard({ plan, onError }: { plan: RoomPlan; onError(message: string): void }) {
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
+  const [texts, setTexts] = useState<Map<number, string>>(new Map());
+  const [dropped, setDropped] = useState<Set<number>>(new Set());
   const decide = async (path: "approve" | "reject") => {
+    let json: unknown;
+    try {
+      json = path === "approve" ? { edits: editsOf(plan, texts, dropped) } : reason ? { reason } : {};
+    } catch (caught) {
+      return onError((caught as Error).message);
+    }
     setBusy(true);
-    await api(`/api/plans/${plan.id}/${path}`, {
-      json: path === "approve" ? {} : reason ? { reason } : {},
-    }).catch((caught: Error) => onError(caught.message));
+    await api(`/api/plans/${plan.id}/${path}`, { json }).catch((caught: Error) => onError(caught.message));
     setBusy(false);
   };
   return (
@@ -44,7 +74,34 @@ export function PlanCard({ plan, onError }: { plan: RoomPlan; onError(message: s
             </strong>{" "}
             <span class="badge">{step.risk}</span>
             <p>{step.why}</p>
-            <pre>{JSON.stringify(step.arguments, null, 2)}</pre>
+            <label>
+              {t.planArguments(step.index)}
+              <textarea
+                class="plan-arguments"
+                rows={4}
+                value={texts.get(step.index) ?? JSON.stringify(step.arguments, null, 2)}
+                onInput={(e) => {
+                  const value = e.currentTarget.value;
+                  setTexts((map) => new Map(map).set(step.index, value));
+                }}
+              />
+            </label>
+            <label class="inline">
+              <input
+                type="checkbox"
+                checked={dropped.has(step.index)}
+                onChange={(e) => {
+                  const drop = e.currentTarget.checked;
+                  setDropped((set) => {
+                    const next = new Set(set);
+                    if (drop) next.add(step.index);
+                    else next.delete(step.index);
+                    return next;
+                  });
+                }}
+              />
+              {t.planDropStep}
+            </label>
           </li>
         ))}
       </ol>
