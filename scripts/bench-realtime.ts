@@ -9,7 +9,7 @@
 // room that only stores, acks and broadcasts — what local workerd itself costs, the floor under any room.
 // BENCH_RUNTIME=miniflare runs either one as the deploy bundle in one workerd process through Miniflare's
 // API, without wrangler dev's proxy in front (the production-like mode; default: wrangler-dev).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -18,6 +18,7 @@ import { type SpawnedAppStack, spawnAppStack } from "./lib/app-stack.ts";
 import { type Profiler, saveProfile, startProfiler } from "./lib/cpu-profile.ts";
 import { freePort } from "./lib/free-port.ts";
 import { startMiniflareApp } from "./lib/miniflare-app.ts";
+import { descendants } from "./lib/proc-tree.ts";
 import { startWranglerDev, waitForHealthy } from "./lib/wrangler-dev.ts";
 
 const env = (name: string, fallback: number) => {
@@ -422,39 +423,11 @@ function machineTicks(): { busy: number; total: number } | undefined {
  */
 function treeCpu(root: number): Map<string, number> | undefined {
   try {
-    const procs = readdirSync("/proc")
-      .filter((name) => /^\d+$/.test(name))
-      .flatMap((pid) => {
-        try {
-          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-          const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-          return [
-            {
-              pid: Number(pid),
-              ppid: Number(fields[1]),
-              name,
-              ticks: Number(fields[11]) + Number(fields[12]),
-            },
-          ];
-        } catch {
-          return []; // Exited meanwhile.
-        }
-      });
-    const inTree = new Set([root]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const p of procs) {
-        if (inTree.has(p.pid) || !inTree.has(p.ppid)) continue;
-        inTree.add(p.pid);
-        grew = true;
-      }
-    }
     const byName = new Map<string, number>();
-    for (const p of procs) {
+    for (const p of descendants(root)) {
       // A server started in this process (Miniflare's workerd) is counted without the client itself.
-      if (!inTree.has(p.pid) || p.pid === process.pid) continue;
-      const name = p.name.startsWith("postgres") ? "postgres" : p.name;
+      if (p.pid === process.pid) continue;
+      const name = p.comm.startsWith("postgres") ? "postgres" : p.comm;
       byName.set(name, (byName.get(name) ?? 0) + p.ticks / 100);
     }
     return byName;

@@ -11,13 +11,14 @@
 // BENCH_RUNTIME=miniflare runs both builds without wrangler dev's proxy (docs/benchmarks.md).
 // Ports: 9801 (peer), 9802 (its Postgres), 9810–9821 (wrangler dev and inspectors).
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type SpawnedAppStack, spawnAppStack } from "./lib/app-stack.ts";
 import { saveProfile, startProfiler } from "./lib/cpu-profile.ts";
 import { startPostgres } from "./lib/postgres.ts";
+import { descendants } from "./lib/proc-tree.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -77,37 +78,6 @@ function prepareDriver(): string {
     });
   }
   return bench;
-}
-
-/** pid → {ppid, comm} of every process on the machine. */
-function processes(): Map<number, { ppid: number; comm: string }> {
-  const out = new Map<number, { ppid: number; comm: string }>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      out.set(Number(entry), { ppid, comm });
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return out;
-}
-
-function descendants(rootPid: number) {
-  const all = processes();
-  const tree = new Set([rootPid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, p] of all)
-      if (!tree.has(pid) && tree.has(p.ppid)) {
-        tree.add(pid);
-        grew = true;
-      }
-  }
-  return [...tree].map((pid) => ({ pid, ...(all.get(pid) ?? { ppid: 0, comm: "" }) }));
 }
 
 /** The process sets the driver accounts CPU for, as run-switchboard.sh names them. */
