@@ -57,21 +57,17 @@ export function Conversation({ id, row, onChange, subscribe }: Props) {
   const [detail, setDetail] = useState<Detail | null>(null);
   const [labels, setLabels] = useState<LabelRef[] | null>(null);
   const directory = useDirectory();
+  const channel = Boolean(row?.channelId ?? detail?.channelId);
+  const room = useRoom(id, channel);
+  // Read on opening; on a channel, again after each newer customer message (it reopens the window).
+  const lastCustomerSeq = channel
+    ? (room.messages.findLast((m) => m.sender.kind === "visitor")?.seq ?? 0)
+    : 0;
   useEffect(() => {
     void api<Detail>(`/api/conversations/${id}`)
       .then(setDetail)
       .catch((e: Error) => room.setError(e.message));
-  }, [id]);
-  const channel = Boolean(row?.channelId ?? detail?.channelId);
-  const room = useRoom(id, channel);
-  // A customer's message on a channel reopens its messaging window: read it again from the server.
-  const lastCustomerSeq = room.messages.findLast((m) => m.sender.kind === "visitor")?.seq ?? 0;
-  useEffect(() => {
-    if (!channel || lastCustomerSeq === 0) return;
-    void api<Detail>(`/api/conversations/${id}`)
-      .then((fresh) => setDetail((now) => (now ? { ...now, window: fresh.window } : fresh)))
-      .catch(() => {});
-  }, [channel, lastCustomerSeq]);
+  }, [id, lastCustomerSeq]);
   // The inbox row is live (its events); the room's status frame covers a row the inbox has not listed.
   const base = detail ?? row;
   const conversation: Detail | null = base
