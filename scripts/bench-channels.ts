@@ -6,6 +6,7 @@
 //    all shuffled and sent BENCH_CONCURRENCY at a time; then every room is read back: 0 lost, 0 duplicated.
 // 3. Outbound (scripts/lib/bench-outbound.ts): the Meta webhook's answer time, and send throughput per
 //    channel type (Telegram, WhatsApp, Messenger, Instagram) against the fakes. Runs before part 2.
+// BENCH_RUNTIME=miniflare runs the Worker without wrangler dev's proxy (docs/benchmarks.md, Realtime).
 // Ports: the fake Bot API and Graph API on 9150, wrangler dev on 9151 (inspector 9152); Postgres and its proxy pick free ones.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -18,6 +19,8 @@ import { startPostgres } from "./lib/postgres.ts";
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SAMPLES = num("BENCH_SAMPLES", 300);
+// Deliveries before the measured ones (a fresh isolate's first requests run unoptimised code).
+const WARMUP = num("BENCH_WARMUP", 50);
 const DELIVERIES = num("BENCH_DELIVERIES", 10_000);
 const CHATS = num("BENCH_CHATS", 100);
 const CONCURRENCY = num("BENCH_CONCURRENCY", 16);
@@ -41,6 +44,8 @@ const stack = await spawnAppStack({
   },
   port: 9151,
   inspectorPort: 9152,
+  // BENCH_RUNTIME=miniflare: the deploy bundle in one workerd process, without wrangler dev's proxy.
+  runtime: process.env.BENCH_RUNTIME === "miniflare" ? "miniflare" : "wrangler-dev",
 });
 
 const percentile = (values: number[], p: number) => {
@@ -149,17 +154,24 @@ try {
   );
   const answered: number[] = [];
   const toRoom: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
+  for (let i = -WARMUP; i < SAMPLES; i++) {
     const text = `sample-${i}`;
     const started = performance.now();
-    await deliver(update(latencyChats[i % latencyChats.length] ?? 0, text));
-    answered.push(performance.now() - started);
+    await deliver(update(latencyChats[(i + WARMUP) % latencyChats.length] ?? 0, text));
+    const answer = performance.now() - started;
     const at = await waitFor(async () => arrived.get(text), text, 30_000);
+    if (i < 0) continue;
+    answered.push(answer);
     toRoom.push(at - started);
   }
   for (const socket of sockets) socket.close();
+  const slowest = answered
+    .map((value, index) => ({ value, index }))
+    .sort((a, b) => b.value - a.value)
+    .slice(0, 5)
+    .map(({ value, index }) => `#${index} ${ms(value)}`);
   say(
-    `ingress answer (${SAMPLES} updates, one at a time): p50 ${ms(percentile(answered, 50))}, p99 ${ms(percentile(answered, 99))}`,
+    `ingress answer (${SAMPLES} updates one at a time, after ${WARMUP} unmeasured): p50 ${ms(percentile(answered, 50))}, p99 ${ms(percentile(answered, 99))}; slowest ${slowest.join(", ")}`,
   );
   say(`ingress to message in the room: p50 ${ms(percentile(toRoom, 50))}, p99 ${ms(percentile(toRoom, 99))}`);
 

@@ -58,6 +58,9 @@ export interface PlanPort {
 
 const SYSTEM: Sender = { kind: "system", id: "switchboard" };
 const MIRROR_RETRY_MS = 5_000;
+// A plan is announced once its Postgres copy is written (REST finds plans there, so a client that
+// acts on the announcement finds the plan), but never later than this when Postgres is slow.
+const ANNOUNCE_WAIT_MS = 2_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const fail = (code: "not_found" | "conflict" | "gone" | "forbidden", message: string): PlanOutcome => ({
   ok: false,
@@ -96,6 +99,10 @@ export class RoomPlans {
   }
 
   private async publish(plan: Plan, event: PlanEvent): Promise<void> {
+    const copied = this.mirror(plan);
+    let waited: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([copied, new Promise((resolve) => (waited = setTimeout(resolve, ANNOUNCE_WAIT_MS)))]);
+    clearTimeout(waited);
     this.port.broadcast({ type: "plan", event, plan: planFrame(plan) });
     const fact = planFact(plan, event);
     if (fact) this.port.record(fact);
@@ -104,7 +111,7 @@ export class RoomPlans {
       this.port.notify({ type: "plan.pending", conversationId: plan.conversationId, plan: view });
     else if (event !== "proposed" && event !== "approved" && event !== "step")
       this.port.notify({ type: "plan.finished", conversationId: plan.conversationId, plan: view });
-    await this.mirror(plan);
+    await copied;
   }
 
   /** The agent's reply in a conversation, as a plan when it calls its actions (conversation-planner.ts). */
