@@ -1,4 +1,5 @@
-// `npm run bench:startup`: what a cold isolate of the production Worker costs before its first request.
+// `npm run bench:startup`: what a cold isolate of the request-serving production Worker costs before its
+// first request (the document processor, wrangler.processor.toml, serves none: only its size is printed).
 // Builds the production environment the way `npm run deploy` does (`wrangler deploy --dry-run`), then
 // runs `wrangler check startup` on that bundle BENCH_RUNS times (default 5) and prints the median
 // startup CPU ("Active", GC included) and the bundle size, beside the startup of the smallest Worker
@@ -111,6 +112,18 @@ try {
   wrangler(["deploy", "--dry-run", "--env", "production", "--outfile", bundle]);
   const script = readFileSync(join(outdir, "index.js"));
   const gzip = gzipSync(script).byteLength;
+  const processorDir = join(work, "processor");
+  wrangler([
+    "deploy",
+    "--dry-run",
+    "--config",
+    "wrangler.processor.toml",
+    "--env",
+    "production",
+    "--outdir",
+    processorDir,
+  ]);
+  const processor = readFileSync(join(processorDir, "processor.js"));
 
   const runs: Startup[] = [];
   for (let run = 0; run < RUNS; run += 1)
@@ -137,6 +150,9 @@ try {
   say(`  Switchboard: ${app.activeMs} ms (GC ${app.gcMs} ms)   target ≤ 50 ms`);
   say(`  floor (an empty Worker, same compatibility date): ${floor.activeMs} ms`);
   say(`bundle: ${kib(script.byteLength)} / gzip ${kib(gzip)}   target ≤ 1024 KiB gzip`);
+  say(
+    `processor Worker (queues only, not a request's cold start): ${kib(processor.byteLength)} / gzip ${kib(gzipSync(processor).byteLength)}`,
+  );
 
   const meta = JSON.parse(readFileSync(metafile, "utf8")) as {
     outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;

@@ -4,13 +4,11 @@ import {
   consumeChannelDeliveries,
   consumeDeadChannelDeliveries,
 } from "./features/channels/channels.consumer";
-import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
 import {
   consumeDeadNotificationJobs,
   consumeNotificationJobs,
 } from "./features/notifications/notifications.consumer";
-import { consumeDeadPolicyJobs, consumePolicyJobs } from "./features/policies/policies.consumer";
-import { consumePolicySnapshots, requeuePolicySnapshots } from "./features/policies/snapshots.consumer";
+import { requeuePolicySnapshots } from "./features/policies/snapshots.consumer";
 import {
   consumeDeadTenantDeletions,
   consumeTenantDeletions,
@@ -22,15 +20,13 @@ export { TenantInbox } from "./features/inbox/tenant-inbox";
 
 const app = createApp();
 
-/** Queue consumers by queue name suffix (names carry the environment, e.g. switchboard-staging-documents). */
+/**
+ * Queue consumers by queue name suffix (names carry the environment, e.g. switchboard-staging-webhooks).
+ * Documents, policies and policy snapshots are consumed by the processor Worker (src/processor.ts).
+ */
 const queueConsumers = [
   { suffix: "-channels-dlq", consume: consumeDeadChannelDeliveries },
   { suffix: "-channels", consume: consumeChannelDeliveries },
-  { suffix: "-documents-dlq", consume: consumeDeadDocumentJobs },
-  { suffix: "-documents", consume: consumeDocumentJobs },
-  { suffix: "-policies-dlq", consume: consumeDeadPolicyJobs },
-  { suffix: "-policies", consume: consumePolicyJobs },
-  { suffix: "-policy-snapshots", consume: consumePolicySnapshots },
   { suffix: "-tenant-deletions-dlq", consume: consumeDeadTenantDeletions },
   { suffix: "-tenant-deletions", consume: consumeTenantDeletions },
   { suffix: "-webhooks-dlq", consume: consumeDeadWebhookJobs },
