@@ -2,6 +2,33 @@
 /// <reference path="./test/e2e/provided-context.d.ts" />
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { configDefaults, defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
+
+// wrangler's config types come from a package it bundles (not installed): the fields read, named here.
+interface QueueConsumer {
+  queue: string;
+  max_batch_size?: number;
+  max_batch_timeout?: number;
+  max_retries?: number;
+  retry_delay?: number;
+  dead_letter_queue?: string;
+}
+// The processor Worker's queues are consumed by the test Worker (test/support/worker.ts), with the
+// batching, retries and dead-letter queues wrangler.processor.toml gives them.
+const processorQueues = Object.fromEntries(
+  (unstable_readConfig({ config: "./wrangler.processor.toml" }).queues.consumers ?? []).map(
+    (consumer: QueueConsumer) => [
+      consumer.queue,
+      {
+        maxBatchSize: consumer.max_batch_size,
+        maxBatchTimeout: consumer.max_batch_timeout,
+        maxRetries: consumer.max_retries,
+        retryDelay: consumer.retry_delay,
+        deadLetterQueue: consumer.dead_letter_queue,
+      },
+    ],
+  ),
+);
 
 export default defineConfig({
   test: {
@@ -23,7 +50,9 @@ export default defineConfig({
             const fakeServicesUrl = inject("fakeServicesUrl");
             return {
               wrangler: { configPath: "./wrangler.toml" },
+              main: "./test/support/worker.ts",
               miniflare: {
+                queueConsumers: processorQueues,
                 bindings: {
                   ENVIRONMENT: "test",
                   DATABASE_URL: inject("databaseUrl"),

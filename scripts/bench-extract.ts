@@ -6,7 +6,8 @@
 // Per field: correct, missed (a value in the truth, none extracted), wrong (a different value),
 // fabricated (a value where the truth has none) and wrong-but-confident (wrong or fabricated with
 // confidence ≥ 0.9). Options: BENCH_DOCS (default 200), BENCH_SEED (default 12).
-import { extractPolicy, pdfPages, textractPages } from "../src/features/policies/extract/index.ts";
+import { extractPolicy, textractPages } from "../src/features/policies/extract/index.ts";
+import { pdfPages } from "../src/features/policies/extract/pdf-pages.ts";
 import type { PolicyExtraction, TextPage } from "../src/features/policies/extract/types.ts";
 import { type CorpusDoc, generateCorpus } from "../test/support/policy-corpus/index.ts";
 import { corpusPdf } from "../test/support/policy-corpus/pdf.ts";

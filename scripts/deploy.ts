@@ -1,5 +1,6 @@
-// `npm run deploy -- <environment> [wrangler deploy flags]`: deploys one environment of wrangler.toml,
-// stamped with the commit. A bare `wrangler deploy` would ship the top level of wrangler.toml, which is
+// `npm run deploy -- <environment> [wrangler deploy flags]`: deploys one environment of both Workers,
+// the request-serving one (wrangler.toml) and then the document processor (wrangler.processor.toml, whose
+// inbox binding names the first by script_name), each stamped with the commit. A bare `wrangler deploy` would ship the top level of wrangler.toml, which is
 // the development configuration (private outbound calls allowed, email to the log): refuse without one.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -24,10 +25,12 @@ if (!target || !environments.includes(target)) {
 
 await buildConsole();
 const commit = process.env.GIT_COMMIT ?? gitCommit(root);
-const args = ["deploy", "--env", target, "--var", `GIT_COMMIT:${commit}`, ...flags];
-console.log(`[deploy] wrangler ${args.join(" ")}`);
-const result = spawnSync(join(root, "node_modules", ".bin", "wrangler"), args, {
-  cwd: root,
-  stdio: "inherit",
-});
-process.exit(result.status ?? 1);
+for (const config of ["wrangler.toml", "wrangler.processor.toml"]) {
+  const args = ["deploy", "--config", config, "--env", target, "--var", `GIT_COMMIT:${commit}`, ...flags];
+  console.log(`[deploy] wrangler ${args.join(" ")}`);
+  const result = spawnSync(join(root, "node_modules", ".bin", "wrangler"), args, {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

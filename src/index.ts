@@ -1,48 +1,68 @@
 import { createApp } from "./app";
-import { rebuildScheduledRollups } from "./features/analytics/rollups.scheduled";
-import {
-  consumeChannelDeliveries,
-  consumeDeadChannelDeliveries,
-} from "./features/channels/channels.consumer";
-import { consumeDeadDocumentJobs, consumeDocumentJobs } from "./features/documents/documents.consumer";
-import {
-  consumeDeadNotificationJobs,
-  consumeNotificationJobs,
-} from "./features/notifications/notifications.consumer";
-import { consumeDeadPolicyJobs, consumePolicyJobs } from "./features/policies/policies.consumer";
-import { consumePolicySnapshots, requeuePolicySnapshots } from "./features/policies/snapshots.consumer";
-import {
-  consumeDeadTenantDeletions,
-  consumeTenantDeletions,
-} from "./features/tenants/tenant-deletion.consumer";
-import { consumeDeadWebhookJobs, consumeWebhookJobs } from "./features/webhooks/webhooks.consumer";
 
 export { ConversationRoom } from "./features/conversations/conversation-room";
 export { TenantInbox } from "./features/inbox/tenant-inbox";
 
 const app = createApp();
 
-/** Queue consumers by queue name suffix (names carry the environment, e.g. switchboard-staging-documents). */
-const queueConsumers = [
-  { suffix: "-channels-dlq", consume: consumeDeadChannelDeliveries },
-  { suffix: "-channels", consume: consumeChannelDeliveries },
-  { suffix: "-documents-dlq", consume: consumeDeadDocumentJobs },
-  { suffix: "-documents", consume: consumeDocumentJobs },
-  { suffix: "-policies-dlq", consume: consumeDeadPolicyJobs },
-  { suffix: "-policies", consume: consumePolicyJobs },
-  { suffix: "-policy-snapshots", consume: consumePolicySnapshots },
-  { suffix: "-tenant-deletions-dlq", consume: consumeDeadTenantDeletions },
-  { suffix: "-tenant-deletions", consume: consumeTenantDeletions },
-  { suffix: "-webhooks-dlq", consume: consumeDeadWebhookJobs },
-  { suffix: "-webhooks", consume: consumeWebhookJobs },
-  { suffix: "-notifications-dlq", consume: consumeDeadNotificationJobs },
-  { suffix: "-notifications", consume: consumeNotificationJobs },
+type Consume = (batch: MessageBatch<unknown>, env: Env) => Promise<void>;
+
+/**
+ * Queue consumers by queue name suffix (names carry the environment, e.g. switchboard-staging-webhooks),
+ * imported on their first batch so that a cold isolate serving requests does not load them.
+ * Documents, policies and policy snapshots are consumed by the processor Worker (src/processor.ts).
+ */
+const queueConsumers: { suffix: string; load: () => Promise<Consume> }[] = [
+  {
+    suffix: "-channels-dlq",
+    load: () => import("./features/channels/channels.consumer").then((m) => m.consumeDeadChannelDeliveries),
+  },
+  {
+    suffix: "-channels",
+    load: () => import("./features/channels/channels.consumer").then((m) => m.consumeChannelDeliveries),
+  },
+  {
+    suffix: "-tenant-deletions-dlq",
+    load: () =>
+      import("./features/tenants/tenant-deletion.consumer").then((m) => m.consumeDeadTenantDeletions),
+  },
+  {
+    suffix: "-tenant-deletions",
+    load: () => import("./features/tenants/tenant-deletion.consumer").then((m) => m.consumeTenantDeletions),
+  },
+  {
+    suffix: "-webhooks-dlq",
+    load: () => import("./features/webhooks/webhooks.consumer").then((m) => m.consumeDeadWebhookJobs),
+  },
+  {
+    suffix: "-webhooks",
+    load: () => import("./features/webhooks/webhooks.consumer").then((m) => m.consumeWebhookJobs),
+  },
+  {
+    suffix: "-notifications-dlq",
+    load: () =>
+      import("./features/notifications/notifications.consumer").then((m) => m.consumeDeadNotificationJobs),
+  },
+  {
+    suffix: "-notifications",
+    load: () =>
+      import("./features/notifications/notifications.consumer").then((m) => m.consumeNotificationJobs),
+  },
 ];
 
 /** Cron jobs by schedule (wrangler.toml `triggers.crons`); every job whose cron fired runs. */
-const scheduledJobs: { cron: string; run: (env: Env, scheduledTime: number) => Promise<void> }[] = [
-  { cron: "15 0 * * *", run: rebuildScheduledRollups },
-  { cron: "*/5 * * * *", run: requeuePolicySnapshots },
+const scheduledJobs: {
+  cron: string;
+  load: () => Promise<(env: Env, scheduledTime: number) => Promise<void>>;
+}[] = [
+  {
+    cron: "15 0 * * *",
+    load: () => import("./features/analytics/rollups.scheduled").then((m) => m.rebuildScheduledRollups),
+  },
+  {
+    cron: "*/5 * * * *",
+    load: () => import("./features/policies/snapshots.consumer").then((m) => m.requeuePolicySnapshots),
+  },
 ];
 
 export default {
@@ -50,10 +70,10 @@ export default {
   queue: async (batch, env) => {
     const consumer = queueConsumers.find(({ suffix }) => batch.queue.endsWith(suffix));
     if (!consumer) throw new Error(`No consumer for queue ${batch.queue}`);
-    await consumer.consume(batch, env);
+    await (await consumer.load())(batch, env);
   },
   scheduled: async (controller, env, ctx) => {
     const due = scheduledJobs.filter(({ cron }) => cron === controller.cron);
-    ctx.waitUntil(Promise.all(due.map(({ run }) => run(env, controller.scheduledTime))));
+    ctx.waitUntil(Promise.all(due.map(async ({ load }) => (await load())(env, controller.scheduledTime))));
   },
 } satisfies ExportedHandler<Env>;

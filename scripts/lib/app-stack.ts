@@ -6,7 +6,16 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -128,8 +137,9 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
 function snapshotWorker(dir: string, source: string, apiRateLimit?: number): string {
   const app = join(dir, "app");
   mkdirSync(app);
-  for (const entry of ["src", "wrangler.toml", "package.json", "tsconfig.json"]) {
-    cpSync(join(source, entry), join(app, entry), { recursive: true });
+  for (const entry of ["src", "wrangler.toml", "wrangler.processor.toml", "package.json", "tsconfig.json"]) {
+    // An older checkout (a "before" run) may have no processor Worker.
+    if (existsSync(join(source, entry))) cpSync(join(source, entry), join(app, entry), { recursive: true });
   }
   for (const entry of ["node_modules", "public"]) symlinkSync(join(root, entry), join(app, entry));
   if (apiRateLimit) {

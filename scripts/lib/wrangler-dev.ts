@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 export interface WranglerDevOptions {
   root: string;
@@ -8,7 +9,10 @@ export interface WranglerDevOptions {
   persistTo: string;
   /** Secrets and vars for the Worker (none for a Worker that needs none). */
   envFile?: string;
-  /** Another wrangler.toml than the root's (e.g. the benchmark's floor Worker). */
+  /**
+   * Another wrangler.toml than the root's (e.g. the benchmark's floor Worker); then the document
+   * processor (wrangler.processor.toml) is not started beside it.
+   */
   config?: string;
   /** wrangler's --log-level (e.g. "warn" to leave out a line per request). */
   logLevel?: string;
@@ -21,7 +25,26 @@ export interface WranglerDev {
   stop(): Promise<void>;
 }
 
-/** Starts `wrangler dev` for this instance; its output goes straight to the terminal. */
+/**
+ * The processor Worker as a second `--config` of the same `wrangler dev` (one workerd: shared queues,
+ * R2 and the inbox Durable Object through its script_name). wrangler gives a second config no
+ * `--env-file`, only a `.dev.vars` beside it, so this instance gets its own copy of the config with one.
+ */
+function processorConfig(opts: WranglerDevOptions): string[] {
+  const source = join(opts.root, "wrangler.processor.toml");
+  if (!existsSync(source)) return [];
+  const dir = join(dirname(opts.persistTo), "processor");
+  mkdirSync(dir, { recursive: true });
+  const config = readFileSync(source, "utf8").replace(
+    /^main = "([^"]+)"$/m,
+    (_, main: string) => `main = ${JSON.stringify(join(opts.root, main))}`,
+  );
+  writeFileSync(join(dir, "wrangler.toml"), config);
+  writeFileSync(join(dir, ".dev.vars"), opts.envFile ? readFileSync(opts.envFile) : "", { mode: 0o600 });
+  return ["--config", join(dir, "wrangler.toml")];
+}
+
+/** Starts `wrangler dev` for this instance (and the processor); its output goes straight to the terminal. */
 export function startWranglerDev(opts: WranglerDevOptions): WranglerDev {
   const args = [
     "dev",
@@ -29,7 +52,7 @@ export function startWranglerDev(opts: WranglerDevOptions): WranglerDev {
     ...["--inspector-port", String(opts.inspectorPort), "--inspector-ip", "127.0.0.1"],
     ...["--persist-to", opts.persistTo],
     ...(opts.envFile ? ["--env-file", opts.envFile] : []),
-    ...(opts.config ? ["--config", opts.config] : []),
+    ...(opts.config ? ["--config", opts.config] : ["--config", "wrangler.toml", ...processorConfig(opts)]),
     ...(opts.logLevel ? ["--log-level", opts.logLevel] : []),
     "--show-interactive-dev-session=false",
   ];

@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import type OpenAIClient from "openai";
 import type { ModelSettings } from "../db/schema";
 import { AppError, type ErrorCode } from "../lib/errors";
 import { assertOutboundUrl, OutboundError, outboundFetch } from "./outbound";
@@ -87,6 +87,8 @@ export async function streamChat(
     jsonSchema?: { name: string; schema: Record<string, unknown> };
   },
 ): Promise<ProviderResult> {
+  // Loaded on the first call: the SDK is ~1 MB that a cold isolate would otherwise evaluate at start.
+  const { default: OpenAI } = await import("openai");
   const client = new OpenAI({
     apiKey: call.apiKey,
     baseURL: providerBaseUrl(call.model, call.allowPrivate),
@@ -138,13 +140,13 @@ export async function streamChat(
       }
     }
   } catch (error) {
-    throw toProviderError(error, options.signal);
+    throw toProviderError(OpenAI, error, options.signal);
   }
   const calls = toolCalls.filter((call) => call?.name);
   return { text, toolCall: calls[0] ?? null, toolCalls: calls, usage };
 }
 
-function toProviderError(error: unknown, signal?: AbortSignal): Error {
+function toProviderError(OpenAI: typeof OpenAIClient, error: unknown, signal?: AbortSignal): Error {
   if (signal?.aborted) return error instanceof Error ? error : new Error(String(error));
   if (error instanceof ProviderError || error instanceof AppError) return error;
   // The SDK wraps what our fetch threw as the cause of a connection error.

@@ -14,7 +14,8 @@ function deploy(...args: string[]) {
   const result = spawnSync("npm", ["run", "--silent", "deploy", "--", ...args], {
     cwd: root,
     encoding: "utf8",
-    timeout: 60_000,
+    // Two Workers are built (the request-serving one, then the processor).
+    timeout: 150_000,
     // No credentials: should anything try to reach Cloudflare, it fails instead of deploying.
     env: {
       ...process.env,
@@ -39,16 +40,23 @@ describe("npm run deploy", () => {
     expect(output).toContain('Unknown environment "prod"');
   });
 
-  it("builds the named environment's Worker, stamped with the commit (dry run)", () => {
+  it("builds the named environment's two Workers, stamped with the commit (dry run)", () => {
     const outdir = mkdtempSync(join(tmpdir(), "switchboard-deploy-"));
     try {
       const { status, output } = deploy("staging", "--dry-run", "--outdir", outdir);
       expect(status, output).toBe(0);
-      expect(output).toMatch(/wrangler deploy --env staging --var GIT_COMMIT:\S+ --dry-run/);
+      expect(output).toMatch(
+        /wrangler deploy --config wrangler.toml --env staging --var GIT_COMMIT:\S+ --dry-run/,
+      );
+      expect(output).toMatch(
+        /wrangler deploy --config wrangler.processor.toml --env staging --var GIT_COMMIT:\S+ --dry-run/,
+      );
       expect(output).toContain('env.ENVIRONMENT ("staging")');
       expect(output).toContain("switchboard-staging-documents");
+      // The processor reaches the request Worker's inbox object by script name.
+      expect(output).toContain("TenantInbox, defined in switchboard-staging");
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });

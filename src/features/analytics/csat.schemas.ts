@@ -1,10 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { text } from "../../lib/text";
 
-/** What the widget shows when a conversation is resolved (the `csat` frame). */
-export const CSAT_QUESTION = "How satisfied are you with the help you received?";
-/** The question as a channel message: the customer answers by replying with the number. */
-export const CHANNEL_CSAT_QUESTION = `${CSAT_QUESTION} Reply with a number from 1 (poor) to 5 (great).`;
+export { CHANNEL_CSAT_QUESTION, CSAT_QUESTION } from "./csat-questions";
 export const MAX_CSAT_COMMENT = 1000;
 
 export const CsatBody = z

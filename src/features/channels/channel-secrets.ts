@@ -6,7 +6,7 @@ import { open } from "../../lib/secret-box";
 import { inboxClient } from "../inbox/inbox-client";
 import type { ChannelType } from "./channel-adapter";
 import { forgetChannel } from "./channel-cache";
-import { type ChannelConfig, channelConfigs } from "./channels.schemas";
+import { type ChannelConfig, channelConfigs } from "./channel-configs";
 
 export type ChannelRow = typeof channels.$inferSelect;
 

@@ -1,7 +1,7 @@
 import { uuidv7 } from "../../lib/ids";
 import type { JsonObject } from "../../lib/json";
 import type { AnalyticsFact } from "../analytics/analytics-events";
-import { CSAT_QUESTION } from "../analytics/csat.schemas";
+import { CSAT_QUESTION } from "../analytics/csat-questions";
 import type { ServerFrame, StoredMessage } from "./conversations.protocol";
 import type { RoomMeta } from "./room-store";
 

@@ -1,4 +1,4 @@
-import { CHANNEL_CSAT_QUESTION } from "../analytics/csat.schemas";
+import { CHANNEL_CSAT_QUESTION } from "../analytics/csat-questions";
 import type { RoomChannelOutbox } from "./room-channel-outbox";
 import type { RoomHost } from "./room-parts";
 

@@ -8,15 +8,9 @@ import { createOcr } from "../../providers/ocr";
 import { createStorage } from "../../providers/storage";
 import { emitWebhookEvent } from "../webhooks/emit";
 import { inboxPublisher } from "./documents.events";
-import { type DocumentJob, DocumentJobSchema } from "./documents.jobs";
+import { backoffSeconds, type DocumentJob, DocumentJobSchema } from "./documents.jobs";
 import { statusView } from "./documents.views";
 import { type ProcessDeps, runDocumentJob } from "./processing";
-
-const MAX_BACKOFF_SECONDS = 60 * 60;
-
-/** Exponential backoff for the `attempts`-th delivery (1-based): base, 2×base, 4×base… capped at an hour. */
-export const backoffSeconds = (base: number, attempts: number) =>
-  Math.min(MAX_BACKOFF_SECONDS, base * 2 ** Math.max(0, attempts - 1));
 
 /** Queue consumer of document jobs. Messages are handled one at a time so one bad file fails alone. */
 export async function consumeDocumentJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {

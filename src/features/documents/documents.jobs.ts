@@ -19,3 +19,9 @@ declare global {
 /** Where an upload stores a document's original (the row's `storage_key` records it). */
 export const originalKey = (prefix: string, tenantId: string, documentId: string) =>
   `${prefix}${tenantId}/documents/${documentId}/original`;
+
+const MAX_BACKOFF_SECONDS = 60 * 60;
+
+/** Exponential backoff for the `attempts`-th delivery (1-based): base, 2×base, 4×base… capped at an hour. */
+export const backoffSeconds = (base: number, attempts: number) =>
+  Math.min(MAX_BACKOFF_SECONDS, base * 2 ** Math.max(0, attempts - 1));

@@ -5,7 +5,7 @@ import { loadConfig } from "../../env";
 import { describeError, log } from "../../lib/logger";
 import { createOcr } from "../../providers/ocr";
 import { createStorage } from "../../providers/storage";
-import { backoffSeconds } from "../documents/documents.consumer";
+import { backoffSeconds } from "../documents/documents.jobs";
 import { emitWebhookEvent } from "../webhooks/emit";
 import { PolicyJobSchema } from "./policies.jobs";
 import { uploadPublisher } from "./policy-events";

@@ -11,7 +11,8 @@ import {
 import { type Ocr, OcrError } from "../../providers/ocr";
 import type { Storage } from "../../providers/storage";
 import { policySaved, writeAnalytics } from "../analytics/analytics-events";
-import { extractPolicy, pdfPages, type TextPage, validatePolicy } from "./extract";
+import { extractPolicy, type TextPage, validatePolicy } from "./extract";
+import { pdfPages } from "./extract/pdf-pages";
 import { fillFromModel, type LlmDeps } from "./llm-fallback";
 import { readScannedDocument } from "./ocr-document";
 import { readScannedPages, type ScannedReading, scannedPageNumbers } from "./ocr-pages";

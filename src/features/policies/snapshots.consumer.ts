@@ -2,7 +2,7 @@ import { openDatabase } from "../../db/client";
 import { loadConfig } from "../../env";
 import { describeError, log } from "../../lib/logger";
 import { createStorage } from "../../providers/storage";
-import { backoffSeconds } from "../documents/documents.consumer";
+import { backoffSeconds } from "../documents/documents.jobs";
 import { requeueUnsyncedSnapshots, SnapshotJobSchema, syncSnapshot } from "./policy-snapshots";
 
 // A snapshot younger than this is presumably still on its way through the queue.

@@ -5,11 +5,11 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/db/client";
 import { documentChunks, documents } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
-import { backoffSeconds } from "../../../src/features/documents/documents.consumer";
+import { backoffSeconds } from "../../../src/features/documents/documents.jobs";
 import { runDocumentJob } from "../../../src/features/documents/processing";
-import worker from "../../../src/index";
 import { callJson, registerTenant } from "../../support/api";
 import { scannedPdf, textPdf } from "../../support/files";
+import worker from "../../support/worker";
 import { mustOpen } from "../../support/ws";
 import {
   embeddedInputs,

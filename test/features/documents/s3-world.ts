@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { DocumentJob } from "../../../src/features/documents/documents.jobs";
-import worker from "../../../src/index";
+import worker from "../../support/worker";
 import type { DocumentBody } from "./helpers";
 
 export interface SentJob<Job = DocumentJob> {

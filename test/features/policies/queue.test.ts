@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/db/client";
 import { policyUploads } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
-import worker from "../../../src/index";
 import { callJson, registerTenant, type TestTenant } from "../../support/api";
+import worker from "../../support/worker";
 import { cleanMotorDoc, pdfOf, type UploadState, uploadAndSettle } from "./helpers";
 
 /** Delivers one message to a policy queue and reports how it was settled. */

@@ -11,8 +11,8 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/db/client";
 import { loadConfig } from "../../../src/env";
 import type { SnapshotJob } from "../../../src/features/policies/policy-snapshots";
-import worker from "../../../src/index";
 import { callJson, registerTenant } from "../../support/api";
+import worker from "../../support/worker";
 import { s3Objects } from "../documents/s3-world";
 import { cleanMotorDoc, type PolicyBody, pdfOf, uploadAndSettle } from "./helpers";
 

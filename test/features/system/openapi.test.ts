@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../../src/app";
+import { documentedApp } from "../../../src/app";
 import { componentNameCollisions } from "../../../src/lib/openapi";
 import { callJson } from "../../support/api";
 
@@ -12,8 +12,8 @@ interface Document {
 }
 
 describe("the OpenAPI document", () => {
-  it("gives every component name one schema, so no route is documented with another's", () => {
-    expect(componentNameCollisions(createApp())).toEqual([]);
+  it("gives every component name one schema, so no route is documented with another's", async () => {
+    expect(componentNameCollisions(await documentedApp())).toEqual([]);
   });
 
   it("documents /chat/completion with its own request: userId, sessionId and isApproval", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { extractPolicy, pdfPages, textractPages } from "../../../src/features/policies/extract";
+import { extractPolicy, textractPages } from "../../../src/features/policies/extract";
+import { pdfPages } from "../../../src/features/policies/extract/pdf-pages";
 import { type CorpusDoc, generateDoc, LAYOUTS } from "../../support/policy-corpus";
 import { corpusPdf } from "../../support/policy-corpus/pdf";
 import { Random } from "../../support/policy-corpus/random";
