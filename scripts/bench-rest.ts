@@ -9,7 +9,10 @@
 // The per-principal API limit (100/min) is raised in the snapshot's wrangler.toml so that no run
 // measures 429s (the limiter is still asked on every request). The peer runs first and last.
 // BENCH_RUNTIME=miniflare runs both builds without wrangler dev's proxy (docs/benchmarks.md).
-// Ports: 9801 (peer), 9802 (its Postgres), 9810–9821 (wrangler dev and inspectors).
+// The floor (scripts/bench-floor/rest-worker.js: a bearer key checked with one indexed query over the
+// same HTTP /sql path, 50 messages from a Durable Object's SQLite, JSON) runs the history's load on the
+// same stack and runtime after this checkout: what this runtime can do at all on this machine.
+// Ports: 9801 (peer), 9802 (its Postgres), 9810–9825 (wrangler dev or Miniflare, and inspectors).
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -152,26 +155,23 @@ async function api(url: string, path: string, init: { token?: string; json?: unk
   return JSON.parse(text);
 }
 
-/** GET /api/conversations as a signed-in user, with the driver's autocannon and CPU accounting. */
-async function listLoad(bench: string, run: string, url: string, pids: Record<string, number[]>) {
+/**
+ * `requests` under the driver's autocannon (CONNECTIONS × DURATION, each connection its own share of
+ * the list as the driver's http scenario gives it) with its CPU accounting.
+ */
+async function autocannonLoad(
+  bench: string,
+  run: string,
+  url: string,
+  pids: Record<string, number[]>,
+  requests: { method: "GET"; path: string; headers: Record<string, string> }[],
+) {
   const lib: DriverLib = await import(join(bench, "load", "lib.js"));
   const autocannon: Autocannon = (
     await import(join(bench, "load", "node_modules", "autocannon", "autocannon.js"))
   ).default;
-  const email = `bench-${Date.now()}@example.test`;
-  const session = await api(
-    url,
-    "/api/auth/register",
-    { json: { tenantName: "Bench list", name: "Bench", email, password: "bench-password-123" } },
-    201,
-  );
-  const token: string = session.accessToken;
-  for (let i = 0; i < LIST_CONVERSATIONS; i++)
-    await api(url, "/api/conversations", { token, json: { channel: "bench" } }, 201);
-  const path = "/api/conversations?limit=25";
-  const page = await api(url, path, { token }, 200);
-  if (page.data?.length !== 25) throw new Error(`${run}: the list returned ${page.data?.length} rows`);
   const latencies: number[] = [];
+  let next = 0;
   const result = await lib.withCpu(pids, async (mark) => {
     mark();
     const load = autocannon({
@@ -179,7 +179,12 @@ async function listLoad(bench: string, run: string, url: string, pids: Record<st
       connections: CONNECTIONS,
       duration: DURATION,
       timeout: 10,
-      requests: [{ method: "GET", path, headers: { authorization: `Bearer ${token}` } }],
+      requests,
+      setupClient: (client: { setRequests(r: unknown[]): void }) => {
+        const c = next++;
+        const mine = requests.filter((_, i) => i % CONNECTIONS === c % CONNECTIONS);
+        client.setRequests(mine.length ? mine : [requests[c % requests.length]]);
+      },
     });
     load.on("response", (_client, status, _bytes, ms) => {
       if (status >= 200 && status < 300) latencies.push(ms);
@@ -202,6 +207,53 @@ async function listLoad(bench: string, run: string, url: string, pids: Record<st
     errors: result.errors + result.non2xx,
     cpuMsPerReq,
   } satisfies Row;
+}
+
+/** GET /api/conversations as a signed-in user (set up first, not measured). */
+async function listLoad(bench: string, run: string, url: string, pids: Record<string, number[]>) {
+  const email = `bench-${Date.now()}@example.test`;
+  const session = await api(
+    url,
+    "/api/auth/register",
+    { json: { tenantName: "Bench list", name: "Bench", email, password: "bench-password-123" } },
+    201,
+  );
+  const token: string = session.accessToken;
+  for (let i = 0; i < LIST_CONVERSATIONS; i++)
+    await api(url, "/api/conversations", { token, json: { channel: "bench" } }, 201);
+  const path = "/api/conversations?limit=25";
+  const page = await api(url, path, { token }, 200);
+  if (page.data?.length !== 25) throw new Error(`${run}: the list returned ${page.data?.length} rows`);
+  const headers = { authorization: `Bearer ${token}` };
+  return autocannonLoad(bench, run, url, pids, [{ method: "GET", path, headers }]);
+}
+
+/**
+ * The floor (scripts/bench-floor/rest-worker.js) on the same stack as the app: the history read's
+ * shape (4 conversations × 60 messages, 64 API keys, the newest 50) with the least work per request.
+ */
+async function runFloor(bench: string, port: number): Promise<Row> {
+  const config = join(root, "scripts", "bench-floor", "rest.wrangler.toml");
+  const stack = await spawnAppStack({ config, port, inspectorPort: port + 1, runtime: RUNTIME }, 180_000);
+  cleanups.push(stack.stop);
+  try {
+    const keys = Array.from({ length: 64 }, (_, i) => `floor_${i}_${crypto.randomUUID()}`);
+    const conversations = Array.from({ length: 4 }, () => crypto.randomUUID());
+    const seed = { tenantId: crypto.randomUUID(), keys, conversations, messages: 60 };
+    await api(stack.url, "/seed", { json: seed }, 201);
+    const requests = keys.flatMap((key) =>
+      conversations.map((id) => ({
+        method: "GET" as const,
+        path: `/api/conversations/${id}/messages?limit=50`,
+        headers: { authorization: `Bearer ${key}` },
+      })),
+    );
+    const page = await api(stack.url, requests[0]?.path ?? "", { token: keys[0] }, 200);
+    if (page.data?.length !== 50) throw new Error(`floor: the history returned ${page.data?.length} rows`);
+    return await autocannonLoad(bench, "floor: history", stack.url, stackPids(stack), requests);
+  } finally {
+    await stack.stop();
+  }
 }
 
 async function runPeer(bench: string, run: string): Promise<Row> {
@@ -276,17 +328,25 @@ function print(rows: Row[]) {
   const peer = rows.filter((r) => r.run.startsWith("peer"));
   const peerRate = peer.reduce((sum, r) => sum + r.reqPerS, 0) / peer.length;
   const peerP99 = Math.max(...peer.map((r) => r.latency.p99 ?? 0));
+  const mean = (list: Row[], f: (r: Row) => number) => list.reduce((sum, r) => sum + f(r), 0) / list.length;
+  // The server's own CPU per request (workerd, or the peer's Node), without Postgres, proxies or driver.
+  const server = (r: Row) => r.cpuMsPerReq.server ?? 0;
+  const peerCpu = mean(peer, server);
+  const floor = rows.find((r) => r.run.startsWith("floor"));
   const total = (r: Row) => Object.values(r.cpuMsPerReq).reduce((sum, ms) => sum + ms, 0);
   console.log(`\n${CONNECTIONS} connections × ${DURATION} s; peer = Node (Express + pg pool) history reads`);
-  console.log("| run | req/s | × peer | p50 / p99 ms | errors | CPU ms per request (total: by process) |");
-  console.log("|---|---|---|---|---|---|");
+  console.log(
+    "| run | req/s | × peer | p50 / p99 ms | errors | server CPU ms/req: × peer, × floor | CPU ms per request (total: by process) |",
+  );
+  console.log("|---|---|---|---|---|---|---|");
   for (const r of rows) {
     const parts = Object.entries(r.cpuMsPerReq)
       .map(([k, v]) => `${k} ${v}`)
       .join(", ");
     const ratio = (r.reqPerS / peerRate).toFixed(2);
+    const cpu = `${server(r)}: ${(server(r) / peerCpu).toFixed(1)}×, ${floor ? (server(r) / server(floor)).toFixed(1) : "–"}×`;
     console.log(
-      `| ${r.run} | ${r.reqPerS} | ${ratio} | ${r.latency.p50} / ${r.latency.p99} | ${r.errors} | ${total(r).toFixed(2)}: ${parts} |`,
+      `| ${r.run} | ${r.reqPerS} | ${ratio} | ${r.latency.p50} / ${r.latency.p99} | ${r.errors} | ${cpu} | ${total(r).toFixed(2)}: ${parts} |`,
     );
   }
   const after = rows.filter((r) => r.run.startsWith("this checkout"));
@@ -299,6 +359,11 @@ function print(rows: Row[]) {
         `${peerP99} ms (no worse); list ${(list.reqPerS / peerRate).toFixed(2)}× the peer's history (≥ 1×)`,
     );
   }
+  if (floor)
+    console.log(
+      `floor: ${(floor.reqPerS / peerRate).toFixed(2)}× the peer's req/s, p99 ${floor.latency.p99} ms, ` +
+        `${server(floor)} ms of workerd per read (${(server(floor) / peerCpu).toFixed(1)}× the peer's Node)`,
+    );
 }
 
 try {
@@ -307,6 +372,7 @@ try {
   if (BEFORE !== "none")
     rows.push(...(await runSwitchboard(bench, `before (${BEFORE})`, extractRef(BEFORE), 9810)));
   rows.push(...(await runSwitchboard(bench, "this checkout", root, 9820)));
+  rows.push(await runFloor(bench, 9824));
   rows.push(await runPeer(bench, "peer (last)"));
   print(rows);
 } finally {

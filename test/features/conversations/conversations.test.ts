@@ -258,7 +258,10 @@ describe("conversations over REST", () => {
       404,
     );
     expect(await room(conversation.id).info()).toBeNull();
-    expect(await room(conversation.id).history({ limit: 10 })).toBeNull();
+    expect(await room(conversation.id).history(tenant.tenant.id, { limit: 10 })).toBeNull();
+    // The history is read from the room alone: once it is destroyed, the route says so too.
+    const messages = `/api/conversations/${conversation.id}/messages`;
+    expect((await call(messages, { token: tenant.accessToken })).status).toBe(404);
   });
 
   it("reports statistics by status with first-response time", async () => {
