@@ -47,6 +47,9 @@ interface Row {
   cpuMsPerReq: Record<string, number>;
 }
 type Cpu = Record<string, number | null>;
+type Get = { method: "GET"; path: string; headers: Record<string, string> };
+/** Wraps a timed load (e.g. in a CPU profile). */
+type Around = <T>(load: () => Promise<T>) => Promise<T>;
 interface DriverLib {
   withCpu<T>(
     pids: Record<string, number[]>,
@@ -164,7 +167,8 @@ async function autocannonLoad(
   run: string,
   url: string,
   pids: Record<string, number[]>,
-  requests: { method: "GET"; path: string; headers: Record<string, string> }[],
+  requests: Get[],
+  around: Around = (load) => load(),
 ) {
   const lib: DriverLib = await import(join(bench, "load", "lib.js"));
   const autocannon: Autocannon = (
@@ -172,25 +176,27 @@ async function autocannonLoad(
   ).default;
   const latencies: number[] = [];
   let next = 0;
-  const result = await lib.withCpu(pids, async (mark) => {
-    mark();
-    const load = autocannon({
-      url,
-      connections: CONNECTIONS,
-      duration: DURATION,
-      timeout: 10,
-      requests,
-      setupClient: (client: { setRequests(r: unknown[]): void }) => {
-        const c = next++;
-        const mine = requests.filter((_, i) => i % CONNECTIONS === c % CONNECTIONS);
-        client.setRequests(mine.length ? mine : [requests[c % requests.length]]);
-      },
-    });
-    load.on("response", (_client, status, _bytes, ms) => {
-      if (status >= 200 && status < 300) latencies.push(ms);
-    });
-    return await load;
-  });
+  const result = await around(() =>
+    lib.withCpu(pids, async (mark) => {
+      mark();
+      const load = autocannon({
+        url,
+        connections: CONNECTIONS,
+        duration: DURATION,
+        timeout: 10,
+        requests,
+        setupClient: (client: { setRequests(r: unknown[]): void }) => {
+          const c = next++;
+          const mine = requests.filter((_, i) => i % CONNECTIONS === c % CONNECTIONS);
+          client.setRequests(mine.length ? mine : [requests[c % requests.length]]);
+        },
+      });
+      load.on("response", (_client, status, _bytes, ms) => {
+        if (status >= 200 && status < 300) latencies.push(ms);
+      });
+      return await load;
+    }),
+  );
   const ok = result["2xx"];
   const cpuMsPerReq = Object.fromEntries(
     Object.entries(result.cpu_load)
@@ -210,7 +216,13 @@ async function autocannonLoad(
 }
 
 /** GET /api/conversations as a signed-in user (set up first, not measured). */
-async function listLoad(bench: string, run: string, url: string, pids: Record<string, number[]>) {
+async function listLoad(
+  bench: string,
+  run: string,
+  url: string,
+  pids: Record<string, number[]>,
+  around?: Around,
+) {
   const email = `bench-${Date.now()}@example.test`;
   const session = await api(
     url,
@@ -225,7 +237,45 @@ async function listLoad(bench: string, run: string, url: string, pids: Record<st
   const page = await api(url, path, { token }, 200);
   if (page.data?.length !== 25) throw new Error(`${run}: the list returned ${page.data?.length} rows`);
   const headers = { authorization: `Bearer ${token}` };
-  return autocannonLoad(bench, run, url, pids, [{ method: "GET", path, headers }]);
+  return autocannonLoad(bench, run, url, pids, [{ method: "GET", path, headers }], around);
+}
+
+/**
+ * The history's load set up here rather than by the driver (for a profile of the load alone): 4
+ * conversations × 60 messages posted over REST, read with 64 API keys, the newest 50.
+ */
+async function historyLoad(
+  bench: string,
+  run: string,
+  url: string,
+  pids: Record<string, number[]>,
+  around?: Around,
+) {
+  const email = `bench-h-${Date.now()}@example.test`;
+  const { accessToken: token } = await api(
+    url,
+    "/api/auth/register",
+    { json: { tenantName: "Bench history", name: "Bench", email, password: "bench-password-123" } },
+    201,
+  );
+  const ids: string[] = [];
+  for (let c = 0; c < 4; c++) {
+    const { id } = await api(url, "/api/conversations", { token, json: { channel: "bench" } }, 201);
+    for (let i = 0; i < 60; i++)
+      await api(url, `/api/conversations/${id}/messages`, { token, json: { text: `seed ${c}/${i}` } }, 201);
+    ids.push(id);
+  }
+  const requests: Get[] = [];
+  for (let k = 0; k < 64; k++) {
+    const { key } = await api(url, "/api/api-keys", { token, json: { name: `bench ${k}` } }, 201);
+    for (const id of ids)
+      requests.push({
+        method: "GET",
+        path: `/api/conversations/${id}/messages?limit=50`,
+        headers: { authorization: `Bearer ${key}` },
+      });
+  }
+  return autocannonLoad(bench, run, url, pids, requests, around);
 }
 
 /**
@@ -242,11 +292,13 @@ async function runFloor(bench: string, port: number): Promise<Row> {
     const seed = { tenantId: crypto.randomUUID(), keys, conversations, messages: 60 };
     await api(stack.url, "/seed", { json: seed }, 201);
     const requests = keys.flatMap((key) =>
-      conversations.map((id) => ({
-        method: "GET" as const,
-        path: `/api/conversations/${id}/messages?limit=50`,
-        headers: { authorization: `Bearer ${key}` },
-      })),
+      conversations.map(
+        (id): Get => ({
+          method: "GET",
+          path: `/api/conversations/${id}/messages?limit=50`,
+          headers: { authorization: `Bearer ${key}` },
+        }),
+      ),
     );
     const page = await api(stack.url, requests[0]?.path ?? "", { token: keys[0] }, 200);
     if (page.data?.length !== 50) throw new Error(`floor: the history returned ${page.data?.length} rows`);
@@ -296,17 +348,24 @@ async function runSwitchboard(bench: string, name: string, source: string, port:
   cleanups.push(stack.stop);
   try {
     const pids = stackPids(stack);
-    const profiled = async <T>(what: string, load: () => Promise<T>): Promise<T> => {
-      if (!PROFILE || source !== root) return load();
-      const profiler = await startProfiler(port + 1);
-      const result = await load();
-      await saveProfile(profiler, `/tmp/bench-rest-${what}.cpuprofile`, what, (line) => console.error(line));
-      return result;
-    };
-    const history = await profiled("history", () =>
-      driverHistory(bench, `${name}: history`, stack.url, "ws", pids),
-    );
-    const list = await profiled("list", () => listLoad(bench, `${name}: list`, stack.url, pids));
+    // Profiles cover a load only, not its set-up (keys, conversations, messages).
+    const profiled =
+      (what: string): Around =>
+      async (load) => {
+        const profiler = await startProfiler(port + 1);
+        const result = await load();
+        await saveProfile(profiler, `/tmp/bench-rest-${what}.cpuprofile`, what, (line) =>
+          console.error(line),
+        );
+        return result;
+      };
+    const history = await driverHistory(bench, `${name}: history`, stack.url, "ws", pids);
+    const list = await listLoad(bench, `${name}: list`, stack.url, pids);
+    if (PROFILE && source === root) {
+      // Profiled apart, after their set-up (the driver's seeding would be in a profile of its run).
+      await historyLoad(bench, `${name}: history (profiled)`, stack.url, pids, profiled("history"));
+      await listLoad(bench, `${name}: list (profiled)`, stack.url, pids, profiled("list"));
+    }
     return [history, list];
   } finally {
     await stack.stop();
