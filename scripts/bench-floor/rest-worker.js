@@ -100,6 +100,11 @@ export default {
     if (!principal) return error(401, "unauthorized", "Invalid API key");
     const data = await room(env, id).history(principal.tenant_id, limit);
     if (!data) return error(404, "not_found", "Conversation not found");
+    // FLOOR_LOG=1: one JSON log line per request, as the app writes (what a console line costs here).
+    if (env.FLOOR_LOG === "1")
+      console.log(
+        JSON.stringify({ level: "info", message: "request", status: 200, tenantId: principal.tenant_id }),
+      );
     return Response.json({ data });
   },
 };
