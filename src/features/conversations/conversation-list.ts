@@ -108,11 +108,12 @@ export async function listConversations(
         where m.conversation_id = ${conversations.id}
           and m.seq > coalesce(${readReceipts.seq}, 0)
           and not (m.sender_kind = ${reader.kind} and m.sender_id = ${reader.id}))`,
-      // In the same statement: a second query for the page's labels was a second round trip.
+      // In the same statement: a second query for the page's labels was a second round trip. The
+      // outer row is named in full: drizzle leaves a column unqualified when no table is joined.
       labels: sql<LabelRef[]>`coalesce((
         select json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) order by l.name)
         from conversation_labels cl join labels l on l.id = cl.label_id
-        where cl.conversation_id = ${conversations.id}), '[]'::json)`,
+        where cl.conversation_id = conversations.id), '[]'::json)`,
       rank: sql<number>`${rank}::float`,
       messageSnippet: search ? search.messageSnippet : sql<string | null>`null`,
       contactSnippet: search ? search.contactSnippet : sql<string | null>`null`,
