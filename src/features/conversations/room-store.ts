@@ -336,8 +336,7 @@ function toMessage(row: Row): StoredMessage {
     sender: { kind: row.sender_kind as Sender["kind"], id: String(row.sender_id) },
     text: String(row.text),
     createdAt: new Date(Number(row.created_at)).toISOString(),
-    // Most messages carry none: a history page parses fifty of these.
-    metadata: row.metadata === "{}" ? {} : JSON.parse(String(row.metadata)),
+    metadata: JSON.parse(String(row.metadata)),
     ...(row.kind === "note" ? { kind: "note" as const } : {}),
   };
 }
