@@ -9,7 +9,10 @@
 // The per-principal API limit (100/min) is raised in the snapshot's wrangler.toml so that no run
 // measures 429s (the limiter is still asked on every request). The peer runs first and last.
 // BENCH_RUNTIME=miniflare runs both builds without wrangler dev's proxy (docs/benchmarks.md).
-// Ports: 9801 (peer), 9802 (its Postgres), 9810–9821 (wrangler dev and inspectors).
+// The floor (scripts/bench-floor/rest-worker.js: a bearer key checked with one indexed query over the
+// same HTTP /sql path, 50 messages from a Durable Object's SQLite, JSON) runs the history's load on the
+// same stack and runtime after this checkout: what this runtime can do at all on this machine.
+// Ports: 9801 (peer), 9802 (its Postgres), 9810–9825 (wrangler dev or Miniflare, and inspectors).
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,6 +47,9 @@ interface Row {
   cpuMsPerReq: Record<string, number>;
 }
 type Cpu = Record<string, number | null>;
+type Get = { method: "GET"; path: string; headers: Record<string, string> };
+/** Wraps a timed load (e.g. in a CPU profile). */
+type Around = <T>(load: () => Promise<T>) => Promise<T>;
 interface DriverLib {
   withCpu<T>(
     pids: Record<string, number[]>,
@@ -152,40 +158,45 @@ async function api(url: string, path: string, init: { token?: string; json?: unk
   return JSON.parse(text);
 }
 
-/** GET /api/conversations as a signed-in user, with the driver's autocannon and CPU accounting. */
-async function listLoad(bench: string, run: string, url: string, pids: Record<string, number[]>) {
+/**
+ * `requests` under the driver's autocannon (CONNECTIONS × DURATION, each connection its own share of
+ * the list as the driver's http scenario gives it) with its CPU accounting.
+ */
+async function autocannonLoad(
+  bench: string,
+  run: string,
+  url: string,
+  pids: Record<string, number[]>,
+  requests: Get[],
+  around: Around = (load) => load(),
+) {
   const lib: DriverLib = await import(join(bench, "load", "lib.js"));
   const autocannon: Autocannon = (
     await import(join(bench, "load", "node_modules", "autocannon", "autocannon.js"))
   ).default;
-  const email = `bench-${Date.now()}@example.test`;
-  const session = await api(
-    url,
-    "/api/auth/register",
-    { json: { tenantName: "Bench list", name: "Bench", email, password: "bench-password-123" } },
-    201,
-  );
-  const token: string = session.accessToken;
-  for (let i = 0; i < LIST_CONVERSATIONS; i++)
-    await api(url, "/api/conversations", { token, json: { channel: "bench" } }, 201);
-  const path = "/api/conversations?limit=25";
-  const page = await api(url, path, { token }, 200);
-  if (page.data?.length !== 25) throw new Error(`${run}: the list returned ${page.data?.length} rows`);
   const latencies: number[] = [];
-  const result = await lib.withCpu(pids, async (mark) => {
-    mark();
-    const load = autocannon({
-      url,
-      connections: CONNECTIONS,
-      duration: DURATION,
-      timeout: 10,
-      requests: [{ method: "GET", path, headers: { authorization: `Bearer ${token}` } }],
-    });
-    load.on("response", (_client, status, _bytes, ms) => {
-      if (status >= 200 && status < 300) latencies.push(ms);
-    });
-    return await load;
-  });
+  let next = 0;
+  const result = await around(() =>
+    lib.withCpu(pids, async (mark) => {
+      mark();
+      const load = autocannon({
+        url,
+        connections: CONNECTIONS,
+        duration: DURATION,
+        timeout: 10,
+        requests,
+        setupClient: (client: { setRequests(r: unknown[]): void }) => {
+          const c = next++;
+          const mine = requests.filter((_, i) => i % CONNECTIONS === c % CONNECTIONS);
+          client.setRequests(mine.length ? mine : [requests[c % requests.length]]);
+        },
+      });
+      load.on("response", (_client, status, _bytes, ms) => {
+        if (status >= 200 && status < 300) latencies.push(ms);
+      });
+      return await load;
+    }),
+  );
   const ok = result["2xx"];
   const cpuMsPerReq = Object.fromEntries(
     Object.entries(result.cpu_load)
@@ -202,6 +213,99 @@ async function listLoad(bench: string, run: string, url: string, pids: Record<st
     errors: result.errors + result.non2xx,
     cpuMsPerReq,
   } satisfies Row;
+}
+
+/** GET /api/conversations as a signed-in user (set up first, not measured). */
+async function listLoad(
+  bench: string,
+  run: string,
+  url: string,
+  pids: Record<string, number[]>,
+  around?: Around,
+) {
+  const email = `bench-${Date.now()}@example.test`;
+  const session = await api(
+    url,
+    "/api/auth/register",
+    { json: { tenantName: "Bench list", name: "Bench", email, password: "bench-password-123" } },
+    201,
+  );
+  const token: string = session.accessToken;
+  for (let i = 0; i < LIST_CONVERSATIONS; i++)
+    await api(url, "/api/conversations", { token, json: { channel: "bench" } }, 201);
+  const path = "/api/conversations?limit=25";
+  const page = await api(url, path, { token }, 200);
+  if (page.data?.length !== 25) throw new Error(`${run}: the list returned ${page.data?.length} rows`);
+  const headers = { authorization: `Bearer ${token}` };
+  return autocannonLoad(bench, run, url, pids, [{ method: "GET", path, headers }], around);
+}
+
+/**
+ * The history's load set up here rather than by the driver (for a profile of the load alone): 4
+ * conversations × 60 messages posted over REST, read with 64 API keys, the newest 50.
+ */
+async function historyLoad(
+  bench: string,
+  run: string,
+  url: string,
+  pids: Record<string, number[]>,
+  around?: Around,
+) {
+  const email = `bench-h-${Date.now()}@example.test`;
+  const { accessToken: token } = await api(
+    url,
+    "/api/auth/register",
+    { json: { tenantName: "Bench history", name: "Bench", email, password: "bench-password-123" } },
+    201,
+  );
+  const ids: string[] = [];
+  for (let c = 0; c < 4; c++) {
+    const { id } = await api(url, "/api/conversations", { token, json: { channel: "bench" } }, 201);
+    for (let i = 0; i < 60; i++)
+      await api(url, `/api/conversations/${id}/messages`, { token, json: { text: `seed ${c}/${i}` } }, 201);
+    ids.push(id);
+  }
+  const requests: Get[] = [];
+  for (let k = 0; k < 64; k++) {
+    const { key } = await api(url, "/api/api-keys", { token, json: { name: `bench ${k}` } }, 201);
+    for (const id of ids)
+      requests.push({
+        method: "GET",
+        path: `/api/conversations/${id}/messages?limit=50`,
+        headers: { authorization: `Bearer ${key}` },
+      });
+  }
+  return autocannonLoad(bench, run, url, pids, requests, around);
+}
+
+/**
+ * The floor (scripts/bench-floor/rest-worker.js) on the same stack as the app: the history read's
+ * shape (4 conversations × 60 messages, 64 API keys, the newest 50) with the least work per request.
+ */
+async function runFloor(bench: string, port: number): Promise<Row> {
+  const config = join(root, "scripts", "bench-floor", "rest.wrangler.toml");
+  const stack = await spawnAppStack({ config, port, inspectorPort: port + 1, runtime: RUNTIME }, 180_000);
+  cleanups.push(stack.stop);
+  try {
+    const keys = Array.from({ length: 64 }, (_, i) => `floor_${i}_${crypto.randomUUID()}`);
+    const conversations = Array.from({ length: 4 }, () => crypto.randomUUID());
+    const seed = { tenantId: crypto.randomUUID(), keys, conversations, messages: 60 };
+    await api(stack.url, "/seed", { json: seed }, 201);
+    const requests = keys.flatMap((key) =>
+      conversations.map(
+        (id): Get => ({
+          method: "GET",
+          path: `/api/conversations/${id}/messages?limit=50`,
+          headers: { authorization: `Bearer ${key}` },
+        }),
+      ),
+    );
+    const page = await api(stack.url, requests[0]?.path ?? "", { token: keys[0] }, 200);
+    if (page.data?.length !== 50) throw new Error(`floor: the history returned ${page.data?.length} rows`);
+    return await autocannonLoad(bench, "floor: history", stack.url, stackPids(stack), requests);
+  } finally {
+    await stack.stop();
+  }
 }
 
 async function runPeer(bench: string, run: string): Promise<Row> {
@@ -244,17 +348,24 @@ async function runSwitchboard(bench: string, name: string, source: string, port:
   cleanups.push(stack.stop);
   try {
     const pids = stackPids(stack);
-    const profiled = async <T>(what: string, load: () => Promise<T>): Promise<T> => {
-      if (!PROFILE || source !== root) return load();
-      const profiler = await startProfiler(port + 1);
-      const result = await load();
-      await saveProfile(profiler, `/tmp/bench-rest-${what}.cpuprofile`, what, (line) => console.error(line));
-      return result;
-    };
-    const history = await profiled("history", () =>
-      driverHistory(bench, `${name}: history`, stack.url, "ws", pids),
-    );
-    const list = await profiled("list", () => listLoad(bench, `${name}: list`, stack.url, pids));
+    // Profiles cover a load only, not its set-up (keys, conversations, messages).
+    const profiled =
+      (what: string): Around =>
+      async (load) => {
+        const profiler = await startProfiler(port + 1);
+        const result = await load();
+        await saveProfile(profiler, `/tmp/bench-rest-${what}.cpuprofile`, what, (line) =>
+          console.error(line),
+        );
+        return result;
+      };
+    const history = await driverHistory(bench, `${name}: history`, stack.url, "ws", pids);
+    const list = await listLoad(bench, `${name}: list`, stack.url, pids);
+    if (PROFILE && source === root) {
+      // Profiled apart, after their set-up (the driver's seeding would be in a profile of its run).
+      await historyLoad(bench, `${name}: history (profiled)`, stack.url, pids, profiled("history"));
+      await listLoad(bench, `${name}: list (profiled)`, stack.url, pids, profiled("list"));
+    }
     return [history, list];
   } finally {
     await stack.stop();
@@ -276,17 +387,25 @@ function print(rows: Row[]) {
   const peer = rows.filter((r) => r.run.startsWith("peer"));
   const peerRate = peer.reduce((sum, r) => sum + r.reqPerS, 0) / peer.length;
   const peerP99 = Math.max(...peer.map((r) => r.latency.p99 ?? 0));
+  const mean = (list: Row[], f: (r: Row) => number) => list.reduce((sum, r) => sum + f(r), 0) / list.length;
+  // The server's own CPU per request (workerd, or the peer's Node), without Postgres, proxies or driver.
+  const server = (r: Row) => r.cpuMsPerReq.server ?? 0;
+  const peerCpu = mean(peer, server);
+  const floor = rows.find((r) => r.run.startsWith("floor"));
   const total = (r: Row) => Object.values(r.cpuMsPerReq).reduce((sum, ms) => sum + ms, 0);
   console.log(`\n${CONNECTIONS} connections × ${DURATION} s; peer = Node (Express + pg pool) history reads`);
-  console.log("| run | req/s | × peer | p50 / p99 ms | errors | CPU ms per request (total: by process) |");
-  console.log("|---|---|---|---|---|---|");
+  console.log(
+    "| run | req/s | × peer | p50 / p99 ms | errors | server CPU ms/req: × peer, × floor | CPU ms per request (total: by process) |",
+  );
+  console.log("|---|---|---|---|---|---|---|");
   for (const r of rows) {
     const parts = Object.entries(r.cpuMsPerReq)
       .map(([k, v]) => `${k} ${v}`)
       .join(", ");
     const ratio = (r.reqPerS / peerRate).toFixed(2);
+    const cpu = `${server(r)}: ${(server(r) / peerCpu).toFixed(1)}×, ${floor ? (server(r) / server(floor)).toFixed(1) : "–"}×`;
     console.log(
-      `| ${r.run} | ${r.reqPerS} | ${ratio} | ${r.latency.p50} / ${r.latency.p99} | ${r.errors} | ${total(r).toFixed(2)}: ${parts} |`,
+      `| ${r.run} | ${r.reqPerS} | ${ratio} | ${r.latency.p50} / ${r.latency.p99} | ${r.errors} | ${cpu} | ${total(r).toFixed(2)}: ${parts} |`,
     );
   }
   const after = rows.filter((r) => r.run.startsWith("this checkout"));
@@ -299,6 +418,11 @@ function print(rows: Row[]) {
         `${peerP99} ms (no worse); list ${(list.reqPerS / peerRate).toFixed(2)}× the peer's history (≥ 1×)`,
     );
   }
+  if (floor)
+    console.log(
+      `floor: ${(floor.reqPerS / peerRate).toFixed(2)}× the peer's req/s, p99 ${floor.latency.p99} ms, ` +
+        `${server(floor)} ms of workerd per read (${(server(floor) / peerCpu).toFixed(1)}× the peer's Node)`,
+    );
 }
 
 try {
@@ -307,6 +431,7 @@ try {
   if (BEFORE !== "none")
     rows.push(...(await runSwitchboard(bench, `before (${BEFORE})`, extractRef(BEFORE), 9810)));
   rows.push(...(await runSwitchboard(bench, "this checkout", root, 9820)));
+  rows.push(await runFloor(bench, 9824));
   rows.push(await runPeer(bench, "peer (last)"));
   print(rows);
 } finally {

@@ -63,6 +63,11 @@ export interface AppStackOptions {
   source?: string;
   /** Per-principal API requests per minute, for load tests that must not measure 429s. */
   apiRateLimit?: number;
+  /**
+   * Another Worker's wrangler.toml (absolute) to run on the same stack in place of the app, e.g.
+   * bench:rest's floor (scripts/bench-floor/rest.wrangler.toml); it gets the same variables.
+   */
+  config?: string;
 }
 
 /** Starts the stack in this process; wrangler's output goes to this process' stdout. */
@@ -95,11 +100,12 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
       ...opts.vars,
     };
     // The console as the sources are now (public/app is shared through the symlinked public/).
-    await buildConsole();
+    if (!opts.config) await buildConsole();
     const inspectorPort = opts.inspectorPort ?? (await freePort());
     if (opts.runtime === "miniflare") {
       const worker = await startMiniflareApp({
         root: app,
+        config: opts.config,
         outdir: join(dir, "bundle"),
         port,
         inspectorPort,
@@ -117,6 +123,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
       inspectorPort,
       persistTo: join(dir, "wrangler"),
       envFile,
+      config: opts.config,
     });
     cleanups.push(wrangler.stop);
     if (!(await waitForHealthy(`${url}/health`, wrangler.exited, 60_000))) {

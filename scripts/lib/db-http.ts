@@ -45,11 +45,27 @@ interface SqlQuery {
 
 export interface SqlOverHttp {
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** With `tally`: how many statements so far had `value` among their parameters. */
+  statementsWith(value: string): number;
   close(): Promise<void>;
 }
 
-/** Serves `POST /sql` for connection strings that point at `target` (`host:port`). */
-export function sqlOverHttp(target: string): SqlOverHttp {
+const TALLY_LIMIT = 100_000;
+
+/**
+ * Serves `POST /sql` for connection strings that point at `target` (`host:port`). `tally` (tests
+ * only) counts statements by each string parameter, so a test can tell how often a request asked
+ * Postgres about, say, one conversation.
+ */
+export function sqlOverHttp(target: string, tally = false): SqlOverHttp {
+  const seen = new Map<string, number>();
+  const count = (queries: SqlQuery[]) => {
+    if (!tally) return;
+    if (seen.size > TALLY_LIMIT) seen.clear();
+    for (const { params } of queries)
+      for (const value of new Set(params.filter((p) => typeof p === "string")))
+        seen.set(value, (seen.get(value) ?? 0) + 1);
+  };
   const pools = new Map<string, pg.Pool>();
   const poolFor = (connectionString: string) => {
     let pool = pools.get(connectionString);
@@ -63,13 +79,14 @@ export function sqlOverHttp(target: string): SqlOverHttp {
   };
   return {
     handle: (req, res) => {
-      serve(req, target, poolFor).then(
+      serve(req, target, poolFor, count).then(
         ({ status, body }) =>
           res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body)),
         (error: unknown) =>
           res.writeHead(500, { "content-type": "text/plain" }).end(`db proxy: ${String(error)}\n`),
       );
     },
+    statementsWith: (value) => seen.get(value) ?? 0,
     close: async () => {
       await Promise.all([...pools.values()].map((pool) => pool.end()));
       pools.clear();
@@ -84,6 +101,7 @@ async function serve(
   req: IncomingMessage,
   target: string,
   poolFor: (url: string) => pg.Pool,
+  count: (queries: SqlQuery[]) => void,
 ): Promise<Reply> {
   // Browsers always send Origin; the Worker runtime and Node clients do not.
   if (req.headers.origin !== undefined) return refuse(403, "browsers may not use the db proxy");
@@ -95,6 +113,7 @@ async function serve(
   const parsed = parseBody(await readBody(req));
   if (!parsed) return refuse(400, "expected {query, params} or {queries: [{query, params}, ...]}");
   const pool = poolFor(connectionString);
+  count(Array.isArray(parsed) ? parsed : [parsed]);
   try {
     if (!Array.isArray(parsed)) return { status: 200, body: await run(pool, parsed) };
     return { status: 200, body: { results: await runBatch(pool, parsed, req.headers) } };

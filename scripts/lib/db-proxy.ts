@@ -9,6 +9,8 @@ export interface DbProxyOptions {
   target: string;
   /** Port on 127.0.0.1; a free one when absent. */
   port?: number;
+  /** Tests: serve `GET /_test/statements?with=VALUE` (statements so far with that parameter). */
+  tally?: boolean;
 }
 
 export interface DbProxy {
@@ -25,9 +27,14 @@ export interface DbProxy {
 export async function startDbProxy(opts: DbProxyOptions): Promise<DbProxy> {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const sockets = new Set<Socket>();
-  const sql = sqlOverHttp(opts.target);
+  const sql = sqlOverHttp(opts.target, opts.tally);
   const http = createServer((req, res) => {
-    if (new URL(req.url ?? "/", "http://proxy").pathname === "/sql") return sql.handle(req, res);
+    const url = new URL(req.url ?? "/", "http://proxy");
+    if (url.pathname === "/sql") return sql.handle(req, res);
+    if (opts.tally && url.pathname === "/_test/statements") {
+      const statements = sql.statementsWith(url.searchParams.get("with") ?? "");
+      return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ statements }));
+    }
     res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required\n");
   });
 

@@ -1,5 +1,5 @@
 import { neon, neonConfig, Pool } from "@neondatabase/serverless";
-import { drizzle as drizzleHttp } from "drizzle-orm/neon-http";
+import { drizzle as drizzleHttp, type NeonHttpDatabase } from "drizzle-orm/neon-http";
 import { drizzle as drizzlePool, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { Config } from "../env";
 import { describeError, log } from "../lib/logger";
@@ -31,13 +31,26 @@ export function openDatabase(
     pooled = drizzlePool({ client: pool, casing: "snake_case" });
     return pooled;
   };
-  const http = drizzleHttp({ client: neon(config.DATABASE_URL), casing: "snake_case" });
   const transaction: Database["transaction"] = (work, txConfig) => viaPool().transaction(work, txConfig);
-  // Both are drizzle's PgDatabase over the same dialect, so every query builder behaves
-  // alike; they differ only in the raw envelope `execute()` returns, and both carry the `rows`,
-  // `rowCount`, `fields` and `command` callers read. The cast is confined to this line.
-  const db = Object.assign(http, { transaction }) as unknown as Database;
+  // This request's handle: the shared HTTP one with its own transaction(). Both are drizzle's
+  // PgDatabase over the same dialect, so every query builder behaves alike; they differ only in the
+  // raw envelope `execute()` returns, and both carry the `rows`, `rowCount`, `fields` and `command`
+  // callers read. The cast is confined to this line.
+  const db = Object.assign(Object.create(httpHandle(config.DATABASE_URL)), { transaction }) as Database;
   return { db, close: async () => pool?.end() };
+}
+
+// An HTTP handle holds no connection or socket: each query is one fetch, made by the request that runs
+// it. So one per isolate and database is safe, and drizzle's casing cache in it (every column's
+// snake_case name, rebuilt for each table a fresh handle touched) survives from request to request.
+const httpHandles = new Map<string, NeonHttpDatabase>();
+function httpHandle(url: string): NeonHttpDatabase {
+  let handle = httpHandles.get(url);
+  if (!handle) {
+    handle = drizzleHttp({ client: neon(url), casing: "snake_case" });
+    httpHandles.set(url, handle);
+  }
+  return handle;
 }
 
 /** Local dev and tests reach a plain Postgres through the proxy in scripts/ (WebSocket→TCP and HTTP). */

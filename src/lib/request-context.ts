@@ -12,8 +12,11 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const incoming = c.req.header("X-Request-Id");
   const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
   c.set("requestId", requestId);
-  await next();
+  // Set before the response exists, every c.json/c.body carries it; a header set on a finished
+  // response makes Hono copy the whole Response. Only a response built by hand needs it after.
   c.header("X-Request-Id", requestId);
+  await next();
+  if (!c.res.headers.has("X-Request-Id")) c.header("X-Request-Id", requestId);
   log("info", "request", {
     method: c.req.method,
     path: c.req.path,

@@ -27,10 +27,27 @@ export async function signAccessToken(claims: AccessClaims, secret: string, ttlS
     .sign(encoder.encode(secret));
 }
 
+// Every authenticated request verifies a token: the HMAC key is imported once per secret and isolate
+// (a CryptoKey is no I/O object, so it may outlive the request that made it).
+const verifyKeys = new Map<string, CryptoKey>();
+async function verifyKey(secret: string): Promise<CryptoKey> {
+  const cached = verifyKeys.get(secret);
+  if (cached) return cached;
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["verify"],
+  );
+  verifyKeys.set(secret, key);
+  return key;
+}
+
 /** Verifies an access token; any failure is a 401 without saying which check failed. */
 export async function verifyAccessToken(token: string, secret: string): Promise<AccessClaims> {
   try {
-    const { payload } = await jwtVerify(token, encoder.encode(secret), {
+    const { payload } = await jwtVerify(token, await verifyKey(secret), {
       issuer: ISSUER,
       algorithms: ["HS256"],
     });

@@ -127,3 +127,11 @@ export function tokenFromEmail(email: CapturedEmail): string {
   if (!match?.[1]) throw new Error(`no token in email: ${email.text}`);
   return match[1];
 }
+
+/** How many statements the Worker has sent Postgres so far with `value` among their parameters. */
+export async function statementsWith(value: string): Promise<number> {
+  const proxy = (env.DB_PROXY_URL ?? "").replace(/^ws/, "http");
+  const response = await fetch(`${proxy}/_test/statements?with=${encodeURIComponent(value)}`);
+  const { statements } = (await response.json()) as { statements: number };
+  return statements;
+}

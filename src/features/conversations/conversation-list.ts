@@ -3,7 +3,6 @@ import type { Database } from "../../db/client";
 import { type ConversationStatus, conversations, type Priority, readReceipts } from "../../db/schema";
 import { base64url, fromBase64url } from "../../lib/crypto";
 import { AppError } from "../../lib/errors";
-import { labelsOf } from "../labels/labels.service";
 import { searchParts, snippetHtml, toSearchQuery } from "./conversation-search";
 import type { Sender } from "./conversations.protocol";
 import { conversationView } from "./conversations.views";
@@ -24,6 +23,8 @@ interface ListFilters {
   cursor?: string;
   limit: number;
 }
+
+type LabelRef = { id: string; name: string; color: string };
 
 /** Where the next page starts: after a row (newest activity first), or after so many (ranked orders). */
 type Cursor = { updatedAt: Date; id: string } | { offset: number };
@@ -107,6 +108,12 @@ export async function listConversations(
         where m.conversation_id = ${conversations.id}
           and m.seq > coalesce(${readReceipts.seq}, 0)
           and not (m.sender_kind = ${reader.kind} and m.sender_id = ${reader.id}))`,
+      // In the same statement: a second query for the page's labels was a second round trip. The
+      // outer row is named in full: drizzle leaves a column unqualified when no table is joined.
+      labels: sql<LabelRef[]>`coalesce((
+        select json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) order by l.name)
+        from conversation_labels cl join labels l on l.id = cl.label_id
+        where cl.conversation_id = conversations.id), '[]'::json)`,
       rank: sql<number>`${rank}::float`,
       messageSnippet: search ? search.messageSnippet : sql<string | null>`null`,
       contactSnippet: search ? search.contactSnippet : sql<string | null>`null`,
@@ -132,17 +139,13 @@ export async function listConversations(
     : ranked
       ? encodeCursor({ o: offset + filters.limit })
       : encodeCursor({ u: last.updatedAt.toISOString(), i: last.id });
-  const labels = await labelsOf(
-    db,
-    page.map((r) => r.conversation.id),
-  );
   return {
     data: page.map((r) => {
       const snippet = r.messageSnippet ?? r.contactSnippet;
       return {
         ...conversationView(r.conversation),
         unreadCount: r.unreadCount,
-        labels: labels.get(r.conversation.id) ?? [],
+        labels: r.labels,
         ...(search && snippet !== null
           ? {
               search: {

@@ -189,13 +189,17 @@ export class ConversationRoom extends DurableObject<Env> {
     if (this.store.meta()) this.files.add(ref);
   }
 
-  history(query: { after?: number; before?: number; limit: number }): StoredMessage[] | null {
-    if (!this.store.meta()) return null;
+  /** Reads answer for their tenant only (null: not this tenant's), so REST asks no one else first. */
+  history(
+    tenantId: string,
+    query: { after?: number; before?: number; limit: number },
+  ): StoredMessage[] | null {
+    if (this.store.meta()?.tenantId !== tenantId) return null;
     return this.channel.withDelivery(this.store.range(query.after, query.before, query.limit));
   }
 
-  message(id: string): StoredMessage | null {
-    const found = this.store.byId(id);
+  message(tenantId: string, id: string): StoredMessage | null {
+    const found = this.store.meta()?.tenantId === tenantId ? this.store.byId(id) : null;
     return found ? (this.channel.withDelivery([found])[0] ?? found) : null;
   }
 

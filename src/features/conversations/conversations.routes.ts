@@ -225,8 +225,8 @@ export const conversationRoutes = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      await loadConversation(c.var.db, c.var.principal.tenantId, id);
-      const data = await roomFor(c.env, id).history(c.req.valid("query"));
+      // The room knows its tenant: one call, no Postgres lookup of the conversation first.
+      const data = await roomFor(c.env, id).history(c.var.principal.tenantId, c.req.valid("query"));
       if (!data) throw notFound("Conversation");
       return c.json({ data }, 200);
     },
@@ -242,8 +242,7 @@ export const conversationRoutes = createRouter()
     }),
     async (c) => {
       const { id, messageId } = c.req.valid("param");
-      await loadConversation(c.var.db, c.var.principal.tenantId, id);
-      const message = await roomFor(c.env, id).message(messageId);
+      const message = await roomFor(c.env, id).message(c.var.principal.tenantId, messageId);
       if (!message) throw notFound("Message");
       return c.json(message, 200);
     },

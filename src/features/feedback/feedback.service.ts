@@ -32,7 +32,7 @@ function feedbackView(row: FeedbackRow) {
  * room's next flush, or when asked).
  */
 export interface MessageRoom {
-  message(id: string): Promise<{ id: string } | null>;
+  message(tenantId: string, id: string): Promise<{ id: string } | null>;
   flushNow(): Promise<{ pending: number }>;
 }
 
@@ -49,7 +49,7 @@ async function storedMessage(db: Database, tenantId: string, id: string) {
  * copies it to Postgres now if it has not yet (feedback rows refer to the Postgres copy).
  */
 async function loadMessage(db: Database, tenantId: string, id: string, room?: MessageRoom) {
-  if (room && !(await room.message(id))) throw notFound("Message");
+  if (room && !(await room.message(tenantId, id))) throw notFound("Message");
   const row = await storedMessage(db, tenantId, id);
   if (row) return row;
   if (!room) throw notFound("Message");

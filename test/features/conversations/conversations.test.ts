@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 
 import { describe, expect, it } from "vitest";
-import { addUser, call, callJson, registerTenant } from "../../support/api";
+import { addUser, call, callJson, registerTenant, statementsWith } from "../../support/api";
 import { type Conversation, createConversation, joinAsStaff, room } from "../../support/conversations";
 import { isType } from "../../support/ws";
 
@@ -108,6 +108,58 @@ describe("conversations over REST", () => {
     expect(one.text).toBe("one");
     expect((await call(`${path}/${crypto.randomUUID()}`, { token: tenant.accessToken })).status).toBe(404);
     expect((await call(path, { token: tenant.accessToken, json: { text: "   " } })).status).toBe(400);
+  });
+
+  it("reads the history and one message from the room alone, which answers for its own tenant", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const path = `/api/conversations/${conversation.id}/messages`;
+    const posted = await callJson<{ id: string }>(
+      path,
+      { token: tenant.accessToken, json: { text: "hi" } },
+      201,
+    );
+    await flush(conversation.id);
+    const asked = await statementsWith(conversation.id);
+    const history = await callJson<{ data: Message[] }>(path, { token: tenant.accessToken }, 200);
+    expect(history.data.map((m) => m.text)).toEqual(["hi"]);
+    const one = await callJson<Message>(`${path}/${posted.id}`, { token: tenant.accessToken }, 200);
+    expect(one.id).toBe(posted.id);
+    // Postgres was not asked about the conversation (only who the caller is).
+    expect(await statementsWith(conversation.id)).toBe(asked);
+    // Another tenant's principal gets a 404 from the room itself, for both reads.
+    const other = await registerTenant();
+    expect((await call(path, { token: other.accessToken })).status).toBe(404);
+    expect((await call(`${path}/${posted.id}`, { token: other.accessToken })).status).toBe(404);
+    expect(
+      (await call(`/api/conversations/${crypto.randomUUID()}/messages`, { token: tenant.accessToken }))
+        .status,
+    ).toBe(404);
+  });
+
+  it("lists conversations with their labels in one statement", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const label = await callJson<{ id: string }>(
+      "/api/labels",
+      { token: tenant.accessToken, json: { name: "vip", color: "#ff0000" } },
+      201,
+    );
+    await callJson(
+      `/api/conversations/${conversation.id}/labels/${label.id}`,
+      { method: "POST", token: tenant.accessToken },
+      200,
+    );
+    await flush(conversation.id);
+    const asked = await statementsWith(conversation.id);
+    const list = await callJson<{ data: { id: string; labels: { id: string; name: string }[] }[] }>(
+      "/api/conversations",
+      { token: tenant.accessToken },
+      200,
+    );
+    expect(list.data.map((c) => [c.id, c.labels.map((l) => l.name)])).toEqual([[conversation.id, ["vip"]]]);
+    // The labels came with the page, not from a query naming the page's conversations.
+    expect(await statementsWith(conversation.id)).toBe(asked);
   });
 
   it("copies messages to Postgres with preview, unread counts and read receipts", async () => {
@@ -258,7 +310,10 @@ describe("conversations over REST", () => {
       404,
     );
     expect(await room(conversation.id).info()).toBeNull();
-    expect(await room(conversation.id).history({ limit: 10 })).toBeNull();
+    expect(await room(conversation.id).history(tenant.tenant.id, { limit: 10 })).toBeNull();
+    // The history is read from the room alone: once it is destroyed, the route says so too.
+    const messages = `/api/conversations/${conversation.id}/messages`;
+    expect((await call(messages, { token: tenant.accessToken })).status).toBe(404);
   });
 
   it("reports statistics by status with first-response time", async () => {

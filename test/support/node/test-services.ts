@@ -34,7 +34,7 @@ try {
   cleanups.push(db.stop);
   const dbReady = performance.now();
   await migrate(db.url);
-  const proxy = await startDbProxy({ target: proxyTarget(db.url) });
+  const proxy = await startDbProxy({ target: proxyTarget(db.url), tally: true });
   cleanups.push(proxy.close);
   const fakes = await startFakeServices();
   cleanups.push(fakes.close);
