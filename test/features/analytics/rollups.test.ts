@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { analyticsRollups } from "../../../src/db/schema";
+import { analyticsConversationDays, analyticsRollups } from "../../../src/db/schema";
 import { rebuildRollups, scheduledRollupDays } from "../../../src/features/analytics/rollups";
 import worker from "../../../src/index";
 import { callJson, registerTenant } from "../../support/api";
@@ -121,6 +121,150 @@ describe("analytics rollups", () => {
     await bump(tenant.tenant.id, "conversations_new", 100);
     const bumped = await callJson<typeof raw>(path, { token }, 200);
     expect(bumped.widgets[kpi]).toEqual({ type: "kpi", unit: "count", total: 105, previous: 0 });
+  });
+
+  it("give the AI rates of the raw events from per-conversation days, across midnight and with partial edges", async () => {
+    const tenant = await registerTenant();
+    const token = tenant.accessToken;
+    const agent = crypto.randomUUID();
+    const web = { channel: "web", agentId: agent };
+    const wa = { channel: "whatsapp", agentId: agent };
+    const [a, b, c, d, e] = [1, 2, 3, 4, 5].map(() => crypto.randomUUID()) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const ai = (name: string, at: string, conversationId: string, on = web) =>
+      ({ name, actor: "ai", at, conversationId, ...on }) as const;
+    await insertEvents(tenant.tenant.id, [
+      // a: answered late on the 2nd, resolution assumed 24 h later on the 3rd: AI-resolved.
+      { name: "conversation_created", at: "2026-11-02T23:40:00Z", conversationId: a, ...web },
+      ai("ai_answer", "2026-11-02T23:45:00Z", a),
+      ai("reply", "2026-11-02T23:45:00Z", a),
+      ai("ai_resolution_assumed", "2026-11-03T23:45:00Z", a),
+      // b: assumed on the 3rd, the customer comes back for help after midnight: revoked, not resolved.
+      { name: "conversation_created", at: "2026-11-02T23:00:00Z", conversationId: b, ...wa },
+      ai("ai_answer", "2026-11-02T23:10:00Z", b, wa),
+      ai("ai_resolution_assumed", "2026-11-03T23:10:00Z", b, wa),
+      { name: "ai_resolution_revoked", actor: "human", at: "2026-11-04T00:20:00Z", conversationId: b, ...wa },
+      ai("handoff", "2026-11-04T00:20:00Z", b, wa),
+      // c: assumed, revoked just before midnight, answered again and confirmed the next day: resolved.
+      { name: "conversation_created", at: "2026-11-02T08:00:00Z", conversationId: c, ...web },
+      ai("ai_answer", "2026-11-02T08:01:00Z", c),
+      ai("ai_resolution_assumed", "2026-11-03T08:01:00Z", c),
+      {
+        name: "ai_resolution_revoked",
+        actor: "human",
+        at: "2026-11-03T23:50:00Z",
+        conversationId: c,
+        ...web,
+      },
+      ai("ai_answer", "2026-11-04T00:05:00Z", c),
+      ai("ai_resolution_confirmed", "2026-11-04T00:30:00Z", c),
+      // d: started and answered the day before the range; handed to a person in it.
+      { name: "conversation_created", at: "2026-11-01T22:00:00Z", conversationId: d, ...web },
+      ai("ai_answer", "2026-11-01T22:01:00Z", d),
+      ai("handoff", "2026-11-02T00:10:00Z", d),
+      { name: "reply", actor: "human", at: "2026-11-02T00:15:00Z", conversationId: d, valueS: 300, ...web },
+      // e: people only.
+      { name: "conversation_created", at: "2026-11-03T10:00:00Z", conversationId: e, ...wa },
+      { name: "reply", actor: "human", at: "2026-11-03T10:05:00Z", conversationId: e, valueS: 300, ...wa },
+    ]);
+    const rates = [
+      "ai_resolution_rate",
+      "automation_rate",
+      "ai_involvement_rate",
+      "ai_answer_rate",
+      "handoff_rate",
+    ];
+    const dashboard = await callJson<{ id: string; widgets: { id: string; title: string }[] }>(
+      "/api/dashboards",
+      {
+        token,
+        json: {
+          title: "AI",
+          widgets: [
+            { type: "kpi", title: "Resolution", query: { metrics: [{ id: "ai_resolution_rate" }] } },
+            {
+              type: "timeseries",
+              title: "Rates by day",
+              query: { metrics: rates.map((id) => ({ id })), bucket: "day" },
+            },
+            {
+              type: "table",
+              title: "By channel",
+              query: { metrics: rates.map((id) => ({ id })), groupBy: "channel" },
+            },
+            {
+              type: "kpi",
+              title: "Web",
+              query: {
+                metrics: [{ id: "ai_resolution_rate" }],
+                filters: [{ field: "channel", value: "web" }],
+              },
+            },
+          ],
+        },
+      },
+      201,
+    );
+    const queries = [
+      "from=2026-11-02&to=2026-11-04",
+      "from=2026-11-03&to=2026-11-04",
+      "from=2026-11-03&to=2026-11-04&tz=Europe/Berlin",
+      "from=2026-11-02&to=2026-11-04&channel=web",
+    ];
+    const figures = () =>
+      Promise.all(
+        queries.map(async (q) => ({
+          ai: await callJson<Report>(`/api/analytics/ai?${q}`, { token }, 200),
+          agents: await callJson<Report>(`/api/analytics/agents?${q}`, { token }, 200),
+          dashboard: await callJson(`/api/dashboards/${dashboard.id}/data?${q}`, { token }, 200),
+        })),
+      );
+    const raw = await figures();
+    // a, b, c and d are AI-involved; a, b, c and e started in the range; a and c were AI-resolved.
+    expect(raw[0]?.ai.totals).toMatchObject({
+      ai_involvement_rate: 75,
+      ai_answer_rate: 75,
+      ai_resolution_rate: 50,
+      automation_rate: 50,
+      handoff_rate: 50,
+      deflection_rate: 50,
+    });
+    // From the 3rd: a (no answer in the range) and c resolved, b revoked after midnight; only e started.
+    expect(raw[1]?.ai.totals).toMatchObject({
+      ai_resolution_rate: 66.67,
+      ai_answer_rate: 33.33,
+      automation_rate: 0,
+    });
+
+    // Only the 3rd rebuilt: the 2nd and 4th are partial edges read raw, in UTC and in Berlin alike.
+    await withDb((db) =>
+      rebuildRollups(db, { fromDay: "2026-11-03", toDay: "2026-11-03", tenantId: tenant.tenant.id }),
+    );
+    expect(await figures()).toEqual(raw);
+    await withDb((db) =>
+      rebuildRollups(db, { fromDay: "2026-11-01", toDay: "2026-11-04", tenantId: tenant.tenant.id }),
+    );
+    expect(await figures()).toEqual(raw);
+
+    // Proof the per-conversation days are what was read: without a's resolution on the 3rd, a is not resolved.
+    await withDb((db) =>
+      db
+        .update(analyticsConversationDays)
+        .set({ resolvedAt: null })
+        .where(
+          and(
+            eq(analyticsConversationDays.tenantId, tenant.tenant.id),
+            eq(analyticsConversationDays.conversationId, a),
+          ),
+        ),
+    );
+    const edited = await callJson<Report>(`/api/analytics/ai?${queries[0]}`, { token }, 200);
+    expect(edited.totals).toMatchObject({ ai_resolution_rate: 25, automation_rate: 25 });
   });
 
   it("rebuild the last three complete UTC days each night", () => {
