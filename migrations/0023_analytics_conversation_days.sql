@@ -11,7 +11,10 @@ CREATE TABLE "analytics_conversation_days" (
 	"handoff" boolean NOT NULL,
 	"resolved_at" timestamp with time zone,
 	"revoked_at" timestamp with time zone,
+	"span_from" text NOT NULL,
+	"span_to" text NOT NULL,
 	CONSTRAINT "analytics_conversation_days_tenant_id_day_conversation_id_pk" PRIMARY KEY("tenant_id","day","conversation_id")
 );
 --> statement-breakpoint
-ALTER TABLE "analytics_conversation_days" ADD CONSTRAINT "analytics_conversation_days_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "analytics_conversation_days" ADD CONSTRAINT "analytics_conversation_days_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "analytics_conversation_days_tenant_id_conversation_id_index" ON "analytics_conversation_days" USING btree ("tenant_id","conversation_id");

@@ -87,7 +87,7 @@ export const analyticsRollups = pgTable(
 /**
  * What the AI rates need of one conversation on one UTC day (its rate events of that day), rebuilt
  * with the daily rollups. Across days the flags combine by OR, the instants by min and max, which
- * is exactly what the same aggregates over all the days' events give (see metric-sql.ts).
+ * is exactly what the same aggregates over all the days' events give (see conversation-rates.ts).
  */
 export const analyticsConversationDays = pgTable(
   "analytics_conversation_days",
@@ -108,8 +108,14 @@ export const analyticsConversationDays = pgTable(
     /** The day's latest AI resolution (confirmed or assumed), and its latest revocation. */
     resolvedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
+    /** The conversation's first and last stored day (equal: this row is all of it that is stored). */
+    spanFrom: text().notNull(),
+    spanTo: text().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.day, t.conversationId] })],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.day, t.conversationId] }),
+    index().on(t.tenantId, t.conversationId),
+  ],
 );
 
 /** A tenant's business hours: an agent's shape (zone, weekly "HH:MM" spans) plus closed dates (local YYYY-MM-DD). */

@@ -93,10 +93,13 @@ function rawPart(request: MetricRequest, window: { start: Date; end: Date }, par
     group by e.conversation_id`;
 }
 
-function storedPart(request: MetricRequest, run: DayRun, parts: Part[]) {
+function storedPart(request: MetricRequest, run: DayRun, parts: Part[], which: SQL) {
   return sql`select conversation_id, ${sql.raw(parts.join(", "))} from analytics_conversation_days
-    where tenant_id = ${request.tenantId} and day >= ${run.from} and day <= ${run.to}`;
+    where tenant_id = ${request.tenantId} and day >= ${run.from} and day <= ${run.to} and ${which}`;
 }
+
+const one: Combine = (_fn, column) => sql.raw(column);
+const combined: Combine = (fn, column) => sql.raw(`${fn}(${column})`);
 
 /**
  * AI rates per conversation with events in the range: which facts hold for it (started, AI took
@@ -124,29 +127,44 @@ export function conversationRateRows(read: Reader, request: MetricRequest, run: 
       (part === "handoff" && flags.has("handoff")) ||
       ((part === "resolved_at" || part === "revoked_at") && flags.has("aiResolved")),
   );
+  const perConversation = (agg: Combine) =>
+    sql.join(
+      [
+        request.bucket
+          ? sql`coalesce(${agg("min", "d.started_at")}, ${agg("min", "d.first_at")}) as at`
+          : undefined,
+        cut.has("channel") ? sql`${agg("max", "d.channel")} as channel` : undefined,
+        cut.has("agent") ? sql`${agg("max", "d.agent")} as agent` : undefined,
+        ...[...flags].map((flag) => FLAG_COLUMNS[flag](agg)),
+      ].filter((part): part is SQL => part !== undefined),
+      sql`, `,
+    );
   const { start, end } = request.range;
-  const runStart = run ? new Date(`${run.from}T00:00:00Z`) : end;
-  const runEnd = run ? new Date(Date.parse(`${run.to}T00:00:00Z`) + 86_400_000) : end;
-  const sources = [
-    ...(run ? [storedPart(request, run, parts)] : []),
-    ...(start < runStart ? [rawPart(request, { start, end: runStart }, parts)] : []),
-    ...(runEnd < end ? [rawPart(request, { start: runEnd, end }, parts)] : []),
-  ];
-  // Raw events alone are one row per conversation already; stored days and edges are combined.
-  const single = !run && sources.length === 1;
-  const agg: Combine = (fn, column) => (single ? sql.raw(column) : sql.raw(`${fn}(${column})`));
-  const perConversation = [
-    request.bucket
-      ? sql`coalesce(${agg("min", "d.started_at")}, ${agg("min", "d.first_at")}) as at`
-      : undefined,
-    cut.has("channel") ? sql`${agg("max", "d.channel")} as channel` : undefined,
-    cut.has("agent") ? sql`${agg("max", "d.agent")} as agent` : undefined,
-    ...[...flags].map((flag) => FLAG_COLUMNS[flag](agg)),
-  ].filter((part): part is SQL => part !== undefined);
+  let conversations: SQL;
+  if (!run) {
+    // Raw events alone: one row per conversation already.
+    conversations = sql`select ${perConversation(one)} from (${rawPart(request, { start, end }, parts)}) d`;
+  } else {
+    const runStart = new Date(`${run.from}T00:00:00Z`);
+    const runEnd = new Date(Date.parse(`${run.to}T00:00:00Z`) + 86_400_000);
+    const edges = [
+      ...(start < runStart ? [rawPart(request, { start, end: runStart }, parts)] : []),
+      ...(runEnd < end ? [rawPart(request, { start: runEnd, end }, parts)] : []),
+    ];
+    // A conversation whose rate events all fell on one stored day (and none in the raw edges) is
+    // that day's row as it stands; only the others are combined per conversation (a hash
+    // aggregation over every conversation was most of this query's time).
+    const inEdges = edges.length ? sql`conversation_id in (select conversation_id from edge)` : sql`false`;
+    const alone = storedPart(request, run, parts, sql`span_from = span_to and not ${inEdges}`);
+    const spread = storedPart(request, run, parts, sql`(span_from < span_to or ${inEdges})`);
+    conversations = sql`${edges.length ? sql`with edge as (${sql.join(edges, sql` union all `)}) ` : sql``}
+      select ${perConversation(one)} from (${alone}) d
+      union all
+      select ${perConversation(combined)}
+      from (${spread}${edges.length ? sql` union all select * from edge` : sql``}) d group by d.conversation_id`;
+  }
   return read(sql`select ${t} as t, ${g} as g, count(*) filter (where ${all(source.denominator)}) as n,
       100.0 * count(*) filter (where ${all(source.numerator)}) / nullif(count(*) filter (where ${all(source.denominator)}), 0) as v
-    from (
-      select ${sql.join(perConversation, sql`, `)}
-      from (${sql.join(sources, sql` union all `)}) d${single ? sql`` : sql` group by d.conversation_id`}) c
+    from (${conversations}) c
     where true${sql.join(filtersOf(columns, request.filters), sql``)}${groupBy}`);
 }

@@ -58,17 +58,26 @@ export async function rebuildRollups(
     await tx.execute(
       sql`delete from analytics_conversation_days r where r.day >= ${options.fromDay} and r.day <= ${options.toDay}${tenant("r.tenant_id")}`,
     );
+    const day = sql`to_char(e.at at time zone 'UTC', 'YYYY-MM-DD')`;
     const days = await tx.execute(sql`insert into analytics_conversation_days
-        (tenant_id, day, conversation_id, ${sql.raw(PART_NAMES.join(", "))})
-      select e.tenant_id, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD'), e.conversation_id,
-        ${sql.join(
-          PART_NAMES.map((part) => PARTS[part]),
-          sql`, `,
-        )}
+        (tenant_id, day, conversation_id, span_from, span_to, ${sql.raw(PART_NAMES.join(", "))})
+      select e.tenant_id, ${day}, e.conversation_id, ${day}, ${day}, ${sql.join(
+        PART_NAMES.map((part) => PARTS[part]),
+        sql`, `,
+      )}
       from analytics_events e
       where ${RATE_EVENT_FILTER} and e.at >= ${start} and e.at < ${end}${tenant("e.tenant_id")}
-      group by e.tenant_id, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD'), e.conversation_id`);
+      group by e.tenant_id, ${day}, e.conversation_id`);
     inserted += days.rowCount ?? 0;
+    // Every stored day of a conversation with a rebuilt day knows the conversation's stored span.
+    await tx.execute(sql`update analytics_conversation_days d set span_from = s.first, span_to = s.last
+      from (select c.tenant_id, c.conversation_id, min(c.day) as first, max(c.day) as last
+        from analytics_conversation_days c
+        where (c.tenant_id, c.conversation_id) in (select r.tenant_id, r.conversation_id from analytics_conversation_days r
+          where r.day >= ${options.fromDay} and r.day <= ${options.toDay}${tenant("r.tenant_id")})
+        group by c.tenant_id, c.conversation_id) s
+      where d.tenant_id = s.tenant_id and d.conversation_id = s.conversation_id
+        and (d.span_from <> s.first or d.span_to <> s.last)`);
     for (const metric of rollable) {
       const { source } = metric;
       if (source.kind !== "count" && source.kind !== "dimension" && source.kind !== "duration") continue;

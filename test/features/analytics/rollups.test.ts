@@ -242,14 +242,16 @@ describe("analytics rollups", () => {
     });
 
     // Only the 3rd rebuilt: the 2nd and 4th are partial edges read raw, in UTC and in Berlin alike.
-    await withDb((db) =>
-      rebuildRollups(db, { fromDay: "2026-11-03", toDay: "2026-11-03", tenantId: tenant.tenant.id }),
-    );
-    expect(await figures()).toEqual(raw);
-    await withDb((db) =>
-      rebuildRollups(db, { fromDay: "2026-11-01", toDay: "2026-11-04", tenantId: tenant.tenant.id }),
-    );
-    expect(await figures()).toEqual(raw);
+    // Then the days before it and the day after it, in separate runs as the nightly job does: a
+    // conversation's earlier days learn that it goes on later (and is not counted twice).
+    for (const [fromDay, toDay] of [
+      ["2026-11-03", "2026-11-03"],
+      ["2026-11-01", "2026-11-02"],
+      ["2026-11-04", "2026-11-04"],
+    ] as const) {
+      await withDb((db) => rebuildRollups(db, { fromDay, toDay, tenantId: tenant.tenant.id }));
+      expect(await figures()).toEqual(raw);
+    }
 
     // Proof the per-conversation days are what was read: without a's resolution on the 3rd, a is not resolved.
     await withDb((db) =>
