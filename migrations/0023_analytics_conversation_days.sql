@@ -17,4 +17,5 @@ CREATE TABLE "analytics_conversation_days" (
 );
 --> statement-breakpoint
 ALTER TABLE "analytics_conversation_days" ADD CONSTRAINT "analytics_conversation_days_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "analytics_conversation_days_rate_scan_index" ON "analytics_conversation_days" USING btree ("tenant_id","day","span_from","span_to","conversation_id","ai","answered","handoff","resolved_at","revoked_at","started_at","first_at","channel","agent");--> statement-breakpoint
 CREATE INDEX "analytics_conversation_days_tenant_id_conversation_id_index" ON "analytics_conversation_days" USING btree ("tenant_id","conversation_id");

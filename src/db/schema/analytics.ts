@@ -114,6 +114,23 @@ export const analyticsConversationDays = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.day, t.conversationId] }),
+    // The rates read a run of days and only these columns: answered from the index alone.
+    index("analytics_conversation_days_rate_scan_index").on(
+      t.tenantId,
+      t.day,
+      t.spanFrom,
+      t.spanTo,
+      t.conversationId,
+      t.ai,
+      t.answered,
+      t.handoff,
+      t.resolvedAt,
+      t.revokedAt,
+      t.startedAt,
+      t.firstAt,
+      t.channel,
+      t.agent,
+    ),
     index().on(t.tenantId, t.conversationId),
   ],
 );

@@ -6,7 +6,6 @@ import { conversationRateRows } from "./conversation-rates";
 import {
   directReader,
   durationRows,
-  eventRatioRows,
   type Filter,
   type MetricRequest,
   openNowRows,
@@ -103,6 +102,7 @@ function additiveValue(metric: MetricDefinition, row: RawRow): number | null {
   const { source } = metric;
   if (source.kind === "count") return row.n;
   if (source.kind === "dimension" && source.aggregate === "sum") return row.s ?? 0;
+  if (source.kind === "eventRatio") return row.n ? (100 * (row.s ?? 0)) / row.n : null;
   return row.n ? (row.s ?? 0) / row.n : null;
 }
 
@@ -115,6 +115,7 @@ async function metricRows(
   const additive =
     source.kind === "count" ||
     source.kind === "dimension" ||
+    source.kind === "eventRatio" ||
     (source.kind === "duration" && !source.first && request.stat === "mean" && !request.businessHours);
   if (additive)
     return (await additiveRows(context, request)).map((row) => ({
@@ -123,7 +124,6 @@ async function metricRows(
       v: additiveValue(request.metric, row),
     }));
   if (source.kind === "duration" || source.kind === "resolutionFull") return durationRows(durations, request);
-  if (source.kind === "eventRatio") return eventRatioRows(read, request);
   if (source.kind === "conversationRate")
     return conversationRateRows(direct, request, await conversationDaysRun(context, request));
   if (source.kind === "usage") return usageRows(read, request);

@@ -117,7 +117,19 @@ async function rows(db: Database, query: SQL): Promise<RawRow[]> {
   return result.rows.map(toRawRow);
 }
 
-/** Counts, sums and means of events in a window (`n` and `s`, so they add up with rollups). */
+type RatioSource = Extract<MetricDefinition["source"], { kind: "eventRatio" }>;
+/**
+ * A ratio as two counts that add up over days and groups: `n` the denominator's events (surveys
+ * sent, or responses), `s` the numerator's (responses, or those rated 4–5); the value is 100 · s / n.
+ */
+export const ratioParts = (source: RatioSource, e: SQL) => {
+  const [numerator, denominator] = source.names;
+  const good = source.goodRating ? sql` and ${e}.value_s >= 4` : sql``;
+  return sql`count(*) filter (where ${e}.name = ${denominator}) as n,
+    count(*) filter (where ${e}.name = ${numerator}${good}) as s`;
+};
+
+/** Counts, sums, means and ratios of events in a window (`n` and `s`, so they add up with rollups). */
 export function additiveEventRows(read: Reader, request: MetricRequest, window?: { start: Date; end: Date }) {
   const { source } = request.metric;
   const scoped = window ? { ...request, range: { ...request.range, ...window } } : request;
@@ -132,6 +144,9 @@ export function additiveEventRows(read: Reader, request: MetricRequest, window?:
   if (source.kind === "duration")
     return read(sql`select ${t} as t, ${g} as g, count(e.value_s) as n, sum(e.value_s) as s
       from analytics_events e where ${eventScope(scoped, source.events)} and e.value_s is not null${groupBy}`);
+  if (source.kind === "eventRatio")
+    return read(sql`select ${t} as t, ${g} as g, ${ratioParts(source, sql`e`)}
+      from analytics_events e where ${eventScope(scoped, { names: [...new Set(source.names)] })}${groupBy}`);
   throw new Error(`${request.metric.id} is not additive`);
 }
 
@@ -168,19 +183,6 @@ function resolutionFullRows(read: Reader, request: MetricRequest) {
       from analytics_events e where ${eventScope(request, match)} and e.conversation_id is not null
       group by e.tenant_id, e.conversation_id) x
     where ${value} is not null${groupBy}`);
-}
-
-/** Responses with a good rating over responses, or responses over surveys sent, × 100. */
-export function eventRatioRows(read: Reader, request: MetricRequest) {
-  const { source } = request.metric;
-  if (source.kind !== "eventRatio") throw new Error(`${request.metric.id} is not a ratio`);
-  const [numerator, denominator] = source.names;
-  const { t, g, groupBy } = cuts(request, EVENT_COLUMNS, sql`e.at`);
-  const good = source.goodRating ? sql` and e.value_s >= 4` : sql``;
-  return read(sql`select ${t} as t, ${g} as g, count(*) filter (where e.name = ${denominator}) as n,
-      100.0 * count(*) filter (where e.name = ${numerator}${good})
-        / nullif(count(*) filter (where e.name = ${denominator}), 0) as v
-    from analytics_events e where ${eventScope(request, { names: [...new Set(source.names)] })}${groupBy}`);
 }
 
 const USAGE_VALUES = {

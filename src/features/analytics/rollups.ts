@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { catalog, type Dimension, type MetricDefinition } from "./catalog";
+import { catalog, type Dimension, type EventMatch, type MetricDefinition } from "./catalog";
 import { type DayRun, PART_NAMES, PARTS, RATE_EVENT_FILTER } from "./conversation-rates";
 import { additiveEventRows, type MetricRequest, type RawRow, type Reader } from "./metric-sql";
 import { addDays, bucketOf } from "./range";
@@ -31,7 +31,10 @@ const ROLLUP_DIMENSIONS: Partial<Record<Dimension, string>> = {
 export function isRollable(metric: MetricDefinition): boolean {
   const { source } = metric;
   return (
-    source.kind === "count" || source.kind === "dimension" || (source.kind === "duration" && !source.first)
+    source.kind === "count" ||
+    source.kind === "dimension" ||
+    source.kind === "eventRatio" ||
+    (source.kind === "duration" && !source.first)
   );
 }
 
@@ -80,15 +83,31 @@ export async function rebuildRollups(
         and (d.span_from <> s.first or d.span_to <> s.last)`);
     for (const metric of rollable) {
       const { source } = metric;
-      if (source.kind !== "count" && source.kind !== "dimension" && source.kind !== "duration") continue;
-      const { names, actor } = source.events;
-      const value =
-        source.kind === "dimension"
+      if (
+        source.kind !== "count" &&
+        source.kind !== "dimension" &&
+        source.kind !== "duration" &&
+        source.kind !== "eventRatio"
+      )
+        continue;
+      const ratio = source.kind === "eventRatio" ? source : null;
+      const { names, actor }: EventMatch =
+        source.kind === "eventRatio" ? { names: [...new Set(source.names)] } : source.events;
+      // A ratio's day keeps its denominator's events as `count` and its numerator's as `sum_value`.
+      const good = ratio?.goodRating ? sql` and e.value_s >= 4` : sql``;
+      const value = ratio
+        ? sql`case when e.name = ${ratio.names[0]}${good} then 1 else 0 end`
+        : source.kind === "dimension"
           ? sql`case when jsonb_typeof(e.dims->${source.key}) = 'number' then (e.dims->>${source.key})::numeric else 0 end`
           : source.kind === "duration"
             ? sql`e.value_s`
             : sql`0`;
-      const counted = source.kind === "duration" ? sql`count(e.value_s)` : sql`count(*)`;
+      const counted = ratio
+        ? sql`count(*) filter (where e.name = ${ratio.names[1]})`
+        : source.kind === "duration"
+          ? sql`count(e.value_s)`
+          : sql`count(*)`;
+      const kept = ratio ? sql`count(*)` : counted;
       const dims = metric.dimensions.filter((d) => ROLLUP_DIMENSIONS[d]);
       const sets = [sql`()`, ...dims.map((d) => sql`(${sql.raw(ROLLUP_DIMENSIONS[d] ?? "")})`)];
       const typeOf = sql.join(
@@ -114,7 +133,7 @@ export async function rebuildRollups(
         )}) ${actor ? sql`and e.actor = ${actor}` : sql``}
           and e.at >= ${start} and e.at < ${end}${tenant("e.tenant_id")}
         group by e.tenant_id, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD'), grouping sets (${sql.join(sets, sql`, `)})
-        having ${counted} > 0`);
+        having ${kept} > 0`);
       inserted += result.rowCount ?? 0;
     }
     const markers = await tx.execute(sql`insert into analytics_rollups (tenant_id, metric, day)

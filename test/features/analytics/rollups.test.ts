@@ -17,7 +17,7 @@ const reportsOf = async (token: string, query: string) =>
     ),
   );
 
-const bump = (tenantId: string, metric: string, by: number) =>
+const bump = (tenantId: string, metric: string, by: number, day = "2026-10-05") =>
   withDb((db) =>
     db
       .update(analyticsRollups)
@@ -27,7 +27,7 @@ const bump = (tenantId: string, metric: string, by: number) =>
           eq(analyticsRollups.tenantId, tenantId),
           eq(analyticsRollups.metric, metric),
           eq(analyticsRollups.dimensionType, ""),
-          eq(analyticsRollups.day, "2026-10-05"),
+          eq(analyticsRollups.day, day),
         ),
       ),
   );
@@ -61,22 +61,45 @@ describe("analytics rollups", () => {
       (await conversations("from=2026-10-05&to=2026-10-06&tz=Europe/Berlin")).totals.conversations_new,
     ).toBe(4);
 
+    // CSAT ratios are rolled up as their two counts: 2 responses (one good) to 3 surveys, then one survey more.
+    const csat = async () =>
+      (await callJson<Report>("/api/analytics/csat?from=2026-10-05&to=2026-10-06", { token }, 200)).totals;
+    expect(await csat()).toMatchObject({ csat_response_rate: 66.67, csat_score: 50 });
+    await bump(tenant.tenant.id, "csat_response_rate", 1);
+    expect(await csat()).toMatchObject({ csat_response_rate: 50, csat_score: 50 });
+
     // Days outside the rebuilt run come from raw events and add up with it.
     await insertEvents(tenant.tenant.id, [
       { name: "conversation_created", at: "2026-10-07T08:00:00Z", channel: "web" },
       { name: "conversation_created", at: "2026-10-04T08:00:00Z", channel: "web" },
     ]);
     expect((await conversations("from=2026-10-04&to=2026-10-07")).totals.conversations_new).toBe(106);
+  });
 
-    // The cron trigger rebuilds the last three complete days (of every tenant): the bump is gone.
+  it("are rebuilt for every tenant by the cron trigger, the last three complete UTC days", async () => {
+    // Days no other test writes: the job rebuilds (and marks) these days for every tenant at once.
+    const tenant = await registerTenant();
+    const token = tenant.accessToken;
+    await insertEvents(tenant.tenant.id, [
+      { name: "conversation_created", at: "2025-06-10T08:00:00Z", channel: "web" },
+      { name: "conversation_created", at: "2025-06-11T08:00:00Z", channel: "web" },
+    ]);
+    await withDb((db) =>
+      rebuildRollups(db, { fromDay: "2025-06-10", toDay: "2025-06-10", tenantId: tenant.tenant.id }),
+    );
+    await bump(tenant.tenant.id, "conversations_new", 100, "2025-06-10");
+    const total = async () =>
+      (await callJson<Report>("/api/analytics/conversations?from=2025-06-09&to=2025-06-12", { token }, 200))
+        .totals.conversations_new;
+    expect(await total()).toBe(102);
     const controller = createScheduledController({
-      scheduledTime: new Date("2026-10-08T00:15:00Z"),
+      scheduledTime: new Date("2025-06-13T00:15:00Z"),
       cron: "15 0 * * *",
     });
     const ctx = createExecutionContext();
     await worker.scheduled(controller, env, ctx);
     await waitOnExecutionContext(ctx);
-    expect((await conversations("from=2026-10-04&to=2026-10-07")).totals.conversations_new).toBe(6);
+    expect(await total()).toBe(2);
     const markers = await withDb((db) =>
       db
         .select({ day: analyticsRollups.day })
@@ -84,7 +107,7 @@ describe("analytics rollups", () => {
         .where(and(eq(analyticsRollups.tenantId, tenant.tenant.id), eq(analyticsRollups.metric, "__built__")))
         .orderBy(analyticsRollups.day),
     );
-    expect(markers.map((m) => m.day)).toEqual(["2026-10-05", "2026-10-06", "2026-10-07"]);
+    expect(markers.map((m) => m.day)).toEqual(["2025-06-10", "2025-06-11", "2025-06-12"]);
   });
 
   it("give every widget of the default dashboard the raw events' figures, the partial edges read raw", async () => {
