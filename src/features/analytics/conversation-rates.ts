@@ -9,8 +9,8 @@ export interface DayRun {
 }
 
 const RESOLUTION_EVENTS = ["ai_resolution_confirmed", "ai_resolution_assumed", "ai_resolution_revoked"];
-/** The events the AI rates read (a person's replies are not among them: they set no flag). */
-export const RATE_EVENTS = [
+// The events the AI rates read (a person's replies are not among them: they set no flag).
+const RATE_EVENTS = [
   "conversation_created",
   "ai_answer",
   "reply",
@@ -50,6 +50,7 @@ export const PARTS: Record<Part, SQL> = {
   resolved_at: sql`max(e.at) filter (where e.name in ('ai_resolution_confirmed', 'ai_resolution_assumed'))`,
   revoked_at: sql`max(e.at) filter (where e.name = 'ai_resolution_revoked')`,
 };
+/** The parts' column names, in the order analytics_conversation_days is written. */
 export const PART_NAMES = Object.keys(PARTS) as Part[];
 
 // How the parts of one conversation's days combine into the whole range's facts. This is exact:
