@@ -1,10 +1,12 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -80,6 +82,57 @@ export const analyticsRollups = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [uniqueIndex().on(t.tenantId, t.metric, t.dimensionType, t.dimension, t.day)],
+);
+
+/**
+ * What the AI rates need of one conversation on one UTC day (its rate events of that day), rebuilt
+ * with the daily rollups. Across days the flags combine by OR, the instants by min and max, which
+ * is exactly what the same aggregates over all the days' events give (see conversation-rates.ts).
+ */
+export const analyticsConversationDays = pgTable(
+  "analytics_conversation_days",
+  {
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    day: text().notNull(),
+    conversationId: uuid().notNull(),
+    channel: text(),
+    agent: text(),
+    /** The day's first rate event, and its conversation_created (null: not started that day). */
+    firstAt: timestamp({ withTimezone: true }).notNull(),
+    startedAt: timestamp({ withTimezone: true }),
+    ai: boolean().notNull(),
+    answered: boolean().notNull(),
+    handoff: boolean().notNull(),
+    /** The day's latest AI resolution (confirmed or assumed), and its latest revocation. */
+    resolvedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+    /** The conversation's first and last stored day (equal: this row is all of it that is stored). */
+    spanFrom: text().notNull(),
+    spanTo: text().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.day, t.conversationId] }),
+    // The rates read a run of days and only these columns: answered from the index alone.
+    index("analytics_conversation_days_rate_scan_index").on(
+      t.tenantId,
+      t.day,
+      t.spanFrom,
+      t.spanTo,
+      t.conversationId,
+      t.ai,
+      t.answered,
+      t.handoff,
+      t.resolvedAt,
+      t.revokedAt,
+      t.startedAt,
+      t.firstAt,
+      t.channel,
+      t.agent,
+    ),
+    index().on(t.tenantId, t.conversationId),
+  ],
 );
 
 /** A tenant's business hours: an agent's shape (zone, weekly "HH:MM" spans) plus closed dates (local YYYY-MM-DD). */

@@ -2,11 +2,10 @@ import type { Database } from "../../db/client";
 import { AppError } from "../../lib/errors";
 import { dashboardMetrics } from "../policies/dashboard.service";
 import { type Dimension, type MetricDefinition, metricById, type PolicyKpi, type Statistic } from "./catalog";
+import { conversationRateRows } from "./conversation-rates";
 import {
-  conversationRateRows,
   directReader,
   durationRows,
-  eventRatioRows,
   type Filter,
   type MetricRequest,
   openNowRows,
@@ -16,7 +15,7 @@ import {
 } from "./metric-sql";
 import { batchReader } from "./query-batch";
 import { type Bucket, bucketLabels, bucketOf, type TimeRange } from "./range";
-import { additiveRows } from "./rollups";
+import { additiveRows, builtRuns, conversationDaysRun } from "./rollups";
 
 /** A query over the catalog, as widgets and the analytics endpoints send it (never SQL). */
 export interface CatalogQuery {
@@ -57,14 +56,20 @@ export interface QueryContext {
   direct: Reader;
 }
 
-export const queryContext = (db: Database, tenantId: string): QueryContext => ({
-  db,
-  tenantId,
-  memo: new Map(),
-  read: batchReader(db),
-  durations: batchReader(db, 4),
-  direct: directReader(db),
-});
+/** A request's query context; the lookup of its rebuilt days goes out at once, beside the request's other reads. */
+export function queryContext(db: Database, tenantId: string): QueryContext {
+  const context: QueryContext = {
+    db,
+    tenantId,
+    memo: new Map(),
+    read: batchReader(db),
+    durations: batchReader(db, 4),
+    direct: directReader(db),
+  };
+  // Its failure reaches whichever metric awaits it; unread, it must not be an unhandled rejection.
+  builtRuns(context, tenantId).catch(() => {});
+  return context;
+}
 
 const invalid = (path: string, message: string) =>
   new AppError("validation_failed", "Invalid query", [{ path, message }]);
@@ -97,6 +102,7 @@ function additiveValue(metric: MetricDefinition, row: RawRow): number | null {
   const { source } = metric;
   if (source.kind === "count") return row.n;
   if (source.kind === "dimension" && source.aggregate === "sum") return row.s ?? 0;
+  if (source.kind === "eventRatio") return row.n ? (100 * (row.s ?? 0)) / row.n : null;
   return row.n ? (row.s ?? 0) / row.n : null;
 }
 
@@ -109,6 +115,7 @@ async function metricRows(
   const additive =
     source.kind === "count" ||
     source.kind === "dimension" ||
+    source.kind === "eventRatio" ||
     (source.kind === "duration" && !source.first && request.stat === "mean" && !request.businessHours);
   if (additive)
     return (await additiveRows(context, request)).map((row) => ({
@@ -117,8 +124,8 @@ async function metricRows(
       v: additiveValue(request.metric, row),
     }));
   if (source.kind === "duration" || source.kind === "resolutionFull") return durationRows(durations, request);
-  if (source.kind === "eventRatio") return eventRatioRows(read, request);
-  if (source.kind === "conversationRate") return conversationRateRows(direct, request);
+  if (source.kind === "conversationRate")
+    return conversationRateRows(direct, request, await conversationDaysRun(context, request));
   if (source.kind === "usage") return usageRows(read, request);
   if (source.kind === "openNow") return openNowRows(read, request);
   return policyRows(context, request, source.kpi);

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import type { ConversationFlag, Dimension, EventMatch, MetricDefinition, Statistic } from "./catalog";
+import type { Dimension, EventMatch, MetricDefinition, Statistic } from "./catalog";
 import { type Bucket, bucketFormat, type TimeRange } from "./range";
 
 /** A filter on a catalog dimension: the value is one of `values`. */
@@ -55,7 +55,8 @@ const column = (columns: Partial<Record<Dimension, SQL>>, field: Dimension) => {
   return expression;
 };
 
-const filtersOf = (columns: Partial<Record<Dimension, SQL>>, filters: Filter[]) =>
+/** ` and <column> in (...)` for each filter. */
+export const filtersOf = (columns: Partial<Record<Dimension, SQL>>, filters: Filter[]) =>
   filters.map(
     ({ field, values }) =>
       sql` and ${column(columns, field)} in (${sql.join(
@@ -65,7 +66,7 @@ const filtersOf = (columns: Partial<Record<Dimension, SQL>>, filters: Filter[]) 
   );
 
 /** `select <t>, <g>` and `group by` for the request's bucket and group over timestamp `at`. */
-function cuts(request: MetricRequest, columns: Partial<Record<Dimension, SQL>>, at: SQL) {
+export function cuts(request: MetricRequest, columns: Partial<Record<Dimension, SQL>>, at: SQL) {
   const t = request.bucket
     ? sql`to_char(date_trunc(${request.bucket}, ${at} at time zone ${request.range.tz}), ${bucketFormat(request.bucket)})`
     : sql`null::text`;
@@ -116,7 +117,19 @@ async function rows(db: Database, query: SQL): Promise<RawRow[]> {
   return result.rows.map(toRawRow);
 }
 
-/** Counts, sums and means of events in a window (`n` and `s`, so they add up with rollups). */
+type RatioSource = Extract<MetricDefinition["source"], { kind: "eventRatio" }>;
+/**
+ * A ratio as two counts that add up over days and groups: `n` the denominator's events (surveys
+ * sent, or responses), `s` the numerator's (responses, or those rated 4–5); the value is 100 · s / n.
+ */
+export const ratioParts = (source: RatioSource, e: SQL) => {
+  const [numerator, denominator] = source.names;
+  const good = source.goodRating ? sql` and ${e}.value_s >= 4` : sql``;
+  return sql`count(*) filter (where ${e}.name = ${denominator}) as n,
+    count(*) filter (where ${e}.name = ${numerator}${good}) as s`;
+};
+
+/** Counts, sums, means and ratios of events in a window (`n` and `s`, so they add up with rollups). */
 export function additiveEventRows(read: Reader, request: MetricRequest, window?: { start: Date; end: Date }) {
   const { source } = request.metric;
   const scoped = window ? { ...request, range: { ...request.range, ...window } } : request;
@@ -131,6 +144,9 @@ export function additiveEventRows(read: Reader, request: MetricRequest, window?:
   if (source.kind === "duration")
     return read(sql`select ${t} as t, ${g} as g, count(e.value_s) as n, sum(e.value_s) as s
       from analytics_events e where ${eventScope(scoped, source.events)} and e.value_s is not null${groupBy}`);
+  if (source.kind === "eventRatio")
+    return read(sql`select ${t} as t, ${g} as g, ${ratioParts(source, sql`e`)}
+      from analytics_events e where ${eventScope(scoped, { names: [...new Set(source.names)] })}${groupBy}`);
   throw new Error(`${request.metric.id} is not additive`);
 }
 
@@ -167,84 +183,6 @@ function resolutionFullRows(read: Reader, request: MetricRequest) {
       from analytics_events e where ${eventScope(request, match)} and e.conversation_id is not null
       group by e.tenant_id, e.conversation_id) x
     where ${value} is not null${groupBy}`);
-}
-
-/** Responses with a good rating over responses, or responses over surveys sent, × 100. */
-export function eventRatioRows(read: Reader, request: MetricRequest) {
-  const { source } = request.metric;
-  if (source.kind !== "eventRatio") throw new Error(`${request.metric.id} is not a ratio`);
-  const [numerator, denominator] = source.names;
-  const { t, g, groupBy } = cuts(request, EVENT_COLUMNS, sql`e.at`);
-  const good = source.goodRating ? sql` and e.value_s >= 4` : sql``;
-  return read(sql`select ${t} as t, ${g} as g, count(*) filter (where e.name = ${denominator}) as n,
-      100.0 * count(*) filter (where e.name = ${numerator}${good})
-        / nullif(count(*) filter (where e.name = ${denominator}), 0) as v
-    from analytics_events e where ${eventScope(request, { names: [...new Set(source.names)] })}${groupBy}`);
-}
-
-const RESOLUTION_EVENTS = ["ai_resolution_confirmed", "ai_resolution_assumed", "ai_resolution_revoked"];
-const RATE_EVENTS = [
-  "conversation_created",
-  "ai_answer",
-  "reply",
-  "handoff",
-  "hand_back",
-  ...RESOLUTION_EVENTS,
-];
-const FLAGS: Record<ConversationFlag, SQL> = {
-  created: sql`c.created`,
-  ai: sql`c.ai`,
-  answered: sql`c.answered`,
-  handoff: sql`c.handoff`,
-  noHandoff: sql`not c.handoff`,
-  aiResolved: sql`c.ai_resolved`,
-};
-// Each flag's per-conversation column; only those a metric reads are computed (this query is the costliest).
-const FLAG_COLUMNS: Record<Exclude<ConversationFlag, "noHandoff">, SQL> = {
-  created: sql`bool_or(e.name = 'conversation_created') as created`,
-  ai: sql`bool_or(e.actor = 'ai') as ai`,
-  answered: sql`bool_or(e.name = 'ai_answer') as answered`,
-  handoff: sql`bool_or(e.name = 'handoff') as handoff`,
-  aiResolved: sql`coalesce(max(e.at) filter (where e.name in ('ai_resolution_confirmed', 'ai_resolution_assumed'))
-    > coalesce(max(e.at) filter (where e.name = 'ai_resolution_revoked'), '-infinity'), false) as ai_resolved`,
-};
-const all = (flags: ConversationFlag[]) =>
-  sql.join(
-    flags.map((flag) => FLAGS[flag]),
-    sql` and `,
-  );
-
-/**
- * AI rates per conversation with events in the range: which facts hold for it (started, AI took
- * part, answered, handed off, and whether its latest AI-resolution event is a confirmation or an
- * assumption rather than a revocation), then numerator over denominator × 100.
- */
-export function conversationRateRows(read: Reader, request: MetricRequest) {
-  const { source } = request.metric;
-  if (source.kind !== "conversationRate") throw new Error(`${request.metric.id} is not a conversation rate`);
-  const columns: Partial<Record<Dimension, SQL>> = { channel: sql`c.channel`, agent: sql`c.agent` };
-  const { t, g, groupBy } = cuts(request, columns, sql`c.at`);
-  const unfiltered = { ...request, filters: [] };
-  const cut = new Set([...request.filters.map((f) => f.field), request.groupBy]);
-  const flags = new Set(
-    [...source.numerator, ...source.denominator].map((flag) => (flag === "noHandoff" ? "handoff" : flag)),
-  );
-  const perConversation = [
-    request.bucket
-      ? sql`coalesce(min(e.at) filter (where e.name = 'conversation_created'), min(e.at)) as at`
-      : undefined,
-    cut.has("channel") ? sql`max(e.channel) as channel` : undefined,
-    cut.has("agent") ? sql`max(e.agent_id::text) as agent` : undefined,
-    ...[...flags].map((flag) => FLAG_COLUMNS[flag]),
-  ].filter((part): part is SQL => part !== undefined);
-  return read(sql`select ${t} as t, ${g} as g, count(*) filter (where ${all(source.denominator)}) as n,
-      100.0 * count(*) filter (where ${all(source.numerator)}) / nullif(count(*) filter (where ${all(source.denominator)}), 0) as v
-    from (
-      select ${sql.join(perConversation, sql`, `)}
-      from analytics_events e where ${eventScope(unfiltered, { names: RATE_EVENTS })} and e.conversation_id is not null
-        and (e.name <> 'reply' or e.actor = 'ai')
-      group by e.conversation_id) c
-    where true${sql.join(filtersOf(columns, request.filters), sql``)}${groupBy}`);
 }
 
 const USAGE_VALUES = {

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { catalog, type Dimension, type MetricDefinition } from "./catalog";
+import { catalog, type Dimension, type EventMatch, type MetricDefinition } from "./catalog";
+import { type DayRun, PART_NAMES, PARTS, RATE_EVENT_FILTER } from "./conversation-rates";
 import { additiveEventRows, type MetricRequest, type RawRow, type Reader } from "./metric-sql";
 import { addDays, bucketOf } from "./range";
 
@@ -14,6 +15,11 @@ export interface RollupContext {
 
 /** The rollup row that says a (tenant, day) was rebuilt completely, so its other rows can be trusted. */
 export const BUILT_MARKER = "__built__";
+/**
+ * The same for the day's analytics_conversation_days rows. Its own marker, because days rebuilt
+ * before that table existed have the daily totals but no per-conversation rows.
+ */
+export const CONVERSATION_DAYS_MARKER = "__built_conversation_days__";
 const ROLLUP_DIMENSIONS: Partial<Record<Dimension, string>> = {
   channel: "e.channel",
   agent: "e.agent_id::text",
@@ -25,7 +31,10 @@ const ROLLUP_DIMENSIONS: Partial<Record<Dimension, string>> = {
 export function isRollable(metric: MetricDefinition): boolean {
   const { source } = metric;
   return (
-    source.kind === "count" || source.kind === "dimension" || (source.kind === "duration" && !source.first)
+    source.kind === "count" ||
+    source.kind === "dimension" ||
+    source.kind === "eventRatio" ||
+    (source.kind === "duration" && !source.first)
   );
 }
 
@@ -49,17 +58,56 @@ export async function rebuildRollups(
     await tx.execute(
       sql`delete from analytics_rollups r where r.day >= ${options.fromDay} and r.day <= ${options.toDay}${tenant("r.tenant_id")}`,
     );
+    await tx.execute(
+      sql`delete from analytics_conversation_days r where r.day >= ${options.fromDay} and r.day <= ${options.toDay}${tenant("r.tenant_id")}`,
+    );
+    const day = sql`to_char(e.at at time zone 'UTC', 'YYYY-MM-DD')`;
+    const days = await tx.execute(sql`insert into analytics_conversation_days
+        (tenant_id, day, conversation_id, span_from, span_to, ${sql.raw(PART_NAMES.join(", "))})
+      select e.tenant_id, ${day}, e.conversation_id, ${day}, ${day}, ${sql.join(
+        PART_NAMES.map((part) => PARTS[part]),
+        sql`, `,
+      )}
+      from analytics_events e
+      where ${RATE_EVENT_FILTER} and e.at >= ${start} and e.at < ${end}${tenant("e.tenant_id")}
+      group by e.tenant_id, ${day}, e.conversation_id`);
+    inserted += days.rowCount ?? 0;
+    // Every stored day of a conversation with a rebuilt day knows the conversation's stored span.
+    await tx.execute(sql`update analytics_conversation_days d set span_from = s.first, span_to = s.last
+      from (select c.tenant_id, c.conversation_id, min(c.day) as first, max(c.day) as last
+        from analytics_conversation_days c
+        where (c.tenant_id, c.conversation_id) in (select r.tenant_id, r.conversation_id from analytics_conversation_days r
+          where r.day >= ${options.fromDay} and r.day <= ${options.toDay}${tenant("r.tenant_id")})
+        group by c.tenant_id, c.conversation_id) s
+      where d.tenant_id = s.tenant_id and d.conversation_id = s.conversation_id
+        and (d.span_from <> s.first or d.span_to <> s.last)`);
     for (const metric of rollable) {
       const { source } = metric;
-      if (source.kind !== "count" && source.kind !== "dimension" && source.kind !== "duration") continue;
-      const { names, actor } = source.events;
-      const value =
-        source.kind === "dimension"
+      if (
+        source.kind !== "count" &&
+        source.kind !== "dimension" &&
+        source.kind !== "duration" &&
+        source.kind !== "eventRatio"
+      )
+        continue;
+      const ratio = source.kind === "eventRatio" ? source : null;
+      const { names, actor }: EventMatch =
+        source.kind === "eventRatio" ? { names: [...new Set(source.names)] } : source.events;
+      // A ratio's day keeps its denominator's events as `count` and its numerator's as `sum_value`.
+      const good = ratio?.goodRating ? sql` and e.value_s >= 4` : sql``;
+      const value = ratio
+        ? sql`case when e.name = ${ratio.names[0]}${good} then 1 else 0 end`
+        : source.kind === "dimension"
           ? sql`case when jsonb_typeof(e.dims->${source.key}) = 'number' then (e.dims->>${source.key})::numeric else 0 end`
           : source.kind === "duration"
             ? sql`e.value_s`
             : sql`0`;
-      const counted = source.kind === "duration" ? sql`count(e.value_s)` : sql`count(*)`;
+      const counted = ratio
+        ? sql`count(*) filter (where e.name = ${ratio.names[1]})`
+        : source.kind === "duration"
+          ? sql`count(e.value_s)`
+          : sql`count(*)`;
+      const kept = ratio ? sql`count(*)` : counted;
       const dims = metric.dimensions.filter((d) => ROLLUP_DIMENSIONS[d]);
       const sets = [sql`()`, ...dims.map((d) => sql`(${sql.raw(ROLLUP_DIMENSIONS[d] ?? "")})`)];
       const typeOf = sql.join(
@@ -85,12 +133,13 @@ export async function rebuildRollups(
         )}) ${actor ? sql`and e.actor = ${actor}` : sql``}
           and e.at >= ${start} and e.at < ${end}${tenant("e.tenant_id")}
         group by e.tenant_id, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD'), grouping sets (${sql.join(sets, sql`, `)})
-        having ${counted} > 0`);
+        having ${kept} > 0`);
       inserted += result.rowCount ?? 0;
     }
     const markers = await tx.execute(sql`insert into analytics_rollups (tenant_id, metric, day)
-      select t.id, ${BUILT_MARKER}, to_char(d, 'YYYY-MM-DD')
+      select t.id, m.metric, to_char(d, 'YYYY-MM-DD')
       from tenants t cross join generate_series(${options.fromDay}::date, ${options.toDay}::date, interval '1 day') d
+        cross join (values (${BUILT_MARKER}), (${CONVERSATION_DAYS_MARKER})) m(metric)
       where true${tenant("t.id")}`);
     inserted += markers.rowCount ?? 0;
   });
@@ -103,31 +152,65 @@ export function scheduledRollupDays(now: Date): { fromDay: string; toDay: string
   return { fromDay: addDays(today, -3), toDay: addDays(today, -1) };
 }
 
-type Run = { from: string; to: string } | null;
+type Run = DayRun | null;
+type BuiltRuns = Record<typeof BUILT_MARKER | typeof CONVERSATION_DAYS_MARKER, DayRun[]>;
 
-/** The longest run of consecutive rebuilt days within the request's UTC range (once per range and request). */
-function builtRun(context: RollupContext, request: MetricRequest): Promise<Run> {
-  const key = `built:${request.range.from}:${request.range.to}`;
-  let run = context.memo.get(key) as Promise<Run> | undefined;
-  if (!run) {
-    run = readBuiltRun(context.db, request);
-    context.memo.set(key, run);
+/**
+ * Every run of consecutive rebuilt days of the tenant, per marker (one round trip per request, sent
+ * as soon as the request's context exists so that it travels with the request's first reads).
+ */
+export function builtRuns(context: Pick<RollupContext, "db" | "memo">, tenantId: string): Promise<BuiltRuns> {
+  let runs = context.memo.get("built") as Promise<BuiltRuns> | undefined;
+  if (!runs) {
+    runs = readBuiltRuns(context.db, tenantId);
+    context.memo.set("built", runs);
   }
-  return run;
+  return runs;
 }
 
-async function readBuiltRun(db: Database, request: MetricRequest): Promise<Run> {
-  const result = await db.execute<{ day: string }>(sql`select day from analytics_rollups
-    where tenant_id = ${request.tenantId} and metric = ${BUILT_MARKER} and dimension_type = '' and dimension = ''
-      and day >= ${request.range.from} and day <= ${request.range.to} order by day`);
-  let best: { from: string; to: string } | null = null;
-  let run: { from: string; to: string } | null = null;
-  for (const { day } of result.rows) {
-    run = run && addDays(run.to, 1) === day ? { from: run.from, to: day } : { from: day, to: day };
-    if (!best || Date.parse(run.to) - Date.parse(run.from) > Date.parse(best.to) - Date.parse(best.from))
-      best = run;
+async function readBuiltRuns(db: Database, tenantId: string): Promise<BuiltRuns> {
+  // Consecutive days share `day - row_number()` (gaps and islands): one row per run.
+  const result = await db.execute<{ metric: string; from: string; to: string }>(sql`
+    select metric, min(day) as "from", max(day) as "to" from (
+      select metric, day, day::date - (row_number() over (partition by metric order by day))::int as island
+      from analytics_rollups
+      where tenant_id = ${tenantId} and metric in (${BUILT_MARKER}, ${CONVERSATION_DAYS_MARKER})
+        and dimension_type = '' and dimension = '') m
+    group by metric, island`);
+  const runs: BuiltRuns = { [BUILT_MARKER]: [], [CONVERSATION_DAYS_MARKER]: [] };
+  for (const row of result.rows) runs[row.metric as keyof BuiltRuns]?.push({ from: row.from, to: row.to });
+  return runs;
+}
+
+/** The longest stretch of `runs` within the days `from`..`to`. */
+function longestWithin(runs: DayRun[], from: string, to: string): Run {
+  let best: Run = null;
+  const length = (run: DayRun) => Date.parse(run.to) - Date.parse(run.from);
+  for (const run of runs) {
+    const clipped = { from: run.from > from ? run.from : from, to: run.to < to ? run.to : to };
+    if (clipped.from <= clipped.to && (!best || length(clipped) > length(best))) best = clipped;
   }
   return best;
+}
+
+/** The longest run of rebuilt days within the request's UTC range. */
+async function builtRun(context: RollupContext, request: MetricRequest): Promise<Run> {
+  const runs = await builtRuns(context, request.tenantId);
+  return longestWithin(runs[BUILT_MARKER], request.range.from, request.range.to);
+}
+
+/**
+ * The longest run of UTC days with per-conversation rows that lies wholly inside the request's
+ * window (in any zone: the rows keep their instants, so buckets and edges stay exact).
+ */
+export async function conversationDaysRun(context: RollupContext, request: MetricRequest): Promise<Run> {
+  const day = (instant: Date) => instant.toISOString().slice(0, 10);
+  const { start, end } = request.range;
+  const first = start.getTime() % 86_400_000 === 0 ? day(start) : addDays(day(start), 1);
+  const last = addDays(day(end), -1);
+  if (first > last) return null;
+  const runs = await builtRuns(context, request.tenantId);
+  return longestWithin(runs[CONVERSATION_DAYS_MARKER], first, last);
 }
 
 /** Whether a request can read rollups: whole UTC days, at most one dimension, calendar values. */

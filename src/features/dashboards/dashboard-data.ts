@@ -43,10 +43,11 @@ export async function dashboardData(
   params: DataParams,
   now = new Date(),
 ) {
+  // The context first: its lookup of rebuilt days travels with the dashboard read.
+  const context = queryContext(db, tenantId);
   // Both reads at once: a dashboard of another tenant is a 404 and its widgets are never returned.
   const [dashboard, widgets] = await Promise.all([findDashboard(db, tenantId, id), widgetsOf(db, id)]);
   const range = dashboardRange(dashboard, params, now);
-  const context = queryContext(db, tenantId);
   const data = await Promise.all(
     widgets.map(async (w) => [w.id, await widgetData(context, w as StoredWidget, range, params)] as const),
   );

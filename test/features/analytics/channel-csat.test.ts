@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createAgent, room, script, uniqueModel, useFakeProvider } from "../../support/ai";
-import { callJson, registerTenant } from "../../support/api";
+import { call, callJson, registerTenant } from "../../support/api";
 import {
   channelConversations,
   connectTelegram,
@@ -10,10 +10,23 @@ import {
   telegramCalls,
   textUpdate,
 } from "../../support/channels";
+import {
+  connectMeta,
+  customerDelivery,
+  customerWrites,
+  deliverMeta,
+  messageId,
+  sends,
+} from "../../support/meta-channels";
 import { eventsOf, named } from "./helpers";
 
 const QUESTION =
   "How satisfied are you with the help you received? Reply with a number from 1 (poor) to 5 (great).";
+
+const contact = () => String(Math.floor(1e10 + Math.random() * 9e10));
+const HOUR = 3_600_000;
+const csatTotals = async (token: string) =>
+  (await callJson<{ totals: Record<string, number | null> }>("/api/analytics/csat", { token }, 200)).totals;
 
 describe("CSAT on channels", () => {
   it("asks on the channel when a conversation is resolved, and takes a reply of just 4 as the answer, not a new request", async () => {
@@ -64,4 +77,44 @@ describe("CSAT on channels", () => {
       (await channelConversations(tenant, channel.id)).length === 2 ? true : undefined,
     );
   }, 90_000);
+
+  it("sends no survey when a WhatsApp conversation is resolved outside the window: none counts as sent, and a later 5 is a new request", async () => {
+    const tenant = await registerTenant();
+    const token = tenant.accessToken;
+    const wa = await connectMeta(tenant, "whatsapp");
+    const questions = async () =>
+      (await sends(wa)).filter((c) => (c.body as { text?: { body?: string } }).text?.body === QUESTION);
+
+    // Inside the 24 h window: the question goes out and the customer's 5 answers it.
+    const inside = contact();
+    const recent = await customerWrites(tenant, wa, inside, "Is my order on its way?");
+    await callJson(`/api/conversations/${recent.id}/resolve`, { method: "POST", token }, 200);
+    await eventually(async () => ((await questions()).length === 1 ? true : undefined));
+    const answer = customerDelivery(wa, inside, messageId(wa), "5");
+    expect((await deliverMeta(wa.channel.id, answer, wa.appSecret)).status).toBe(200);
+    await eventually(async () => ((await csatTotals(token)).csat_responses === 1 ? true : undefined));
+
+    // The customer last wrote 25 h ago: resolving it now sends nothing and records no survey.
+    const outside = contact();
+    const late = await customerWrites(tenant, wa, outside, "Where is my refund?", Date.now() - 25 * HOUR);
+    await callJson(`/api/conversations/${late.id}/resolve`, { method: "POST", token }, 200);
+    const events = await eventsOf(late.id);
+    expect(named(events, "conversation_resolved")).toHaveLength(1);
+    expect(named(events, "csat_sent")).toEqual([]);
+    expect((await messagesOf(tenant, late.id)).map((m) => m.text)).not.toContain(QUESTION);
+    const refused = await call(`/api/conversations/${late.id}/csat`, { token, json: { rating: 5 } });
+    expect(refused.status).toBe(409);
+
+    // The response rate is over surveys sent (1 of 1), not over resolutions (1 of 2).
+    expect(await csatTotals(token)).toEqual({ csat_score: 100, csat_response_rate: 100, csat_responses: 1 });
+
+    // With no survey waiting, the customer's 5 is a message like any other: a new conversation.
+    const five = customerDelivery(wa, outside, messageId(wa), "5");
+    expect((await deliverMeta(wa.channel.id, five, wa.appSecret)).status).toBe(200);
+    await eventually(async () =>
+      (await channelConversations(tenant, wa.channel.id, "whatsapp")).length === 3 ? true : undefined,
+    );
+    expect(await questions()).toHaveLength(1);
+    expect(await csatTotals(token)).toEqual({ csat_score: 100, csat_response_rate: 100, csat_responses: 1 });
+  }, 60_000);
 });
