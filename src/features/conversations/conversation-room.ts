@@ -326,6 +326,11 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.sockets.closeParticipant(principalId);
   }
 
+  /** The tenant's webhook endpoints changed (its inbox tells every room that keeps their event types). */
+  webhooksChanged(): void {
+    this.inbox.webhooksChanged();
+  }
+
   /** The outbox as a tenant admin sees it: what waits, and what Postgres refused for good and why. */
   outbox(limit: number) {
     return this.outboxCopy.view(limit);
