@@ -60,7 +60,7 @@ export async function drainOutbox(
   for (let batch = store.outbox(batchSize); batch.length > 0; batch = store.outbox(batchSize)) {
     try {
       if (!(await flushToPostgres(db, room, batch))) return { kind: "gone" };
-      store.removeFromOutbox(batch.at(-1)?.id ?? 0);
+      store.removeFromOutbox(batch);
       continue;
     } catch {
       // Find the row (or the outage) one row at a time.
@@ -68,7 +68,7 @@ export async function drainOutbox(
     for (const row of batch) {
       try {
         if (!(await flushToPostgres(db, room, [row]))) return { kind: "gone" };
-        store.removeFromOutbox(row.id);
+        store.removeFromOutbox([row]);
       } catch (error) {
         const reason = permanentFailure(error);
         if (!reason) return { kind: "retry", error, deadLettered };
@@ -101,7 +101,7 @@ export async function flushToPostgres(
 
     const newMessages = batch
       .filter((row) => row.kind === "message")
-      .map((row): StoredMessage => JSON.parse(row.payload));
+      .map((row): StoredMessage => row.message ?? JSON.parse(row.payload));
     if (newMessages.length > 0) {
       await tx
         .insert(messages)
