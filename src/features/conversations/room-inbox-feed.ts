@@ -1,12 +1,12 @@
 import type { InboxEvent, InboxMessageEvent } from "../inbox/inbox.protocol";
 import { type InboxClient, inboxClient } from "../inbox/inbox-client";
 import type { Sender } from "./conversations.protocol";
-import { FLUSH_DELAY_MS } from "./room-outbox";
+import { BUSY_FLUSH_MS } from "./room-outbox";
 import type { RoomMeta, StoredMessage } from "./room-store";
 import { RoomWebhooks } from "./room-webhooks";
 
-// The inbox hears of a busy room at most this often: the flush delay, so one alarm serves both.
-const INTERVAL_MS = FLUSH_DELAY_MS;
+// The inbox hears of a busy room at most this often: as often as it flushes, so one alarm serves both.
+const INTERVAL_MS = BUSY_FLUSH_MS;
 
 /**
  * What the room tells its tenant's inbox (and, for status changes, plans and messages, the tenant's

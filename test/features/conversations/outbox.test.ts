@@ -169,6 +169,30 @@ describe("outbox to Postgres", () => {
     expect((await room(conversation.id).info())?.outbox.pending).toBe(0);
   });
 
+  it("copies a quiet room's message half a second after it, and a busy room's at most every two seconds", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const stub = room(conversation.id);
+    const post = (text: string) =>
+      callJson(
+        `/api/conversations/${conversation.id}/messages`,
+        { token: tenant.accessToken, json: { text } },
+        201,
+      );
+    const alarm = () => runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
+    const quiet = Date.now();
+    // A new room has copied nothing yet: quiet (its creation fact waits with the message).
+    await post("first after a quiet spell");
+    expect(await alarm()).toBeLessThanOrEqual(Date.now() + 500);
+    expect(await alarm()).toBeGreaterThan(quiet - 1000);
+    await runDurableObjectAlarm(stub);
+    await post("right after a copy");
+    // Not half a second later: with the copy before, about two seconds (the inbox's folded event rides along).
+    expect(await alarm()).toBeGreaterThan(Date.now() + 1000);
+    await runDurableObjectAlarm(stub);
+    expect(await storedTexts(conversation.id)).toEqual(["first after a quiet spell", "right after a copy"]);
+  });
+
   it("writes a batch idempotently when it is delivered twice", async () => {
     const tenant = await registerTenant();
     const conversation = await createConversation(tenant);
