@@ -193,6 +193,32 @@ describe("outbox to Postgres", () => {
     expect(await storedTexts(conversation.id)).toEqual(["first after a quiet spell", "right after a copy"]);
   });
 
+  it("copies text and metadata that array literals must escape (quotes, backslashes, braces, NULL-like words) exactly", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const text = 'say "hi", {NULL} \\ back\\slash, 😀 ,}';
+    const metadata = { quote: '"', slash: "\\", list: ["a,b", "{c}"], word: "NULL" };
+    await injectPoison(conversation.id, (store) => {
+      store.append({ kind: "visitor", id: "v1" }, text, undefined, metadata, Date.now());
+      store.append({ kind: "visitor", id: "v1" }, "NULL", undefined, {}, Date.now());
+    });
+    await runDurableObjectAlarm(room(conversation.id));
+    const { db, close } = openDatabase(loadConfig(env));
+    try {
+      const rows = await db
+        .select({ text: messages.text, metadata: messages.metadata, clientId: messages.clientId })
+        .from(messages)
+        .where(eq(messages.conversationId, conversation.id))
+        .orderBy(messages.seq);
+      expect(rows).toEqual([
+        { text, metadata, clientId: null },
+        { text: "NULL", metadata: {}, clientId: null },
+      ]);
+    } finally {
+      await close();
+    }
+  });
+
   it("writes a batch idempotently when it is delivered twice", async () => {
     const tenant = await registerTenant();
     const conversation = await createConversation(tenant);
