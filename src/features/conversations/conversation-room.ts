@@ -22,7 +22,7 @@ import type { RoomAnalytics } from "./room-analytics";
 import { type AttachmentRef, RoomAttachments } from "./room-attachments";
 import type { RoomChannelOutbox } from "./room-channel-outbox";
 import { RoomInboxFeed } from "./room-inbox-feed";
-import { FLUSH_DELAY_MS, type RoomOutbox } from "./room-outbox";
+import type { RoomOutbox } from "./room-outbox";
 import { roomParts } from "./room-parts";
 import { RoomPool } from "./room-pool";
 import { ackFor, RoomSockets, readFrame } from "./room-sockets";
@@ -330,6 +330,11 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.sockets.closeParticipant(principalId);
   }
 
+  /** The tenant's webhook endpoints changed (its inbox tells every room that keeps their event types). */
+  webhooksChanged(): void {
+    this.inbox.webhooksChanged();
+  }
+
   /** The outbox as a tenant admin sees it: what waits, and what Postgres refused for good and why. */
   outbox(limit: number) {
     return this.outboxCopy.view(limit);
@@ -380,7 +385,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const meta = this.store.meta();
     if (!meta) return;
     await this.alarmClock.arm([
-      this.store.pendingCount() > 0 ? (meta.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS) : null,
+      this.store.pendingCount() > 0 ? (meta.nextFlushAt ?? this.outboxCopy.dueAt()) : null,
       NO_IDLE_EXPIRY.includes(meta.status) ? snoozeDeadline(meta) : this.store.idleDeadline(meta),
       this.inbox.deadline(),
       this.plans.nextDeadline(),
@@ -391,7 +396,7 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** After a write that only adds to the outbox or the inbox throttle: an alarm set by then stays. */
   private async armFlush(): Promise<void> {
-    const flushAt = this.store.meta()?.nextFlushAt ?? Date.now() + FLUSH_DELAY_MS;
+    const flushAt = this.store.meta()?.nextFlushAt ?? this.outboxCopy.dueAt();
     const inboxDue = this.inbox.deadline();
     if (this.alarmClock.setBy(inboxDue === null ? flushAt : Math.min(flushAt, inboxDue))) return;
     await this.armAlarm();

@@ -53,6 +53,8 @@ export interface AnalyticsPort {
  */
 export class RoomAnalytics {
   private cached: Clocks | undefined;
+  // The clocks as stored: most messages move none of them, and then cost no write.
+  private stored: string | undefined;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -257,17 +259,18 @@ export class RoomAnalytics {
   private read(): Clocks | null {
     if (this.cached === undefined) {
       const row = this.sql.exec("SELECT clocks FROM analytics_clocks WHERE id = 1").toArray()[0];
+      this.stored = row ? String(row.clocks) : undefined;
       // Written by this class only, as JSON of Clocks.
-      this.cached = row ? (JSON.parse(String(row.clocks)) as Clocks) : undefined;
+      this.cached = this.stored === undefined ? undefined : (JSON.parse(this.stored) as Clocks);
     }
     return this.cached ?? null;
   }
 
   private save(clocks: Clocks): void {
-    this.sql.exec(
-      "INSERT OR REPLACE INTO analytics_clocks (id, clocks) VALUES (1, ?)",
-      JSON.stringify(clocks),
-    );
+    const json = JSON.stringify(clocks);
+    if (json !== this.stored)
+      this.sql.exec("INSERT OR REPLACE INTO analytics_clocks (id, clocks) VALUES (1, ?)", json);
+    this.stored = json;
     this.cached = clocks;
   }
 }

@@ -1,12 +1,12 @@
 import type { InboxEvent, InboxMessageEvent } from "../inbox/inbox.protocol";
 import { type InboxClient, inboxClient } from "../inbox/inbox-client";
 import type { Sender } from "./conversations.protocol";
-import { FLUSH_DELAY_MS } from "./room-outbox";
+import { BUSY_FLUSH_MS } from "./room-outbox";
 import type { RoomMeta, StoredMessage } from "./room-store";
-import { roomWebhooks } from "./room-webhooks";
+import { RoomWebhooks } from "./room-webhooks";
 
-// The inbox hears of a busy room at most this often: the flush delay, so one alarm serves both.
-const INTERVAL_MS = FLUSH_DELAY_MS;
+// The inbox hears of a busy room at most this often: as often as it flushes, so one alarm serves both.
+const INTERVAL_MS = BUSY_FLUSH_MS;
 
 /**
  * What the room tells its tenant's inbox (and, for status changes, plans and messages, the tenant's
@@ -19,23 +19,32 @@ export class RoomInboxFeed {
   private pending: { event: Omit<InboxMessageEvent, "count">; count: number } | null = null;
   private windowEnd = 0;
   private inbox: { tenantId: string; client: InboxClient } | null = null;
+  private readonly webhooks: RoomWebhooks;
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly env: Env,
-  ) {}
+  ) {
+    this.webhooks = new RoomWebhooks(env);
+  }
 
   /** Tells the inbox (nothing when the room holds no conversation any more). */
   publish(meta: RoomMeta | null, event: InboxEvent): void {
     if (!meta) return;
     this.ctx.waitUntil(this.inboxOf(meta).publish(event));
-    const hook = roomWebhooks.event(this.env, meta.tenantId, event);
+    const hook = this.webhooks.event(this.inboxOf(meta), meta, event);
     if (hook) this.ctx.waitUntil(hook);
+  }
+
+  /** The tenant's webhook endpoints changed (told by its inbox). */
+  webhooksChanged(): void {
+    this.webhooks.changed();
   }
 
   /** A new message: a webhook event each, and told to the inbox at once or folded into the window's event. */
   message(meta: RoomMeta, message: StoredMessage): void {
-    this.ctx.waitUntil(roomWebhooks.message(this.env, meta.tenantId, meta.conversationId, message));
+    const hook = this.webhooks.message(this.inboxOf(meta), meta, message);
+    if (hook) this.ctx.waitUntil(hook);
     const { seq, sender, createdAt } = message;
     const preview = message.text.slice(0, 160);
     const event = {

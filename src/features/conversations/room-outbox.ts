@@ -4,8 +4,13 @@ import { describeError, log } from "../../lib/logger";
 import { drainOutbox } from "./room-flush";
 import type { RoomMeta, RoomStore } from "./room-store";
 
-/** Messages written within this window go to Postgres in one transaction. */
+/** A row written in a quiet room goes to Postgres this long after (what follows it joins it). */
 export const FLUSH_DELAY_MS = 500;
+/**
+ * A busy room copies to Postgres at most this often: each copy is a transaction of about six round
+ * trips, which at 500 ms cost more CPU than the messages themselves at 10 msg/s (docs/benchmarks.md).
+ */
+export const BUSY_FLUSH_MS = 2000;
 // Rows copied to Postgres in one transaction.
 const FLUSH_BATCH = 200;
 const MAX_BACKOFF_MS = 60_000;
@@ -28,8 +33,14 @@ export interface OutboxPort {
  */
 export class RoomOutbox {
   private flushing: Promise<void> | null = null;
+  private drainedAt = 0;
 
   constructor(private readonly port: OutboxPort) {}
+
+  /** When a row written now is due in Postgres (while not backing off): see BUSY_FLUSH_MS. */
+  dueAt(now = Date.now()): number {
+    return Math.max(now + FLUSH_DELAY_MS, this.drainedAt + BUSY_FLUSH_MS);
+  }
 
   async flush(meta: RoomMeta): Promise<void> {
     while (this.flushing) await this.flushing;
@@ -62,6 +73,7 @@ export class RoomOutbox {
   }
 
   private async drain(meta: RoomMeta): Promise<void> {
+    this.drainedAt = Date.now();
     const { conversationId } = meta;
     const store = this.port.store();
     try {

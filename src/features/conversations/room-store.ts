@@ -10,6 +10,8 @@ export interface OutboxRow {
   kind: "message" | "receipt" | "status" | "usage" | "analytics";
   payload: string;
   createdAt: number;
+  /** A message read from its own row (not an outbox row): its id is -seq and `payload` is empty. */
+  message?: StoredMessage;
 }
 
 /** An outbox row Postgres refused for good (a constraint or encoding), kept with the reason. */
@@ -62,7 +64,12 @@ export class RoomStore {
   private cachedMeta: RoomMeta | null | undefined;
   private cachedLastSeq: number | undefined;
   private cachedLastMessageAt: number | undefined;
-  private cachedPending: number | undefined;
+  /** Outbox rows (messages are not among them: they wait in their own rows, after `flushedSeq`). */
+  private cachedQueued: number | undefined;
+  /** The last seq copied to Postgres (or dead-lettered): the messages after it are the outbox's too. */
+  private flushedSeq: number;
+  // Whether `flushedSeq` is in SQLite: it must be before the first message that relies on it.
+  private flushedSaved: boolean;
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`
@@ -82,6 +89,11 @@ export class RoomStore {
     const columns = sql.exec("SELECT name FROM pragma_table_info('messages')").toArray();
     if (!columns.some((c) => c.name === "kind"))
       sql.exec("ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'message'");
+    // Rooms from before the outbox referred to messages queued an outbox row with each: those rows
+    // stay and flush as they are, so the messages up to now count as handed over.
+    const flushed = sql.exec("SELECT value FROM meta WHERE key = 'flushed_seq'").toArray()[0];
+    this.flushedSeq = flushed ? Number(flushed.value) : this.lastSeq();
+    this.flushedSaved = flushed !== undefined;
   }
 
   meta(): RoomMeta | null {
@@ -129,7 +141,8 @@ export class RoomStore {
   }
 
   /**
-   * Appends a message with the next seq and queues its copy to Postgres (one transaction). Returns null,
+   * Appends a message with the next seq: one write, as its row is also its place in the outbox (the
+   * messages after `flushedSeq` wait for Postgres). Returns null,
    * writing nothing, when `clientId` is already taken (a resend: the caller looks up the original).
    */
   append(
@@ -140,6 +153,7 @@ export class RoomStore {
     now: number,
     kind: MessageKind = "message",
   ): StoredMessage | null {
+    if (!this.flushedSaved) this.saveFlushedSeq(this.flushedSeq);
     const seq = this.lastSeq() + 1;
     const id = uuidv7(now);
     const inserted = this.sql
@@ -171,7 +185,6 @@ export class RoomStore {
       metadata,
       ...(kind === "note" ? { kind } : {}),
     };
-    this.enqueue("message", message, now);
     return message;
   }
 
@@ -246,7 +259,7 @@ export class RoomStore {
       JSON.stringify(payload),
       now,
     );
-    if (this.cachedPending !== undefined) this.cachedPending++;
+    if (this.cachedQueued !== undefined) this.cachedQueued++;
   }
 
   /** Queues a model call's usage for Postgres; false when the room holds no conversation. */
@@ -256,53 +269,80 @@ export class RoomStore {
     return true;
   }
 
-  /** Rows waiting for Postgres (counted once, then kept in memory). */
+  /** Rows and messages waiting for Postgres (counted once, then kept in memory). */
   pendingCount(): number {
-    this.cachedPending ??= Number(this.sql.exec("SELECT count(*) AS n FROM outbox").one().n);
-    return this.cachedPending;
+    this.cachedQueued ??= Number(this.sql.exec("SELECT count(*) AS n FROM outbox").one().n);
+    return this.cachedQueued + this.lastSeq() - this.flushedSeq;
   }
 
+  /** The next rows for Postgres: up to `limit` outbox rows, then the messages not copied yet. */
   outbox(limit: number): OutboxRow[] {
-    return this.sql
+    const rows = this.sql
       .exec("SELECT id, kind, payload, created_at FROM outbox ORDER BY id LIMIT ?", limit)
       .toArray()
       .map(toOutboxRow);
+    const messages = this.sql
+      .exec("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", this.flushedSeq, limit - rows.length)
+      .toArray()
+      .map(toMessage);
+    for (const message of messages)
+      rows.push({
+        id: -message.seq,
+        kind: "message",
+        payload: "",
+        createdAt: Date.parse(message.createdAt),
+        message,
+      });
+    return rows;
   }
 
   outboxStats(): { pending: number; oldestAt: number | null; dead: number } {
-    const row = this.sql.exec("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox").one();
+    const row = this.sql
+      .exec(
+        `SELECT (SELECT count(*) FROM outbox) AS n, (SELECT min(created_at) FROM outbox) AS queued,
+           (SELECT created_at FROM messages WHERE seq = ?) AS message`,
+        this.flushedSeq + 1,
+      )
+      .one();
+    const oldest = [row.queued, row.message].filter((at) => at !== null).map(Number);
     return {
-      pending: Number(row.n),
-      oldestAt: row.oldest === null ? null : Number(row.oldest),
+      pending: Number(row.n) + this.lastSeq() - this.flushedSeq,
+      oldestAt: oldest.length > 0 ? Math.min(...oldest) : null,
       dead: this.deadCount(),
     };
   }
 
-  removeFromOutbox(upToId: number): void {
-    this.sql.exec("DELETE FROM outbox WHERE id <= ?", upToId);
-    this.cachedPending = undefined;
+  /** `rows` (the first of `outbox()`, in its order) reached Postgres. */
+  removeFromOutbox(rows: readonly OutboxRow[]): void {
+    const queued = rows.filter((row) => !row.message).at(-1);
+    if (queued) this.sql.exec("DELETE FROM outbox WHERE id <= ?", queued.id);
+    const message = rows.filter((row) => row.message).at(-1)?.message;
+    if (message) this.saveFlushedSeq(message.seq);
+    this.cachedQueued = undefined;
   }
 
-  /** Moves one outbox row to the dead letters with why Postgres refused it; later rows go on. */
+  /** Moves one outbox row (or message) to the dead letters with why Postgres refused it; later rows go on. */
   deadLetter(row: OutboxRow, reason: { code: string; message: string }, now: number): void {
     this.sql.exec(
       `INSERT OR REPLACE INTO dead_letters (id, kind, payload, created_at, error_code, error, failed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
       row.id,
       row.kind,
-      row.payload,
+      row.message ? JSON.stringify(row.message) : row.payload,
       row.createdAt,
       reason.code,
       reason.message,
       now,
     );
-    this.sql.exec("DELETE FROM outbox WHERE id = ?", row.id);
-    this.cachedPending = undefined;
+    if (row.message) this.saveFlushedSeq(row.message.seq);
+    else this.sql.exec("DELETE FROM outbox WHERE id = ?", row.id);
+    this.cachedQueued = undefined;
   }
 
+  /** Oldest queued first (a message's id is -seq: by seq among messages queued the same millisecond). */
   deadLetters(limit: number): DeadLetter[] {
     return this.sql
-      .exec("SELECT * FROM dead_letters ORDER BY id LIMIT ?", limit)
+      .exec("SELECT * FROM dead_letters ORDER BY created_at, abs(id) LIMIT ?", limit)
       .toArray()
       .map((row) => ({
         ...toOutboxRow(row),
@@ -310,6 +350,12 @@ export class RoomStore {
         error: String(row.error),
         failedAt: Number(row.failed_at),
       }));
+  }
+
+  private saveFlushedSeq(seq: number): void {
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('flushed_seq', ?)", String(seq));
+    this.flushedSeq = seq;
+    this.flushedSaved = true;
   }
 
   deadCount(): number {

@@ -54,7 +54,15 @@ export function inboxClient(env: Env, tenantId: string) {
       (
         await quietly("webhook subscriptions unknown", { type }, [type], () => stub.webhookEvents(tenantId))
       ).includes(type),
-    /** Tells the inbox an endpoint changed, so the next event sees it. */
+    /**
+     * The event types the tenant's enabled endpoints want, for a room that keeps the answer: the
+     * inbox tells it (`webhooksChanged`) when they change. Null when the inbox cannot be asked.
+     */
+    webhookTypesFor: (conversationId: string) =>
+      quietly("webhook subscriptions unknown", { conversationId }, null, () =>
+        stub.webhookEvents(tenantId, conversationId),
+      ),
+    /** Tells the inbox an endpoint changed; resolves once every room that keeps the answer was told. */
     webhooksChanged: () => stub.webhooksChanged(),
     closePrincipal: (principalId: string, revokedAt: number) => stub.closePrincipal(principalId, revokedAt),
     destroy: () => stub.destroy(),

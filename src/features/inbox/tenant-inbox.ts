@@ -17,10 +17,11 @@ export const ACCESS_REVOKED_CLOSE = 4403;
 
 /** A tenant's live staff inbox: snapshot on connect, then every event from its rooms. */
 export class TenantInbox extends DurableObject<Env> {
-  private readonly webhooks = new InboxWebhookCache(this.env);
+  private readonly webhooks: InboxWebhookCache;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.webhooks = new InboxWebhookCache(env, ctx.storage.sql);
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS outbox_lag (conversation_id TEXT PRIMARY KEY, pending INTEGER NOT NULL, oldest_at INTEGER, dead INTEGER NOT NULL DEFAULT 0)",
     );
@@ -111,14 +112,17 @@ export class TenantInbox extends DurableObject<Env> {
     };
   }
 
-  /** The webhook event types the tenant's enabled endpoints want (cached until an endpoint changes). */
-  webhookEvents(tenantId: string): Promise<string[]> {
-    return this.webhooks.get(tenantId);
+  /**
+   * The webhook event types the tenant's enabled endpoints want (cached until an endpoint changes);
+   * a room that asks (`conversationId`) keeps the answer and is told when it changes.
+   */
+  webhookEvents(tenantId: string, conversationId?: string): Promise<string[]> {
+    return this.webhooks.get(tenantId, conversationId);
   }
 
-  /** An endpoint was created, changed or deleted: the very next event is checked against Postgres. */
-  webhooksChanged(): void {
-    this.webhooks.clear();
+  /** An endpoint was created, changed or deleted: the very next event, in any room, is checked against Postgres. */
+  webhooksChanged(): Promise<void> {
+    return this.webhooks.clear();
   }
 
   /** How many staff principals have the live inbox open: the widget's online/away indicator. */

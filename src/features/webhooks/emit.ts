@@ -5,9 +5,8 @@ import { inboxClient } from "../inbox/inbox-client";
 
 /**
  * Announces an event to the tenant's webhook endpoints (docs/webhooks.md). Never throws: unless no
- * enabled endpoint wants it (the tenant's inbox keeps that list), the event goes onto the webhook queue, whose consumer finds the endpoints listening for `type` and delivers
- * to each with retries; a failure to enqueue is logged, and must not fail the writer of the fact.
- * `data` must be JSON (it is the `data` of the signed body).
+ * enabled endpoint wants it (the tenant's inbox keeps that list), the event goes onto the webhook
+ * queue (queueWebhookEvent). `data` must be JSON (it is the `data` of the signed body).
  */
 export async function emitWebhookEvent(
   env: Env,
@@ -15,8 +14,22 @@ export async function emitWebhookEvent(
   type: WebhookEventType,
   data: Record<string, unknown>,
 ): Promise<void> {
-  // The hot path (every room message): no queue message, and no fan-out query, for an event nobody wants.
+  // No queue message, and no fan-out query, for an event nobody wants.
   if (!(await inboxClient(env, tenantId).wantsWebhook(type))) return;
+  await queueWebhookEvent(env, tenantId, type, data);
+}
+
+/**
+ * Puts an event some endpoint wants onto the webhook queue, whose consumer finds the endpoints
+ * listening for `type` and delivers to each with retries. Never throws: a failure to enqueue is
+ * logged, and must not fail the writer of the fact.
+ */
+export async function queueWebhookEvent(
+  env: Env,
+  tenantId: string,
+  type: WebhookEventType,
+  data: Record<string, unknown>,
+): Promise<void> {
   const now = Date.now();
   try {
     await env.WEBHOOK_QUEUE.send({

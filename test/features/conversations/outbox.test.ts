@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -107,6 +107,116 @@ describe("outbox to Postgres", () => {
     expect(await storedCount(conversation.id)).toBe(6);
     expect((await stub.info())?.outbox.pending).toBe(0);
     await waitForMetrics(tenant.accessToken, (m) => m.outboxPending === 0 && m.messages === 6);
+  });
+
+  it("writes a message once in the room (its row is its place in the outbox) and copies it to Postgres once", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const path = `/api/conversations/${conversation.id}/messages`;
+    for (const text of ["one", "two"])
+      await callJson(path, { token: tenant.accessToken, json: { text } }, 201);
+    const queued = await runInDurableObject(room(conversation.id), (_instance, state) =>
+      state.storage.sql.exec<{ kind: string }>("SELECT kind FROM outbox").toArray(),
+    );
+    expect(queued.map((row) => row.kind)).not.toContain("message");
+    // The two messages wait with the other rows (the status change and the analytics facts).
+    const waiting = await room(conversation.id).info();
+    expect(waiting?.outbox.pending).toBe(queued.length + 2);
+    expect(waiting?.outbox.oldestAt).toEqual(expect.any(Number));
+    await runDurableObjectAlarm(room(conversation.id));
+    expect(await storedTexts(conversation.id)).toEqual(["one", "two"]);
+    expect((await room(conversation.id).info())?.outbox.pending).toBe(0);
+    await callJson(path, { token: tenant.accessToken, json: { text: "three" } }, 201);
+    await runDurableObjectAlarm(room(conversation.id));
+    await runDurableObjectAlarm(room(conversation.id));
+    expect(await storedTexts(conversation.id)).toEqual(["one", "two", "three"]);
+  });
+
+  it("copies the queued messages of a room written before the outbox referred to message rows, once", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const path = `/api/conversations/${conversation.id}/messages`;
+    // As the room used to store a message: its row, and a copy of its JSON in the outbox.
+    await runInDurableObject(room(conversation.id), (_instance, state) => {
+      const now = Date.now();
+      const message = {
+        type: "message",
+        seq: 1,
+        id: crypto.randomUUID(),
+        sender: { kind: "visitor", id: "v-old" },
+        text: "queued by the old room",
+        createdAt: new Date(now).toISOString(),
+        metadata: {},
+      };
+      const { sql } = state.storage;
+      sql.exec(
+        "INSERT INTO messages (seq, id, sender_kind, sender_id, text, created_at) VALUES (1, ?, 'visitor', 'v-old', ?, ?)",
+        message.id,
+        message.text,
+        now,
+      );
+      sql.exec(
+        "INSERT INTO outbox (kind, payload, created_at) VALUES ('message', ?, ?)",
+        JSON.stringify(message),
+        now,
+      );
+      sql.exec("DELETE FROM meta WHERE key = 'flushed_seq'");
+    });
+    await evictDurableObject(room(conversation.id));
+    await callJson(path, { token: tenant.accessToken, json: { text: "written by the new room" } }, 201);
+    await runDurableObjectAlarm(room(conversation.id));
+    expect(await storedTexts(conversation.id)).toEqual(["queued by the old room", "written by the new room"]);
+    expect((await room(conversation.id).info())?.outbox.pending).toBe(0);
+  });
+
+  it("copies a quiet room's message half a second after it, and a busy room's at most every two seconds", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const stub = room(conversation.id);
+    const post = (text: string) =>
+      callJson(
+        `/api/conversations/${conversation.id}/messages`,
+        { token: tenant.accessToken, json: { text } },
+        201,
+      );
+    const alarm = () => runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
+    const quiet = Date.now();
+    // A new room has copied nothing yet: quiet (its creation fact waits with the message).
+    await post("first after a quiet spell");
+    expect(await alarm()).toBeLessThanOrEqual(Date.now() + 500);
+    expect(await alarm()).toBeGreaterThan(quiet - 1000);
+    await runDurableObjectAlarm(stub);
+    await post("right after a copy");
+    // Not half a second later: with the copy before, about two seconds (the inbox's folded event rides along).
+    expect(await alarm()).toBeGreaterThan(Date.now() + 1000);
+    await runDurableObjectAlarm(stub);
+    expect(await storedTexts(conversation.id)).toEqual(["first after a quiet spell", "right after a copy"]);
+  });
+
+  it("copies text and metadata that array literals must escape (quotes, backslashes, braces, NULL-like words) exactly", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const text = 'say "hi", {NULL} \\ back\\slash, 😀 ,}';
+    const metadata = { quote: '"', slash: "\\", list: ["a,b", "{c}"], word: "NULL" };
+    await injectPoison(conversation.id, (store) => {
+      store.append({ kind: "visitor", id: "v1" }, text, undefined, metadata, Date.now());
+      store.append({ kind: "visitor", id: "v1" }, "NULL", undefined, {}, Date.now());
+    });
+    await runDurableObjectAlarm(room(conversation.id));
+    const { db, close } = openDatabase(loadConfig(env));
+    try {
+      const rows = await db
+        .select({ text: messages.text, metadata: messages.metadata, clientId: messages.clientId })
+        .from(messages)
+        .where(eq(messages.conversationId, conversation.id))
+        .orderBy(messages.seq);
+      expect(rows).toEqual([
+        { text, metadata, clientId: null },
+        { text: "NULL", metadata: {}, clientId: null },
+      ]);
+    } finally {
+      await close();
+    }
   });
 
   it("writes a batch idempotently when it is delivered twice", async () => {

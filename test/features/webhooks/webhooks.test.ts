@@ -1,9 +1,11 @@
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/db/client";
 import { webhookEndpoints } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
+import type { TenantInbox } from "../../../src/features/inbox/tenant-inbox";
 import { call, callJson, registerTenant } from "../../support/api";
 import { createConversation } from "../../support/conversations";
 import { type Received, receiver, until } from "./helpers";
@@ -222,6 +224,55 @@ describe("outbound webhooks", () => {
       ]);
     } finally {
       Object.assign(queue, { send });
+    }
+  }, 30_000);
+
+  it("costs a room one question to the inbox, not one per message, and an endpoint created after it still gets the very next message", async () => {
+    const tenant = await registerTenant();
+    const inbox = env.TENANT_INBOX.get(env.TENANT_INBOX.idFromName(tenant.tenant.id));
+    // RPC calls the class's own method: count this tenant's questions there.
+    const proto = await runInDurableObject(inbox, (instance: TenantInbox) => Object.getPrototypeOf(instance));
+    const ask = proto.webhookEvents;
+    const asked: (string | undefined)[] = [];
+    proto.webhookEvents = function (this: TenantInbox, tenantId: string, conversationId?: string) {
+      if (tenantId === tenant.tenant.id) asked.push(conversationId);
+      return ask.call(this, tenantId, conversationId);
+    };
+    try {
+      const conversation = await createConversation(tenant);
+      asked.length = 0; // The Worker asked once, for `conversation.created`.
+      const post = (text: string) =>
+        callJson(
+          `/api/conversations/${conversation.id}/messages`,
+          { token: tenant.accessToken, json: { text } },
+          201,
+        );
+      for (let n = 1; n <= 5; n++) await post(`Nobody listens to message ${n}`);
+      const messages = await receiver(tenant, ["message.created"]);
+      await post("The very next message");
+      const texts = async () =>
+        (await messages.received()).map((r) => (r.body.data.message as { text: string }).text);
+      await until(texts, (t) => t.includes("The very next message"));
+      // Once before the endpoint existed, once after the inbox told the room it changed.
+      expect(asked).toEqual([conversation.id, conversation.id]);
+      // The inbox keeps which rooms to tell in its storage: an inbox evicted meanwhile still tells them.
+      await callJson(
+        `/api/webhooks/${messages.webhook.id}`,
+        { method: "PUT", token: tenant.accessToken, json: { enabled: false } },
+        200,
+      );
+      await post("Said while the endpoint is disabled");
+      await evictDurableObject(inbox);
+      await callJson(
+        `/api/webhooks/${messages.webhook.id}`,
+        { method: "PUT", token: tenant.accessToken, json: { enabled: true } },
+        200,
+      );
+      await post("Said once it is enabled again");
+      await until(texts, (t) => t.includes("Said once it is enabled again"));
+      expect(await texts()).toEqual(["The very next message", "Said once it is enabled again"]);
+    } finally {
+      proto.webhookEvents = ask;
     }
   }, 30_000);
 
