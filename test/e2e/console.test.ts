@@ -83,7 +83,8 @@ describe("the staff console in Chromium", () => {
       .waitFor();
     const id = /\/app\/conversations\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
     const opened = page.locator(`[id="row-${id}"]`);
-    await expect.poll(() => opened.textContent()).toContain("It ships today.");
+    // The inbox folds a busy room's message events over up to 2 s (docs/realtime.md, inbox events).
+    await expect.poll(() => opened.textContent(), { timeout: 4000 }).toContain("It ships today.");
     await expect.poll(() => opened.textContent()).not.toContain("unread");
     await expect.poll(() => opened.textContent()).toContain("With a human");
 
