@@ -28,12 +28,11 @@ import { RoomPool } from "./room-pool";
 import { ackFor, RoomSockets, readFrame } from "./room-sockets";
 import {
   changeStatus,
-  NO_IDLE_EXPIRY,
   type StatusExtra,
   type StatusParts,
-  snoozeDeadline,
   statusAfterPost,
-  wakeReason,
+  statusAtAlarm,
+  statusDeadline,
 } from "./room-status";
 import { type RoomInit, RoomStore, type StoredMessage } from "./room-store";
 
@@ -350,10 +349,8 @@ export class ConversationRoom extends DurableObject<Env> {
     let meta = this.store.meta();
     if (!meta) return;
     const now = Date.now();
-    const woken = wakeReason(meta, now, false);
-    if (woken) this.changeStatus("open", meta.assigneeId, woken);
-    else if (!NO_IDLE_EXPIRY.includes(meta.status) && now >= this.store.idleDeadline(meta))
-      this.changeStatus("expired", meta.assigneeId, "idle");
+    const change = statusAtAlarm(meta, now, this.store.idleDeadline(meta));
+    if (change) this.changeStatus(change.status, meta.assigneeId, change.reason);
     meta = this.store.meta() ?? meta;
     this.inbox.release(meta);
     await this.plans.onAlarm();
@@ -386,7 +383,7 @@ export class ConversationRoom extends DurableObject<Env> {
     if (!meta) return;
     await this.alarmClock.arm([
       this.store.pendingCount() > 0 ? (meta.nextFlushAt ?? this.outboxCopy.dueAt()) : null,
-      NO_IDLE_EXPIRY.includes(meta.status) ? snoozeDeadline(meta) : this.store.idleDeadline(meta),
+      statusDeadline(meta, this.store.idleDeadline(meta)),
       this.inbox.deadline(),
       this.plans.nextDeadline(),
       this.analytics.deadline(),
@@ -397,8 +394,7 @@ export class ConversationRoom extends DurableObject<Env> {
   /** After a write that only adds to the outbox or the inbox throttle: an alarm set by then stays. */
   private async armFlush(): Promise<void> {
     const flushAt = this.store.meta()?.nextFlushAt ?? this.outboxCopy.dueAt();
-    const inboxDue = this.inbox.deadline();
-    if (this.alarmClock.setBy(inboxDue === null ? flushAt : Math.min(flushAt, inboxDue))) return;
+    if (this.alarmClock.setBy(Math.min(flushAt, this.inbox.deadline() ?? Number.POSITIVE_INFINITY))) return;
     await this.armAlarm();
   }
 }

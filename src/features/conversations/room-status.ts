@@ -94,3 +94,21 @@ export function wakeReason(meta: RoomMeta, now: number, visitorWrote: boolean): 
   const due = snoozeDeadline(meta);
   return due !== null && now >= due ? "snooze ended" : null;
 }
+
+/** The status change the room's alarm makes at `now`: a snooze that ended opens, an idle conversation expires. */
+export function statusAtAlarm(
+  meta: RoomMeta,
+  now: number,
+  idleDeadline: number,
+): { status: "open" | "expired"; reason: string } | null {
+  const woken = wakeReason(meta, now, false);
+  if (woken) return { status: "open", reason: woken };
+  if (!NO_IDLE_EXPIRY.includes(meta.status) && now >= idleDeadline)
+    return { status: "expired", reason: "idle" };
+  return null;
+}
+
+/** When the room's alarm must next look at the status: a snooze's end, or else the idle deadline. */
+export function statusDeadline(meta: RoomMeta, idleDeadline: number): number | null {
+  return NO_IDLE_EXPIRY.includes(meta.status) ? snoozeDeadline(meta) : idleDeadline;
+}
