@@ -41,20 +41,28 @@ export function firstScreenBytes(metafile: esbuild.Metafile): number {
   return total;
 }
 
-/** One build; `watch`: rebuild on every change until the process ends. */
-export async function buildConsole({ watch = false } = {}): Promise<{ firstScreenGzip: number }> {
+/**
+ * One build into `outdir` (public/app); `watch`: rebuild on every change until `stop` is called or
+ * the process ends.
+ */
+export async function buildConsole({ watch = false, outdir = out } = {}): Promise<{
+  firstScreenGzip: number;
+  stop?: () => Promise<void>;
+}> {
   // Files are overwritten in place, never removed first: another process (the browser tests' server,
   // a running `npm run dev`) may be serving public/app at this moment.
-  mkdirSync(out, { recursive: true });
-  writeIfChanged(join(out, "index.html"), readFileSync(join(source, "index.html")));
+  mkdirSync(outdir, { recursive: true });
+  writeIfChanged(join(outdir, "index.html"), readFileSync(join(source, "index.html")));
   if (watch) {
-    const context = await esbuild.context(options);
+    // Each rebuild, the first included, writes through writeIfChanged too (esbuild's own write would
+    // rewrite every file and restart any wrangler dev serving public/).
+    const context = await esbuild.context({ ...options, outdir, write: false, plugins: [writeChanged] });
     await context.rebuild();
     await context.watch();
-    return { firstScreenGzip: 0 };
+    return { firstScreenGzip: 0, stop: () => context.dispose() };
   }
-  const result = await esbuild.build({ ...options, write: false });
-  for (const file of result.outputFiles) writeIfChanged(file.path, file.contents);
+  const result = await esbuild.build({ ...options, outdir, write: false });
+  writeOutputs(result);
   return { firstScreenGzip: result.metafile ? firstScreenBytes(result.metafile) : 0 };
 }
 
@@ -65,6 +73,15 @@ function writeIfChanged(path: string, contents: Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, contents);
 }
+
+function writeOutputs(result: esbuild.BuildResult): void {
+  for (const file of result.outputFiles ?? []) writeIfChanged(file.path, file.contents);
+}
+
+const writeChanged: esbuild.Plugin = {
+  name: "write-changed",
+  setup: (build) => build.onEnd(writeOutputs),
+};
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { firstScreenGzip } = await buildConsole();

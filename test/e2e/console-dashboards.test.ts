@@ -30,6 +30,12 @@ async function consolePage(staff: Staff, path: string): Promise<{ page: Page; pr
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(error.message));
+  // An API call the screen answered with an error is a problem even when the screen hides it.
+  page.on("response", (response) => {
+    if (response.url().includes("/api/") && (response.status() >= 500 || response.status() === 429))
+      problems.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+  page.on("requestfailed", (request) => problems.push(`failed: ${new URL(request.url()).pathname}`));
   await signInAt(page, `${appUrl}/app${path}`, staff.email, staff.password);
   return { page, problems };
 }
@@ -363,7 +369,12 @@ describe("the console's dashboards and settings in Chromium", () => {
     await ai.getByLabel("Default system prompt").fill("Answer briefly.");
     await ai.getByRole("button", { name: "Save AI settings" }).click();
     await page.getByText("AI settings saved.").waitFor();
-    await page.getByText(/This month: 0 tokens of 50,000/).waitFor();
+    await page
+      .getByText(/This month: 0 tokens of 50,000/)
+      .waitFor()
+      .catch((error) => {
+        throw new Error(`${error}; problems: ${problems.join(", ")}`);
+      });
     expect(await staff.call("/api/ai/config", {}, 200)).toMatchObject({
       monthlyTokenBudget: 50_000,
       defaultSystemPrompt: "Answer briefly.",

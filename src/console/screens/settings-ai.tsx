@@ -32,13 +32,18 @@ export function AiSettings() {
   const [used, setUsed] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const { error, setError, guard } = useError();
-  const load = () => guard(api<AiConfig>("/api/ai/config")).then((r) => r && setConfig(r));
+  // The month's use is read with the config, after a save too; a failed read says so on the screen.
+  const load = () => {
+    const { from, to } = thisMonth();
+    return Promise.all([
+      guard(api<AiConfig>("/api/ai/config")).then((r) => r && setConfig(r)),
+      guard(api<{ totals: Record<string, number | null> }>(`/api/analytics/ai?from=${from}&to=${to}`)).then(
+        (r) => setUsed(r ? (r.totals.ai_tokens ?? 0) : null),
+      ),
+    ]);
+  };
   useEffect(() => {
     void load();
-    const { from, to } = thisMonth();
-    void api<{ totals: Record<string, number | null> }>(`/api/analytics/ai?from=${from}&to=${to}`)
-      .then((r) => setUsed(r.totals.ai_tokens ?? 0))
-      .catch(() => setUsed(null));
   }, []);
   const save = async (event: Event) => {
     event.preventDefault();
