@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildConsole } from "../../../scripts/build-console.ts";
+import { buildConsole } from "../../scripts/build-console.ts";
 
 const outdir = mkdtempSync(join(tmpdir(), "console-build-"));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
