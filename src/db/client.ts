@@ -7,7 +7,8 @@ import { describeError, log } from "../lib/logger";
 // No `schema` option: the app writes every query with the query builders, never `db.query.*`, and
 // drizzle rebuilds the relational config of all tables for each handle it is given a schema
 // (about a tenth of a REST request's CPU in workerd).
-export type Database = NeonDatabase;
+// `batch` is the HTTP handle's: several statements in one request, run as one transaction.
+export type Database = NeonDatabase & Pick<NeonHttpDatabase, "batch">;
 
 /**
  * A database handle for one request. One-shot queries go over Neon's HTTP query endpoint (one round
@@ -21,8 +22,8 @@ export function openDatabase(
 ) {
   if (config.DB_PROXY_URL) routeThroughDevProxy(config.DB_PROXY_URL);
   let pool: Pool | undefined;
-  let pooled: Database | undefined;
-  const viaPool = (): Database => {
+  let pooled: NeonDatabase | undefined;
+  const viaPool = (): NeonDatabase => {
     if (pooled) return pooled;
     pool = new Pool({ connectionString: config.DATABASE_URL, max: 5, ...options });
     // An idle client whose socket dies (the request's I/O ended first) must not crash the isolate;

@@ -1,5 +1,12 @@
+import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { type AnalyticsActor, analyticsEvents, type TenantBusinessHours } from "../../db/schema";
+import {
+  type AnalyticsActor,
+  analyticsEvents,
+  conversations,
+  type TenantBusinessHours,
+} from "../../db/schema";
+import { uuidv7 } from "../../lib/ids";
 import type { JsonObject } from "../../lib/json";
 import { businessSeconds } from "./business-hours";
 import { loadBusinessHours } from "./business-hours.service";
@@ -59,39 +66,61 @@ const uuidOrNull = (id: string | null | undefined) => (id && UUID.test(id) ? id 
  * tenant's business hours for the durations. `conversation` carries the id and channel they share.
  */
 export async function writeAnalytics(
-  db: Pick<Database, "insert" | "select">,
+  db: Pick<Database, "select" | "execute">,
   tenantId: string,
   facts: AnalyticsFact[],
   conversation: { id: string; channel: string | null } | null = null,
 ): Promise<void> {
   if (facts.length === 0) return;
-  const timed = facts.some((f) => f.from != null);
-  const hours: TenantBusinessHours | null = timed ? await loadBusinessHours(db, tenantId) : null;
-  await db
-    .insert(analyticsEvents)
-    .values(
-      facts.map((f) => {
-        const duration = f.from != null && f.from <= f.at;
-        const excluded = f.excluded ?? [];
-        const excludedMs = excluded.reduce((sum, [from, to]) => sum + (to - from), 0);
-        const excludedBh = excluded.reduce((sum, [from, to]) => sum + businessSeconds(from, to, hours), 0);
-        return {
-          tenantId,
-          key: f.key,
-          conversationId: conversation?.id ?? null,
-          name: f.name,
-          actor: f.actor,
-          channel: conversation?.channel ?? null,
-          agentId: uuidOrNull(f.agentId),
-          userId: uuidOrNull(f.userId),
-          valueS: duration ? Math.round((f.at - (f.from ?? f.at) - excludedMs) / 1000) : (f.value ?? null),
-          valueBhS: duration ? businessSeconds(f.from ?? f.at, f.at, hours) - excludedBh : null,
-          dims: f.dims ?? {},
-          at: new Date(f.at),
-        };
-      }),
-    )
-    .onConflictDoNothing({ target: [analyticsEvents.tenantId, analyticsEvents.key] });
+  await db.execute(
+    analyticsInsert(tenantId, facts, await businessHoursFor(db, tenantId, facts), conversation),
+  );
+}
+
+/** The tenant's business hours when one of the facts has a duration to measure in them (else none is read). */
+export async function businessHoursFor(
+  db: Pick<Database, "select">,
+  tenantId: string,
+  facts: AnalyticsFact[],
+): Promise<TenantBusinessHours | null> {
+  return facts.some((f) => f.from != null) ? loadBusinessHours(db, tenantId) : null;
+}
+
+/**
+ * The insert of `facts` (at least one), one array per column. A conversation given without its
+ * channel has it read from its row, and then a conversation that no longer exists gets no events.
+ */
+export function analyticsInsert(
+  tenantId: string,
+  facts: AnalyticsFact[],
+  hours: TenantBusinessHours | null,
+  conversation: { id: string; channel?: string | null } | null,
+): SQL {
+  const rows = facts.map((f) => {
+    const duration = f.from != null && f.from <= f.at;
+    const excluded = f.excluded ?? [];
+    const excludedMs = excluded.reduce((sum, [from, to]) => sum + (to - from), 0);
+    const excludedBh = excluded.reduce((sum, [from, to]) => sum + businessSeconds(from, to, hours), 0);
+    return {
+      ...f,
+      valueS: duration ? Math.round((f.at - (f.from ?? f.at) - excludedMs) / 1000) : (f.value ?? null),
+      valueBhS: duration ? businessSeconds(f.from ?? f.at, f.at, hours) - excludedBh : null,
+    };
+  });
+  const column = <T>(pick: (row: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
+  const fromRow = conversation !== null && conversation.channel === undefined;
+  const channel = fromRow ? sql`c.channel` : sql`${conversation?.channel ?? null}::text`;
+  return sql`
+    insert into ${analyticsEvents} (id, tenant_id, key, conversation_id, name, actor, channel, agent_id, user_id, value_s, value_bh_s, dims, at)
+    select r.id, ${tenantId}, r.key, ${conversation?.id ?? null}::uuid, r.name, r.actor, ${channel}, r.agent_id, r.user_id, r.value_s, r.value_bh_s, r.dims, r.at
+    from unnest(
+      ${column(() => uuidv7())}::uuid[], ${column((r) => r.key)}::text[], ${column((r) => r.name)}::text[],
+      ${column((r) => r.actor)}::text[], ${column((r) => uuidOrNull(r.agentId))}::uuid[],
+      ${column((r) => uuidOrNull(r.userId))}::uuid[], ${column((r) => r.valueS)}::int[], ${column((r) => r.valueBhS)}::int[],
+      ${column((r) => JSON.stringify(r.dims ?? {}))}::jsonb[], ${column((r) => new Date(r.at).toISOString())}::timestamptz[]
+    ) as r(id, key, name, actor, agent_id, user_id, value_s, value_bh_s, dims, at)
+    ${fromRow ? sql`cross join (select channel from ${conversations} where id = ${conversation.id} and tenant_id = ${tenantId}) c` : sql``}
+    on conflict (tenant_id, key) do nothing`;
 }
 
 /** The `policy_saved` fact of a policy record: once per record, by its reviewer or the system. */

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../../src/db/client";
 import { conversations, messages } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
+import type { SenderKind } from "../../../src/features/conversations/conversations.protocol";
 import { flushToPostgres } from "../../../src/features/conversations/room-flush";
 import { callJson, registerTenant } from "../../support/api";
 import { createConversation, joinAsStaff, room } from "../../support/conversations";
@@ -243,6 +244,122 @@ describe("outbox to Postgres", () => {
     expect(await storedCount(conversation.id)).toBe(3);
     await runDurableObjectAlarm(room(conversation.id));
     expect(await storedCount(conversation.id)).toBe(3);
+  });
+});
+
+describe("the list view's fields, moved by each copy", () => {
+  const at = (second: number) => new Date(Date.UTC(2026, 0, 5, 9, 0, second)).toISOString();
+  const message = (seq: number, kind: SenderKind, second: number, extra: object = {}) => ({
+    id: crypto.randomUUID(),
+    kind: "message" as const,
+    createdAt: Date.now(),
+    payload: "",
+    message: {
+      type: "message" as const,
+      seq,
+      id: crypto.randomUUID(),
+      sender: { kind, id: kind === "visitor" ? "v-1" : "u-1" },
+      text: `text ${seq}`,
+      createdAt: at(second),
+      metadata: {},
+      ...extra,
+    },
+  });
+
+  async function listFields(conversationId: string) {
+    const { db, close } = openDatabase(loadConfig(env));
+    try {
+      const [row] = await db
+        .select({
+          lastSeq: conversations.lastSeq,
+          messageCount: conversations.messageCount,
+          lastMessageAt: conversations.lastMessageAt,
+          preview: conversations.lastMessagePreview,
+          firstVisitor: conversations.firstVisitorMessageAt,
+          firstResponse: conversations.firstResponseAt,
+        })
+        .from(conversations)
+        .where(eq(conversations.id, conversationId));
+      return row;
+    } finally {
+      await close();
+    }
+  }
+
+  it("counts only rows inserted, never previews a note, and finds the first response when the first visitor message is copied late", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const target = { conversationId: conversation.id, tenantId: tenant.tenant.id };
+    const { db, close } = openDatabase(loadConfig(env));
+    const flush = (rows: ReturnType<typeof message>[]) =>
+      flushToPostgres(
+        db,
+        target,
+        rows.map((row, i) => ({ ...row, id: i + 1 })),
+      );
+    try {
+      // A staff answer (second 20) and a note arrive before the visitor's first message is copied.
+      expect(await flush([message(2, "staff", 20), message(3, "staff", 30, { kind: "note" })])).toBe(true);
+      expect(await listFields(conversation.id)).toMatchObject({
+        lastSeq: 3,
+        messageCount: 2,
+        preview: "text 2",
+        firstVisitor: null,
+        firstResponse: null,
+      });
+      // The visitor's message (second 10) comes late, replayed with the rows already copied.
+      const late = message(1, "visitor", 10);
+      expect(await flush([late, message(2, "staff", 20), late])).toBe(true);
+      expect(await listFields(conversation.id)).toMatchObject({
+        lastSeq: 3,
+        messageCount: 3,
+        preview: "text 2",
+        firstVisitor: new Date(at(10)),
+        firstResponse: new Date(at(20)),
+        lastMessageAt: new Date(at(30)),
+      });
+      // Later messages: the newest non-note previews; the first response stays the first.
+      expect(await flush([message(4, "ai", 40), message(5, "visitor", 50)])).toBe(true);
+      expect(await listFields(conversation.id)).toMatchObject({
+        lastSeq: 5,
+        messageCount: 5,
+        preview: "text 5",
+        firstResponse: new Date(at(20)),
+        lastMessageAt: new Date(at(50)),
+      });
+      expect(await storedCount(conversation.id)).toBe(5);
+    } finally {
+      await close();
+    }
+  });
+
+  it("writes nothing, a status change included, for a conversation of another tenant", async () => {
+    const tenant = await registerTenant();
+    const other = await registerTenant();
+    const conversation = await createConversation(tenant);
+    const { db, close } = openDatabase(loadConfig(env));
+    try {
+      const status = {
+        id: 2,
+        kind: "status" as const,
+        createdAt: Date.now(),
+        payload: '{"status":"resolved"}',
+      };
+      const wrong = { conversationId: conversation.id, tenantId: other.tenant.id };
+      expect(await flushToPostgres(db, wrong, [{ ...message(1, "visitor", 1), id: 1 }, status])).toBe(false);
+    } finally {
+      await close();
+    }
+    expect(await storedCount(conversation.id)).toBe(0);
+    expect(await listFields(conversation.id)).toMatchObject({ messageCount: 0, lastSeq: 0 });
+    const view = await callJson<{ status: string }>(
+      `/api/conversations/${conversation.id}`,
+      {
+        token: tenant.accessToken,
+      },
+      200,
+    );
+    expect(view.status).toBe("open");
   });
 });
 
