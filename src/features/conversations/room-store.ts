@@ -14,6 +14,9 @@ export interface OutboxRow {
   message?: StoredMessage;
 }
 
+/** The last outbox row and message of a moment. */
+export type OutboxEnd = { id: number; seq: number };
+
 /** An outbox row Postgres refused for good (a constraint or encoding), kept with the reason. */
 export interface DeadLetter extends OutboxRow {
   errorCode: string;
@@ -275,14 +278,19 @@ export class RoomStore {
     return this.cachedQueued + this.lastSeq() - this.flushedSeq;
   }
 
-  /** The next rows for Postgres: up to `limit` outbox rows, then the messages not copied yet. */
-  outbox(limit: number): OutboxRow[] {
-    const rows = this.sql
-      .exec("SELECT id, kind, payload, created_at FROM outbox ORDER BY id LIMIT ?", limit)
-      .toArray()
-      .map(toOutboxRow);
+  /** Where the outbox ends now: its last row and the last message (a drain takes nothing after it). */
+  outboxEnd(): OutboxEnd {
+    const last = this.sql.exec("SELECT max(id) AS id FROM outbox").one().id;
+    return { id: Number(last ?? 0), seq: this.lastSeq() };
+  }
+
+  /** The next rows for Postgres up to `end`: at most `limit` outbox rows, then messages not copied yet. */
+  outbox(limit: number, end: OutboxEnd): OutboxRow[] {
+    const outbox = "SELECT id, kind, payload, created_at FROM outbox WHERE id <= ? ORDER BY id LIMIT ?";
+    const rows = this.sql.exec(outbox, end.id, limit).toArray().map(toOutboxRow);
+    const after = "SELECT * FROM messages WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
     const messages = this.sql
-      .exec("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", this.flushedSeq, limit - rows.length)
+      .exec(after, this.flushedSeq, end.seq, limit - rows.length)
       .toArray()
       .map(toMessage);
     for (const message of messages)
