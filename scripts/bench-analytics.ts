@@ -4,8 +4,10 @@
 // answers, handoffs or AI resolutions, human replies, resolutions, CSAT, delivery failures). Then
 // p50/p99 of `GET /api/dashboards/:id/data` (the default dashboard, last 30 days) and
 // `GET /api/analytics/dashboard`, first on raw events only, then with the daily rollups rebuilt.
+// `GET /health` and the metric catalog (authentication, no data) are timed beside them as the floor.
 // Options: BENCH_DATABASE_URL (another Postgres), BENCH_EVENTS (default 1,000,000), BENCH_REQUESTS
-// (per endpoint and phase, default 200), BENCH_PORT (first of four loopback ports, default 9410).
+// (per endpoint and phase, default 200), BENCH_PORT (first of four loopback ports, default 9410),
+// BENCH_RUNTIME=miniflare (the Worker without wrangler dev's proxy; docs/benchmarks.md, Realtime).
 import pg from "pg";
 import { spawnAppStack } from "./lib/app-stack.ts";
 import { proxyTarget, startDbProxy } from "./lib/db-proxy.ts";
@@ -46,7 +48,12 @@ const PORT = Number(process.env.BENCH_PORT ?? 9410);
 const server = await startPostgres({ url: process.env.BENCH_DATABASE_URL, port: PORT });
 await migrate(server.url);
 const proxy = await startDbProxy({ target: proxyTarget(server.url), port: PORT + 3 });
-const stack = await spawnAppStack({ databaseUrl: server.url, port: PORT + 1, inspectorPort: PORT + 2 });
+const stack = await spawnAppStack({
+  databaseUrl: server.url,
+  port: PORT + 1,
+  inspectorPort: PORT + 2,
+  runtime: process.env.BENCH_RUNTIME === "miniflare" ? "miniflare" : "wrangler-dev",
+});
 const client = new pg.Client({ connectionString: server.url });
 await client.connect();
 const cleanup = async () => {
@@ -103,7 +110,9 @@ async function seed(tenantId: string) {
 }
 
 try {
-  say(`app on ${stack.url}, ${server.kind} Postgres`);
+  say(
+    `app on ${stack.url} (${process.env.BENCH_RUNTIME === "miniflare" ? "miniflare" : "wrangler dev"}), ${server.kind} Postgres`,
+  );
   const api = async (path: string, init: RequestInit & { token?: string } = {}) => {
     const headers = new Headers(init.headers);
     if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
@@ -123,7 +132,7 @@ try {
   })) as { accessToken: string; tenant: { id: string } };
   const tenantId = session.tenant.id;
   const keys: string[] = [];
-  for (let i = 0; i < Math.ceil((4 * (REQUESTS + WARMUP)) / PER_KEY) + 1; i++) {
+  for (let i = 0; i < Math.ceil((8 * (REQUESTS + WARMUP)) / PER_KEY) + 1; i++) {
     const created = (await api("/api/api-keys", {
       method: "POST",
       token: session.accessToken,
@@ -147,6 +156,8 @@ try {
   };
   const dashboardId = dashboards.data[0]?.id;
   const endpoints = {
+    "GET /health (floor)": "/health",
+    "GET /api/analytics/metrics (floor: authentication, no data)": "/api/analytics/metrics",
     "GET /api/dashboards/:id/data (default dashboard, 30 days)": `/api/dashboards/${dashboardId}/data`,
     "GET /api/analytics/dashboard (30 days)": "/api/analytics/dashboard",
   };

@@ -9,15 +9,21 @@
 // room that only stores, acks and broadcasts — what local workerd itself costs, the floor under any room.
 // BENCH_RUNTIME=miniflare runs either one as the deploy bundle in one workerd process through Miniflare's
 // API, without wrangler dev's proxy in front (the production-like mode; default: wrangler-dev).
+// BENCH_OUTAGE_SECONDS=n (the app only): Postgres sits behind a TCP proxy that refuses and resets every
+// connection for n seconds, from one second into the base step; at the end every room's messages are
+// counted in Postgres itself (each seq once, none missing). Its CPU is then outside the stack's.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import pg from "pg";
 import WebSocket from "ws";
 import { type SpawnedAppStack, spawnAppStack } from "./lib/app-stack.ts";
 import { type Profiler, saveProfile, startProfiler } from "./lib/cpu-profile.ts";
+import { startCuttableProxy } from "./lib/cuttable-proxy.ts";
 import { freePort } from "./lib/free-port.ts";
 import { startMiniflareApp } from "./lib/miniflare-app.ts";
+import { startPostgres } from "./lib/postgres.ts";
 import { descendants } from "./lib/proc-tree.ts";
 import { startWranglerDev, waitForHealthy } from "./lib/wrangler-dev.ts";
 
@@ -39,6 +45,7 @@ const RATES = (process.env.BENCH_RATES ?? "2,3,4,5,10,15,25,35,75,100,150,200,30
 const P99_LIMIT_MS = 100;
 const FLOOR = Boolean(process.env.BENCH_FLOOR);
 const RUNTIME = process.env.BENCH_RUNTIME === "miniflare" ? "miniflare" : "wrangler-dev";
+const OUTAGE_SECONDS = env("BENCH_OUTAGE_SECONDS", 0);
 /** A step ends when everything arrived, or nothing arrived for this long (the rest is lost), or at the cap. */
 const DRAIN_QUIET_MS = 10_000;
 const DRAIN_CAP_MS = 90_000;
@@ -152,6 +159,10 @@ interface Room {
 /** What `run` needs of a server: where it is, and (when started here) its inspector and process. */
 interface Target {
   base: string;
+  /** BENCH_OUTAGE_SECONDS: cuts Postgres off for that long, one second after it is called. */
+  outage?: () => void;
+  /** BENCH_OUTAGE_SECONDS: counts the run's messages in Postgres (`sent` in all) and says what it found. */
+  checkPostgres?: (sent: number) => Promise<void>;
   inspectorPort?: number;
   pid?: number;
   output?: () => string;
@@ -186,6 +197,7 @@ async function main(): Promise<void> {
 }
 
 async function startApp(): Promise<Target> {
+  if (OUTAGE_SECONDS > 0) return startAppWithOutage();
   const stack: SpawnedAppStack = await spawnAppStack({
     databaseUrl: process.env.TEST_DATABASE_URL,
     runtime: RUNTIME,
@@ -197,6 +209,64 @@ async function startApp(): Promise<Target> {
     pid: stack.pid,
     output: () => stack.output(),
     stop: () => stack.stop(),
+  };
+}
+
+/** The app with Postgres behind a proxy the bench can cut, and a count of what reached Postgres. */
+async function startAppWithOutage(): Promise<Target> {
+  const server = await startPostgres({ url: process.env.TEST_DATABASE_URL });
+  const real = new URL(server.url);
+  const proxy = await startCuttableProxy(`tcp://${real.host}`);
+  const proxied = new URL(server.url);
+  proxied.host = new URL(proxy.url).host;
+  const stack = await spawnAppStack({ databaseUrl: proxied.toString(), runtime: RUNTIME });
+  const startedAt = new Date();
+  say(`the app with ${server.kind} Postgres behind a proxy cut for ${OUTAGE_SECONDS} s in the base step`);
+  return {
+    base: stack.url,
+    inspectorPort: stack.inspectorPort,
+    pid: stack.pid,
+    output: () => stack.output(),
+    outage: () => {
+      setTimeout(() => {
+        proxy.cut();
+        say(`Postgres cut off (${OUTAGE_SECONDS} s)`);
+        let up = false;
+        void proxy.refused(1).then(() => !up && say("a connection to Postgres was refused during the cut"));
+        setTimeout(() => {
+          up = true;
+          proxy.restore();
+          say("Postgres back");
+        }, OUTAGE_SECONDS * 1000);
+      }, 1000);
+    },
+    checkPostgres: async (sent) => {
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ rooms: number; stored: number; gaps: number; texts: number }>(
+          `select count(*)::int as rooms, coalesce(sum(n), 0)::int as stored,
+             count(*) filter (where n <> last)::int as gaps, coalesce(sum(texts), 0)::int as texts
+           from (select count(*) as n, max(m.seq) as last, count(distinct m.client_id) as texts
+                 from messages m join conversations c on c.id = m.conversation_id
+                 where c.channel = 'bench' and c.created_at >= $1 group by m.conversation_id) r`,
+          [startedAt],
+        );
+        const found = rows[0];
+        const whole = found?.stored === sent && found.gaps === 0 && found.texts === sent;
+        say(
+          `in Postgres after the outage: ${found?.stored} of ${sent} messages over ${found?.rooms} rooms, ${found?.gaps} rooms with a gap, ${found?.texts} distinct client ids: ${whole ? "none lost or duplicated" : "MISMATCH"}`,
+        );
+        if (!whole) process.exitCode = 1;
+      } finally {
+        await client.end();
+      }
+    },
+    stop: async () => {
+      await stack.stop();
+      await proxy.close();
+      await server.stop();
+    },
   };
 }
 
@@ -238,7 +308,7 @@ async function startFloor(): Promise<Target> {
   return { base, inspectorPort, pid: wrangler.child.pid, stop };
 }
 
-async function run({ base, inspectorPort, pid: stackPid }: Target): Promise<void> {
+async function run({ base, inspectorPort, pid: stackPid, outage, checkPostgres }: Target): Promise<void> {
   say(
     `machine: ${cpus().length} CPU cores (${cpus()[0]?.model.trim() ?? "unknown"}), Node ${process.version}`,
   );
@@ -266,6 +336,7 @@ async function run({ base, inspectorPort, pid: stackPid }: Target): Promise<void
 
   const holds = (r: StepResult) => r.delivered === r.expected && r.latency.p99 <= P99_LIMIT_MS;
   const profiler = await maybeProfile(inspectorPort);
+  outage?.();
   const baseResult = await runStep(
     0,
     { label: "base", ratePerRoom: BASE_RATE, messagesPerSender: BASE_MESSAGES },
@@ -295,6 +366,7 @@ async function run({ base, inspectorPort, pid: stackPid }: Target): Promise<void
   }
   for (const room of rooms) for (const peer of [room.sender, ...room.listeners]) peer.socket.close(1000);
   printSummary(results);
+  await checkPostgres?.(results.reduce((sum, r) => sum + r.messagesPerSender * ROOMS, 0));
 }
 
 /** Waits until no frame has arrived for a second (an overloaded step's backlog has drained), at most 60 s. */

@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type CuttableProxy, startCuttableProxy } from "../../scripts/lib/cuttable-proxy.ts";
 import { markedPng, textPdf } from "../support/files";
-import { type CuttableProxy, startCuttableProxy } from "./support/cuttable-proxy";
 import { type Frame, joinRoom, registerStaff, type Staff } from "./support/staff";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

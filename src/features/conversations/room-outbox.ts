@@ -7,11 +7,11 @@ import type { RoomMeta, RoomStore } from "./room-store";
 /** A row written in a quiet room goes to Postgres this long after (what follows it joins it). */
 export const FLUSH_DELAY_MS = 500;
 /**
- * A busy room copies to Postgres at most this often: each copy is a transaction of about six round
- * trips, which at 500 ms cost more CPU than the messages themselves at 10 msg/s (docs/benchmarks.md).
+ * A busy room copies to Postgres at most this often: a copy every 500 ms cost more CPU than the
+ * messages themselves at 10 msg/s (docs/benchmarks.md, Realtime).
  */
 export const BUSY_FLUSH_MS = 2000;
-// Rows copied to Postgres in one transaction.
+// Rows copied to Postgres in one batch (one HTTP request, one transaction).
 const FLUSH_BATCH = 200;
 const MAX_BACKOFF_MS = 60_000;
 
