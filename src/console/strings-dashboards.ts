@@ -118,6 +118,7 @@ export const dashboardStrings = {
     custom: "Custom (OpenAI-compatible)",
     used: (tokens: number, budget: number | null) =>
       `This month: ${tokens.toLocaleString()} tokens${budget ? ` of ${budget.toLocaleString()}` : ""}.`,
+    usedFailed: (reason: string) => `This month's use could not be read: ${reason}`,
     systemPrompt: "Default system prompt",
     budget: "Monthly token budget (empty: no limit)",
     save: "Save AI settings",

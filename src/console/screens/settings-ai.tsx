@@ -26,22 +26,35 @@ function thisMonth() {
   return { from: `${month}-01`, to: `${month}-${pad(today.getDate())}` };
 }
 
+/**
+ * This month's tokens against the budget, read again after each save (`version`). Its own state: an
+ * answer arriving while someone types in the form must not re-render the form, whose inputs would
+ * take back their stored values.
+ */
+function MonthUsage({ budget, version }: { budget: number | null; version: number }) {
+  const [used, setUsed] = useState<number | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  useEffect(() => {
+    const { from, to } = thisMonth();
+    api<{ totals: Record<string, number | null> }>(`/api/analytics/ai?from=${from}&to=${to}`).then(
+      (r) => {
+        setUsed(r.totals.ai_tokens ?? 0);
+        setFailed(null);
+      },
+      (caught: Error) => setFailed(caught.message),
+    );
+  }, [version]);
+  if (failed) return <p class="error">{t.aiSettings.usedFailed(failed)}</p>;
+  return used === null ? null : <p>{t.aiSettings.used(used, budget)}</p>;
+}
+
 /** The tenant's AI defaults (admins). */
 export function AiSettings() {
   const [config, setConfig] = useState<AiConfig | null>(null);
-  const [used, setUsed] = useState<number | null>(null);
+  const [saves, setSaves] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
   const { error, setError, guard } = useError();
-  // The month's use is read with the config, after a save too; a failed read says so on the screen.
-  const load = () => {
-    const { from, to } = thisMonth();
-    return Promise.all([
-      guard(api<AiConfig>("/api/ai/config")).then((r) => r && setConfig(r)),
-      guard(api<{ totals: Record<string, number | null> }>(`/api/analytics/ai?from=${from}&to=${to}`)).then(
-        (r) => setUsed(r ? (r.totals.ai_tokens ?? 0) : null),
-      ),
-    ]);
-  };
+  const load = () => guard(api<AiConfig>("/api/ai/config")).then((r) => r && setConfig(r));
   useEffect(() => {
     void load();
   }, []);
@@ -74,6 +87,7 @@ export function AiSettings() {
     };
     const saved = await guard(api<AiConfig>("/api/ai/config", { method: "PUT", json }));
     if (saved) setNotice(t.aiSettings.saved);
+    setSaves((n) => n + 1);
     void load();
   };
   if (!config)
@@ -90,7 +104,7 @@ export function AiSettings() {
       <ErrorLine error={error} />
       {notice && <p class="notice">{notice}</p>}
       <p>{config.providerApiKeySet ? t.aiSettings.keySet : t.aiSettings.keyUnset}</p>
-      {used !== null && <p>{t.aiSettings.used(used, config.monthlyTokenBudget)}</p>}
+      <MonthUsage budget={config.monthlyTokenBudget} version={saves} />
       <form class="card" aria-label={t.aiSettings.title} onSubmit={(e) => void save(e)}>
         <label>
           {t.aiSettings.providerKey}
