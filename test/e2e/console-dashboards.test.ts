@@ -371,13 +371,22 @@ describe("the console's dashboards and settings in Chromium", () => {
     const usageSent = new Promise<void>((resolve) => {
       usageAnswered = resolve;
     });
-    const { page, problems } = await consolePage(staff, "/settings", (page) =>
-      page.route("**/api/analytics/ai?*", async (route) => {
+    // Likewise the business hours (read beside the workspace name) answer once the name is typed.
+    let named = () => {};
+    const nameTyped = new Promise<void>((resolve) => {
+      named = resolve;
+    });
+    const { page, problems } = await consolePage(staff, "/settings", async (page) => {
+      await page.route("**/api/analytics/ai?*", async (route) => {
         await budgetTyped;
         await route.continue();
         usageAnswered();
-      }),
-    );
+      });
+      await page.route("**/api/analytics/business-hours", async (route) => {
+        if (route.request().method() === "GET") await nameTyped;
+        await route.continue();
+      });
+    });
     const general = page.getByRole("tab", { name: "Users and keys" });
     await general.focus();
     await page.keyboard.press("End");
@@ -409,9 +418,12 @@ describe("the console's dashboards and settings in Chromium", () => {
     await page.getByRole("tab", { name: "Workspace" }).click();
     const name = page.getByRole("form", { name: "Workspace name" });
     await name.getByLabel("Workspace name").fill("Acme Support");
+    named();
+    const hours = page.getByRole("form", { name: "Business hours" });
+    await hours.waitFor();
+    expect(await name.getByLabel("Workspace name").inputValue()).toBe("Acme Support");
     await name.getByRole("button", { name: "Save" }).click();
     await page.getByText("Saved.").waitFor();
-    const hours = page.getByRole("form", { name: "Business hours" });
     await hours.getByLabel("Time zone").fill("Europe/Berlin");
     await hours.getByLabel("Monday").fill("09:00-12:00, 13:00-17:00");
     await hours.getByLabel("Holidays").fill("2026-12-25");

@@ -125,19 +125,24 @@ export function AiSettings() {
         </label>
         <label>
           {t.aiSettings.baseUrl}
-          <input name="baseUrl" type="url" value={model?.baseUrl ?? ""} />
+          <input name="baseUrl" type="url" defaultValue={model?.baseUrl ?? ""} />
         </label>
         <label>
           {t.aiSettings.model}
-          <input name="model" type="text" maxLength={200} value={model?.model ?? ""} />
+          <input name="model" type="text" maxLength={200} defaultValue={model?.model ?? ""} />
         </label>
         <label>
           {t.aiSettings.budget}
-          <input name="budget" type="number" min={1} value={config.monthlyTokenBudget ?? ""} />
+          <input name="budget" type="number" min={1} defaultValue={config.monthlyTokenBudget ?? ""} />
         </label>
         <label class="wide">
           {t.aiSettings.systemPrompt}
-          <textarea name="systemPrompt" rows={3} maxLength={20_000} value={config.defaultSystemPrompt} />
+          <textarea
+            name="systemPrompt"
+            rows={3}
+            maxLength={20_000}
+            defaultValue={config.defaultSystemPrompt}
+          />
         </label>
         <button type="submit">{t.aiSettings.save}</button>
       </form>

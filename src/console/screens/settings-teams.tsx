@@ -44,14 +44,14 @@ function TeamCard({ team, users, act }: { team: Team; users: User[]; act(work: P
       >
         <label>
           {t.teams.name}
-          <input name="name" type="text" required maxLength={120} value={team.name} />
+          <input name="name" type="text" required maxLength={120} defaultValue={team.name} />
         </label>
         <label class="check">
           <input name="autoAssign" type="checkbox" checked={team.autoAssign} /> {t.teams.roundRobin}
         </label>
         <label>
           {t.teams.limit}
-          <input name="limit" type="number" min={1} max={1000} value={team.maxOpenPerAgent ?? ""} />
+          <input name="limit" type="number" min={1} max={1000} defaultValue={team.maxOpenPerAgent ?? ""} />
         </label>
         <button type="submit">{t.teams.save}</button>
         <button

@@ -74,7 +74,7 @@ export function TenantSettings() {
         <form class="card" aria-label={t.tenantSettings.name} onSubmit={(e) => void saveName(e)}>
           <label>
             {t.tenantSettings.name}
-            <input name="name" type="text" required maxLength={120} value={name} />
+            <input name="name" type="text" required maxLength={120} defaultValue={name} />
           </label>
           <button type="submit">{t.tenantSettings.save}</button>
         </form>
@@ -89,18 +89,25 @@ export function TenantSettings() {
               name="timezone"
               type="text"
               required
-              value={hours.configured ? hours.timezone : Intl.DateTimeFormat().resolvedOptions().timeZone}
+              defaultValue={
+                hours.configured ? hours.timezone : Intl.DateTimeFormat().resolvedOptions().timeZone
+              }
             />
           </label>
           {DAYS.map((day) => (
             <label key={day}>
               {t.tenantSettings.days[day]}
-              <input name={day} type="text" placeholder="09:00-17:00" value={spansText(hours.weekly[day])} />
+              <input
+                name={day}
+                type="text"
+                placeholder="09:00-17:00"
+                defaultValue={spansText(hours.weekly[day])}
+              />
             </label>
           ))}
           <label class="wide">
             {t.tenantSettings.holidays}
-            <input name="holidays" type="text" value={hours.holidays.join(", ")} />
+            <input name="holidays" type="text" defaultValue={hours.holidays.join(", ")} />
           </label>
           <button type="submit">{t.tenantSettings.saveHours}</button>
         </form>
