@@ -6,10 +6,12 @@ import { loadConfig } from "../../env";
 import { refusal } from "../../lib/errors";
 import { parseJson } from "../../lib/json";
 import { conversationView } from "../conversations/conversations.views";
-import { INBOX_JOIN_HEADER, type InboxEvent, InboxJoin } from "./inbox.protocol";
+import { INBOX_JOIN_HEADER, type InboxEvent, InboxJoin, type InboxMessageEvent } from "./inbox.protocol";
 import { InboxWebhookCache } from "./inbox-webhooks";
 
 const SNAPSHOT_SIZE = 50;
+/** Longer than a room takes to copy a message to Postgres (at most every 2 s, more while it is down). */
+const RECENT_MESSAGE_MS = 60_000;
 // Longer than a ticket lives (60 s) plus its upgrade: a join reported later than this cannot be racing.
 const REVOCATION_MEMORY_MS = 5 * 60_000;
 /** Close code for a socket whose principal was deactivated or revoked (docs/realtime.md). */
@@ -18,6 +20,13 @@ export const ACCESS_REVOKED_CLOSE = 4403;
 /** A tenant's live staff inbox: snapshot on connect, then every event from its rooms. */
 export class TenantInbox extends DurableObject<Env> {
   private readonly webhooks: InboxWebhookCache;
+  /** Sockets waiting for their snapshot, with the events published meanwhile (sent after it). */
+  private readonly joining = new Map<WebSocket, string[]>();
+  /**
+   * Each room's latest message event of the last minute: the snapshot is read from Postgres, which a
+   * room's copy reaches up to seconds later, and an event sent before a socket joined is not resent.
+   */
+  private readonly recent = new Map<string, { event: InboxMessageEvent; at: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -50,6 +59,7 @@ export class TenantInbox extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment({ userId: principalId });
+    this.joining.set(server, []);
     const { db, close } = openDatabase(loadConfig(this.env));
     try {
       const rows = await db
@@ -63,8 +73,11 @@ export class TenantInbox extends DurableObject<Env> {
         )
         .orderBy(desc(conversations.updatedAt))
         .limit(SNAPSHOT_SIZE);
-      server.send(JSON.stringify({ type: "snapshot", conversations: rows.map(conversationView) }));
+      const snapshot = rows.map((row) => this.withRecentMessage(conversationView(row)));
+      server.send(JSON.stringify({ type: "snapshot", conversations: snapshot }));
+      for (const text of this.joining.get(server) ?? []) server.send(text);
     } finally {
+      this.joining.delete(server);
       this.ctx.waitUntil(close());
     }
     return new Response(null, { status: 101, webSocket: client });
@@ -87,14 +100,46 @@ export class TenantInbox extends DurableObject<Env> {
       }
       return;
     }
+    if (event.type === "message") this.remember(event);
     const text = JSON.stringify(event);
     for (const socket of this.ctx.getWebSockets()) {
+      const waiting = this.joining.get(socket);
+      if (waiting) {
+        waiting.push(text);
+        continue;
+      }
       try {
         socket.send(text);
       } catch {
         // Closing.
       }
     }
+  }
+
+  private remember(event: InboxMessageEvent): void {
+    const now = Date.now();
+    for (const [id, { at }] of this.recent) if (now - at > RECENT_MESSAGE_MS) this.recent.delete(id);
+    const known = this.recent.get(event.conversationId)?.event;
+    if (!known || event.seq > known.seq) this.recent.set(event.conversationId, { event, at: now });
+  }
+
+  /** A snapshot row with the room's latest message event, where Postgres has not caught up with it. */
+  private withRecentMessage<
+    T extends {
+      id: string;
+      lastSeq: number;
+      lastMessagePreview: string | null;
+      lastMessageAt: string | null;
+    },
+  >(row: T): T {
+    const event = this.recent.get(row.id)?.event;
+    if (!event || event.seq <= row.lastSeq) return row;
+    return {
+      ...row,
+      lastSeq: event.seq,
+      lastMessageAt: event.createdAt,
+      lastMessagePreview: event.kind === "note" ? row.lastMessagePreview : event.preview,
+    };
   }
 
   /** Rows waiting to reach Postgres across the tenant's rooms, the age of the oldest, and the dead letters. */

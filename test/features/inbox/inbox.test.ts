@@ -9,6 +9,25 @@ async function openInbox(token: string) {
 }
 
 describe("staff inbox", () => {
+  it("shows a message in the snapshot of a socket that joins before the room copied it to Postgres", async () => {
+    const tenant = await registerTenant();
+    const conversation = await createConversation(tenant, { visitorId: "v-early" });
+    const watching = await openInbox(tenant.accessToken);
+    await watching.next((f) => f.type === "snapshot");
+    const room = await joinAsStaff(tenant, conversation.id);
+    room.send({ type: "message", clientId: "1", text: "Where is my order?" });
+    await watching.next((f) => f.type === "message");
+    // The room copies a quiet conversation's message to Postgres half a second later.
+    const joining = await openInbox(tenant.accessToken);
+    const snapshot = await joining.next((f) => f.type === "snapshot");
+    expect(
+      (snapshot.conversations as Record<string, unknown>[]).find((c) => c.id === conversation.id),
+    ).toMatchObject({
+      lastSeq: 1,
+      lastMessagePreview: "Where is my order?",
+    });
+  });
+
   it("sends a snapshot, then conversation, message, typing and status events", async () => {
     const tenant = await registerTenant();
     const existing = await createConversation(tenant, { visitorId: "v-existing" });
