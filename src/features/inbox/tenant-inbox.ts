@@ -118,9 +118,15 @@ export class TenantInbox extends DurableObject<Env> {
 
   private remember(event: InboxMessageEvent): void {
     const now = Date.now();
-    for (const [id, { at }] of this.recent) if (now - at > RECENT_MESSAGE_MS) this.recent.delete(id);
+    // Oldest first (an update moves its room to the end): the sweep stops at the first fresh one.
+    for (const [id, { at }] of this.recent) {
+      if (now - at <= RECENT_MESSAGE_MS) break;
+      this.recent.delete(id);
+    }
     const known = this.recent.get(event.conversationId)?.event;
-    if (!known || event.seq > known.seq) this.recent.set(event.conversationId, { event, at: now });
+    if (known && event.seq <= known.seq) return;
+    this.recent.delete(event.conversationId);
+    this.recent.set(event.conversationId, { event, at: now });
   }
 
   /** A snapshot row with the room's latest message event, where Postgres has not caught up with it. */
