@@ -2,8 +2,9 @@ import { type Database, openDatabase } from "../../db/client";
 import type { Config } from "../../env";
 
 /**
- * The room's Postgres pool, kept while the object lives: connecting per flush or per AI reply
- * (WebSocket + auth) cost more than the work. A new URL (config change) gets a new pool.
+ * The room's Postgres handle, kept while the object lives: its Pool (interactive transactions: AI
+ * replies, plans) would cost a WebSocket and auth per use otherwise; the outbox copy uses the handle's
+ * HTTP batches and holds no connection. A new URL (config change) gets a new handle.
  */
 export class RoomPool {
   private current: { url: string; db: Database; close: () => Promise<void> } | null = null;
